@@ -1,0 +1,308 @@
+"""Read an extract file (CSV or XLSX) into a DuckDB temp table of text columns.
+
+This module knows about file formats and header names only; it does not judge values. It
+produces a table with a `src_row` column (the row number a person sees in Excel, header = row
+1), one VARCHAR column per contract column (NULL when the file lacks an optional one) and a
+`row_key` hash of the whole raw row, used to tell exact repeats from conflicting rows.
+Records the CSV parser cannot split into the header's columns come back as `rejects`, so the
+loader can quarantine them rather than lose them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+
+class ExtractRefused(Exception):
+    """The file cannot be used at all; the message says what is wrong and what to do."""
+
+
+COHORT_COLUMNS = [
+    "child_id",
+    "date_of_birth",
+    "gender",
+    "primary_need",
+    "district",
+    "placement_status",
+    "out_of_school_since",
+    "year_group",
+    "cin",
+    "cp",
+    "cla",
+    "previously_looked_after",
+    "imported_from",
+    "import_date",
+    "ehcp_issued",
+    "last_annual_review",
+    "provision_hours",
+    "sen_team",
+]
+COHORT_REQUIRED = [
+    "child_id",
+    "date_of_birth",
+    "gender",
+    "primary_need",
+    "district",
+    "placement_status",
+]
+CASEWORK_COLUMNS = [
+    "child_id",
+    "event_date",
+    "event_type",
+    "provider",
+    "provision_type",
+    "hours_per_week",
+    "detail",
+]
+CASEWORK_REQUIRED = ["child_id", "event_date", "event_type"]
+
+LAYOUTS = {
+    "cohort": (COHORT_COLUMNS, COHORT_REQUIRED),
+    "casework": (CASEWORK_COLUMNS, CASEWORK_REQUIRED),
+}
+
+
+@dataclass
+class RawExtract:
+    """What was read: the temp table's name and what the header told us."""
+
+    table: str
+    rows_parsed: int
+    extra_columns: list[str] = field(default_factory=list)
+    # (row number, reason, raw text) for records the CSV parser could not split
+    rejects: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def normalise_header(name: str) -> str:
+    """`Child ID`, `child_id` and `CHILD-ID` are one column (the contract's matching rule)."""
+    return re.sub(r"[\s_\-]+", "_", name.strip().lower()).strip("_")
+
+
+def _refuse(path: Path, problem: str, action: str) -> ExtractRefused:
+    return ExtractRefused(
+        f"The file '{path.name}' was not loaded: {problem} {action} "
+        "Nothing in the database was changed."
+    )
+
+
+def _map_header(path: Path, header: list[str], kind: str) -> tuple[list[str], list[str]]:
+    """Return the table column name for each file column, and the extra columns' names."""
+    known, required = LAYOUTS[kind]
+    names: list[str] = []
+    extras: list[str] = []
+    seen: set[str] = set()
+    for position, original in enumerate(header):
+        key = normalise_header(original or "")
+        if key in known:
+            if key in seen:
+                raise _refuse(
+                    path,
+                    f"the column '{key}' appears more than once in the header.",
+                    "Remove the repeated column and export the file again.",
+                )
+            seen.add(key)
+            names.append(key)
+        else:
+            extras.append((original or "").strip() or f"(unnamed column {position + 1})")
+            names.append(f"extra_{position + 1}")
+    missing = [column for column in required if column not in seen]
+    if missing:
+        raise _refuse(
+            path,
+            "the required column(s) " + ", ".join(missing) + " are missing from the header "
+            f"(found: {', '.join(h.strip() for h in header) or 'nothing'}).",
+            f"Check that this is a {kind} extract and that its first row holds the column names.",
+        )
+    return names, extras
+
+
+def _check_utf8(path: Path) -> None:
+    """Refuse a file that is not UTF-8, naming the first bad position."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 22):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                raise _refuse(
+                    path,
+                    f"it is not UTF-8 text (first unreadable byte at position "
+                    f"{offset + error.start}).",
+                    "Export it again as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8).",
+                ) from None
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise _refuse(
+                path, "it is not UTF-8 text (it ends part-way through a character).", ""
+            ) from None
+
+
+def _read_csv_header(path: Path) -> list[str]:
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        first = next(csv.reader(handle), None)
+    if not first or not any(cell.strip() for cell in first):
+        raise _refuse(
+            path, "it is empty (no header row).", "Check the export and try again."
+        )
+    return first
+
+
+def _finish_table(
+    con: duckdb.DuckDBPyConnection, source: str, names: list[str], kind: str, table: str
+) -> None:
+    """Create `table` with src_row, every contract column and the raw row's hash."""
+    known, _ = LAYOUTS[kind]
+    present = set(names)
+    selected = [
+        (f'"{column}"' if column in present else "NULL::VARCHAR") + f' AS "{column}"'
+        for column in known
+    ]
+    # All file columns (extras too) feed the hash: "repeated to the letter" means the whole row.
+    row_key = "hash(" + ", ".join(f'"{name}"' for name in names) + ")"
+    extras = [name for name in names if name.startswith("extra_")]
+    extra_struct = (
+        "struct_pack(" + ", ".join(f'"{name}" := "{name}"' for name in extras) + ")"
+        if extras
+        else "NULL"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT src_row, "
+        + ", ".join(selected)
+        + f", {row_key} AS row_key, {extra_struct} AS extras FROM {source}"
+    )
+
+
+def read_extract(
+    con: duckdb.DuckDBPyConnection, path: Path, kind: str, table: str = "raw"
+) -> RawExtract:
+    """Read `path` into temp table `table`; raise ExtractRefused when it cannot be used."""
+    path = Path(path)
+    if not path.is_file():
+        raise _refuse(path, "the file does not exist.", "Check the file name and folder.")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(con, path, kind, table)
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(con, path, kind, table)
+    raise _refuse(
+        path,
+        f"it is not a CSV or XLSX file (the name ends '{path.suffix or '(no extension)'}').",
+        "Export the extract as CSV (UTF-8) or as an Excel workbook (.xlsx).",
+    )
+
+
+def _read_csv(con, path: Path, kind: str, table: str) -> RawExtract:
+    _check_utf8(path)
+    header = _read_csv_header(path)
+    names, extras = _map_header(path, header, kind)
+    columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in names) + "}"
+    # The path is a file name, not user data typed into the app; it is bound all the same.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE csv_in AS SELECT row_number() OVER () - 1 AS k, * "
+        "FROM read_csv($path, header=true, "
+        f"auto_detect=false, columns={columns}, delim=',', quote='\"', escape='\"', "
+        "store_rejects=true, rejects_table='csv_rejects', rejects_scan='csv_scans')",
+        {"path": str(path)},
+    )
+    reject_rows = con.execute(
+        "SELECT line, string_agg(DISTINCT error_type, '; '), any_value(csv_line) "
+        "FROM csv_rejects GROUP BY line ORDER BY line"
+    ).fetchall()
+    rejects = [
+        (int(line), f"the row could not be read as CSV ({errors.lower()})", raw or "")
+        for line, errors, raw in reject_rows
+    ]
+    if rejects:
+        # Accepted records fill the row numbers the rejected ones did not take.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE csv_numbered AS "
+            "WITH slots AS (SELECT row_number() OVER (ORDER BY n) - 1 AS k, n FROM "
+            "range(2, (SELECT count(*) FROM csv_in) + $r + 2) t(n) "
+            "WHERE n NOT IN (SELECT line FROM csv_rejects)) "
+            "SELECT slots.n::INTEGER AS src_row, c.* EXCLUDE (k) FROM "
+            "csv_in c JOIN slots USING (k)",
+            {"r": len(rejects)},
+        )
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE csv_numbered AS "
+            "SELECT (k + 2)::INTEGER AS src_row, * EXCLUDE (k) FROM csv_in"
+        )
+    _finish_table(con, "csv_numbered", names, kind, table)
+    con.execute("DROP TABLE csv_in; DROP TABLE csv_numbered")
+    con.execute("DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_scans")
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    if rows + len(rejects) == 0:
+        raise _refuse(path, "it holds a header but no data rows.", "Check the export.")
+    return RawExtract(table=table, rows_parsed=rows, extra_columns=extras, rejects=rejects)
+
+
+def _cell_text(value) -> str | None:
+    """An XLSX cell as the text the contract reads; date cells become YYYY-MM-DD."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(con, path: Path, kind: str, table: str) -> RawExtract:
+    import openpyxl  # imported here: only XLSX extracts need it
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a damaged file
+        raise _refuse(
+            path,
+            f"it could not be opened as an Excel workbook ({type(error).__name__}).",
+            "Open it in Excel, save it as .xlsx, and try again.",
+        ) from None
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header_cells = next(rows, None)
+        if not header_cells or not any(cell is not None for cell in header_cells):
+            raise _refuse(path, "its first sheet is empty (no header row).", "")
+        header = [_cell_text(cell) or "" for cell in header_cells]
+        names, extras = _map_header(path, header, kind)
+        width = len(names)
+        columns: list[list[str | None]] = [[] for _ in range(width)]
+        numbers: list[int] = []
+        for row_number, cells in enumerate(rows, start=2):
+            texts = [_cell_text(cells[i]) if i < len(cells) else None for i in range(width)]
+            if all(text is None or not text.strip() for text in texts):
+                continue  # empty rows below the data are formatting, not children
+            numbers.append(row_number)
+            for i, text in enumerate(texts):
+                columns[i].append(text)
+    finally:
+        book.close()
+    if not numbers:
+        raise _refuse(path, "it holds a header but no data rows.", "Check the export.")
+    arrow = pa.table(
+        {"src_row": pa.array(numbers, pa.int32())}
+        | {name: pa.array(columns[i], pa.string()) for i, name in enumerate(names)}
+    )
+    con.register("xlsx_in", arrow)
+    try:
+        _finish_table(con, "xlsx_in", names, kind, table)
+    finally:
+        con.unregister("xlsx_in")
+    return RawExtract(table=table, rows_parsed=len(numbers), extra_columns=extras)
+
+
+__all__ = ["ExtractRefused", "RawExtract", "read_extract", "normalise_header"]

@@ -1,0 +1,91 @@
+"""Lookup tables and macros the loader's SQL uses to read coded values.
+
+Built from `data.vocab` inside the loader's connection as temp objects, so the contract's
+accepted forms are written once, in Python lists, and matched set-based in SQL by a join on a
+normalised key (lower case, trimmed, runs of spaces, hyphens and underscores as one space).
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from data import vocab
+
+# The Python twin of the SQL macro `oos_key`: both must normalise a value the same way.
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def key(text: str) -> str:
+    return _SEPARATORS.sub(" ", text.strip().lower())
+
+
+def _need_pairs() -> list[tuple[str, str]]:
+    pairs = []
+    for code, label, _ in vocab.NEEDS:
+        pairs += [(key(code), code), (key(label), code)]
+    pairs += [(key(alias), code) for alias, code in vocab.NEED_ALIASES.items()]
+    return pairs
+
+
+def _district_pairs() -> list[tuple[str, str]]:
+    names = vocab.DISTRICT_NAMES + [vocab.OUT_OF_COUNTY]
+    pairs = [(key(name.replace("&", " and ")), name) for name in names]
+    pairs += [(key(alias), name) for alias, name in vocab.DISTRICT_ALIASES.items()]
+    return pairs
+
+
+def _year_pairs() -> list[tuple[str, str]]:
+    # keys are compared with their spaces removed: 'Year 7', 'Y7', 'year-7' and '7' meet
+    pairs = [("earlyyears", "Early years"), ("post19", "Post-19")]
+    pairs += [("n1", "N1"), ("nursery1", "N1"), ("n2", "N2"), ("nursery2", "N2")]
+    pairs += [("r", "R"), ("reception", "R"), ("yr", "R")]
+    for number in range(1, 15):
+        for form in (str(number), f"{number:02d}"):
+            for prefix in ("", "y", "year", "yr"):
+                pairs.append((prefix + form, f"Year {number}"))
+    return pairs
+
+
+def _gender_pairs() -> list[tuple[str, str | None]]:
+    pairs = [(key(word), value) for word, value in vocab.GENDER_ALIASES.items()]
+    # 'Not known' is an accepted way of saying Not recorded: matched, so it is no warning
+    return pairs
+
+
+def _flag_pairs() -> list[tuple[str, bool]]:
+    return [(word, True) for word in vocab.TRUE_WORDS] + [
+        (word, False) for word in vocab.FALSE_WORDS
+    ]
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the temp macros and lookup tables in this connection."""
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO oos_key(s) AS "
+        "regexp_replace(lower(trim(s)), '[\\s_\\-]+', ' ', 'g')"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO oos_parse_date(s) AS "
+        "CAST(try_strptime(trim(s), ['%Y-%m-%d', '%d/%m/%Y']) AS DATE)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO oos_year_group(age) AS CASE "
+        "WHEN age IS NULL THEN NULL WHEN age < 2 THEN 'Early years' WHEN age = 2 THEN 'N1' "
+        "WHEN age = 3 THEN 'N2' WHEN age = 4 THEN 'R' "
+        "WHEN age <= 18 THEN 'Year ' || (age - 4) ELSE 'Post-19' END"
+    )
+    tables = {
+        "lookup_need": ("VARCHAR", _need_pairs()),
+        "lookup_district": ("VARCHAR", _district_pairs()),
+        "lookup_year": ("VARCHAR", _year_pairs()),
+        "lookup_gender": ("VARCHAR", _gender_pairs()),
+        "lookup_flag": ("BOOLEAN", _flag_pairs()),
+        "lookup_placement": ("VARCHAR", [(key(s), s) for s in vocab.PLACEMENT_STATUSES]),
+        "lookup_event": ("VARCHAR", [(key(e), e) for e in vocab.EVENT_TYPES]),
+        "lookup_provision": ("VARCHAR", [(key(p), p) for p in vocab.PROVISION_TYPES]),
+    }
+    for table, (value_type, pairs) in tables.items():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (key VARCHAR PRIMARY KEY, value {value_type})")
+        con.executemany(f"INSERT INTO {table} VALUES (?, ?)", sorted(set(pairs)))

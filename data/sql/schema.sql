@@ -1,0 +1,119 @@
+-- Schema of the out-of-school database. Idempotent: run at the start of every load.
+--
+-- snapshot     one row per child per period, with every derived value computed at load time
+--              at the period's census date (values are fixed for a period, so computing them
+--              once keeps every dashboard query a plain scan)
+-- casework     the whole casework log (replaced whole by each casework load)
+-- quarantine   rows that could not be loaded, with their raw values and the reason
+-- load_warnings  fields loaded as Not recorded, with row number, column and reason
+-- load_log     one row per accepted load: the load report
+-- cohort       the stable interface analysts query (columns documented in README.md)
+
+CREATE TABLE IF NOT EXISTS snapshot (
+    period VARCHAR NOT NULL,
+    census_date DATE NOT NULL,
+    child_id VARCHAR NOT NULL,
+    date_of_birth DATE,
+    age INTEGER,
+    gender VARCHAR NOT NULL,
+    year_group VARCHAR NOT NULL,
+    primary_need VARCHAR NOT NULL,
+    district VARCHAR NOT NULL,
+    placement_status VARCHAR NOT NULL,
+    care_status VARCHAR NOT NULL,
+    cin BOOLEAN NOT NULL,
+    cp BOOLEAN NOT NULL,
+    cla BOOLEAN NOT NULL,
+    previously_looked_after BOOLEAN NOT NULL,
+    is_import BOOLEAN NOT NULL,
+    imported_from VARCHAR,
+    import_date DATE,
+    out_of_school_since DATE,
+    days_out INTEGER,
+    ehcp_issued DATE,
+    last_annual_review DATE,
+    provision_hours DOUBLE,
+    sen_team VARCHAR,
+    source_row INTEGER NOT NULL,
+    load_id INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS casework (
+    child_id VARCHAR NOT NULL,
+    event_date DATE NOT NULL,
+    event_type VARCHAR NOT NULL,
+    provider VARCHAR,
+    -- provider compared case-insensitively and trimmed (repeated offers)
+    provider_key VARCHAR,
+    provision_type VARCHAR,
+    hours_per_week DOUBLE,
+    detail VARCHAR,
+    source_row INTEGER NOT NULL,
+    load_id INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS quarantine (
+    load_id INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,
+    period VARCHAR,
+    file_name VARCHAR NOT NULL,
+    source_row INTEGER,
+    child_id VARCHAR,
+    reason VARCHAR NOT NULL,
+    raw_values VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS load_warnings (
+    load_id INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,
+    period VARCHAR,
+    source_row INTEGER NOT NULL,
+    column_name VARCHAR NOT NULL,
+    raw_value VARCHAR,
+    reason VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS load_log (
+    load_id INTEGER PRIMARY KEY,
+    loaded_at TIMESTAMP NOT NULL,
+    kind VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    period VARCHAR,
+    rows_read INTEGER NOT NULL,
+    rows_loaded INTEGER NOT NULL,
+    rows_quarantined INTEGER NOT NULL,
+    warnings INTEGER NOT NULL,
+    warnings_by_column VARCHAR,
+    extra_columns VARCHAR,
+    synthetic BOOLEAN NOT NULL
+);
+
+CREATE OR REPLACE VIEW cohort AS
+SELECT
+    period,
+    census_date,
+    child_id,
+    age,
+    gender,
+    year_group,
+    primary_need,
+    district,
+    placement_status,
+    care_status,
+    cin,
+    cp,
+    cla,
+    previously_looked_after,
+    is_import,
+    imported_from,
+    out_of_school_since,
+    days_out,
+    -- columns beyond the contract's list
+    date_of_birth,
+    import_date,
+    ehcp_issued,
+    last_annual_review,
+    provision_hours,
+    coalesce(sen_team, 'Not recorded') AS sen_team,
+    load_id
+FROM snapshot;

@@ -1,0 +1,49 @@
+-- Normalise and validate a casework log, set-based over the whole file.
+-- Input:  temp table `raw` (extract_reader.py) and the lookup temp tables (lookups.py).
+-- Params: none.
+-- Output: temp table `staged_events`: one row per file row, parsed values, the trimmed raw text
+--         kept for warnings, and `quarantine_reason` (NULL when the row is loaded).
+CREATE OR REPLACE TEMP TABLE staged_events AS
+WITH trimmed AS (
+    SELECT
+        src_row,
+        row_key,
+        nullif(trim(child_id), '') AS child_id,
+        nullif(trim(event_date), '') AS date_raw,
+        nullif(trim(event_type), '') AS type_raw,
+        nullif(trim(provider), '') AS provider,
+        nullif(trim(provision_type), '') AS provision_raw,
+        nullif(trim(hours_per_week), '') AS hours_raw,
+        nullif(trim(detail), '') AS detail
+    FROM raw
+),
+repeated AS (
+    -- a casework log has many rows per child; only rows repeated to the letter are duplicates
+    SELECT row_key, min(src_row) AS first_row
+    FROM trimmed
+    GROUP BY row_key
+    HAVING count(*) > 1
+)
+SELECT
+    t.*,
+    oos_parse_date(date_raw) AS event_date,
+    event_lookup.value AS event_type,
+    -- providers are compared case-insensitively with spaces tidied (repeated offers)
+    nullif(lower(regexp_replace(provider, '\s+', ' ', 'g')), '') AS provider_key,
+    provision_lookup.value AS provision_type,
+    try_cast(hours_raw AS DOUBLE) AS hours_per_week,
+    CASE
+        WHEN t.child_id IS NULL THEN 'no child_id'
+        WHEN repeated.first_row IS NOT NULL AND repeated.first_row <> t.src_row
+            THEN 'exact repeat of row ' || repeated.first_row || ' (loaded once)'
+        WHEN date_raw IS NULL THEN 'event_date is blank'
+        WHEN oos_parse_date(date_raw) IS NULL
+            THEN 'event_date ''' || date_raw || ''' is not a date (expected YYYY-MM-DD or DD/MM/YYYY)'
+        WHEN type_raw IS NULL THEN 'event_type is blank'
+        WHEN event_lookup.value IS NULL
+            THEN 'event_type ''' || type_raw || ''' is not one of the contract''s event types'
+    END AS quarantine_reason
+FROM trimmed t
+LEFT JOIN repeated USING (row_key)
+LEFT JOIN lookup_event event_lookup ON event_lookup.key = oos_key(type_raw)
+LEFT JOIN lookup_provision provision_lookup ON provision_lookup.key = oos_key(provision_raw);

@@ -1,0 +1,92 @@
+"""Publish a new database state atomically, with one writer at a time.
+
+The dashboard keeps the database file open read-only, and DuckDB will not let a writer open a
+file that a reader holds. So a load never writes the live file: it copies it, changes the copy
+inside one transaction, checkpoints it and moves it over the old one with `os.replace`, which
+is atomic on one file system. A reader sees the old file or the new one, never a mix, and a
+load that fails leaves the live file untouched. A lock file keeps two loaders from publishing
+over each other's work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
+def run_script(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> None:
+    """Run a file of `;`-separated statements, binding to each only the parameters it names."""
+    params = params or {}
+    for statement in sql.split(";\n"):
+        body = "\n".join(
+            line for line in statement.splitlines() if not line.strip().startswith("--")
+        ).strip()
+        if not body:
+            continue
+        used = {name: value for name, value in params.items() if f"${name}" in body}
+        con.execute(body, used)
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> None:
+    run_script(con, (SQL_DIR / name).read_text(encoding="utf-8"), params)
+
+
+def _remove(path: Path) -> None:
+    for candidate in (path, Path(f"{path}.wal")):
+        with contextlib.suppress(FileNotFoundError):
+            candidate.unlink()
+
+
+@contextlib.contextmanager
+def publishing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection to a private copy of the database inside an open transaction.
+
+    On a clean exit the transaction commits and the copy replaces the live file; on any error
+    the copy is thrown away and the live file is exactly as it was.
+    """
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        work = db_path.with_name(f".{db_path.name}.loading-{os.getpid()}")
+        _remove(work)
+        if db_path.exists():
+            shutil.copyfile(db_path, work)
+            # changes a DuckDB client left in the write-ahead log belong to the database too
+            if Path(f"{db_path}.wal").exists():
+                shutil.copyfile(f"{db_path}.wal", f"{work}.wal")
+        con = duckdb.connect(str(work))
+        try:
+            run_sql_file(con, "schema.sql")
+            con.execute("BEGIN TRANSACTION")
+            yield con
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+            con.close()
+            with open(work, "rb") as handle:
+                os.fsync(handle.fileno())
+            # the old log's changes are in the copy; left beside the new file it would be
+            # replayed onto it
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{db_path}.wal").unlink()
+            os.replace(work, db_path)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                con.close()
+            _remove(work)
+            raise
+
+
+def create_empty(db_path: Path) -> None:
+    """Publish a database holding the schema and no rows (a first start with no extract)."""
+    with publishing(db_path):
+        pass
