@@ -152,9 +152,7 @@ def _read_csv_header(path: Path) -> list[str]:
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
         first = next(csv.reader(handle), None)
     if not first or not any(cell.strip() for cell in first):
-        raise _refuse(
-            path, "it is empty (no header row).", "Check the export and try again."
-        )
+        raise _refuse(path, "it is empty (no header row).", "Check the export and try again.")
     return first
 
 
@@ -176,11 +174,14 @@ def _finish_table(
         if extras
         else "NULL"
     )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT src_row, "
+    # Identifiers here come only from the contract's column list and the loader's own
+    # `extra_N` names, never from the file's header text (allow-listed by construction).
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT src_row, "  # noqa: S608
         + ", ".join(selected)
         + f", {row_key} AS row_key, {extra_struct} AS extras FROM {source}"
     )
+    con.execute(sql)
 
 
 def read_extract(
@@ -206,15 +207,15 @@ def _read_csv(con, path: Path, kind: str, table: str) -> RawExtract:
     _check_utf8(path)
     header = _read_csv_header(path)
     names, extras = _map_header(path, header, kind)
+    # column names are allow-listed (contract names or generated extra_N); the path is bound
     columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in names) + "}"
-    # The path is a file name, not user data typed into the app; it is bound all the same.
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE csv_in AS SELECT row_number() OVER () - 1 AS k, * "
+    sql = (
+        "CREATE OR REPLACE TEMP TABLE csv_in AS SELECT row_number() OVER () - 1 AS k, * "  # noqa: S608
         "FROM read_csv($path, header=true, "
         f"auto_detect=false, columns={columns}, delim=',', quote='\"', escape='\"', "
-        "store_rejects=true, rejects_table='csv_rejects', rejects_scan='csv_scans')",
-        {"path": str(path)},
+        "store_rejects=true, rejects_table='csv_rejects', rejects_scan='csv_scans')"
     )
+    con.execute(sql, {"path": str(path)})
     reject_rows = con.execute(
         "SELECT line, string_agg(DISTINCT error_type, '; '), any_value(csv_line) "
         "FROM csv_rejects GROUP BY line ORDER BY line"
@@ -240,9 +241,9 @@ def _read_csv(con, path: Path, kind: str, table: str) -> RawExtract:
             "SELECT (k + 2)::INTEGER AS src_row, * EXCLUDE (k) FROM csv_in"
         )
     _finish_table(con, "csv_numbered", names, kind, table)
+    rows = con.execute("SELECT count(*) FROM csv_numbered").fetchone()[0]
     con.execute("DROP TABLE csv_in; DROP TABLE csv_numbered")
     con.execute("DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_scans")
-    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     if rows + len(rejects) == 0:
         raise _refuse(path, "it holds a header but no data rows.", "Check the export.")
     return RawExtract(table=table, rows_parsed=rows, extra_columns=extras, rejects=rejects)

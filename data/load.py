@@ -91,10 +91,13 @@ def _quarantine_rejects(con, rejects, load_id, kind, period, file_name) -> None:
         )
 
 
-def _finish_report(con, report: LoadReport, load_id: int, staged: str, synthetic: bool) -> None:
+def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> None:
     report.load_id = load_id
+    # count what actually landed, so the check below compares the database with the file
     report.rows_loaded = con.execute(
-        f"SELECT count(*) FROM {staged} WHERE quarantine_reason IS NULL"
+        "SELECT (SELECT count(*) FROM snapshot WHERE load_id = $id) "
+        "+ (SELECT count(*) FROM casework WHERE load_id = $id)",
+        {"id": load_id},
     ).fetchone()[0]
     report.quarantine_reasons = dict(
         con.execute(
@@ -133,7 +136,6 @@ def _finish_report(con, report: LoadReport, load_id: int, staged: str, synthetic
             "synthetic": synthetic,
         },
     )
-    con.execute(f"DROP TABLE {staged}; DROP TABLE raw")
 
 
 def _load_cohort_into(con, file_path: Path, period: str, synthetic: bool) -> LoadReport:
@@ -146,10 +148,16 @@ def _load_cohort_into(con, file_path: Path, period: str, synthetic: bool) -> Loa
     store.run_sql_file(
         con,
         "publish_cohort.sql",
-        {"period": period, "census_date": census, "load_id": load_id, "file_name": report.file_name},
+        {
+            "period": period,
+            "census_date": census,
+            "load_id": load_id,
+            "file_name": report.file_name,
+        },
     )
     _quarantine_rejects(con, raw.rejects, load_id, "cohort", period, report.file_name)
-    _finish_report(con, report, load_id, "staged", synthetic)
+    _finish_report(con, report, load_id, synthetic)
+    con.execute("DROP TABLE staged; DROP TABLE raw")
     return report
 
 
@@ -163,7 +171,8 @@ def _load_casework_into(con, file_path: Path, synthetic: bool) -> LoadReport:
         con, "publish_casework.sql", {"load_id": load_id, "file_name": report.file_name}
     )
     _quarantine_rejects(con, raw.rejects, load_id, "casework", None, report.file_name)
-    _finish_report(con, report, load_id, "staged_events", synthetic)
+    _finish_report(con, report, load_id, synthetic)
+    con.execute("DROP TABLE staged_events; DROP TABLE raw")
     return report
 
 

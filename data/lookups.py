@@ -76,16 +76,20 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
         "WHEN age = 3 THEN 'N2' WHEN age = 4 THEN 'R' "
         "WHEN age <= 18 THEN 'Year ' || (age - 4) ELSE 'Post-19' END"
     )
-    tables = {
-        "lookup_need": ("VARCHAR", _need_pairs()),
-        "lookup_district": ("VARCHAR", _district_pairs()),
-        "lookup_year": ("VARCHAR", _year_pairs()),
-        "lookup_gender": ("VARCHAR", _gender_pairs()),
-        "lookup_flag": ("BOOLEAN", _flag_pairs()),
-        "lookup_placement": ("VARCHAR", [(key(s), s) for s in vocab.PLACEMENT_STATUSES]),
-        "lookup_event": ("VARCHAR", [(key(e), e) for e in vocab.EVENT_TYPES]),
-        "lookup_provision": ("VARCHAR", [(key(p), p) for p in vocab.PROVISION_TYPES]),
+    # One table for every coded column, so the SQL that builds it is fixed text.
+    domains = {
+        "need": _need_pairs(),
+        "district": _district_pairs(),
+        "year": _year_pairs(),
+        "gender": _gender_pairs(),
+        "flag": [(word, str(value).lower()) for word, value in _flag_pairs()],
+        "placement": [(key(s), s) for s in vocab.PLACEMENT_STATUSES],
+        "event": [(key(e), e) for e in vocab.EVENT_TYPES],
+        "provision": [(key(p), p) for p in vocab.PROVISION_TYPES],
     }
-    for table, (value_type, pairs) in tables.items():
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (key VARCHAR PRIMARY KEY, value {value_type})")
-        con.executemany(f"INSERT INTO {table} VALUES (?, ?)", sorted(set(pairs)))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE lookup "
+        "(domain VARCHAR, key VARCHAR, value VARCHAR, PRIMARY KEY (domain, key))"
+    )
+    rows = sorted({(domain, k, v) for domain, pairs in domains.items() for k, v in pairs})
+    con.executemany("INSERT INTO lookup VALUES (?, ?, ?)", rows)

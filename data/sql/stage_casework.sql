@@ -45,5 +45,7 @@ SELECT
     END AS quarantine_reason
 FROM trimmed t
 LEFT JOIN repeated USING (row_key)
-LEFT JOIN lookup_event event_lookup ON event_lookup.key = oos_key(type_raw)
-LEFT JOIN lookup_provision provision_lookup ON provision_lookup.key = oos_key(provision_raw);
+LEFT JOIN lookup event_lookup
+        ON event_lookup.domain = 'event' AND event_lookup.key = oos_key(type_raw)
+LEFT JOIN lookup provision_lookup
+        ON provision_lookup.domain = 'provision' AND provision_lookup.key = oos_key(provision_raw);

@@ -52,10 +52,10 @@ parsed AS (
         placement_lookup.value AS placement_value,
         oos_parse_date(oos_raw) AS oos_parsed,
         year_lookup.value AS year_value,
-        cin_lookup.value AS cin_value,
-        cp_lookup.value AS cp_value,
-        cla_lookup.value AS cla_value,
-        pla_lookup.value AS pla_value,
+        cin_lookup.value::BOOLEAN AS cin_value,
+        cp_lookup.value::BOOLEAN AS cp_value,
+        cla_lookup.value::BOOLEAN AS cla_value,
+        pla_lookup.value::BOOLEAN AS pla_value,
         oos_parse_date(import_date_raw) AS import_date,
         oos_parse_date(ehcp_raw) AS ehcp_issued,
         oos_parse_date(review_raw) AS last_annual_review,
@@ -75,16 +75,24 @@ parsed AS (
     FROM trimmed t
     LEFT JOIN repeated USING (child_id)
     LEFT JOIN first_copy ON first_copy.child_id = t.child_id AND first_copy.row_key = t.row_key
-    LEFT JOIN lookup_gender gender_lookup ON gender_lookup.key = oos_key(gender_raw)
-    LEFT JOIN lookup_need need_lookup ON need_lookup.key = oos_key(need_raw)
-    LEFT JOIN lookup_district district_lookup
-        ON district_lookup.key = oos_key(replace(district_raw, '&', ' and '))
-    LEFT JOIN lookup_placement placement_lookup ON placement_lookup.key = oos_key(placement_raw)
-    LEFT JOIN lookup_year year_lookup ON year_lookup.key = replace(oos_key(year_raw), ' ', '')
-    LEFT JOIN lookup_flag cin_lookup ON cin_lookup.key = oos_key(cin_raw)
-    LEFT JOIN lookup_flag cp_lookup ON cp_lookup.key = oos_key(cp_raw)
-    LEFT JOIN lookup_flag cla_lookup ON cla_lookup.key = oos_key(cla_raw)
-    LEFT JOIN lookup_flag pla_lookup ON pla_lookup.key = oos_key(pla_raw)
+    LEFT JOIN lookup gender_lookup
+        ON gender_lookup.domain = 'gender' AND gender_lookup.key = oos_key(gender_raw)
+    LEFT JOIN lookup need_lookup
+        ON need_lookup.domain = 'need' AND need_lookup.key = oos_key(need_raw)
+    LEFT JOIN lookup district_lookup
+        ON district_lookup.domain = 'district' AND district_lookup.key = oos_key(replace(district_raw, '&', ' and '))
+    LEFT JOIN lookup placement_lookup
+        ON placement_lookup.domain = 'placement' AND placement_lookup.key = oos_key(placement_raw)
+    LEFT JOIN lookup year_lookup
+        ON year_lookup.domain = 'year' AND year_lookup.key = replace(oos_key(year_raw), ' ', '')
+    LEFT JOIN lookup cin_lookup
+        ON cin_lookup.domain = 'flag' AND cin_lookup.key = oos_key(cin_raw)
+    LEFT JOIN lookup cp_lookup
+        ON cp_lookup.domain = 'flag' AND cp_lookup.key = oos_key(cp_raw)
+    LEFT JOIN lookup cla_lookup
+        ON cla_lookup.domain = 'flag' AND cla_lookup.key = oos_key(cla_raw)
+    LEFT JOIN lookup pla_lookup
+        ON pla_lookup.domain = 'flag' AND pla_lookup.key = oos_key(pla_raw)
 ),
 checked AS (
     SELECT

@@ -1,0 +1,82 @@
+"""Children with EHC plans out of school: the dashboard's frame.
+
+Run with `streamlit run dashboard.py`. This file sets the page up, makes sure there is a
+database (building the synthetic demonstration one on first start), draws the sidebar filters
+shared by every page, marks synthetic data, and hands over to the chosen page through
+`st.navigation`. Pages hold layout only; every figure comes from the `queries` package.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from pages.common.database import check_database
+from pages.common.filters import render_sidebar
+from pages.common.page import CONTEXT_KEY, FrameContext
+
+LOG = logging.getLogger(__name__)
+
+st.set_page_config(
+    page_title="Children out of school with an EHC plan",
+    page_icon=":material/school:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+PAGES = {
+    "Briefing": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/today.py", title="Today", icon=":material/today:"),
+        st.Page("pages/priority.py", title="Priority cases", icon=":material/priority_high:"),
+    ],
+    "Appendix B": [
+        st.Page("pages/breakdowns.py", title="Breakdowns", icon=":material/bar_chart:"),
+        st.Page("pages/crosstab.py", title="Cross-tab", icon=":material/grid_on:"),
+        st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:"),
+        st.Page("pages/map.py", title="District map", icon=":material/map:"),
+    ],
+    "Children": [
+        st.Page("pages/explorer.py", title="Cohort explorer", icon=":material/table_rows:"),
+        st.Page("pages/chronology.py", title="Chronology", icon=":material/timeline:"),
+        st.Page("pages/service.py", title="Service", icon=":material/groups:"),
+    ],
+    "Data": [
+        st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
+    ],
+}
+
+page = st.navigation(PAGES)
+status = check_database()
+if not status.ok:
+    st.error(status.message, icon=":material/error:")
+    st.stop()
+
+if status.info.get("synthetic"):
+    st.warning(
+        "**Synthetic demonstration data.** These children are made up: no figure on this "
+        "dashboard describes real children.",
+        icon=":material/science:",
+    )
+
+context = FrameContext(filter=None, periods=status.periods, info=status.info)
+if status.periods:
+    cohort_filter = render_sidebar(status.periods, status.sen_teams)
+    try:
+        from queries.pupil import cohort_count
+
+        context.filter = cohort_filter
+        context.count = cohort_count(cohort_filter)
+        context.total = (
+            cohort_count(type(cohort_filter)(period=cohort_filter.period))
+            if context.filtered
+            else context.count
+        )
+    except Exception:  # noqa: BLE001 - the page still explains; details go to the log
+        LOG.exception("counting the cohort failed")
+        st.error("The cohort could not be counted from the database. The server log has details.")
+        st.stop()
+st.session_state[CONTEXT_KEY] = context
+
+page.run()

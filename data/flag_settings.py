@@ -1,0 +1,150 @@
+"""Put the case-flag thresholds and the school-term table into the database, and (re)create the
+`case_flags` view that reads them.
+
+The view lives in the database so that analysts can query it without Python; its thresholds
+therefore live there too, in two small tables copied from the config files on every publish:
+
+    flag_settings (name, value, reason)             <- config/flags.toml
+    school_terms (academic_year, term, start_date, end_date)  <- config/school_terms.csv
+
+The loader calls `install_flag_settings(con)` inside its transaction, so a publish carries the
+settings, the term table and the view together, and a broken config file refuses the load
+(nothing changes) instead of publishing flags computed from half a configuration.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from data.paths import PROJECT_ROOT
+
+FLAGS_TOML = PROJECT_ROOT / "config" / "flags.toml"
+TERMS_CSV = PROJECT_ROOT / "config" / "school_terms.csv"
+VIEW_SQL = PROJECT_ROOT / "data" / "sql" / "case_flags.sql"
+
+# Every setting the view and the casework pages read: a config file missing one is refused.
+REQUIRED_SETTINGS = (
+    "flags.s19_days",
+    "flags.stall_days",
+    "flags.consultation_chain",
+    "flags.annual_review_months",
+    "flags.import_months_from_review",
+    "flags.import_months_from_transfer",
+    "flags.term_share_without_provision",
+    "priority.recent_max_days",
+    "priority.primary_last_year_group",
+    "priority.primary_max_age",
+    "cost.per_term_low",
+    "cost.per_term_high",
+)
+TERM_NAMES = ("autumn", "spring", "summer")
+
+
+class FlagSettingsError(ValueError):
+    """A config file the flags cannot be computed from; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    value: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Term:
+    academic_year: str
+    term: str
+    start_date: dt.date
+    end_date: dt.date
+
+
+def read_settings(path: Path = FLAGS_TOML) -> dict[str, Setting]:
+    """Read flags.toml into {'section.name': Setting}; every entry needs a number and a reason."""
+    with open(path, "rb") as handle:
+        document = tomllib.load(handle)
+    settings = {}
+    for section, entries in document.items():
+        for key, entry in entries.items():
+            name = f"{section}.{key}"
+            value = entry.get("value") if isinstance(entry, dict) else None
+            reason = entry.get("reason", "") if isinstance(entry, dict) else ""
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise FlagSettingsError(f"{path.name}: {name} needs a numeric `value`")
+            if not str(reason).strip():
+                raise FlagSettingsError(f"{path.name}: {name} needs a `reason` beside its value")
+            if value < 0:
+                raise FlagSettingsError(f"{path.name}: {name} must not be negative")
+            settings[name] = Setting(name, float(value), " ".join(str(reason).split()))
+    missing = [name for name in REQUIRED_SETTINGS if name not in settings]
+    if missing:
+        raise FlagSettingsError(f"{path.name} is missing: {', '.join(missing)}")
+    if settings["cost.per_term_low"].value > settings["cost.per_term_high"].value:
+        raise FlagSettingsError(f"{path.name}: cost.per_term_low is above cost.per_term_high")
+    return settings
+
+
+def read_terms(path: Path = TERMS_CSV) -> list[Term]:
+    """Read the term table; terms must be well formed and must not overlap."""
+    terms = []
+    with open(path, newline="", encoding="utf-8") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            try:
+                term = Term(
+                    row["academic_year"].strip(),
+                    row["term"].strip().lower(),
+                    dt.date.fromisoformat(row["start_date"].strip()),
+                    dt.date.fromisoformat(row["end_date"].strip()),
+                )
+            except (KeyError, ValueError, AttributeError) as problem:
+                raise FlagSettingsError(f"{path.name} line {line}: {problem}") from problem
+            if term.term not in TERM_NAMES or term.end_date < term.start_date:
+                raise FlagSettingsError(f"{path.name} line {line}: not a valid term")
+            terms.append(term)
+    terms.sort(key=lambda term: term.start_date)
+    for before, after in zip(terms, terms[1:], strict=False):
+        if after.start_date <= before.end_date:
+            raise FlagSettingsError(
+                f"{path.name}: {after.term} {after.academic_year} overlaps the term before it"
+            )
+    if not terms:
+        raise FlagSettingsError(f"{path.name} holds no terms")
+    return terms
+
+
+def install_flag_settings(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    flags_path: Path = FLAGS_TOML,
+    terms_path: Path = TERMS_CSV,
+) -> None:
+    """(Re)create `flag_settings`, `school_terms` and the `case_flags` view on `con`.
+
+    Runs inside the caller's transaction (the loader's); it opens none of its own. The config
+    files are read and checked before anything is written.
+    """
+    settings = read_settings(Path(flags_path))
+    terms = read_terms(Path(terms_path))
+    con.execute(
+        "CREATE OR REPLACE TABLE flag_settings ("
+        "name VARCHAR PRIMARY KEY, value DOUBLE NOT NULL, reason VARCHAR NOT NULL)"
+    )
+    con.executemany(
+        "INSERT INTO flag_settings VALUES (?, ?, ?)",
+        [(s.name, s.value, s.reason) for s in settings.values()],
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE school_terms (academic_year VARCHAR NOT NULL, "
+        "term VARCHAR NOT NULL, start_date DATE PRIMARY KEY, end_date DATE NOT NULL)"
+    )
+    con.executemany(
+        "INSERT INTO school_terms VALUES (?, ?, ?, ?)",
+        [(t.academic_year, t.term, t.start_date, t.end_date) for t in terms],
+    )
+    con.execute(VIEW_SQL.read_text(encoding="utf-8"))

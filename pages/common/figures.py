@@ -1,0 +1,105 @@
+"""One figure block: active title, caption, chart, table view, CSV download, "About" note.
+
+Every chart on the dashboard goes through `show_figure`, so each has the same parts in the same
+places (the DfE dashboards' pattern): the title states the finding, the caption says what was
+counted and when, the chart and a table of the same numbers sit in tabs, the CSV holds exactly
+the table's numbers, and "About this figure" explains what is counted and the caveats.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from pages.common.format import escape_md
+
+# Buttons that make no sense for bar charts of counts; the PNG export stays.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """The table as CSV in UTF-8 with a BOM, so Excel opens accented names correctly."""
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def safe_file_name(name: str) -> str:
+    """A download file name made only of letters, digits, dashes, dots and underscores."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_")
+    return name if name.endswith(".csv") else f"{name}.csv"
+
+
+def column_config_for(table: pd.DataFrame) -> dict:
+    """Counts with thousands separators and percentages to one decimal place in table views."""
+    config = {}
+    for column in table.columns:
+        lowered = str(column).lower()
+        if not pd.api.types.is_numeric_dtype(table[column]):
+            continue
+        if "percent" in lowered or lowered.endswith("%") or "share" in lowered:
+            config[column] = st.column_config.NumberColumn(column, format="%.1f%%")
+        else:
+            config[column] = st.column_config.NumberColumn(column, format="localized")
+    return config
+
+
+def show_table(table: pd.DataFrame, *, height: int | str = "auto", key: str | None = None):
+    """A read-only table with people-friendly number formats and no index column."""
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config=column_config_for(table),
+        height=height,
+        key=key,
+    )
+
+
+def show_figure(
+    title: str,
+    caption: str,
+    about: str,
+    fig: go.Figure | None,
+    table: pd.DataFrame,
+    csv_name: str,
+    *,
+    key: str | None = None,
+) -> None:
+    """Lay out one figure: title, caption, chart and table tabs, CSV download, About note.
+
+    `title`, `caption` and `about` are the page's own words; anything in them that came from
+    the data must already be escaped (`escape_md`). The CSV holds the table exactly.
+    """
+    key = key or safe_file_name(csv_name)
+    with st.container(border=True):
+        st.subheader(title, anchor=False)
+        st.caption(caption)
+        if fig is None or table.empty:
+            st.info("No children to show for this figure with the filters chosen.")
+            return
+        chart_tab, table_tab = st.tabs(["Chart", "Table"])
+        with chart_tab:
+            st.plotly_chart(
+                fig, theme=None, config=PLOTLY_CONFIG, key=f"chart-{key}", alt=escape_md(title)
+            )
+        with table_tab:
+            show_table(table, key=f"table-{key}")
+        left, right = st.columns([1, 3], vertical_alignment="center")
+        with left:
+            st.download_button(
+                "Download CSV",
+                data=csv_bytes(table),
+                file_name=safe_file_name(csv_name),
+                mime="text/csv",
+                key=f"csv-{key}",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+        with right:
+            with st.expander("About this figure"):
+                st.markdown(about)

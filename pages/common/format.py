@@ -1,0 +1,106 @@
+"""Formatting numbers, periods and free text for people.
+
+Counts get thousands separators, percentages one decimal place, periods their month name.
+Text that came from an extract is escaped before it reaches Markdown or a plotly label, so a
+value such as `<a href=...>` or `**x**` shows as typed and is never rendered as markup.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import re
+
+MINUS = "\u2212"  # a real minus sign reads better than a hyphen in figures
+
+
+def is_missing(value) -> bool:
+    """True for None, NaN and pandas' NA/NaT."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN, NaT and pd.NA compare unequal to themselves
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_int(value) -> str:
+    """1234 -> '1,234'; missing -> '–'."""
+    if is_missing(value):
+        return "–"
+    return f"{round(float(value)):,}"
+
+
+def fmt_number(value, decimals: int = 1) -> str:
+    """A number with thousands separators, whole numbers without decimals."""
+    if is_missing(value):
+        return "–"
+    value = float(value)
+    if math.isclose(value, round(value)):
+        return f"{round(value):,}"
+    return f"{value:,.{decimals}f}"
+
+
+def fmt_pct(value) -> str:
+    """12.345 (already a percentage) -> '12.3%'."""
+    if is_missing(value):
+        return "–"
+    return f"{float(value):,.1f}%"
+
+
+def fmt_change(value) -> str:
+    """A signed change: +3, −1,204, 0."""
+    if is_missing(value):
+        return "–"
+    text = fmt_number(abs(float(value)))
+    if float(value) > 0:
+        return f"+{text}"
+    if float(value) < 0:
+        return f"{MINUS}{text}"
+    return "0"
+
+
+def census_date(period: str) -> dt.date:
+    """The last day of the period's month: '2023-06' -> 30 June 2023."""
+    year, month = (int(part) for part in period.split("-"))
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_label(period: str | None) -> str:
+    """'2023-06' -> 'June 2023'."""
+    if not period:
+        return "–"
+    year, month = (int(part) for part in period.split("-"))
+    return f"{calendar.month_name[month]} {year}"
+
+
+def fmt_date(value) -> str:
+    """A date as '30 June 2023'."""
+    if is_missing(value):
+        return "–"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.day} {calendar.month_name[value.month]} {value.year}"
+
+
+def fmt_datetime(value) -> str:
+    """A timestamp as '27 November 2025 at 14:02'."""
+    if is_missing(value):
+        return "–"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return f"{fmt_date(value)} at {value:%H:%M}"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_md(text) -> str:
+    """Escape Markdown so extract text shows literally in st.markdown / captions / labels."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def escape_plotly(text) -> str:
+    """Escape plotly's pseudo-HTML (<b>, <a href>, <br>) in a label taken from the data."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,131 @@
+"""What every page starts with: its title, the period and cohort it shows, and the empty case.
+
+The frame (dashboard.py) stores a `FrameContext` in the session before running the page;
+`page_header` draws the title and a context line (period, census date, when the data was
+loaded, how many children match the filters, which filters are on) and stops the page with a
+plain message when there is nothing to show, so no page ever draws an empty chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from pages.common.filters import describe
+from pages.common.format import (
+    census_date,
+    escape_md,
+    fmt_date,
+    fmt_datetime,
+    fmt_int,
+    period_label,
+)
+
+CONTEXT_KEY = "_oos_frame_context"
+
+
+@dataclass
+class FrameContext:
+    """Shared by the frame with the page for one script run."""
+
+    filter: object | None  # CohortFilter, or None when no period is loaded
+    periods: list[str] = field(default_factory=list)
+    info: dict = field(default_factory=dict)
+    count: int = 0  # children matching the filters in the period
+    total: int = 0  # children in the period before filtering
+
+    @property
+    def period(self) -> str | None:
+        return self.filter.period if self.filter is not None else None
+
+    @property
+    def period_name(self) -> str:
+        return period_label(self.period)
+
+    @property
+    def census(self):
+        return census_date(self.period) if self.period else None
+
+    @property
+    def filtered(self) -> bool:
+        return bool(describe(self.filter)) if self.filter is not None else False
+
+    @property
+    def population(self) -> str:
+        """Who a figure counts, for captions: the cohort, narrowed by the filters when set."""
+        base = "Children with an EHC plan out of school (no placement or provision unknown)"
+        return f"{base}, filtered" if self.filtered else base
+
+    @property
+    def source(self) -> str:
+        if self.info.get("synthetic"):
+            return "Synthetic demonstration data"
+        return "Case-management system extract"
+
+    def caption(self, measure: str) -> str:
+        """'Children out of school by district. Population: … Source: … Census date: …'."""
+        return escape_md(
+            f"{measure}, {self.period_name}. {self.population}. Source: {self.source}. "
+            f"Census date {fmt_date(self.census)}."
+        )
+
+    def about(self, counted: str, caveats: str = "") -> str:
+        """The 'About this figure' note: what is counted, which extract, census date, caveats."""
+        loaded = self.info.get("latest_loaded_at")
+        parts = [
+            f"**What is counted:** {counted}",
+            f"**Extract:** {self.source.lower()}, reporting period {self.period_name}"
+            + (f", loaded {fmt_datetime(loaded)}" if loaded else "")
+            + ".",
+            f"**Census date:** {fmt_date(self.census)}. Ages, year groups and days out of "
+            "school are worked out at this date.",
+        ]
+        if self.filtered:
+            parts.append("**Filters:** " + escape_md("; ".join(describe(self.filter))) + ".")
+        if caveats:
+            parts.append(f"**Caveats:** {caveats}")
+        return "\n\n".join(parts)
+
+
+def frame_context() -> FrameContext:
+    return st.session_state.get(CONTEXT_KEY) or FrameContext(filter=None)
+
+
+def page_header(
+    title: str, intro: str = "", *, needs_period: bool = True, allow_empty: bool = False
+) -> FrameContext:
+    """Title, context line and the 'nothing to show' cases; returns the frame's context."""
+    ctx = frame_context()
+    st.title(title, anchor=False)
+    if intro:
+        st.markdown(intro)
+    if ctx.filter is None:
+        if needs_period:
+            st.info(
+                "No cohort snapshot has been loaded yet, so there is nothing to show. Load an "
+                "extract with `python -m data.load cohort FILE --period YYYY-MM`."
+            )
+            st.stop()
+        return ctx
+    loaded = ctx.info.get("latest_loaded_at")
+    line = (
+        f"**{ctx.period_name}** · census date {fmt_date(ctx.census)}"
+        + (f" · data loaded {fmt_datetime(loaded)}" if loaded else "")
+        + f" · **{fmt_int(ctx.count)}** "
+        + ("child" if ctx.count == 1 else "children")
+        + (f" match the filters (of {fmt_int(ctx.total)})" if ctx.filtered else " in the cohort")
+    )
+    st.caption(line)
+    if ctx.filtered:
+        st.caption("Filters: " + escape_md("; ".join(describe(ctx.filter))))
+    if ctx.count == 0 and not allow_empty:
+        if ctx.total == 0:
+            st.info(f"No children are recorded in the {ctx.period_name} snapshot.")
+        else:
+            st.info(
+                f"No children match these filters in {ctx.period_name}. Widen or clear the "
+                "filters in the sidebar."
+            )
+        st.stop()
+    return ctx

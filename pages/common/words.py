@@ -1,0 +1,107 @@
+"""Sentences for active titles and briefings, written from figures the queries returned.
+
+An active title states a chart's main message in ten words or fewer ("Thanet has the most
+children out of school (18.2%)"); a briefing sentence states a movement ("Provision unknown
+rose by 14 in Thanet"). Category names from the data are escaped by the caller's renderer.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data import vocab
+from pages.common.categories import category_label, dimension_label
+from pages.common.format import fmt_int, fmt_number, fmt_pct, is_missing, period_label
+
+
+def short_label(dimension: str | None, value) -> str:
+    """A category name short enough for a title: long DfE need labels become their code."""
+    if dimension == "primary_need" and value in vocab.NEED_LABELS:
+        label = vocab.NEED_LABELS[value]
+        return label if len(label.split()) <= 3 else str(value)
+    return category_label(dimension, value)
+
+
+def moved(change, unit: str = "") -> str:
+    """14 -> 'rose by 14'; -3 -> 'fell by 3'; 0 -> 'did not change'."""
+    if is_missing(change) or change == 0:
+        return "did not change"
+    verb = "rose" if change > 0 else "fell"
+    return f"{verb} by {fmt_number(abs(change))}{unit}"
+
+
+def breakdown_title(data: pd.DataFrame, dimension: str) -> str:
+    """The main message of a breakdown: its largest category and that category's share."""
+    if data.empty or data["children"].sum() == 0:
+        return f"No children to show by {dimension_label(dimension).lower()}"
+    top = data.loc[data["children"].idxmax()]
+    name, pct = short_label(dimension, top["category"]), fmt_pct(top["percent"])
+    templates = {
+        "district": "{name} has the most children out of school ({pct})",
+        "primary_need": "{name} is the most common primary need ({pct})",
+        "need_area": "{name} is the most common area of need ({pct})",
+        "age": "Children aged {name} are the largest age group ({pct})",
+        "age_band": "Children aged {name} are the largest group ({pct})",
+        "year_group": "{name} is the largest year group ({pct})",
+        "gender": "{name} is the largest group ({pct})",
+        "care_status": "{name} is the most common care status ({pct})",
+        "placement_status": "{name} is the larger group ({pct})",
+        "imported_from": "Most imports came from {name} ({pct})",
+        "days_out_band": "Most often out of school: {name} ({pct})",
+        "sen_team": "{name} holds the most cases ({pct})",
+        "is_import": "{name} is the larger group ({pct})",
+    }
+    if dimension == "care_status" and top["category"] == "None":
+        return f"Most children have no care status ({pct})"
+    template = templates.get(dimension, "{name} is the largest group ({pct})")
+    return template.format(name=name, pct=pct)
+
+
+def trend_title(data: pd.DataFrame, dimension: str | None) -> str:
+    """The main message of a trend: the total's change, or the category that moved most."""
+    if data.empty:
+        return "No children in these periods"
+    periods = sorted(data["period"].unique())
+    first, last = periods[0], periods[-1]
+    if len(periods) == 1:
+        return f"Only one period chosen: {period_label(first)}"
+    by_period = data.pivot_table(
+        index="category", columns="period", values="children", aggfunc="sum", fill_value=0
+    )
+    change = by_period[last] - by_period[first]
+    since = f"since {period_label(first)}"
+    if dimension is None or len(change) == 1:
+        return f"Children out of school {moved(int(change.iloc[0]))} {since}"
+    biggest = change.abs().idxmax()
+    if change[biggest] == 0:
+        return f"No {dimension_label(dimension).lower()} changed {since}"
+    name = short_label(dimension, biggest)
+    return f"{name} {moved(int(change[biggest]))}, the largest change, {since}"
+
+
+def crosstab_title(data: pd.DataFrame, rows: str, cols: str) -> str:
+    """The main message of a cross-tab: its largest cell."""
+    if data.empty or data["children"].sum() == 0:
+        return "No children to cross-tabulate"
+    top = data.loc[data["children"].idxmax()]
+    row = short_label(rows, top["row_category"])
+    col = short_label(cols, top["col_category"])
+    return f"Largest group: {row} and {col} ({fmt_int(top['children'])})"
+
+
+def movement_sentence(row) -> str:
+    """One row of largest_movements as a briefing sentence.
+
+    'Provision unknown rose by 14 in Thanet (from 30 to 44)'. A category that combines two
+    dimensions (e.g. 'Thanet / Provision unknown') is read as "<second> in <first>".
+    """
+    dimension, category = row.get("dimension"), str(row.get("category"))
+    change = row.get("change")
+    tail = f" (from {fmt_int(row.get('previous'))} to {fmt_int(row.get('current'))})"
+    parts = [p.strip() for p in category.split(" / ")] if " / " in category else None
+    if parts and len(parts) == 2:
+        return f"{parts[1]} {moved(change)} in {parts[0]}{tail}"
+    if dimension == "district":
+        return f"Children out of school {moved(change)} in {category}{tail}"
+    label = short_label(dimension, category)
+    return f"{dimension_label(dimension)} {label}: {moved(change)}{tail}"

@@ -1,0 +1,8 @@
+"""Priority cases: placeholder until the casework engineer's page replaces this file."""
+
+import streamlit as st
+
+from pages.common.page import page_header
+
+page_header("Priority cases")
+st.info("This page is being built.")
