@@ -20,37 +20,40 @@ LOG = logging.getLogger(__name__)
 
 st.set_page_config(
     page_title="Children out of school with an EHC plan",
-    page_icon=":material/school:",
+    # An emoji favicon is drawn in the browser (a data: URL); a ":material/...:" icon would be
+    # fetched from fonts.gstatic.com, and nothing may come from the internet. Pages get no
+    # icons for the same reason: the active page's icon becomes the favicon.
+    page_icon="📊",
     layout="wide",
     initial_sidebar_state="expanded",
 )
 
 PAGES = {
     "Briefing": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/today.py", title="Today", icon=":material/today:"),
-        st.Page("pages/priority.py", title="Priority cases", icon=":material/priority_high:"),
+        st.Page("pages/overview.py", title="Overview", default=True),
+        st.Page("pages/today.py", title="Today"),
+        st.Page("pages/priority.py", title="Priority cases"),
     ],
     "Appendix B": [
-        st.Page("pages/breakdowns.py", title="Breakdowns", icon=":material/bar_chart:"),
-        st.Page("pages/crosstab.py", title="Cross-tab", icon=":material/grid_on:"),
-        st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:"),
-        st.Page("pages/map.py", title="District map", icon=":material/map:"),
+        st.Page("pages/breakdowns.py", title="Breakdowns"),
+        st.Page("pages/crosstab.py", title="Cross-tab"),
+        st.Page("pages/trends.py", title="Trends"),
+        st.Page("pages/map.py", title="District map"),
     ],
     "Children": [
-        st.Page("pages/explorer.py", title="Cohort explorer", icon=":material/table_rows:"),
-        st.Page("pages/chronology.py", title="Chronology", icon=":material/timeline:"),
-        st.Page("pages/service.py", title="Service", icon=":material/groups:"),
+        st.Page("pages/explorer.py", title="Cohort explorer"),
+        st.Page("pages/chronology.py", title="Chronology"),
+        st.Page("pages/service.py", title="Service"),
     ],
     "Data": [
-        st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
+        st.Page("pages/data_quality.py", title="Data quality"),
     ],
 }
 
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, position="top")
 status = check_database()
 if not status.ok:
-    st.error(status.message, icon=":material/error:")
+    st.error(status.message)
     st.stop()
 
 if status.info.get("synthetic"):

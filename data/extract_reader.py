@@ -2,8 +2,9 @@
 
 This module knows about file formats and header names only; it does not judge values. It
 produces a table with a `src_row` column (the row number a person sees in Excel, header = row
-1), one VARCHAR column per contract column (NULL when the file lacks an optional one) and a
-`row_key` hash of the whole raw row, used to tell exact repeats from conflicting rows.
+1), one VARCHAR column per contract column (NULL when the file lacks an optional one) and an
+`extras` struct holding the columns the contract does not know (they count when telling exact
+repeats from conflicting rows).
 Records the CSV parser cannot split into the header's columns come back as `rejects`, so the
 loader can quarantine them rather than lose them.
 """
@@ -159,15 +160,17 @@ def _read_csv_header(path: Path) -> list[str]:
 def _finish_table(
     con: duckdb.DuckDBPyConnection, source: str, names: list[str], kind: str, table: str
 ) -> None:
-    """Create `table` with src_row, every contract column and the raw row's hash."""
+    """Create the view `table`: src_row, every contract column, and the extra columns.
+
+    A view, not a copy: the loader reads it a few times, and copying a million rows of text
+    once more costs more than projecting them again.
+    """
     known, _ = LAYOUTS[kind]
     present = set(names)
     selected = [
         (f'"{column}"' if column in present else "NULL::VARCHAR") + f' AS "{column}"'
         for column in known
     ]
-    # All file columns (extras too) feed the hash: "repeated to the letter" means the whole row.
-    row_key = "hash(" + ", ".join(f'"{name}"' for name in names) + ")"
     extras = [name for name in names if name.startswith("extra_")]
     extra_struct = (
         "struct_pack(" + ", ".join(f'"{name}" := "{name}"' for name in extras) + ")"
@@ -177,17 +180,24 @@ def _finish_table(
     # Identifiers here come only from the contract's column list and the loader's own
     # `extra_N` names, never from the file's header text (allow-listed by construction).
     sql = (
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT src_row, "  # noqa: S608
+        f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT src_row, "  # noqa: S608
         + ", ".join(selected)
-        + f", {row_key} AS row_key, {extra_struct} AS extras FROM {source}"
+        + f", {extra_struct} AS extras FROM {source}"
     )
     con.execute(sql)
 
 
-def read_extract(
-    con: duckdb.DuckDBPyConnection, path: Path, kind: str, table: str = "raw"
-) -> RawExtract:
-    """Read `path` into temp table `table`; raise ExtractRefused when it cannot be used."""
+def release(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what read_extract made, once the loader is done with it."""
+    con.execute(
+        "DROP VIEW IF EXISTS raw; DROP TABLE IF EXISTS csv_in; "
+        "DROP TABLE IF EXISTS csv_slots; DROP TABLE IF EXISTS xlsx_in"
+    )
+
+
+def read_extract(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> RawExtract:
+    """Read `path` into the temp view `raw`; raise ExtractRefused when it cannot be used."""
+    table = "raw"
     path = Path(path)
     if not path.is_file():
         raise _refuse(path, "the file does not exist.", "Check the file name and folder.")
@@ -227,22 +237,17 @@ def _read_csv(con, path: Path, kind: str, table: str) -> RawExtract:
     if rejects:
         # Accepted records fill the row numbers the rejected ones did not take.
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE csv_numbered AS "
-            "WITH slots AS (SELECT row_number() OVER (ORDER BY n) - 1 AS k, n FROM "
+            "CREATE OR REPLACE TEMP TABLE csv_slots AS "
+            "SELECT row_number() OVER (ORDER BY n) - 1 AS k, n::INTEGER AS src_row FROM "
             "range(2, (SELECT count(*) FROM csv_in) + $r + 2) t(n) "
-            "WHERE n NOT IN (SELECT line FROM csv_rejects)) "
-            "SELECT slots.n::INTEGER AS src_row, c.* EXCLUDE (k) FROM "
-            "csv_in c JOIN slots USING (k)",
+            "WHERE n NOT IN (SELECT line FROM csv_rejects)",
             {"r": len(rejects)},
         )
+        source = "(SELECT s.src_row, c.* EXCLUDE (k) FROM csv_in c JOIN csv_slots s USING (k))"
     else:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE csv_numbered AS "
-            "SELECT (k + 2)::INTEGER AS src_row, * EXCLUDE (k) FROM csv_in"
-        )
-    _finish_table(con, "csv_numbered", names, kind, table)
-    rows = con.execute("SELECT count(*) FROM csv_numbered").fetchone()[0]
-    con.execute("DROP TABLE csv_in; DROP TABLE csv_numbered")
+        source = "(SELECT (k + 2)::INTEGER AS src_row, * EXCLUDE (k) FROM csv_in)"
+    _finish_table(con, source, names, kind, table)
+    rows = con.execute("SELECT count(*) FROM csv_in").fetchone()[0]
     con.execute("DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_scans")
     if rows + len(rejects) == 0:
         raise _refuse(path, "it holds a header but no data rows.", "Check the export.")
@@ -298,12 +303,13 @@ def _read_xlsx(con, path: Path, kind: str, table: str) -> RawExtract:
         {"src_row": pa.array(numbers, pa.int32())}
         | {name: pa.array(columns[i], pa.string()) for i, name in enumerate(names)}
     )
-    con.register("xlsx_in", arrow)
+    con.register("xlsx_arrow", arrow)
     try:
-        _finish_table(con, "xlsx_in", names, kind, table)
+        con.execute("CREATE OR REPLACE TEMP TABLE xlsx_in AS SELECT * FROM xlsx_arrow")
     finally:
-        con.unregister("xlsx_in")
+        con.unregister("xlsx_arrow")
+    _finish_table(con, "xlsx_in", names, kind, table)
     return RawExtract(table=table, rows_parsed=len(numbers), extra_columns=extras)
 
 
-__all__ = ["ExtractRefused", "RawExtract", "read_extract", "normalise_header"]
+__all__ = ["ExtractRefused", "RawExtract", "read_extract", "release", "normalise_header"]

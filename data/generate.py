@@ -128,6 +128,11 @@ def export_format(index: int, periods: int) -> ExportFormat:
 
 BAD_DATES = ["31/02/2011", "2012-13-01", "00/00/0000", "unknown"]
 UNREADABLE_DISTRICTS = ["Unknown", "Medway"]
+# Layout of the district dictionary: the names (with Out of county and blank), the unreadable
+# values, the same names typed differently, then 'Shepway'.
+N_NAMES = len(sy.DISTRICTS) - 1
+VARIANTS_AT = N_NAMES + len(UNREADABLE_DISTRICTS)
+SHEPWAY_AT = VARIANTS_AT + N_NAMES
 
 
 def _strings(codes: np.ndarray, dictionary: list) -> pa.DictionaryArray:
@@ -135,17 +140,16 @@ def _strings(codes: np.ndarray, dictionary: list) -> pa.DictionaryArray:
     values = [v if v is not None else "" for v in dictionary]
     blank = np.array([v is None for v in dictionary] + [True])[codes]
     indices = pa.array(np.where(blank, 0, codes).astype(np.int32), mask=blank)
-    return pa.DictionaryArray.from_arrays(indices, pa.array(values or [""], pa.string()))
+    return pa.DictionaryArray.from_arrays(indices, pa.array(values, pa.string()))
 
 
-def _dates(days: np.ndarray, blank: np.ndarray | None = None) -> pa.Array:
-    mask = days < -30000 if blank is None else blank
-    return pa.array(np.where(mask, 0, days).astype(np.int32), pa.int32(), mask=mask).cast(pa.date32())
+def _dates(days: np.ndarray, blank: np.ndarray) -> pa.Array:
+    days = np.where(blank, 0, days).astype(np.int32)
+    return pa.array(days, pa.int32(), mask=blank).cast(pa.date32())
 
 
-def _variant(rng, n: int, share: float, choices: int) -> np.ndarray:
-    """0 for most rows; 1..choices for `share` of them."""
-    return np.where(rng.random(n) < share, rng.integers(1, choices + 1, n), 0)
+def _some(rng, n: int, share: float) -> np.ndarray:
+    return rng.random(n) < share
 
 
 def _need_strings(fmt: ExportFormat) -> list[str]:
@@ -159,7 +163,7 @@ def _need_strings(fmt: ExportFormat) -> list[str]:
 
 
 def _district_strings(fmt: ExportFormat) -> list:
-    names = [d if d != "blank" else None for d in sy.DISTRICTS[:-1]]
+    names = [d if d != "blank" else None for d in sy.DISTRICTS[:N_NAMES]]
     if fmt is INTERIM:
         names = [n.upper() if n else n for n in names]
     variants = [n.lower() if n else n for n in names]
@@ -167,73 +171,263 @@ def _district_strings(fmt: ExportFormat) -> list:
     return names + UNREADABLE_DISTRICTS + variants + ["Shepway"]
 
 
-def _cohort_table(rng, kids: sy.Children, cw: sc.Casework, rows: np.ndarray, census_day: int,
-                  fmt: ExportFormat, last_census: int) -> pa.Table:  # fmt: skip
-    """The rows of one snapshot, as the export format spells them."""
-    n = len(rows)
-    # data-quality faults of the export itself: a lost child_id, an exact repeat of a row
-    repeat = rows[rng.random(n) < 0.001]
-    blank_id = np.concatenate([rng.random(n) < 0.0002, np.zeros(len(repeat), bool)])
-    rows = np.concatenate([rows, repeat])
-    order = np.argsort(kids.number[rows], kind="stable")
-    rows, blank_id, n = rows[order], blank_id[order], len(rows)
+def _year_group_strings() -> list[str]:
+    short = [g.replace("Year ", "Y") for g in vocab.YEAR_GROUPS]
+    bare = [g.replace("Year ", "") for g in vocab.YEAR_GROUPS]
+    bare[vocab.YEAR_GROUPS.index("R")] = "Reception"
+    return vocab.YEAR_GROUPS + short + bare
 
-    dob = np.where(kids.dob_fault[rows] == 2, last_census + 40, kids.dob[rows])
-    dob_text = np.where(kids.dob_fault[rows] == 1, rng.integers(0, len(BAD_DATES), n), -1)
-    since_text = np.where(kids.since_fault[rows] == 2, rng.integers(0, len(BAD_DATES), n), -1)
+
+def _flag(on: np.ndarray, fmt: ExportFormat) -> pa.DictionaryArray:
+    return _strings(on.astype(np.int64), list(fmt.flags))
+
+
+def cohort_table(rng, ep: sy.Episodes, kids: sy.Children, cw: sc.Casework, rows: np.ndarray,
+                 census_day: int, fmt: ExportFormat, last_census: int) -> pa.Table:  # fmt: skip
+    """The rows of one snapshot (`rows` index the children out on `census_day`), as exported."""
+    rows = rows[np.argsort(kids.number[rows])]
+    n = len(rows)
+
+    dob_fault, since_fault = kids.dob_fault[rows], kids.since_fault[rows]
+    dob = np.where(dob_fault == 2, last_census + 40, kids.dob[rows])  # a date in the future
     district = kids.district[rows]
-    unknown = district == sy.DISTRICTS.index("unknown")
-    district_code = np.where(unknown, len(sy.DISTRICTS) - 1 + kids.number[rows] % 2, district)
-    district_code = np.where(
-        rng.random(n) < 0.03, district_code + len(sy.DISTRICTS) + 1, district_code
+    code = np.where(
+        district == sy.DISTRICTS.index("unknown"), N_NAMES + kids.number[rows] % 2, district
     )
-    fh = (district == sy.DISTRICTS.index("Folkestone and Hythe")) & (rng.random(n) < fmt.shepway)
-    district_code = np.where(fh, 2 * (len(sy.DISTRICTS) + 1), district_code)
+    code = np.where((district < N_NAMES) & _some(rng, n, 0.03), VARIANTS_AT + district, code)
+    shepway = district == sy.DISTRICTS.index("Folkestone and Hythe")
+    code = np.where(shepway & _some(rng, n, fmt.shepway), SHEPWAY_AT, code)
     need = kids.need[rows]
-    need = np.where((need >= 0) & (rng.random(n) < 0.02), need + len(sy.NEED_CODES), need)
+    need = np.where((need >= 0) & _some(rng, n, 0.02), need + len(sy.NEED_CODES), need)
+    placement = kids.placement[rows] + np.where(_some(rng, n, 0.05), 2, 0)
 
     care = kids.care[rows]
-    issued = np.where(kids.amended[rows] <= census_day, kids.amended[rows], kids.ehcp_issued[rows])
+    amended = kids.amended[rows] <= census_day
+    issued = np.where(amended, kids.amended[rows], kids.ehcp_issued[rows])
     review = sy.last_review(kids, rows, np.full(n, census_day))
     hours = sc.hours_on(cw, rows, census_day)
     hours = np.where(np.isnan(hours) & ~kids.blank_hours[rows], 0.0, hours)
     imported = kids.import_from[rows]
-    flag_words = list(fmt.flags)
     columns = {
         "number": kids.number[rows],
-        "pad": rng.random(n) < 0.01,
-        "blank_id": blank_id,
-        "dob": _dates(dob),
-        "dob_text": _strings(dob_text, BAD_DATES),
+        "pad": _some(rng, n, 0.01),
+        "blank_id": _some(rng, n, 0.0002),  # a fault of the export: a lost child_id
+        "dob": _dates(dob, dob_fault == 1),
+        "dob_text": _strings(np.where(dob_fault == 1, kids.number[rows] % 4, -1), BAD_DATES),
         "gender": _strings(kids.gender[rows], list(fmt.gender)),
         "need": _strings(need, _need_strings(fmt)),
-        "district": _strings(district_code, _district_strings(fmt)),
+        "district": _strings(code, _district_strings(fmt)),
         "placement": _strings(
-            kids.placement[rows] + 2 * _variant(rng, n, 0.05, 1),
-            sy.PLACEMENT_STATUSES + ["NO PLACEMENT", "provision unknown"],
+            placement, sy.PLACEMENT_STATUSES + ["NO PLACEMENT", "provision unknown"]
         ),
-        "since": _dates(sy.EPOCH_DAYS_NONE_IF(kids.start_of(rows)) if False else kids_since(kids, rows),
-                        kids.since_fault[rows] == 1),
-        "since_text": _strings(since_text, BAD_DATES),
-        "cla": _strings((care == 0).astype(np.int64), flag_words),
-        "cp": _strings((care == 1).astype(np.int64), flag_words),
-        "cin": _strings((care == 2).astype(np.int64), flag_words),
-        "pla": _strings((care == 3).astype(np.int64), flag_words),
+        "since": _dates(ep.start[rows], since_fault > 0),
+        "since_text": _strings(np.where(since_fault == 2, kids.number[rows] % 4, -1), BAD_DATES),
+        "cla": _flag(care == 0, fmt),
+        "cp": _flag(care == 1, fmt),
+        "cin": _flag(care == 2, fmt),
+        "pla": _flag(care == 3, fmt),
         "imported_from": _strings(imported, list(sy.IMPORT_FROM)),
         "import_date": _dates(kids.import_date[rows], imported < 0),
-        "ehcp_issued": _dates(issued),
+        "ehcp_issued": _dates(issued, np.zeros(n, bool)),
         "last_review": _dates(review, review < 0),
         "hours": pa.array(hours, pa.float64(), mask=np.isnan(hours)),
         "hours_tbc": kids.hours_fault[rows],
         "team": _strings(kids.team[rows], sy.SEN_TEAMS),
     }
     if fmt.year_group:
-        group = sy.year_group_index(np.where(kids.dob_fault[rows] == 0, kids.dob[rows], 0), census_day)
-        short = [g.replace("Year ", "Y") for g in vocab.YEAR_GROUPS]
-        bare = [g.replace("Year ", "") if g.startswith("Year") else g for g in vocab.YEAR_GROUPS]
-        bare[vocab.YEAR_GROUPS.index("R")] = "Reception"
-        k = len(vocab.YEAR_GROUPS)
-        code = group + k * _variant(rng, n, 0.1, 2)
-        code = np.where((rng.random(n) < 0.02) | (kids.dob_fault[rows] > 0), -1, code)
-        columns["year_group"] = _strings(code, vocab.YEAR_GROUPS + short + bare)
-    return pa.table(columns)
+        group = sy.year_group_index(kids.dob[rows], census_day)
+        group += len(vocab.YEAR_GROUPS) * np.where(_some(rng, n, 0.1), rng.integers(1, 3, n), 0)
+        group = np.where(_some(rng, n, 0.02) | (dob_fault > 0), -1, group)
+        columns["year_group"] = _strings(group, _year_group_strings())
+    return _with_repeats(rng, pa.table(columns), 0.001)
+
+
+def _with_repeats(rng, table: pa.Table, share: float) -> pa.Table:
+    """The table with `share` of its rows exported twice (a fault of the export)."""
+    n = table.num_rows
+    twice = np.flatnonzero(_some(rng, n, share))
+    return table.take(np.sort(np.concatenate([np.arange(n), twice]), kind="stable"))
+
+
+def _event_strings() -> list[str]:
+    names = vocab.EVENT_TYPES
+    return (
+        names
+        + [n.replace("_", " ").capitalize() for n in names]
+        + [n.replace("_", " ").upper() for n in names]
+    )
+
+
+def _provider_strings() -> list[str]:
+    """Each provider as typed, then in capitals, in lower case, and with stray spaces."""
+    names = sc.PROVIDERS
+    return (
+        names + [n.upper() for n in names] + [n.lower() for n in names] + [f" {n}  " for n in names]
+    )
+
+
+def casework_table(rng, kids: sy.Children, cw: sc.Casework) -> pa.Table:
+    """The casework log as exported: one row per event, UK dates, a few faults."""
+    n = len(cw.child)
+    kinds = len(vocab.EVENT_TYPES)
+    event = cw.event + kinds * np.where(_some(rng, n, 0.3), rng.integers(1, 3, n), 0)
+    provider = cw.provider
+    spelled = (provider >= 0) & _some(rng, n, 0.1)
+    provider = np.where(spelled, provider + len(sc.PROVIDERS) * rng.integers(1, 4, n), provider)
+    hours = cw.hours
+    bad_day = _some(rng, n, 0.0002)
+    table = pa.table(
+        {
+            "number": kids.number[cw.child],
+            "pad": _some(rng, n, 0.005),
+            "blank_id": _some(rng, n, 0.0002),
+            "day": _dates(cw.day, bad_day),
+            "day_text": _strings(
+                np.where(bad_day, rng.integers(0, len(BAD_DATES), n), -1), BAD_DATES
+            ),
+            "event": _strings(event, _event_strings()),
+            "provider": _strings(provider, _provider_strings()),
+            "ptype": _strings(cw.ptype, vocab.PROVISION_TYPES),
+            "hours": pa.array(hours, pa.float64(), mask=np.isnan(hours)),
+            "detail": _strings(cw.detail, sc.DETAIL_TEXTS),
+        }
+    )
+    return _with_repeats(rng, table, 0.0005)
+
+
+def _copy(con, sql: str, table: pa.Table, path: Path, **params) -> None:
+    con.execute("SET enable_progress_bar = false")
+    con.register("r", table)
+    try:
+        con.execute(sql, {"path": str(path), **params})
+    finally:
+        con.unregister("r")
+
+
+def _quiet(fraction: float, message: str) -> None:
+    pass
+
+
+def write_extracts(out_dir, *, seed: int = DEFAULT_SEED, children: int = DEFAULT_CHILDREN,
+                   periods: int = DEFAULT_PERIODS, end: str = DEFAULT_END,
+                   progress: Progress | None = None) -> tuple[list[tuple[Path, str]], Path]:  # fmt: skip
+    """Write one cohort CSV per period and one casework CSV into `out_dir`.
+
+    Returns ([(cohort file, period), ...] oldest first, casework file). `progress` (optional)
+    is called with (fraction done 0..0.8, message).
+    """
+    progress = progress or _quiet
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if children < 1:
+        raise ValueError("children must be at least 1")
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
+    labels, census = sy.census_days(end, periods)
+    last_census = int(census[-1])
+    progress(0.02, "Simulating out-of-school episodes")
+    ep = sy.simulate_episodes(streams[0], census, children)
+    kids = sy.make_children(streams[1], ep)
+    progress(0.08, f"Simulating casework for {len(ep.start):,} children")
+    cw = sc.make_casework(streams[2], ep, kids, last_census)
+    width = max(7, len(str(len(ep.start))))
+    rng = streams[3]
+
+    files = []
+    for i, (label, census_day) in enumerate(zip(labels, census)):
+        progress(0.15 + 0.45 * i / periods, f"Writing the {label} snapshot")
+        rows = np.flatnonzero((ep.first_period <= i) & (i < ep.stop_period))
+        fmt = export_format(i, periods)
+        table = cohort_table(rng, ep, kids, cw, rows, int(census_day), fmt, last_census)
+        path = out_dir / f"send_oos_cohort_{label}.csv"
+        run = str(np.datetime64(int(census_day) + 3, "D")) + " 06:00"
+        params = {"datefmt": fmt.datefmt, "width": width}
+        if fmt is LEGACY:
+            params["run"] = run
+        with duckdb.connect() as con:
+            _copy(con, fmt.sql, table, path, **params)
+        files.append((path, label))
+    progress(0.62, f"Writing the casework log ({len(cw.child):,} events)")
+    casework_path = out_dir / f"send_oos_casework_{labels[-1]}.csv"
+    with duckdb.connect() as con:
+        _copy(con, CASEWORK_SQL, casework_table(rng, kids, cw), casework_path,
+              datefmt="%d/%m/%Y", width=width)  # fmt: skip
+    return files, casework_path
+
+
+def _holds_real_data(db_path: Path) -> bool:
+    if not db_path.exists():
+        return False
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        try:
+            return bool(
+                con.execute("SELECT count(*) FROM load_log WHERE NOT synthetic").fetchone()[0]
+            )
+        except duckdb.CatalogException:
+            return False
+
+
+def build_demo_database(db_path=None, *, seed: int = DEFAULT_SEED,
+                        children: int = DEFAULT_CHILDREN, periods: int = DEFAULT_PERIODS,
+                        end: str = DEFAULT_END, progress: Progress | None = None) -> Path:  # fmt: skip
+    """Replace the database at `db_path` with a freshly built synthetic one; return its path.
+
+    The extract files go through `data.load.load_batch(..., synthetic=True)` into a new file
+    beside the target, which then replaces the target in one atomic step (under the loader's
+    lock), so no period of an earlier build lingers. A database holding real loads is refused.
+    """
+    from data.load import load_batch
+
+    progress = progress or _quiet
+    db_path = resolve_db_path(db_path)
+    if _holds_real_data(db_path):
+        raise ValueError(f"{db_path} holds real extract loads; build the demo in another file")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = db_path.with_name(f".{db_path.name}.synthetic-{os.getpid()}")
+    work_dir = Path(tempfile.mkdtemp(prefix="oos-synthetic-"))
+    try:
+        files, casework = write_extracts(work_dir, seed=seed, children=children,
+                                         periods=periods, end=end, progress=progress)  # fmt: skip
+        progress(0.8, f"Loading {len(files)} snapshots and the casework log")
+        load_batch(fresh, files, casework, synthetic=True)
+        with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{db_path}.wal").unlink()
+            os.replace(fresh, db_path)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+        for leftover in (fresh, Path(f"{fresh}.wal"), fresh.with_name(fresh.name + ".lock")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    progress(1.0, f"Synthetic database ready: {db_path}")
+    return db_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m data.generate",
+        description="Build the synthetic demonstration database (made-up children only).",
+    )
+    parser.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--children", type=int, default=DEFAULT_CHILDREN,
+                        help="children out of school in each monthly snapshot")  # fmt: skip
+    parser.add_argument("--periods", type=int, default=DEFAULT_PERIODS, help="monthly snapshots")
+    parser.add_argument("--end", default=DEFAULT_END, help="latest period, YYYY-MM")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+
+    def report(fraction: float, message: str) -> None:
+        print(f"[{fraction:4.0%} {time.monotonic() - started:6.1f}s] {message}", flush=True)
+
+    try:
+        build_demo_database(args.db, seed=args.seed, children=args.children,
+                            periods=args.periods, end=args.end, progress=report)  # fmt: skip
+    except ValueError as problem:
+        print(f"REFUSED. {problem}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from data import lookups, store
-from data.extract_reader import ExtractRefused, read_extract
+from data.extract_reader import ExtractRefused, read_extract, release
 from data.paths import resolve_db_path
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -157,7 +157,8 @@ def _load_cohort_into(con, file_path: Path, period: str, synthetic: bool) -> Loa
     )
     _quarantine_rejects(con, raw.rejects, load_id, "cohort", period, report.file_name)
     _finish_report(con, report, load_id, synthetic)
-    con.execute("DROP TABLE staged; DROP TABLE raw")
+    con.execute("DROP TABLE staged")
+    release(con)
     return report
 
 
@@ -172,7 +173,8 @@ def _load_casework_into(con, file_path: Path, synthetic: bool) -> LoadReport:
     )
     _quarantine_rejects(con, raw.rejects, load_id, "casework", None, report.file_name)
     _finish_report(con, report, load_id, synthetic)
-    con.execute("DROP TABLE staged_events; DROP TABLE raw")
+    con.execute("DROP TABLE staged_events")
+    release(con)
     return report
 
 

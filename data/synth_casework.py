@@ -78,7 +78,7 @@ DETAILS = {
         "Incompatible with the efficient education of others",
         'School says "needs are too complex" & suggests specialist setting',
     ],
-    "offer": ["", "Offer sent to family", "Interim offer pending specialist place"],
+    "offer": ["Offer sent to family", "Interim offer pending specialist place"],
     "offer_declined": [
         "Family says it is too far to travel",
         "Parent declined: not suitable for child's needs",
@@ -89,7 +89,7 @@ DETAILS = {
         "Tutor no longer available",
         "Provider withdrew after reading the plan",
     ],
-    "provision_started": ["", "Started; attendance to be monitored"],
+    "provision_started": ["Started; attendance to be monitored"],
     "provision_ended": ["Placement broke down", "Tutor left the agency", "Package ended"],
     "plan_amended": [
         "Final amended plan issued (Section I changed)",
@@ -156,22 +156,18 @@ class _Events:
 
     def add(self, name, child, day, provider=None, ptype=None, hours=None, blank_detail=0.0):
         n = len(child)
-        texts = DETAILS[name]
-        detail = DETAIL_FIRST[name] + self.rng.integers(0, len(texts), n)
-        detail = np.where(self.rng.random(n) < blank_detail, -1, detail)
-        detail = np.where(
-            np.array(texts)[np.maximum(detail - DETAIL_FIRST[name], 0)] == "", -1, detail
-        )
-        none = np.full(n, -1)
+        detail = DETAIL_FIRST[name] + self.rng.integers(0, len(DETAILS[name]), n)
+        detail[self.rng.random(n) < blank_detail] = -1
+        missing = np.full(n, -1, np.int8)
         self.blocks.append(
             (
-                child,
-                day,
-                np.full(n, EVENT[name]),
-                none if provider is None else provider,
-                none if ptype is None else ptype,
-                np.full(n, np.nan) if hours is None else hours,
-                detail,
+                child.astype(np.int32),
+                day.astype(np.int32),
+                np.full(n, EVENT[name], np.int8),
+                missing.astype(np.int16) if provider is None else provider.astype(np.int16),
+                missing if ptype is None else ptype.astype(np.int8),
+                np.full(n, np.nan, np.float32) if hours is None else hours.astype(np.float32),
+                detail.astype(np.int16),
             )
         )
 
@@ -182,7 +178,7 @@ def _consultations(rng, ep: Episodes, horizon, out: _Events) -> None:
         [ep.tier == SHORT, ep.tier == LONG],
         [
             rng.choice(4, n, p=[0.35, 0.35, 0.2, 0.1]),
-            np.where(rng.random(n) < 0.45, rng.integers(10, 24, n), 2 + rng.poisson(4, n)),
+            np.where(rng.random(n) < 0.3, rng.integers(10, 24, n), 2 + rng.poisson(4, n)),
         ],
         1 + rng.poisson(2.5, n),
     )
@@ -227,8 +223,8 @@ def _offers(rng, ep: Episodes, last_census: int, horizon, out: _Events, prov: li
         final, final_day[child], low + (rng.random(m) * (high - low + 1)).astype(np.int64)
     )
     valid = final | (high >= low)
-    order = np.lexsort((day, child))
-    order = order[valid[order]]
+    order = np.flatnonzero(valid)
+    order = order[np.argsort((child[order] << 32) + day[order])]  # by child, then day
     child, day, final = child[order], day[order], final[order]
     m = len(child)
     rank = np.arange(m) - np.searchsorted(child, child, side="left")
@@ -244,7 +240,7 @@ def _offers(rng, ep: Episodes, last_census: int, horizon, out: _Events, prov: li
         ptype[idx], provider[idx] = ptype[idx - 1], provider[idx - 1]
     low_h, high_h = (np.array([HOURS_RANGE[t][i] for t in vocab.PROVISION_TYPES]) for i in (0, 1))
     hours = rng.integers(low_h[ptype], high_h[ptype] + 1).astype(float)
-    out.add("offer", child, day, provider, ptype, hours, blank_detail=0.5)
+    out.add("offer", child, day, provider, ptype, hours, blank_detail=0.6)
 
     last = np.append(child[1:] != child[:-1], True)
     next_day = np.append(day[1:], NEVER)
@@ -272,7 +268,7 @@ def _offers(rng, ep: Episodes, last_census: int, horizon, out: _Events, prov: li
 
     emit("offer_declined", outcome == 0, day + rng.integers(3, 31, m))
     emit("offer_withdrawn", outcome == 1, day + rng.integers(3, 46, m))
-    emit("provision_started", outcome == 2, started, with_hours=True, blank_detail=0.5)
+    emit("provision_started", outcome == 2, started, with_hours=True, blank_detail=0.7)
     emit("provision_ended", (outcome == 2) & (ended != NEVER), ended)
     interim = (outcome == 2) & ~final
     prov.append((child[interim], started[interim], ended[interim], hours[interim]))
@@ -303,10 +299,12 @@ def make_casework(rng, ep: Episodes, children: Children, last_census: int) -> Ca
     out.add("note", child, when)
 
     columns = [np.concatenate(parts) for parts in zip(*out.blocks)]
-    order = np.lexsort((columns[2], columns[1], columns[0]))  # by child, day, event type
+    # by child, day and event type, as the case-management system lists them
+    child, day, event = (columns[i].astype(np.int64) for i in range(3))
+    order = np.argsort((child << 36) + (day << 4) + event)
     child, day, event, provider, ptype, hours, detail = (c[order] for c in columns)
     p_child, p_start, p_end, p_hours = (np.concatenate(parts) for parts in zip(*prov))
-    p_order = np.lexsort((p_start, p_child))
+    p_order = np.argsort((p_child << 32) + p_start)
     return Casework(
         child, day, event, provider, ptype, hours, detail,
         p_child[p_order], p_start[p_order], p_end[p_order], p_hours[p_order],
@@ -315,19 +313,10 @@ def make_casework(rng, ep: Episodes, children: Children, last_census: int) -> Ca
 
 def hours_on(cw: Casework, child: np.ndarray, on_day: int) -> np.ndarray:
     """Hours of the interim provision running on `on_day` for each child, NaN when none."""
-    key = cw.prov_child * (1 << 20) + (cw.prov_start - cw.prov_start.min(initial=0))
-    probe = child * (1 << 20) + (on_day - cw.prov_start.min(initial=0))
-    i = np.searchsorted(key, probe, side="right") - 1
-    found = i >= 0
+    if not len(cw.prov_child):
+        return np.full(len(child), np.nan)
+    # provisions are sorted by (child, start): find each child's latest one started by on_day
+    i = np.searchsorted((cw.prov_child << 32) + cw.prov_start, (child << 32) + on_day, "right") - 1
     i = np.maximum(i, 0)
-    running = (
-        (
-            found
-            & (cw.prov_child[i] == child)
-            & (cw.prov_start[i] <= on_day)
-            & (on_day < cw.prov_end[i])
-        )
-        if len(key)
-        else np.zeros(len(child), bool)
-    )
-    return np.where(running, cw.prov_hours[i] if len(key) else np.nan, np.nan)
+    running = (cw.prov_child[i] == child) & (cw.prov_start[i] <= on_day) & (on_day < cw.prov_end[i])
+    return np.where(running, cw.prov_hours[i], np.nan)

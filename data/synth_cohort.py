@@ -34,14 +34,14 @@ DURATION_TIERS = [(0.35, 35, 0.5), (0.45, 130, 0.5), (0.20, 450, 0.4)]
 SHORT, MEDIUM, LONG = 0, 1, 2
 
 # Relative rate of new episodes by calendar month (January first): the school year's shape.
-MONTH_RATE = np.array([1.2, 1.0, 1.0, 0.9, 1.0, 0.9, 1.1, 0.3, 1.4, 1.2, 1.1, 0.7])
+MONTH_RATE = np.array([1.2, 1.0, 1.0, 0.9, 1.0, 0.9, 1.1, 0.5, 1.4, 1.2, 1.1, 0.8])
 WEEKEND_RATE = 0.15
 GROWTH_PER_YEAR = 0.08
 
 # Age when the episode starts: weighted to secondary school.
 AGE_WEIGHTS = {
     4: 0.5, 5: 1.5, 6: 2.5, 7: 3.5, 8: 4.5, 9: 5.5, 10: 6.5, 11: 8, 12: 10, 13: 12,
-    14: 13, 15: 12, 16: 6, 17: 4, 18: 3, 19: 2, 20: 1.2, 21: 0.7, 22: 0.4,
+    14: 13, 15: 12, 16: 5, 17: 3.5, 18: 2.5, 19: 1.5, 20: 1, 21: 0.5, 22: 0.3,
 }  # fmt: skip
 
 # Gender: index into GENDER_VALUES; 'blank' and 'Not known' load as Not recorded.

@@ -27,7 +27,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -77,9 +77,11 @@ def _check_template(slot: str, value) -> str:
 # --- SQL text ------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
-def _read_sql(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
+@cache
+def _sql_file(path: Path) -> str:
+    """A SQL file's text without its comments (so a placeholder or `$name` mentioned in a
+    header comment is never filled or bound). Read once per process."""
+    return _strip(path.read_text(encoding="utf-8"), keep_text=True)
 
 
 def _query_text(name: str) -> str:
@@ -88,7 +90,7 @@ def _query_text(name: str) -> str:
     path = QUERY_DIR / f"{name}.sql"
     if not path.is_file():
         raise ValueError(f"unknown query {name!r}: no file queries/{name}.sql")
-    return _read_sql(path)
+    return _sql_file(path)
 
 
 def _strip(sql: str, *, keep_text: bool) -> str:
@@ -121,29 +123,40 @@ def _strip(sql: str, *, keep_text: bool) -> str:
 
 def render(name: str, template: dict | None = None) -> str:
     """The SQL of query `name` with the shared fragments and allow-listed template values in."""
-    # comments go first, so a placeholder named in a header comment is never filled
-    sql = _strip(_query_text(name), keep_text=True)
     template = dict(template or {})
-    for slot in template:
+    for slot, value in template.items():
         if slot in _FRAGMENTS:
             raise ValueError(f"{slot!r} is a shared fragment, not a template slot")
+        _check_template(slot, value)
+    return _render(name, tuple(sorted(template.items())))
+
+
+# Rendering is pure (a query file and allow-listed values), and only successful renders are
+# cached, so memoising it keeps the per-call cost of the layer in microseconds.
+@lru_cache(maxsize=1024)
+def _render(name: str, template_items: tuple[tuple[str, str], ...]) -> str:
+    template = dict(template_items)
     used: set[str] = set()
 
     def fill(match: re.Match) -> str:
         slot = match.group(1)
         if slot in _FRAGMENTS:
-            fragment = _strip(_read_sql(FRAGMENT_DIR / f"{slot}.sql"), keep_text=True)
-            return "(" + fragment.strip() + ")"
+            return "(" + _sql_file(FRAGMENT_DIR / f"{slot}.sql").strip() + ")"
         if slot not in template:
             raise ValueError(f"query {name!r} needs template slot {slot!r}")
         used.add(slot)
-        return _check_template(slot, template[slot])
+        return template[slot]
 
-    rendered = _PLACEHOLDER.sub(fill, sql)
+    rendered = _PLACEHOLDER.sub(fill, _query_text(name))
     unused = set(template) - used
     if unused:
         raise ValueError(f"query {name!r} has no template slot(s) {sorted(unused)}")
     return rendered
+
+
+@lru_cache(maxsize=1024)
+def _parameter_names(sql: str) -> frozenset[str]:
+    return frozenset(_PARAMETER.findall(_strip(sql, keep_text=False)))
 
 
 def _bindable(value):
@@ -160,7 +173,7 @@ def bound_parameters(sql: str, params: dict | None) -> dict:
     its parameters to every query, so the unused ones are dropped here.
     """
     params = params or {}
-    wanted = set(_PARAMETER.findall(_strip(sql, keep_text=False)))
+    wanted = _parameter_names(sql)
     missing = wanted - set(params)
     if missing:
         raise ValueError(f"missing query parameter(s): {sorted(missing)}")

@@ -1,69 +1,261 @@
--- The `case_flags` view: one row per child in `cohort` per period, with the case flags
--- computed at that period's census date. Analysts query it directly; the dashboard's casework
+-- The case flags: one row per child in `cohort` per period, computed at that period's census
+-- date, in the view `case_flags`. Analysts query the view directly; the dashboard's casework
 -- pages read it through queries/casework_*.sql.
 --
--- Created by data/flag_settings.py (install_flag_settings) on every publish, after it has
--- written the thresholds of config/flags.toml into `flag_settings` and the term table of
--- config/school_terms.csv into `school_terms`. No parameters.
+-- Run by data/flag_settings.py (install_flag_settings) on every publish, inside the loader's
+-- transaction, after it has written config/flags.toml into `flag_settings` and
+-- config/school_terms.csv into `school_terms`. No parameters. Three statements:
 --
--- Only casework events ON OR BEFORE the census date count: looking at an older period shows the
--- flags as they stood then. Every date below is compared with the census date of the row.
+--   census_terms      one row per month end of the term table's span: how many terms had ended
+--                     before that date, and the term it falls in (NULL in August)
+--   case_flag_basis   one row per child and out_of_school_since value in `snapshot`: the
+--                     child's casework as sorted lists, and the child's no-provision intervals
+--                     (gaps) with the terms they cover. None of it depends on the census date
+--                     (see "why a basis table" below), so it is built once per publish.
+--   case_flags        the view: the cohort joined to its basis row, every flag computed at the
+--                     row's census date from the lists (only events ON OR BEFORE the census date
+--                     count, so an older period shows the flags as they stood then).
 --
--- Speed: `WHERE period = '2024-06'` on the view must not compute all periods. Each CTE is
--- NOT MATERIALIZED and every join keeps `period` as a join key, so DuckDB pushes the period
--- filter down to the snapshot scan before the casework join (bench/bench_flags.py checks it).
+-- Why a basis table: at national scale (500,000 children x 40 periods, 8 million events) joining
+-- the raw casework to one period's cohort and sorting it into intervals takes over 10 seconds.
+-- The state "without provision on day d" depends only on events up to d, so the intervals built
+-- from ALL events and cut at the census date equal the intervals built from the events up to
+-- the census date. Building them once per publish leaves the view a hash join and some list
+-- filters (about a second for one period). A query `WHERE period = ...` on the view scans one
+-- period of `snapshot` only: the view has no aggregation over periods to block the filter.
 --
--- Output columns: every column of `cohort`, then
+-- Definitions (thresholds from `flag_settings`, names in brackets):
+--   no-provision interval: starts on out_of_school_since or on a provision_ended, and ends on
+--     the first provision_started ON OR AFTER that day (not counted: a start on the same day
+--     as an end is a hand-over, not a gap) or at the census date (not counted). Intervals that
+--     overlap are merged.
+--   a term without provision: more than [flags.term_share_without_provision] of the term's days
+--     fall in no-provision intervals. The current, unfinished term counts only once the days
+--     without provision so far already exceed that share of the WHOLE term.
+--   a repeated offer: an `offer` made on a LATER day than an offer_declined or offer_withdrawn
+--     for the same provider_key (provider names compared case-insensitively, trimmed, inner
+--     spaces collapsed by the loader). An offer on the SAME day as a refusal does not count: the
+--     log records no time of day, so the offer may well have come first.
+--
+-- Output columns of the view: every column of `cohort`, then
 --   last_provision_ended, last_provision_started  DATE  latest such events up to the census date
 --   no_provision_since       DATE     the later of out_of_school_since and last_provision_ended
---   days_without_provision   INTEGER  census date - no_provision_since; 0 when a
---                                     provision_started fell on or after no_provision_since
---                                     (a start on the same day as an end is a hand-over, not a
---                                     gap); NULL when neither date is known
---   s19_due                  BOOLEAN  days_without_provision >= flags.s19_days
---   repeated_offer           BOOLEAN  an offer from a provider came strictly AFTER (a later day
---                                     than) an offer_declined or offer_withdrawn for the same
---                                     provider_key; an offer on the SAME day as a refusal does
---                                     not count, since the order of two events on one day is
---                                     not recorded (the offer may well have come first)
---   repeated_offers          INTEGER  how many offers were such repeats
---   repeat_provider          VARCHAR  the provider of the latest repeated offer, as written there
---   repeat_offer_date        DATE     the date of that offer
---   repeat_refusal_date      DATE     the latest refusal of that provider before that offer
+--   days_without_provision   INTEGER  census date - no_provision_since, 0 when a
+--                                     provision_started fell on or after no_provision_since,
+--                                     NULL when neither date is known
+--   s19_due                  BOOLEAN  days_without_provision >= [flags.s19_days]
+--   repeated_offer           BOOLEAN  at least one repeated offer up to the census date
+--   repeated_offers          INTEGER  how many offers were repeats
+--   repeat_provider          VARCHAR  provider of the latest repeated offer, as written there
+--   repeat_offer_date        DATE     date of that offer
+--   repeat_refusal_date      DATE     latest refusal by that provider before that offer
 --   repeat_refusal_type      VARCHAR  offer_declined or offer_withdrawn
---   consultations            INTEGER  consultation events from out_of_school_since (inclusive;
+--   consultations            INTEGER  consultation events from out_of_school_since (inclusive,
 --                                     all of them when it is NULL) to the census date
---   consultation_chain       BOOLEAN  consultations >= flags.consultation_chain
+--   consultation_chain       BOOLEAN  consultations >= [flags.consultation_chain]
 --   last_event_date          DATE     latest casework event of any type up to the census date
---   days_since_last_event    INTEGER  census date - last_event_date (NULL with no events)
+--   days_since_last_event    INTEGER  census date - last_event_date, NULL with no events
 --   events_to_census         INTEGER  casework events up to the census date
---   stalled                  BOOLEAN  no event in the flags.stall_days days up to and including
---                                     the census date (so days_since_last_event >= stall_days),
+--   stalled                  BOOLEAN  no event in the [flags.stall_days] days up to and
+--                                     including the census date (days_since_last_event >= that),
 --                                     or no casework recorded at all
---   annual_review_due_date   DATE     coalesce(last_annual_review, ehcp_issued) + 12 months
+--   annual_review_due_date   DATE     coalesce(last_annual_review, ehcp_issued)
+--                                     + [flags.annual_review_months] months
 --   annual_review_overdue    BOOLEAN  census date > annual_review_due_date (FALSE when neither
---                                     date is known: the data-quality page shows those)
---   import_review_due_date   DATE     imports not yet reviewed since the transfer: the later of
---                                     (last review or plan issue) + 12 months and import_date +
---                                     3 months (regulation 15)
---   import_review_due        BOOLEAN  census date > import_review_due_date (FALSE when the import
---                                     date is unknown or a review on/after it is recorded)
---   terms_without_provision  INTEGER  terms of `school_terms` in which the child had no
---                                     provision for more than flags.term_share_without_provision
---                                     of the term's days, up to the census date. No-provision
---                                     intervals run from out_of_school_since or a
---                                     provision_ended (counted) to the next provision_started on
---                                     or after it (not counted) or the census date (not
---                                     counted). The current, unfinished term counts only once
---                                     the days without provision so far exceed that share of
---                                     the WHOLE term.
+--                                     date is known)
+--   import_review_due_date   DATE     for an import with an import_date and no review on or
+--                                     after it: the later of (last review, else plan issue) +
+--                                     [flags.import_months_from_review] months and import_date +
+--                                     [flags.import_months_from_transfer] months (regulation 15)
+--   import_review_due        BOOLEAN  census date > import_review_due_date
+--   terms_without_provision  INTEGER  terms without provision up to the census date
+--   current_term_days_without_provision  INTEGER  days without provision so far in the term
+--                                     holding the census date (NULL in August)
 --   out_of_sight             BOOLEAN  provision unknown and looked after, CP or CIN
---   priority_recent, priority_primary, priority_looked_after, priority_previously_looked_after
---                            BOOLEAN  the council's four priorities for returns to education
---   priority_criteria_met    INTEGER  how many of the four
+--   priority_recent          BOOLEAN  days_out <= [priority.recent_max_days]
+--   priority_primary         BOOLEAN  early years to Year [priority.primary_last_year_group];
+--                                     by age <= [priority.primary_max_age] when the year group
+--                                     is not recorded
+--   priority_looked_after, priority_previously_looked_after  BOOLEAN  cla, previously_looked_after
+--   priority_criteria_met    INTEGER  how many of the four priorities
 --   flags_raised             INTEGER  how many of s19_due, repeated_offer, consultation_chain,
---                                     stalled, annual_review_overdue, import_review_due are TRUE
+--                                     stalled, annual_review_overdue, import_review_due hold
 --   needs_action             BOOLEAN  out_of_sight or flags_raised > 0
+
+CREATE OR REPLACE TABLE census_terms AS
+WITH month_ends AS (
+    SELECT CAST(last_day(first_month + to_months(CAST(n AS INTEGER))) AS DATE) AS census_date
+    FROM (
+        SELECT date_trunc('month', min(start_date)) AS first_month,
+            date_diff('month', min(start_date), max(end_date)) AS months
+        FROM school_terms
+    ) AS span,
+    range(0, span.months + 1) AS r(n)
+)
+SELECT
+    m.census_date,
+    (SELECT count(*) FROM school_terms t WHERE t.end_date < m.census_date)::INTEGER
+        AS completed_terms,
+    cur.start_date AS current_term_start,
+    (cur.end_date - cur.start_date + 1)::INTEGER AS current_term_days
+FROM month_ends m
+LEFT JOIN school_terms cur ON m.census_date BETWEEN cur.start_date AND cur.end_date;
+
+CREATE OR REPLACE TABLE case_flag_basis AS
+WITH
+share AS (
+    SELECT value AS term_share FROM flag_settings
+    WHERE name = 'flags.term_share_without_provision'
+),
+pairs AS (
+    SELECT DISTINCT child_id, out_of_school_since FROM snapshot
+),
+-- each offer made on a later day than a refusal by the same provider, with the latest such
+-- refusal (for the reason text)
+repeat_offers AS (
+    SELECT
+        o.child_id,
+        o.source_row,
+        any_value(o.event_date) AS offer_date,
+        any_value(o.provider) AS provider,
+        max(r.event_date) AS refusal_date,
+        arg_max(r.event_type, r.event_date) AS refusal_type
+    FROM casework o
+    JOIN casework r
+        ON r.child_id = o.child_id
+        AND r.provider_key = o.provider_key
+        AND r.event_date < o.event_date
+    WHERE o.event_type = 'offer' AND r.event_type IN ('offer_declined', 'offer_withdrawn')
+    GROUP BY o.child_id, o.source_row
+),
+repeats_by_child AS (
+    SELECT
+        child_id,
+        list(
+            {
+                'offer_date': offer_date,
+                'provider': provider,
+                'refusal_date': refusal_date,
+                'refusal_type': refusal_type
+            }
+            ORDER BY offer_date, refusal_date
+        ) AS repeat_offers
+    FROM repeat_offers
+    GROUP BY child_id
+),
+events_by_child AS (
+    SELECT
+        child_id,
+        list(event_date ORDER BY event_date) AS event_dates,
+        list(event_date ORDER BY event_date) FILTER (WHERE event_type = 'provision_ended')
+            AS ended_dates,
+        list(event_date ORDER BY event_date) FILTER (WHERE event_type = 'provision_started')
+            AS started_dates,
+        list(event_date ORDER BY event_date) FILTER (WHERE event_type = 'consultation')
+            AS consultation_dates
+    FROM casework
+    GROUP BY child_id
+),
+gap_starts AS (
+    SELECT child_id, out_of_school_since, out_of_school_since AS gap_start
+    FROM pairs
+    WHERE out_of_school_since IS NOT NULL
+    UNION
+    SELECT p.child_id, p.out_of_school_since, e.event_date
+    FROM pairs p
+    JOIN casework e ON e.child_id = p.child_id AND e.event_type = 'provision_ended'
+),
+provision_starts AS (
+    SELECT DISTINCT child_id, event_date AS started
+    FROM casework
+    WHERE event_type = 'provision_started'
+),
+-- an interval ends at the first provision_started on or after its start (NULL: still open).
+-- Intervals that overlap end on the same start, so grouping by the end merges them.
+gaps AS (
+    SELECT child_id, out_of_school_since, min(gap_start) AS gap_start, gap_end
+    FROM (
+        SELECT g.child_id, g.out_of_school_since, g.gap_start, p.started AS gap_end
+        FROM gap_starts g
+        ASOF LEFT JOIN provision_starts p
+            ON p.child_id = g.child_id AND p.started >= g.gap_start
+    ) AS ended
+    GROUP BY child_id, out_of_school_since, gap_end
+),
+-- the open interval (if any) covers every term from the first one starting on or after its
+-- start: the view counts those by arithmetic, and only the part before that term is summed
+open_gaps AS (
+    SELECT
+        g.child_id,
+        g.out_of_school_since,
+        g.gap_start,
+        min(t.term_number) AS open_from_term,
+        min(t.start_date) AS open_from_date
+    FROM gaps g
+    LEFT JOIN school_terms t ON t.start_date >= g.gap_start
+    WHERE g.gap_end IS NULL
+    GROUP BY g.child_id, g.out_of_school_since, g.gap_start
+),
+bounded AS (
+    SELECT child_id, out_of_school_since, gap_start, gap_end AS piece_end
+    FROM gaps
+    WHERE gap_end IS NOT NULL
+    UNION ALL
+    SELECT child_id, out_of_school_since, gap_start, coalesce(open_from_date, DATE '9999-12-31')
+    FROM open_gaps
+),
+-- days without provision per term: [gap_start, piece_end) against [start_date, end_date + 1)
+term_days AS (
+    SELECT
+        b.child_id,
+        b.out_of_school_since,
+        t.term_number,
+        any_value(t.end_date - t.start_date + 1) AS term_days,
+        sum(least(b.piece_end, t.end_date + 1) - greatest(b.gap_start, t.start_date))
+            AS days_without
+    FROM bounded b
+    JOIN school_terms t ON t.start_date < b.piece_end AND t.end_date >= b.gap_start
+    GROUP BY b.child_id, b.out_of_school_since, t.term_number
+),
+qualifying AS (
+    SELECT
+        d.child_id,
+        d.out_of_school_since,
+        list(d.term_number ORDER BY d.term_number) AS qualifying_terms
+    FROM term_days d, share s
+    WHERE d.days_without > s.term_share * d.term_days
+    GROUP BY d.child_id, d.out_of_school_since
+),
+gap_lists AS (
+    SELECT
+        child_id,
+        out_of_school_since,
+        list({'gap_start': gap_start, 'gap_end': gap_end} ORDER BY gap_start) AS gaps
+    FROM gaps
+    GROUP BY child_id, out_of_school_since
+)
+SELECT
+    p.child_id,
+    p.out_of_school_since,
+    coalesce(e.event_dates, []) AS event_dates,
+    coalesce(e.ended_dates, []) AS ended_dates,
+    coalesce(e.started_dates, []) AS started_dates,
+    coalesce(e.consultation_dates, []) AS consultation_dates,
+    coalesce(r.repeat_offers, []) AS repeat_offers,
+    coalesce(g.gaps, []) AS gaps,
+    coalesce(q.qualifying_terms, []) AS qualifying_terms,
+    o.open_from_term
+FROM pairs p
+LEFT JOIN events_by_child e ON e.child_id = p.child_id
+LEFT JOIN repeats_by_child r ON r.child_id = p.child_id
+LEFT JOIN gap_lists g
+    ON g.child_id = p.child_id AND g.out_of_school_since IS NOT DISTINCT FROM p.out_of_school_since
+LEFT JOIN qualifying q
+    ON q.child_id = p.child_id AND q.out_of_school_since IS NOT DISTINCT FROM p.out_of_school_since
+LEFT JOIN open_gaps o
+    ON o.child_id = p.child_id AND o.out_of_school_since IS NOT DISTINCT FROM p.out_of_school_since
+ORDER BY p.child_id;
+
 CREATE OR REPLACE VIEW case_flags AS
 WITH
 settings AS NOT MATERIALIZED (
@@ -78,176 +270,106 @@ settings AS NOT MATERIALIZED (
             AS import_months_from_review,
         max(value) FILTER (WHERE name = 'flags.import_months_from_transfer')::INTEGER
             AS import_months_from_transfer,
-        max(value) FILTER (WHERE name = 'flags.term_share_without_provision')
-            AS term_share,
-        max(value) FILTER (WHERE name = 'priority.recent_max_days')::INTEGER
-            AS recent_max_days,
+        max(value) FILTER (WHERE name = 'flags.term_share_without_provision') AS term_share,
+        max(value) FILTER (WHERE name = 'priority.recent_max_days')::INTEGER AS recent_max_days,
         max(value) FILTER (WHERE name = 'priority.primary_last_year_group')::INTEGER
             AS primary_last_year_group,
         max(value) FILTER (WHERE name = 'priority.primary_max_age')::INTEGER AS primary_max_age
     FROM flag_settings
 ),
--- every casework event of a cohort row up to that row's census date
-events AS NOT MATERIALIZED (
-    SELECT
-        c.period,
-        c.child_id,
-        c.census_date,
-        c.out_of_school_since,
-        e.event_date,
-        e.event_type,
-        e.provider,
-        e.provider_key
-    FROM cohort c
-    JOIN casework e ON e.child_id = c.child_id AND e.event_date <= c.census_date
-),
-event_summary AS NOT MATERIALIZED (
-    SELECT
-        period,
-        child_id,
-        max(event_date) AS last_event_date,
-        count(*) AS events_to_census,
-        max(event_date) FILTER (WHERE event_type = 'provision_ended') AS last_provision_ended,
-        max(event_date) FILTER (WHERE event_type = 'provision_started')
-            AS last_provision_started,
-        count(*) FILTER (
-            WHERE event_type = 'consultation'
-                AND (out_of_school_since IS NULL OR event_date >= out_of_school_since)
-        ) AS consultations
-    FROM events
-    GROUP BY period, child_id
-),
--- offers made strictly after a refusal by the same provider (provider_key: lower-cased,
--- trimmed, inner spaces collapsed by the loader)
-repeat_pairs AS NOT MATERIALIZED (
-    SELECT
-        o.period,
-        o.child_id,
-        o.provider,
-        o.event_date AS offer_date,
-        r.event_date AS refusal_date,
-        r.event_type AS refusal_type
-    FROM events o
-    JOIN events r
-        ON r.period = o.period
-        AND r.child_id = o.child_id
-        AND r.provider_key = o.provider_key
-        AND r.event_date < o.event_date
-    WHERE o.event_type = 'offer'
-        AND r.event_type IN ('offer_declined', 'offer_withdrawn')
-),
-repeats AS NOT MATERIALIZED (
-    SELECT
-        period,
-        child_id,
-        count(DISTINCT (provider, offer_date)) AS repeated_offers,
-        -- the latest repeated offer, and the latest refusal before it (for the reason text)
-        arg_max(
-            {
-                'provider': provider,
-                'offer_date': offer_date,
-                'refusal_date': refusal_date,
-                'refusal_type': refusal_type
-            },
-            (offer_date, refusal_date)
-        ) AS latest
-    FROM repeat_pairs
-    GROUP BY period, child_id
-),
--- starts of no-provision intervals: the day the child left school, and each provision_ended
-gap_starts AS NOT MATERIALIZED (
-    SELECT period, child_id, census_date, out_of_school_since AS gap_start
-    FROM cohort
-    WHERE out_of_school_since IS NOT NULL AND out_of_school_since <= census_date
-    UNION
-    SELECT period, child_id, census_date, event_date
-    FROM events
-    WHERE event_type = 'provision_ended'
-),
-provision_starts AS NOT MATERIALIZED (
-    SELECT period, child_id, event_date AS started
-    FROM events
-    WHERE event_type = 'provision_started'
-),
--- each interval ends at the first provision_started on or after its start, else at the census
--- date. Intervals that overlap share the same end, so grouping by the end merges them.
-gaps AS NOT MATERIALIZED (
-    SELECT period, child_id, min(gap_start) AS gap_start, gap_end
-    FROM (
-        SELECT
-            g.period,
-            g.child_id,
-            g.gap_start,
-            coalesce(p.started, g.census_date) AS gap_end
-        FROM gap_starts g
-        ASOF LEFT JOIN provision_starts p
-            ON p.period = g.period AND p.child_id = g.child_id AND p.started >= g.gap_start
-    ) AS ended
-    GROUP BY period, child_id, gap_end
-),
-term_gaps AS NOT MATERIALIZED (
-    -- days without provision inside each term: [gap_start, gap_end) overlapping
-    -- [term start, term end + 1)
-    SELECT
-        g.period,
-        g.child_id,
-        t.start_date,
-        any_value(t.end_date - t.start_date + 1) AS term_days,
-        sum(least(g.gap_end, t.end_date + 1) - greatest(g.gap_start, t.start_date))
-            AS days_without
-    FROM gaps g
-    JOIN school_terms t ON t.start_date < g.gap_end AND t.end_date >= g.gap_start
-    GROUP BY g.period, g.child_id, t.start_date
-),
-terms AS NOT MATERIALIZED (
-    SELECT tg.period, tg.child_id, count(*) AS terms_without_provision
-    FROM term_gaps tg, settings s
-    WHERE tg.days_without > s.term_share * tg.term_days
-    GROUP BY tg.period, tg.child_id
-),
-combined AS NOT MATERIALIZED (
+-- the child's casework cut at the census date
+cut AS NOT MATERIALIZED (
     SELECT
         c.*,
-        es.last_provision_ended,
-        es.last_provision_started,
-        greatest(c.out_of_school_since, es.last_provision_ended) AS no_provision_since,
-        CASE
-            WHEN greatest(c.out_of_school_since, es.last_provision_ended) IS NULL THEN NULL
-            WHEN es.last_provision_started
-                >= greatest(c.out_of_school_since, es.last_provision_ended) THEN 0
-            ELSE c.census_date - greatest(c.out_of_school_since, es.last_provision_ended)
-        END AS days_without_provision,
-        coalesce(r.repeated_offers, 0) AS repeated_offers,
-        r.latest.provider AS repeat_provider,
-        r.latest.offer_date AS repeat_offer_date,
-        r.latest.refusal_date AS repeat_refusal_date,
-        r.latest.refusal_type AS repeat_refusal_type,
-        coalesce(es.consultations, 0) AS consultations,
-        es.last_event_date,
-        c.census_date - es.last_event_date AS days_since_last_event,
-        coalesce(es.events_to_census, 0) AS events_to_census,
-        CAST(
-            coalesce(c.last_annual_review, c.ehcp_issued) + to_months(s.annual_review_months)
-            AS DATE
-        ) AS annual_review_due_date,
-        CASE
-            WHEN c.is_import AND c.import_date IS NOT NULL
-                AND NOT coalesce(c.last_annual_review >= c.import_date, FALSE)
-                THEN CAST(
-                    greatest(
-                        coalesce(c.last_annual_review, c.ehcp_issued)
-                            + to_months(s.import_months_from_review),
-                        c.import_date + to_months(s.import_months_from_transfer)
-                    ) AS DATE
+        list_filter(b.event_dates, lambda d: d <= c.census_date) AS events_cut,
+        list_filter(b.ended_dates, lambda d: d <= c.census_date)[-1] AS last_provision_ended,
+        list_filter(b.started_dates, lambda d: d <= c.census_date)[-1]
+            AS last_provision_started,
+        list_filter(b.repeat_offers, lambda r: r.offer_date <= c.census_date) AS repeats_cut,
+        len(
+            list_filter(
+                b.consultation_dates,
+                lambda d: d <= c.census_date
+                    AND d >= coalesce(c.out_of_school_since, DATE '0001-01-01')
+            )
+        ) AS consultations_cut,
+        -- terms ended before the census date: those counted at publish, and those wholly
+        -- inside a still-open interval
+        len(list_filter(b.qualifying_terms, lambda j: j <= ct.completed_terms))
+            + greatest(0, ct.completed_terms - b.open_from_term + 1) AS completed_terms_without,
+        -- the term holding the census date, cut at the census date
+        list_sum(
+            list_transform(
+                b.gaps,
+                lambda g: greatest(
+                    0,
+                    least(coalesce(g.gap_end, c.census_date), c.census_date)
+                        - greatest(g.gap_start, ct.current_term_start)
                 )
-        END AS import_review_due_date,
-        coalesce(t.terms_without_provision, 0) AS terms_without_provision,
+            )
+        ) AS current_term_without,
+        ct.current_term_start,
+        ct.current_term_days,
         s.*
     FROM cohort c
     CROSS JOIN settings s
-    LEFT JOIN event_summary es ON es.period = c.period AND es.child_id = c.child_id
-    LEFT JOIN repeats r ON r.period = c.period AND r.child_id = c.child_id
-    LEFT JOIN terms t ON t.period = c.period AND t.child_id = c.child_id
+    LEFT JOIN case_flag_basis b
+        ON b.child_id = c.child_id
+        AND b.out_of_school_since IS NOT DISTINCT FROM c.out_of_school_since
+    LEFT JOIN census_terms ct ON ct.census_date = c.census_date
+),
+measured AS NOT MATERIALIZED (
+    SELECT
+        *,
+        CASE WHEN out_of_school_since <= census_date THEN out_of_school_since END AS oos_known,
+        greatest(
+            CASE WHEN out_of_school_since <= census_date THEN out_of_school_since END,
+            last_provision_ended
+        ) AS no_provision_since
+    FROM cut
+),
+computed AS NOT MATERIALIZED (
+    SELECT
+        * EXCLUDE (
+            events_cut, repeats_cut, consultations_cut, completed_terms_without,
+            current_term_without, current_term_start, current_term_days, oos_known
+        ),
+        CASE
+            WHEN no_provision_since IS NULL THEN NULL
+            WHEN last_provision_started >= no_provision_since THEN 0
+            ELSE census_date - no_provision_since
+        END AS days_without_provision,
+        coalesce(len(repeats_cut), 0) AS repeated_offers,
+        repeats_cut[-1].provider AS repeat_provider,
+        repeats_cut[-1].offer_date AS repeat_offer_date,
+        repeats_cut[-1].refusal_date AS repeat_refusal_date,
+        repeats_cut[-1].refusal_type AS repeat_refusal_type,
+        coalesce(consultations_cut, 0) AS consultations,
+        events_cut[-1] AS last_event_date,
+        census_date - events_cut[-1] AS days_since_last_event,
+        coalesce(len(events_cut), 0) AS events_to_census,
+        CAST(
+            coalesce(last_annual_review, ehcp_issued) + to_months(annual_review_months) AS DATE
+        ) AS annual_review_due_date,
+        CASE
+            WHEN is_import AND import_date IS NOT NULL
+                AND NOT coalesce(last_annual_review >= import_date, FALSE)
+                THEN CAST(
+                    greatest(
+                        coalesce(last_annual_review, ehcp_issued)
+                            + to_months(import_months_from_review),
+                        import_date + to_months(import_months_from_transfer)
+                    ) AS DATE
+                )
+        END AS import_review_due_date,
+        CASE WHEN current_term_start IS NOT NULL THEN coalesce(current_term_without, 0) END
+            AS current_term_days_without_provision,
+        coalesce(completed_terms_without, 0)
+            + CASE
+                WHEN coalesce(current_term_without, 0) > term_share * current_term_days THEN 1
+                ELSE 0
+            END AS terms_without_provision
+    FROM measured
 ),
 flagged AS NOT MATERIALIZED (
     SELECT
@@ -273,15 +395,14 @@ flagged AS NOT MATERIALIZED (
         END AS priority_primary,
         cla AS priority_looked_after,
         previously_looked_after AS priority_previously_looked_after
-    FROM combined
+    FROM computed
 )
 SELECT
     *,
     priority_recent::INTEGER + priority_primary::INTEGER + priority_looked_after::INTEGER
         + priority_previously_looked_after::INTEGER AS priority_criteria_met,
-    s19_due::INTEGER + repeated_offer::INTEGER + consultation_chain::INTEGER
-        + stalled::INTEGER + annual_review_overdue::INTEGER + import_review_due::INTEGER
-        AS flags_raised,
+    s19_due::INTEGER + repeated_offer::INTEGER + consultation_chain::INTEGER + stalled::INTEGER
+        + annual_review_overdue::INTEGER + import_review_due::INTEGER AS flags_raised,
     out_of_sight OR s19_due OR repeated_offer OR consultation_chain OR stalled
         OR annual_review_overdue OR import_review_due AS needs_action
-FROM flagged;
+FROM flagged

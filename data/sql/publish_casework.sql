@@ -16,7 +16,7 @@ INSERT INTO quarantine
 SELECT $load_id, 'casework', NULL, $file_name, s.src_row, s.child_id, s.quarantine_reason,
     to_json(r)::VARCHAR
 FROM staged_events s
-JOIN (SELECT * EXCLUDE (row_key) FROM raw) AS r USING (src_row)
+JOIN raw AS r USING (src_row)
 WHERE s.quarantine_reason IS NOT NULL;
 
 INSERT INTO load_warnings

@@ -41,7 +41,7 @@ INSERT INTO quarantine
 SELECT $load_id, 'cohort', $period, $file_name, s.src_row, s.child_id, s.quarantine_reason,
     to_json(r)::VARCHAR
 FROM staged s
-JOIN (SELECT * EXCLUDE (row_key) FROM raw) AS r USING (src_row)
+JOIN raw AS r USING (src_row)
 WHERE s.quarantine_reason IS NOT NULL;
 
 -- A field that is blank (in a required column) or cannot be read is loaded as Not recorded

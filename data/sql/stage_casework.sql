@@ -1,5 +1,6 @@
 -- Normalise and validate a casework log, set-based over the whole file.
--- Input:  temp table `raw` (extract_reader.py) and the lookup temp tables (lookups.py).
+-- Input:  temp table `raw` (extract_reader.py), temp table `lookup` and the oos_* macros
+--         (lookups.py).
 -- Params: none.
 -- Output: temp table `staged_events`: one row per file row, parsed values, the trimmed raw text
 --         kept for warnings, and `quarantine_reason` (NULL when the row is loaded).
@@ -7,7 +8,9 @@ CREATE OR REPLACE TEMP TABLE staged_events AS
 WITH trimmed AS (
     SELECT
         src_row,
-        row_key,
+        -- the whole raw row, extra columns too: "repeated to the letter" means every value
+        hash(child_id, event_date, event_type, provider, provision_type, hours_per_week, detail,
+            extras) AS row_key,
         nullif(trim(child_id), '') AS child_id,
         nullif(trim(event_date), '') AS date_raw,
         nullif(trim(event_type), '') AS type_raw,
@@ -46,6 +49,6 @@ SELECT
 FROM trimmed t
 LEFT JOIN repeated USING (row_key)
 LEFT JOIN lookup event_lookup
-        ON event_lookup.domain = 'event' AND event_lookup.key = oos_key(type_raw)
+    ON event_lookup.domain = 'event' AND event_lookup.key = oos_key(type_raw)
 LEFT JOIN lookup provision_lookup
-        ON provision_lookup.domain = 'provision' AND provision_lookup.key = oos_key(provision_raw);
+    ON provision_lookup.domain = 'provision' AND provision_lookup.key = oos_key(provision_raw);

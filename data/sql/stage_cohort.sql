@@ -1,98 +1,135 @@
 -- Normalise, validate and derive a cohort snapshot, set-based over the whole file.
--- Input:  temp table `raw` (extract_reader.py) and the lookup temp tables (lookups.py).
+-- Input:  temp table `raw` (extract_reader.py), temp table `lookup` and the oos_* macros
+--         (lookups.py).
 -- Params: $census_date DATE (last day of the period's month).
 -- Output: temp table `staged`: one row per file row with the parsed and derived values of the
 --         snapshot table, the trimmed raw text kept for warnings, and `quarantine_reason`
 --         (NULL when the row is loaded).
+
+CREATE OR REPLACE TEMP TABLE trimmed AS
+SELECT
+    src_row,
+    nullif(trim(child_id), '') AS child_id,
+    nullif(trim(date_of_birth), '') AS dob_raw,
+    nullif(trim(gender), '') AS gender_raw,
+    nullif(trim(primary_need), '') AS need_raw,
+    nullif(trim(district), '') AS district_raw,
+    nullif(trim(placement_status), '') AS placement_raw,
+    nullif(trim(out_of_school_since), '') AS oos_raw,
+    nullif(trim(year_group), '') AS year_raw,
+    nullif(trim(cin), '') AS cin_raw,
+    nullif(trim(cp), '') AS cp_raw,
+    nullif(trim(cla), '') AS cla_raw,
+    nullif(trim(previously_looked_after), '') AS pla_raw,
+    nullif(trim(imported_from), '') AS imported_from,
+    nullif(trim(import_date), '') AS import_date_raw,
+    nullif(trim(ehcp_issued), '') AS ehcp_raw,
+    nullif(trim(last_annual_review), '') AS review_raw,
+    nullif(trim(provision_hours), '') AS hours_raw,
+    nullif(trim(sen_team), '') AS sen_team
+FROM raw;
+
+-- Each coded column holds few distinct values: read each distinct value once, then join.
+CREATE OR REPLACE TEMP TABLE coded AS
+WITH distinct_values AS (
+    SELECT DISTINCT 'gender' AS domain, gender_raw AS raw_value FROM trimmed
+    UNION ALL SELECT DISTINCT 'need', need_raw FROM trimmed
+    UNION ALL SELECT DISTINCT 'district', district_raw FROM trimmed
+    UNION ALL SELECT DISTINCT 'placement', placement_raw FROM trimmed
+    UNION ALL SELECT DISTINCT 'year', year_raw FROM trimmed
+    UNION ALL SELECT DISTINCT 'flag', flag FROM (
+        SELECT cin_raw AS flag FROM trimmed
+        UNION SELECT cp_raw FROM trimmed
+        UNION SELECT cla_raw FROM trimmed
+        UNION SELECT pla_raw FROM trimmed
+    )
+)
+SELECT d.domain, d.raw_value, lookup.value
+FROM distinct_values d
+JOIN lookup
+    ON lookup.domain = d.domain
+    AND lookup.key = CASE d.domain
+        -- '&' is 'and' in district names; year groups compare with their spaces removed
+        WHEN 'district' THEN oos_key(replace(d.raw_value, '&', ' and '))
+        WHEN 'year' THEN replace(oos_key(d.raw_value), ' ', '')
+        ELSE oos_key(d.raw_value)
+    END;
+
 CREATE OR REPLACE TEMP TABLE staged AS
-WITH trimmed AS (
-    SELECT
-        src_row,
-        row_key,
-        nullif(trim(child_id), '') AS child_id,
-        nullif(trim(date_of_birth), '') AS dob_raw,
-        nullif(trim(gender), '') AS gender_raw,
-        nullif(trim(primary_need), '') AS need_raw,
-        nullif(trim(district), '') AS district_raw,
-        nullif(trim(placement_status), '') AS placement_raw,
-        nullif(trim(out_of_school_since), '') AS oos_raw,
-        nullif(trim(year_group), '') AS year_raw,
-        nullif(trim(cin), '') AS cin_raw,
-        nullif(trim(cp), '') AS cp_raw,
-        nullif(trim(cla), '') AS cla_raw,
-        nullif(trim(previously_looked_after), '') AS pla_raw,
-        nullif(trim(imported_from), '') AS imported_from,
-        nullif(trim(import_date), '') AS import_date_raw,
-        nullif(trim(ehcp_issued), '') AS ehcp_raw,
-        nullif(trim(last_annual_review), '') AS review_raw,
-        nullif(trim(provision_hours), '') AS hours_raw,
-        nullif(trim(sen_team), '') AS sen_team
-    FROM raw
-),
-repeated AS (
-    -- children with more than one row: conflicting when the rows differ at all
-    SELECT child_id, count(*) AS copies, count(DISTINCT row_key) AS versions
+WITH repeated AS (
+    -- children with more than one row
+    SELECT child_id, count(*) AS copies
     FROM trimmed
     WHERE child_id IS NOT NULL
     GROUP BY child_id
     HAVING count(*) > 1
 ),
-first_copy AS (
-    SELECT child_id, row_key, min(src_row) AS first_row
-    FROM trimmed SEMI JOIN repeated USING (child_id)
-    GROUP BY child_id, row_key
+repeated_rows AS (
+    -- the whole raw row, extra columns too: "repeated to the letter" means every value
+    SELECT
+        t.src_row,
+        t.child_id,
+        repeated.copies,
+        hash(r.child_id, r.date_of_birth, r.gender, r.primary_need, r.district,
+            r.placement_status, r.out_of_school_since, r.year_group, r.cin, r.cp, r.cla,
+            r.previously_looked_after, r.imported_from, r.import_date, r.ehcp_issued,
+            r.last_annual_review, r.provision_hours, r.sen_team, r.extras) AS row_key
+    FROM trimmed t
+    JOIN repeated USING (child_id)
+    JOIN raw r USING (src_row)
+),
+repeat_status AS (
+    SELECT
+        src_row,
+        copies,
+        count(DISTINCT row_key) OVER (PARTITION BY child_id) AS versions,
+        min(src_row) OVER (PARTITION BY child_id, row_key) AS first_row
+    FROM repeated_rows
 ),
 parsed AS (
     SELECT
         t.*,
         oos_parse_date(dob_raw) AS dob_parsed,
-        gender_lookup.value AS gender_value,
-        need_lookup.value AS need_value,
-        district_lookup.value AS district_value,
-        placement_lookup.value AS placement_value,
+        gender_code.value AS gender_value,
+        need_code.value AS need_value,
+        district_code.value AS district_value,
+        placement_code.value AS placement_value,
         oos_parse_date(oos_raw) AS oos_parsed,
-        year_lookup.value AS year_value,
-        cin_lookup.value::BOOLEAN AS cin_value,
-        cp_lookup.value::BOOLEAN AS cp_value,
-        cla_lookup.value::BOOLEAN AS cla_value,
-        pla_lookup.value::BOOLEAN AS pla_value,
+        year_code.value AS year_value,
+        cin_code.value::BOOLEAN AS cin_value,
+        cp_code.value::BOOLEAN AS cp_value,
+        cla_code.value::BOOLEAN AS cla_value,
+        pla_code.value::BOOLEAN AS pla_value,
         oos_parse_date(import_date_raw) AS import_date,
         oos_parse_date(ehcp_raw) AS ehcp_issued,
         oos_parse_date(review_raw) AS last_annual_review,
         try_cast(hours_raw AS DOUBLE) AS hours_parsed,
         CASE
             WHEN t.child_id IS NULL THEN 'no child_id'
-            WHEN repeated.versions > 1
-                THEN 'child_id appears ' || repeated.copies
+            WHEN rs.versions > 1
+                THEN 'child_id appears ' || rs.copies
                     || ' times in the file with different values'
-            WHEN first_copy.first_row <> t.src_row
-                THEN 'exact repeat of row ' || first_copy.first_row || ' (loaded once)'
+            WHEN rs.first_row <> t.src_row
+                THEN 'exact repeat of row ' || rs.first_row || ' (loaded once)'
             WHEN placement_raw IS NULL THEN 'placement_status is blank'
-            WHEN placement_lookup.value IS NULL
+            WHEN placement_code.value IS NULL
                 THEN 'placement_status ''' || placement_raw
                     || ''' is neither No placement nor Provision unknown'
         END AS quarantine_reason
     FROM trimmed t
-    LEFT JOIN repeated USING (child_id)
-    LEFT JOIN first_copy ON first_copy.child_id = t.child_id AND first_copy.row_key = t.row_key
-    LEFT JOIN lookup gender_lookup
-        ON gender_lookup.domain = 'gender' AND gender_lookup.key = oos_key(gender_raw)
-    LEFT JOIN lookup need_lookup
-        ON need_lookup.domain = 'need' AND need_lookup.key = oos_key(need_raw)
-    LEFT JOIN lookup district_lookup
-        ON district_lookup.domain = 'district' AND district_lookup.key = oos_key(replace(district_raw, '&', ' and '))
-    LEFT JOIN lookup placement_lookup
-        ON placement_lookup.domain = 'placement' AND placement_lookup.key = oos_key(placement_raw)
-    LEFT JOIN lookup year_lookup
-        ON year_lookup.domain = 'year' AND year_lookup.key = replace(oos_key(year_raw), ' ', '')
-    LEFT JOIN lookup cin_lookup
-        ON cin_lookup.domain = 'flag' AND cin_lookup.key = oos_key(cin_raw)
-    LEFT JOIN lookup cp_lookup
-        ON cp_lookup.domain = 'flag' AND cp_lookup.key = oos_key(cp_raw)
-    LEFT JOIN lookup cla_lookup
-        ON cla_lookup.domain = 'flag' AND cla_lookup.key = oos_key(cla_raw)
-    LEFT JOIN lookup pla_lookup
-        ON pla_lookup.domain = 'flag' AND pla_lookup.key = oos_key(pla_raw)
+    LEFT JOIN repeat_status rs USING (src_row)
+    LEFT JOIN coded gender_code
+        ON gender_code.domain = 'gender' AND gender_code.raw_value = t.gender_raw
+    LEFT JOIN coded need_code ON need_code.domain = 'need' AND need_code.raw_value = t.need_raw
+    LEFT JOIN coded district_code
+        ON district_code.domain = 'district' AND district_code.raw_value = t.district_raw
+    LEFT JOIN coded placement_code
+        ON placement_code.domain = 'placement' AND placement_code.raw_value = t.placement_raw
+    LEFT JOIN coded year_code ON year_code.domain = 'year' AND year_code.raw_value = t.year_raw
+    LEFT JOIN coded cin_code ON cin_code.domain = 'flag' AND cin_code.raw_value = t.cin_raw
+    LEFT JOIN coded cp_code ON cp_code.domain = 'flag' AND cp_code.raw_value = t.cp_raw
+    LEFT JOIN coded cla_code ON cla_code.domain = 'flag' AND cla_code.raw_value = t.cla_raw
+    LEFT JOIN coded pla_code ON pla_code.domain = 'flag' AND pla_code.raw_value = t.pla_raw
 ),
 checked AS (
     SELECT
@@ -100,7 +137,7 @@ checked AS (
         -- a date of birth after the census date or giving an age over 25 cannot be right
         CASE
             WHEN dob_parsed > $census_date THEN 'after the census date'
-            WHEN date_sub('year', dob_parsed, $census_date) > 25
+            WHEN oos_age(dob_parsed, $census_date) > 25
                 THEN 'gives an age over 25 at the census date'
         END AS dob_problem,
         CASE WHEN oos_parsed > $census_date THEN 'after the census date' END AS oos_problem,
@@ -121,15 +158,19 @@ derived AS (
 )
 SELECT
     *,
-    date_sub('year', date_of_birth, $census_date)::INTEGER AS age,
-    -- the year group: from the age on the 31 August that starts the academic year
+    oos_age(date_of_birth, $census_date)::INTEGER AS age,
+    -- a supplied year group wins; else from the age on the 31 August that starts the
+    -- academic year holding the census date
     coalesce(
         CASE
             WHEN year_raw IS NOT NULL THEN year_value
-            ELSE oos_year_group(date_sub(
-                'year',
+            ELSE oos_year_group(oos_age(
                 date_of_birth,
-                make_date(year($census_date) - CASE WHEN month($census_date) < 9 THEN 1 ELSE 0 END, 8, 31)
+                make_date(
+                    year($census_date) - CASE WHEN month($census_date) < 9 THEN 1 ELSE 0 END,
+                    8,
+                    31
+                )
             ))
         END,
         'Not recorded'
@@ -143,3 +184,6 @@ SELECT
     END AS care_status,
     date_diff('day', out_of_school_since, $census_date)::INTEGER AS days_out
 FROM derived;
+
+DROP TABLE trimmed;
+DROP TABLE coded;

@@ -29,7 +29,7 @@ DIMENSION_LABELS = {
     "care_status": "Care status",
     "placement_status": "Placement status",
     "imported_from": "Imported from",
-    "days_out_band": "Days out of school",
+    "days_out_band": "Time out of school",
     "sen_team": "SEN team",
     "is_import": "Import",
 }
@@ -52,13 +52,13 @@ NATURAL_ORDER: dict[str, list[str]] = {
     "care_status": list(vocab.CARE_STATUSES),
     "placement_status": list(vocab.PLACEMENT_STATUSES),
     "days_out_band": [label for label, _, _ in vocab.DAYS_OUT_BANDS] + [NOT_RECORDED],
-    "is_import": ["Imported", "Not imported"],
+    "is_import": ["Import", "Not an import"],
 }
 
 # Fixed colours where a category recurs across pages as a series (stacked areas, cross-tabs).
 FIXED_COLOURS: dict[str, dict[str, str]] = {
     "placement_status": {"No placement": CATEGORICAL[0], "Provision unknown": CATEGORICAL[3]},
-    "is_import": {"Imported": CATEGORICAL[0], "Not imported": CATEGORICAL[3]},
+    "is_import": {"Import": CATEGORICAL[0], "Not an import": CATEGORICAL[3]},
     "care_status": {
         "Looked after (CLA)": CATEGORICAL[0],
         "Child protection (CP)": CATEGORICAL[1],
@@ -82,11 +82,8 @@ def category_label(dimension: str | None, value) -> str:
         return NOT_RECORDED
     if dimension == "primary_need" and value in vocab.NEED_LABELS:
         return f"{vocab.NEED_LABELS[value]} ({value})"
-    if dimension == "is_import" or isinstance(value, bool):
-        if value in (True, "true", "True", "Yes", "Imported"):
-            return "Imported"
-        if value in (False, "false", "False", "No", "Not imported"):
-            return "Not imported"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     return str(value)
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pages.common.exports import csv_bytes
 from pages.common.format import escape_md
 
 # Buttons that make no sense for bar charts of counts; the PNG export stays.
@@ -22,11 +23,6 @@ PLOTLY_CONFIG = {
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
-
-
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """The table as CSV in UTF-8 with a BOM, so Excel opens accented names correctly."""
-    return table.to_csv(index=False).encode("utf-8-sig")
 
 
 def safe_file_name(name: str) -> str:
@@ -69,11 +65,13 @@ def show_figure(
     csv_name: str,
     *,
     key: str | None = None,
+    note: str | None = None,
 ) -> None:
     """Lay out one figure: title, caption, chart and table tabs, CSV download, About note.
 
     `title`, `caption` and `about` are the page's own words; anything in them that came from
     the data must already be escaped (`escape_md`). The CSV holds the table exactly.
+    `note` is a line shown under the chart (a map's attribution, for instance).
     """
     key = key or safe_file_name(csv_name)
     with st.container(border=True):
@@ -87,6 +85,8 @@ def show_figure(
             st.plotly_chart(
                 fig, theme=None, config=PLOTLY_CONFIG, key=f"chart-{key}", alt=escape_md(title)
             )
+            if note:
+                st.caption(note)
         with table_tab:
             show_table(table, key=f"table-{key}")
         left, right = st.columns([1, 3], vertical_alignment="center")

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import streamlit as st
-from queries.filters import CohortFilter
 
 from data import vocab
 from pages.common.categories import category_label
 from pages.common.format import period_label
+from queries.filters import CohortFilter
 
 NR = vocab.NOT_RECORDED
 AGE_RANGE = (0, 25)
@@ -85,40 +85,6 @@ def filter_from_state(state: Mapping, period: str) -> CohortFilter:
         days_out_max=None if days_to is None else int(days_to),
         sen_teams=_tuple(state.get("team")),
     )
-
-
-def describe(f: CohortFilter) -> list[str]:
-    """The active filters in words, for captions and downloads ('District: Thanet, Dover')."""
-    parts = []
-
-    def add(label, values):
-        if values:
-            parts.append(f"{label}: {', '.join(values)}")
-
-    add("District", f.districts)
-    add("Primary need", f.needs)
-    add("SEN team", f.sen_teams)
-    if f.age_min is not None or f.age_max is not None:
-        parts.append(f"Age: {f.age_min if f.age_min is not None else 0} to {f.age_max} years")
-    add("Year group", f.year_groups)
-    add("Gender", f.genders)
-    add("Care status", f.care_statuses)
-    for label, flag in (
-        ("Child in need", f.cin),
-        ("Child protection", f.cp),
-        ("Looked after", f.cla),
-        ("Previously looked after", f.previously_looked_after),
-    ):
-        if flag is not None:
-            parts.append(f"{label}: {'yes' if flag else 'no'}")
-    add("Placement status", f.placement_statuses)
-    if f.is_import is not None:
-        parts.append("Imports only" if f.is_import else "Not imports")
-    if f.days_out_min is not None or f.days_out_max is not None:
-        low = f.days_out_min if f.days_out_min is not None else 0
-        high = f"{f.days_out_max:,}" if f.days_out_max is not None else "any"
-        parts.append(f"Days out: {low:,} to {high}")
-    return parts
 
 
 def reset_filters() -> None:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from pages.common.filters import describe
 from pages.common.format import (
     census_date,
     escape_md,
@@ -49,7 +48,7 @@ class FrameContext:
 
     @property
     def filtered(self) -> bool:
-        return bool(describe(self.filter)) if self.filter is not None else False
+        return bool(self.filter.describe()) if self.filter is not None else False
 
     @property
     def population(self) -> str:
@@ -63,11 +62,20 @@ class FrameContext:
             return "Synthetic demonstration data"
         return "Case-management system extract"
 
-    def caption(self, measure: str) -> str:
-        """'Children out of school by district. Population: … Source: … Census date: …'."""
+    def caption(self, measure: str, when: str | None = None) -> str:
+        """'Children out of school by district, June 2023. <population>. Source: …. Census…'.
+
+        `when` replaces the period's name for figures that span periods ('June 2022 to June
+        2023'); the census date is then each period's last day.
+        """
+        census = (
+            "Census date: the last day of each month"
+            if when
+            else f"Census date {fmt_date(self.census)}"
+        )
         return escape_md(
-            f"{measure}, {self.period_name}. {self.population}. Source: {self.source}. "
-            f"Census date {fmt_date(self.census)}."
+            f"{measure}, {when or self.period_name}. {self.population}. "
+            f"Source: {self.source}. {census}."
         )
 
     def about(self, counted: str, caveats: str = "") -> str:
@@ -82,7 +90,7 @@ class FrameContext:
             "school are worked out at this date.",
         ]
         if self.filtered:
-            parts.append("**Filters:** " + escape_md("; ".join(describe(self.filter))) + ".")
+            parts.append("**Filters:** " + escape_md("; ".join(self.filter.describe())) + ".")
         if caveats:
             parts.append(f"**Caveats:** {caveats}")
         return "\n\n".join(parts)
@@ -118,7 +126,7 @@ def page_header(
     )
     st.caption(line)
     if ctx.filtered:
-        st.caption("Filters: " + escape_md("; ".join(describe(ctx.filter))))
+        st.caption("Filters: " + escape_md("; ".join(ctx.filter.describe())))
     if ctx.count == 0 and not allow_empty:
         if ctx.total == 0:
             st.info(f"No children are recorded in the {ctx.period_name} snapshot.")

@@ -89,19 +89,33 @@ def crosstab_title(data: pd.DataFrame, rows: str, cols: str) -> str:
     return f"Largest group: {row} and {col} ({fmt_int(top['children'])})"
 
 
+MOVEMENT_SUBJECTS = {
+    "placement_status": "{name}",
+    "primary_need": "Children with {name} as primary need",
+    "year_group": "Children in {name}",
+    "care_status": "Children with care status {name}",
+    "days_out_band": "Children out of school for {name}",
+}
+
+
 def movement_sentence(row) -> str:
     """One row of largest_movements as a briefing sentence.
 
-    'Provision unknown rose by 14 in Thanet (from 30 to 44)'. A category that combines two
-    dimensions (e.g. 'Thanet / Provision unknown') is read as "<second> in <first>".
+    'Provision unknown rose by 14 in Thanet (from 30 to 44)' for a placement status within a
+    district ('district_placement'); 'Children out of school rose by 9 in Swale (…)' for a
+    district; 'Children in Year 10 fell by 4 (…)' for the other dimensions.
     """
-    dimension, category = row.get("dimension"), str(row.get("category"))
+    dimension, category = row.get("dimension"), row.get("category")
     change = row.get("change")
     tail = f" (from {fmt_int(row.get('previous'))} to {fmt_int(row.get('current'))})"
-    parts = [p.strip() for p in category.split(" / ")] if " / " in category else None
-    if parts and len(parts) == 2:
-        return f"{parts[1]} {moved(change)} in {parts[0]}{tail}"
+    if dimension == "district_placement":
+        return f"{category} {moved(change)} in {row.get('district')}{tail}"
     if dimension == "district":
         return f"Children out of school {moved(change)} in {category}{tail}"
-    label = short_label(dimension, category)
-    return f"{dimension_label(dimension)} {label}: {moved(change)}{tail}"
+    name = short_label(dimension, category)
+    if dimension == "days_out_band":
+        name = name[0].lower() + name[1:] if name != "Not recorded" else "an unrecorded time"
+    if dimension == "care_status" and category == "None":
+        return f"Children with no care status {moved(change)}{tail}"
+    subject = MOVEMENT_SUBJECTS.get(dimension, dimension_label(dimension) + " {name}")
+    return f"{subject.format(name=name)} {moved(change)}{tail}"

@@ -1,0 +1,119 @@
+"""Loader speed against DuckDB's own read_csv of the same file (target ratio <= 3).
+
+    python bench/bench_load.py [--rows 1000000] [--repeats 3] [--workdir /tmp/oos_bench]
+
+Writes a synthetic cohort extract of --rows rows (made-up IDs, messy forms included), then
+times, in this one process, (a) `CREATE TABLE t AS SELECT * FROM read_csv(file)` into a fresh
+database file and (b) the full loader (`data.load.load_cohort`: read, normalise, validate,
+quarantine, warnings, publish) into a fresh database file. Prints medians and the ratio, then
+the loader's peak memory measured in a child process. Not a test: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from data.load import load_cohort  # noqa: E402
+
+# A synthetic extract, written by DuckDB so that making it takes seconds. Some values use the
+# other accepted forms (UK dates, labels, mixed case, '&') and some are unreadable, so the
+# loader does its real work.
+MAKE_EXTRACT = """
+COPY (
+    SELECT
+        'B-' || lpad(i::VARCHAR, 8, '0') AS "Child ID",
+        CASE WHEN i % 5 = 0
+            THEN strftime(DATE '2004-01-01' + (i % 7000)::INTEGER, '%d/%m/%Y')
+            ELSE strftime(DATE '2004-01-01' + (i % 7000)::INTEGER, '%Y-%m-%d') END AS "Date of birth",
+        ['F', 'M', 'Male', 'female', '', 'Not known'][1 + i % 6] AS "Gender",
+        ['ASD', 'SEMH', 'Autism', 'Moderate learning difficulty', 'slcn', 'XYZ'][1 + i % 6]
+            AS "Primary need",
+        ['Thanet', 'Tonbridge & Malling', 'maidstone', 'Shepway', 'Dover', 'Nowhere'][1 + i % 6]
+            AS "District",
+        ['No placement', 'Provision unknown', 'PROVISION UNKNOWN'][1 + i % 3] AS "Placement status",
+        strftime(DATE '2023-01-01' + (i % 170)::INTEGER, '%Y-%m-%d') AS "Out of school since",
+        CASE WHEN i % 4 = 0 THEN 'Year ' || (1 + i % 11) ELSE '' END AS "Year group",
+        ['Y', 'N', '', 'yes'][1 + i % 4] AS "CIN",
+        ['N', '', '1', 'False'][1 + i % 4] AS "CP",
+        ['', 'N', 'Y', ''][1 + i % 4] AS "CLA",
+        CASE WHEN i % 50 = 0 THEN 'Medway' ELSE '' END AS "Imported from",
+        (i % 25)::VARCHAR AS "Provision hours",
+        ['SEN North', 'SEN South', 'SEN East', 'SEN West'][1 + i % 4] AS "SEN team"
+    FROM range($rows) t(i)
+) TO '{path}' (HEADER, DELIMITER ',')
+"""
+
+
+def make_extract(path: Path, rows: int) -> None:
+    con = duckdb.connect()
+    con.execute(MAKE_EXTRACT.replace("{path}", str(path)), {"rows": rows})
+    con.close()
+
+
+def time_raw_read(csv_path: Path, db_path: Path) -> float:
+    db_path.unlink(missing_ok=True)
+    start = time.perf_counter()
+    con = duckdb.connect(str(db_path))
+    con.execute("CREATE TABLE t AS SELECT * FROM read_csv($p)", {"p": str(csv_path)})
+    con.execute("CHECKPOINT")
+    con.close()
+    return time.perf_counter() - start
+
+
+def time_loader(csv_path: Path, db_path: Path) -> float:
+    db_path.unlink(missing_ok=True)
+    start = time.perf_counter()
+    report = load_cohort(csv_path, "2023-06", db_path)
+    elapsed = time.perf_counter() - start
+    assert report.rows_loaded + report.rows_quarantined == report.rows_read
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--workdir", default="/tmp/oos_bench_load")
+    args = parser.parse_args()
+    work = Path(args.workdir)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    csv_path = work / "extract.csv"
+    make_extract(csv_path, args.rows)
+    size_mb = csv_path.stat().st_size / 1e6
+    print(f"extract: {args.rows:,} rows, {size_mb:,.0f} MB")
+
+    raw_times, loader_times = [], []
+    for _ in range(args.repeats):
+        raw_times.append(time_raw_read(csv_path, work / "raw.duckdb"))
+        loader_times.append(time_loader(csv_path, work / "loaded.duckdb"))
+    raw, loader = statistics.median(raw_times), statistics.median(loader_times)
+    print(f"read_csv into a table (median of {args.repeats}): {raw:.2f} s")
+    print(f"loader, whole load    (median of {args.repeats}): {loader:.2f} s")
+    print(f"ratio loader / read_csv: {loader / raw:.2f}  (target <= 3)")
+
+    (work / "loaded.duckdb").unlink(missing_ok=True)
+    child = subprocess.run(
+        [sys.executable, "-m", "data.load", "cohort", str(csv_path), "--period", "2023-06",
+         "--db", str(work / "loaded.duckdb")],
+        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, check=True,
+    )
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"loader peak memory (CLI in a child process): {peak_mb:,.0f} MB")
+    print(child.stdout.splitlines()[1:4])
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

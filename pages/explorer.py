@@ -1,0 +1,117 @@
+"""Cohort explorer for QA officers: the filtered children, sorted and paged, with downloads."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from pages.common.exports import csv_bytes, excel_bytes
+from pages.common.page import page_header
+from queries.pupil import SORT_COLUMNS, cohort_export, cohort_page
+
+PAGE_SIZES = [25, 50, 100, 250]
+
+# Columns of the list in the order shown, with their headings. Pseudonymous IDs only.
+COLUMNS = {
+    "child_id": "Child ID",
+    "age": "Age",
+    "year_group": "Year group",
+    "gender": "Gender",
+    "primary_need": "Primary need",
+    "district": "District",
+    "placement_status": "Placement status",
+    "care_status": "Care status",
+    "is_import": "Import",
+    "imported_from": "Imported from",
+    "days_out": "Days out",
+    "out_of_school_since": "Out of school since",
+    "sen_team": "SEN team",
+}
+SORTABLE = [c for c in COLUMNS if c in SORT_COLUMNS]
+
+
+def people_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The list's columns with readable headings; Import as Yes/No."""
+    table = rows[[c for c in COLUMNS if c in rows.columns]].copy()
+    if "is_import" in table:
+        table["is_import"] = table["is_import"].map({True: "Yes", False: "No"})
+    return table.rename(columns=COLUMNS)
+
+
+ctx = page_header(
+    "Cohort explorer",
+    "The children behind the figures, one row each, for checking and follow-up. IDs are the "
+    "case-management system's pseudonymous identifiers.",
+)
+f = ctx.filter
+
+sort_col, order_col, size_col = st.columns([2, 1, 1])
+sort_by = sort_col.selectbox(
+    "Sort by",
+    SORTABLE,
+    index=SORTABLE.index("days_out"),
+    format_func=COLUMNS.get,
+    key="sort",
+    bind="query-params",
+)
+descending = order_col.toggle("Largest first", value=True, key="desc", bind="query-params")
+page_size = size_col.selectbox("Rows per page", PAGE_SIZES, index=1, key="rows_per_page")
+
+pages = max(1, math.ceil(ctx.count / page_size))
+rows = None
+page_slot = st.container()
+page = st.pagination(pages, key="page", bind="query-params", max_visible_pages=7)
+page = min(max(1, page), pages)
+rows = cohort_page(f, sort_by, descending, page, page_size)
+first = (page - 1) * page_size + 1
+last = first + len(rows) - 1
+with page_slot:
+    st.caption(
+        f"Children {first:,} to {last:,} of {ctx.count:,}, sorted by "
+        f"{COLUMNS[sort_by].lower()} ({'largest' if descending else 'smallest'} first; not "
+        "recorded last). Click a column heading to sort this page only."
+    )
+    st.dataframe(
+        people_table(rows),
+        hide_index=True,
+        column_config={
+            "Age": st.column_config.NumberColumn(format="%d"),
+            "Days out": st.column_config.NumberColumn(format="localized"),
+            "Out of school since": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Primary need": st.column_config.TextColumn(help="DfE primary need code"),
+        },
+        key="cohort-table",
+    )
+
+
+def export_frame() -> pd.DataFrame:
+    # Runs only when a download button is clicked (deferred), not on every rerun.
+    return people_table(cohort_export(f))
+
+
+left, right, _ = st.columns([1, 1, 2])
+stem = f"cohort_{f.period}"
+left.download_button(
+    "Download CSV",
+    data=lambda: csv_bytes(export_frame()),
+    file_name=f"{stem}.csv",
+    mime="text/csv",
+    key="cohort-csv",
+    on_click="ignore",
+    icon=":material/download:",
+)
+right.download_button(
+    "Download Excel",
+    data=lambda: excel_bytes(export_frame()),
+    file_name=f"{stem}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="cohort-xlsx",
+    on_click="ignore",
+    icon=":material/table_view:",
+)
+st.caption(
+    f"Downloads hold all {ctx.count:,} children matching the filters, sorted by ID. Handle them "
+    "as personal data: store them only where the council's data-protection rules allow."
+)

@@ -1,0 +1,93 @@
+"""Trends: any breakdown across a range of periods, as lines or stacked areas, with the table."""
+
+from __future__ import annotations
+
+import streamlit as st
+from queries.aggregates import DIMENSIONS, trend
+
+from pages.common.categories import category_label, dimension_label
+from pages.common.charts import trend_chart
+from pages.common.figures import show_figure
+from pages.common.format import period_label
+from pages.common.page import page_header
+from pages.common.words import trend_title
+
+ALL = "all"
+DEFAULT_SPAN = 12  # periods shown when the page opens: the last year
+
+ctx = page_header(
+    "Trends",
+    "How the cohort has changed month by month, in total or by any breakdown.",
+)
+f = ctx.filter
+periods = ctx.periods
+
+options = [ALL] + list(DIMENSIONS)
+
+
+def label_of(d: str) -> str:
+    return "All children" if d == ALL else (DIMENSIONS.get(d) or dimension_label(d))
+
+
+left, right = st.columns([2, 1])
+choice = left.selectbox(
+    "Break down by", options, format_func=label_of, key="trend_dim", bind="query-params"
+)
+style = right.segmented_control(
+    "Show as", ["Lines", "Stacked areas"], default="Lines", key="style", bind="query-params"
+)
+dimension = None if choice == ALL else choice
+if len(periods) > 1:
+    end_index = periods.index(f.period)
+    default = (periods[max(0, end_index - DEFAULT_SPAN + 1)], f.period)
+    start, end = st.select_slider(
+        "Periods",
+        periods,
+        value=default,
+        format_func=period_label,
+        key="periods",
+        bind="query-params",
+    )
+else:
+    start = end = periods[0]
+    st.caption(f"Only {period_label(start)} is loaded, so the trend has one point.")
+
+data = trend(f, dimension, start, end)
+span = f"{period_label(start)} to {period_label(end)}"
+label = label_of(choice)
+if data.empty:
+    wide = data
+else:
+    frame = data.assign(
+        Period=[period_label(p) for p in data["period"]],
+        category=[category_label(dimension, c) for c in data["category"]],
+    )
+    wide = frame.pivot_table(
+        index=["period", "Period"],
+        columns="category",
+        values="children",
+        aggfunc="sum",
+        fill_value=0,
+        sort=False,
+    )
+    wide = wide.sort_index(level=0).reset_index().drop(columns="period")
+    wide.columns.name = None
+    if dimension is None:
+        wide = wide.rename(columns={"All": "Children"})
+show_figure(
+    trend_title(data, dimension),
+    ctx.caption(
+        "Children out of school" + ("" if dimension is None else f" by {label.lower()}"), span
+    ),
+    ctx.about(
+        "children in each monthly snapshot who match the filters"
+        + ("" if dimension is None else f", by {label.lower()}")
+        + ", each counted at its own period's census date.",
+        "A child out of school for several months appears in each of those snapshots. The "
+        "sidebar's period does not narrow this chart: the period range above does.",
+    ),
+    trend_chart(data, dimension, stacked=style == "Stacked areas") if not data.empty else None,
+    wide,
+    f"children_trend_{'total' if dimension is None else dimension}_{start}_to_{end}.csv",
+    key=f"trend-{choice}",
+)

@@ -1,0 +1,296 @@
+"""Aggregate queries for the pages: counts by category, cross-tabs, trends, headlines.
+
+Every function returns chart-sized results (never a child's row) and takes the database from
+`data.paths.resolve_db_path()` when `db` is None. Dimensions are chosen from the allow-list in
+`queries/dimensions.py` (DIMENSIONS: key -> label); anything else raises ValueError.
+
+Category order is natural: the vocabulary's order (year groups Early years, N1, N2, R, Year 1
+.. Year 14, Post-19; care statuses as vocab; needs in vocab order unless by_size; districts
+alphabetically then Out of county), values not in the vocabulary alphabetically after them, and
+'Not recorded' / 'Not an import' last. Breakdowns keep the vocabulary's categories with no
+children as 0, except age (single years), imported_from and sen_team, which list what exists.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data import vocab
+from queries import runner
+from queries.dimensions import (
+    ALL_SPEC,
+    DIMENSIONS,
+    LAST_CATEGORIES,
+    SPECS,
+    Dimension,
+    natural_categories,
+    spec,
+)
+from queries.filters import CohortFilter, check_period
+
+__all__ = [
+    "DIMENSIONS",
+    "HEADLINE_MEASURES",
+    "breakdown",
+    "crosstab",
+    "dataset_info",
+    "filter_options",
+    "headline",
+    "largest_movements",
+    "list_periods",
+    "load_history",
+    "natural_categories",
+    "not_recorded_share",
+    "previous_period",
+    "trend",
+    "warnings_by_column",
+]
+
+for _slot in ("dimension", "rows", "cols"):
+    runner.allow_template_values(_slot, [d.sql for d in SPECS.values()])
+runner.allow_template_values("dimension", [ALL_SPEC.sql])
+runner.allow_template_values("days_out_band", [SPECS["days_out_band"].sql])
+
+# A child out of school for more than this many days has missed more than a term: the top of
+# the "4 weeks to 1 term" band (97 days, about 14 school weeks).
+OVER_A_TERM_DAYS = vocab.DAYS_OUT_BANDS[1][2]
+
+HEADLINE_MEASURES: dict[str, str] = {
+    "total": "Children out of school",
+    "no_placement": "No placement",
+    "provision_unknown": "Provision unknown",
+    "imports": "Imports (EHC plan transferred in)",
+    "cla": "Looked after (CLA)",
+    "cp": "Child protection (CP)",
+    "cin": "Child in need (CIN)",
+    "median_days_out": "Median days out of school",
+    "over_a_term": f"Out of school more than a term (over {OVER_A_TERM_DAYS} days)",
+}
+
+# Movements are looked for in these, in this tie-break order.
+MOVEMENT_DIMENSIONS: dict[str, str] = {
+    "district_placement": "Placement status by district",
+    "district": DIMENSIONS["district"],
+    "placement_status": DIMENSIONS["placement_status"],
+    "primary_need": DIMENSIONS["primary_need"],
+    "year_group": DIMENSIONS["year_group"],
+    "care_status": DIMENSIONS["care_status"],
+    "days_out_band": DIMENSIONS["days_out_band"],
+}
+
+
+def _order_params(d: Dimension, prefix: str = "") -> dict:
+    return {
+        f"{prefix}categories": list(d.categories),
+        f"{prefix}keep_zero": d.keep_zero,
+    }
+
+
+# --- periods and choices -------------------------------------------------------------------
+
+
+def list_periods(db=None) -> list[str]:
+    """Loaded reporting periods, ascending 'YYYY-MM'."""
+    return runner.run("periods", db=db)["period"].tolist()
+
+
+def previous_period(period: str, db=None) -> str | None:
+    """The loaded period before `period` (not necessarily the month before), or None."""
+    earlier = [p for p in list_periods(db) if p < check_period(period)]
+    return earlier[-1] if earlier else None
+
+
+def filter_options(db=None) -> dict[str, list[str]]:
+    """Choices for each filter field, keyed by dimension name, in natural order.
+
+    The vocabulary's values always, plus any other value in the data (e.g. 'Not recorded');
+    sen_team and imported_from list what the data holds. Also 'period': loaded periods.
+    """
+    found = runner.run("filter_values", db=db)
+    options: dict[str, list[str]] = {}
+    for field in (
+        "district",
+        "primary_need",
+        "year_group",
+        "gender",
+        "care_status",
+        "placement_status",
+        "sen_team",
+        "imported_from",
+    ):
+        d = SPECS[field]
+        values = found.loc[found["field"] == field, "value"].tolist()
+        listed = list(d.categories)
+        extra = sorted(v for v in values if v not in listed and v not in LAST_CATEGORIES)
+        last = [v for v in LAST_CATEGORIES if v in values and v not in listed]
+        options[field] = listed + extra + last
+    options["period"] = list_periods(db)
+    return options
+
+
+# --- breakdowns ----------------------------------------------------------------------------
+
+
+def breakdown(f: CohortFilter, dimension: str, *, by_size: bool = False, db=None) -> pd.DataFrame:
+    """Children by one dimension: columns category, children, percent (of the filtered total).
+
+    Natural category order (by_size=True: largest first, Not recorded still last). percent is
+    0-100 and unrounded (show it to 1 d.p.); NULL when the filtered cohort is empty.
+    """
+    d = spec(dimension)
+    params = {
+        **f.params(),
+        **_order_params(d),
+        "last_categories": LAST_CATEGORIES,
+        "by_size": bool(by_size),
+    }
+    return runner.run("children_by_category", params, db=db, template={"dimension": d.sql})
+
+
+def crosstab(f: CohortFilter, rows: str, cols: str, *, db=None) -> pd.DataFrame:
+    """Children by two dimensions, long form: row_category, col_category, children.
+
+    Every shown row category meets every shown column category (empty cells are 0); rows then
+    columns in natural order.
+    """
+    r, c = spec(rows), spec(cols)
+    if r.key == c.key:
+        raise ValueError("a cross-tab needs two different dimensions")
+    params = {
+        **f.params(),
+        **_order_params(r, "row_"),
+        **_order_params(c, "col_"),
+        "last_categories": LAST_CATEGORIES,
+    }
+    return runner.run(
+        "children_by_two_dimensions", params, db=db, template={"rows": r.sql, "cols": c.sql}
+    )
+
+
+def trend(
+    f: CohortFilter,
+    dimension: str | None,
+    period_from: str,
+    period_to: str,
+    *,
+    db=None,
+) -> pd.DataFrame:
+    """The filtered cohort by `dimension` in each loaded period from period_from to period_to.
+
+    Columns period, category, children, percent (of that period's total); category is 'All'
+    when dimension is None. f.period is ignored: the range replaces it. Months with no extract
+    loaded are absent.
+    """
+    d = ALL_SPEC if dimension is None else spec(dimension)
+    low, high = sorted((check_period(period_from), check_period(period_to)))
+    params = {
+        **f.params(),
+        "period_from": low,
+        "period_to": high,
+        **_order_params(d),
+        "last_categories": LAST_CATEGORIES,
+    }
+    return runner.run("children_by_period", params, db=db, template={"dimension": d.sql})
+
+
+# --- overview ------------------------------------------------------------------------------
+
+
+def headline(f: CohortFilter, *, db=None) -> pd.DataFrame:
+    """Headline figures: measure, label, value, previous, change (+ period, previous_period).
+
+    The previous period is the loaded period before f.period; with none, previous and change
+    are NULL. Values are floats (counts are whole numbers; the median may be .5).
+    """
+    before = previous_period(f.period, db)
+    params = {
+        **f.params(),
+        "period_from": before or f.period,
+        "previous_period": before,
+        "no_placement": vocab.PLACEMENT_STATUSES[0],
+        "provision_unknown": vocab.PLACEMENT_STATUSES[1],
+        "over_a_term_days": OVER_A_TERM_DAYS,
+        "measures": list(HEADLINE_MEASURES),
+    }
+    frame = runner.run("headline_measures", params, db=db)
+    frame.insert(1, "label", frame["measure"].map(HEADLINE_MEASURES))
+    frame["period"] = f.period
+    frame["previous_period"] = before
+    return frame
+
+
+def _sentence(row) -> str:
+    verb = "rose" if row.change > 0 else "fell"
+    detail = f"by {abs(row.change):,} (from {row.previous:,} to {row.current:,})"
+    if row.dimension == "district_placement":
+        return f"{row.category} {verb} {detail} in {row.district}"
+    if row.dimension == "district":
+        return f"Children out of school in {row.category} {verb} {detail}"
+    return f"{MOVEMENT_DIMENSIONS[row.dimension]}: {row.category} {verb} {detail}"
+
+
+def largest_movements(f: CohortFilter, n: int = 3, *, db=None) -> pd.DataFrame:
+    """The n largest changes since the previous loaded period, for briefing sentences.
+
+    Columns dimension, category, district (district_placement rows only), previous, current,
+    change, sentence ("Provision unknown rose by 14 (from 20 to 34) in Thanet"). Empty when
+    there is no previous period or nothing changed.
+    """
+    columns = ["dimension", "category", "district", "previous", "current", "change", "sentence"]
+    before = previous_period(f.period, db)
+    if before is None or n < 1:
+        return pd.DataFrame(columns=columns)
+    params = {
+        **f.params(),
+        "period_from": before,
+        "previous_period": before,
+        "dimensions": list(MOVEMENT_DIMENSIONS),
+        "n": int(n),
+    }
+    frame = runner.run(
+        "largest_movements",
+        params,
+        db=db,
+        template={"days_out_band": SPECS["days_out_band"].sql},
+    )
+    frame["sentence"] = [_sentence(row) for row in frame.itertuples(index=False)]
+    return frame[columns]
+
+
+# --- about the data ------------------------------------------------------------------------
+
+
+def dataset_info(db=None) -> dict:
+    """What the database holds: periods (list), first/latest period, children in the latest
+    period, latest load time, number of loads, synthetic (any synthetic load on record),
+    casework events and quarantined rows."""
+    row = runner.run("dataset_info", db=db).iloc[0]
+    return {
+        "synthetic": bool(row["synthetic"]),
+        "periods": list_periods(db),
+        "first_period": row["first_period"] if pd.notna(row["first_period"]) else None,
+        "latest_period": row["latest_period"] if pd.notna(row["latest_period"]) else None,
+        "children_latest": int(row["children_latest"]),
+        "latest_loaded_at": row["latest_loaded_at"] if pd.notna(row["latest_loaded_at"]) else None,
+        "loads": int(row["loads"]),
+        "casework_events": int(row["casework_events"]),
+        "quarantined_rows": int(row["quarantined_rows"]),
+        "data_version": runner.data_version(db),
+    }
+
+
+def load_history(db=None) -> pd.DataFrame:
+    """Every accepted load, newest first (columns of load_log)."""
+    return runner.run("load_history", db=db)
+
+
+def warnings_by_column(period: str | None = None, *, db=None) -> pd.DataFrame:
+    """Warnings of the data loaded now: kind, period, column_name, reason, warnings."""
+    if period is not None:
+        check_period(period)
+    return runner.run("warnings_by_column", {"period": period}, db=db)
+
+
+def not_recorded_share(db=None) -> pd.DataFrame:
+    """period, field, not_recorded, total, share (percent 0-100) for each field and period."""
+    return runner.run("not_recorded_share", db=db)

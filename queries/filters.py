@@ -1,0 +1,128 @@
+"""The cohort filter: what the sidebar chose, as one hashable value.
+
+`CohortFilter.params()` gives the bound parameters of the shared SQL fragment
+(`queries/fragments/cohort_filter.sql`), which every cohort query includes as
+`{{cohort_filter}}`. An empty tuple or None means "no restriction". Values are never checked
+against the vocabulary here: they are bound parameters, so an unexpected value simply matches
+no child.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+PERIOD_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+# The tuple fields, the fragment parameter each binds, and a label for describe().
+_LIST_FIELDS = {
+    "districts": "District",
+    "needs": "Primary need",
+    "year_groups": "Year group",
+    "genders": "Gender",
+    "care_statuses": "Care status",
+    "placement_statuses": "Placement status",
+    "sen_teams": "SEN team",
+}
+_FLAG_FIELDS = {
+    "cin": "Child in need (CIN)",
+    "cp": "Child protection (CP)",
+    "cla": "Looked after (CLA)",
+    "previously_looked_after": "Previously looked after",
+    "is_import": "Import",
+}
+_RANGE_FIELDS = {
+    "age": ("age_min", "age_max", "Age"),
+    "days_out": ("days_out_min", "days_out_max", "Days out of school"),
+}
+
+
+def check_period(period: str) -> str:
+    """Return `period` if it is 'YYYY-MM', else raise ValueError."""
+    if not isinstance(period, str) or not PERIOD_PATTERN.match(period):
+        raise ValueError(f"period {period!r} is not of the form YYYY-MM (for example 2023-06)")
+    return period
+
+
+@dataclass(frozen=True)
+class CohortFilter:
+    """Filters on every cohort dimension; `period` is required, the rest narrow the cohort."""
+
+    period: str
+    districts: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()  # DfE codes, or 'Not recorded'
+    age_min: int | None = None
+    age_max: int | None = None
+    year_groups: tuple[str, ...] = ()
+    genders: tuple[str, ...] = ()
+    care_statuses: tuple[str, ...] = ()
+    cin: bool | None = None  # None = either
+    cp: bool | None = None
+    cla: bool | None = None
+    previously_looked_after: bool | None = None
+    placement_statuses: tuple[str, ...] = ()
+    is_import: bool | None = None
+    days_out_min: int | None = None
+    days_out_max: int | None = None
+    sen_teams: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_period(self.period)
+        # Accept lists (from widgets) and a lone string, but store tuples so the filter stays
+        # hashable and can key caches.
+        for name in _LIST_FIELDS:
+            value = getattr(self, name)
+            if value is None:
+                value = ()
+            elif isinstance(value, str):
+                value = (value,)
+            object.__setattr__(self, name, tuple(str(v) for v in value))
+        for name in _FLAG_FIELDS:
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, bool):
+                raise ValueError(f"{name} must be True, False or None, not {value!r}")
+        for low, high, _ in _RANGE_FIELDS.values():
+            for name in (low, high):
+                value = getattr(self, name)
+                if value is not None:
+                    if isinstance(value, bool) or int(value) != value:
+                        raise ValueError(f"{name} must be a whole number or None, not {value!r}")
+                    object.__setattr__(self, name, int(value))
+
+    def params(self) -> dict:
+        """Bound parameters of the shared filter fragment (plus `period` for queries' use)."""
+        out = {"period": self.period, "period_from": self.period, "period_to": self.period}
+        for name in _LIST_FIELDS:
+            value = getattr(self, name)
+            out[name] = list(value) if value else None
+        for name in _FLAG_FIELDS:
+            out[name] = getattr(self, name)
+        for low, high, _ in _RANGE_FIELDS.values():
+            out[low] = getattr(self, low)
+            out[high] = getattr(self, high)
+        return out
+
+    def with_period(self, period: str) -> CohortFilter:
+        return dataclasses.replace(self, period=period)
+
+    def describe(self) -> list[str]:
+        """The restrictions in words, for captions ("District: Thanet, Swale")."""
+        parts = []
+        for name, label in _LIST_FIELDS.items():
+            value = getattr(self, name)
+            if value:
+                parts.append(f"{label}: {', '.join(value)}")
+        for low, high, label in _RANGE_FIELDS.values():
+            lo, hi = getattr(self, low), getattr(self, high)
+            if lo is not None and hi is not None:
+                parts.append(f"{label}: {lo} to {hi}")
+            elif lo is not None:
+                parts.append(f"{label}: {lo} or more")
+            elif hi is not None:
+                parts.append(f"{label}: {hi} or less")
+        for name, label in _FLAG_FIELDS.items():
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(f"{label}: {'yes' if value else 'no'}")
+        return parts
