@@ -46,14 +46,17 @@ Progress = Callable[[float, str], None]
 # ---- export formats -------------------------------------------------------------------------
 # Each SQL reads the period's rows from the registered arrow table `r` and names the columns as
 # that export format does. Strings arrive already chosen (dictionary columns); the SQL formats
-# identifiers and dates. Bound: $path, $datefmt, $width (digits of the child number), $run.
+# the child_id and dates. Bound: $path, $datefmt, $width (digits of the child number), $run.
 
-_COMMON = """
-    CASE WHEN pad THEN ' ' || 'SYN' || lpad(number::VARCHAR, $width, '0') || ' '
-         ELSE 'SYN' || lpad(number::VARCHAR, $width, '0') END"""
+# The child_id as exported: 'SYN' and the child's number; now and then padded with spaces, or
+# lost (a fault the loader quarantines).
+CHILD_ID_MACRO = """CREATE OR REPLACE TEMP MACRO child_id(number, pad, lost, width) AS
+    CASE WHEN lost THEN NULL
+         WHEN pad THEN ' SYN' || lpad(number::VARCHAR, width, '0') || ' '
+         ELSE 'SYN' || lpad(number::VARCHAR, width, '0') END"""
 
-LEGACY_SQL = f"""COPY (SELECT
-    CASE WHEN blank_id THEN NULL ELSE {_COMMON} END AS "Child ID",
+LEGACY_SQL = """COPY (SELECT
+    child_id(number, pad, blank_id, $width) AS "Child ID",
     coalesce(dob_text, strftime(dob, $datefmt)) AS "Date of Birth",
     gender AS "Gender", need AS "Primary Need", district AS "District",
     placement AS "Placement Status",
@@ -66,8 +69,8 @@ LEGACY_SQL = f"""COPY (SELECT
     team AS "SEN Team", $run AS "Extract Run"
 FROM r) TO $path (HEADER)"""
 
-INTERIM_SQL = f"""COPY (SELECT
-    CASE WHEN blank_id THEN NULL ELSE {_COMMON} END AS "CHILD-ID",
+INTERIM_SQL = """COPY (SELECT
+    child_id(number, pad, blank_id, $width) AS "CHILD-ID",
     coalesce(dob_text, strftime(dob, $datefmt)) AS "DATE-OF-BIRTH",
     gender AS "GENDER", need AS "PRIMARY-NEED", district AS "DISTRICT",
     placement AS "PLACEMENT-STATUS",
@@ -80,8 +83,8 @@ INTERIM_SQL = f"""COPY (SELECT
     team AS "SEN-TEAM", NULL AS "CASE-NOTES"
 FROM r) TO $path (HEADER)"""
 
-CURRENT_SQL = f"""COPY (SELECT
-    CASE WHEN blank_id THEN NULL ELSE {_COMMON} END AS child_id,
+CURRENT_SQL = """COPY (SELECT
+    child_id(number, pad, blank_id, $width) AS child_id,
     coalesce(dob_text, strftime(dob, $datefmt)) AS date_of_birth,
     gender, year_group, need AS primary_need, district, placement AS placement_status,
     coalesce(since_text, strftime(since, $datefmt)) AS out_of_school_since,
@@ -93,8 +96,8 @@ CURRENT_SQL = f"""COPY (SELECT
     team AS sen_team
 FROM r) TO $path (HEADER)"""
 
-CASEWORK_SQL = f"""COPY (SELECT
-    CASE WHEN blank_id THEN NULL ELSE {_COMMON} END AS "Child ID",
+CASEWORK_SQL = """COPY (SELECT
+    child_id(number, pad, blank_id, $width) AS "Child ID",
     coalesce(day_text, strftime(day, $datefmt)) AS "Event Date",
     event AS "Event Type", provider AS "Provider", ptype AS "Provision Type",
     hours AS "Hours Per Week", detail AS "Detail"
@@ -112,12 +115,27 @@ class ExportFormat:
     year_group: bool
 
 
-LEGACY = ExportFormat(LEGACY_SQL, "%d/%m/%Y", ("M", "F", "Other", None, "Not known"), "label",
-                      (None, "Y"), 0.7, False)  # fmt: skip
-INTERIM = ExportFormat(INTERIM_SQL, "%Y-%m-%d", ("male", "female", "other", None, "not known"),
-                       "lower label", ("False", "True"), 0.2, False)  # fmt: skip
-CURRENT = ExportFormat(CURRENT_SQL, "%Y-%m-%d", ("Male", "Female", "Non-binary", None, "Not known"),
-                       "code", ("No", "Yes"), 0.0, True)  # fmt: skip
+LEGACY = ExportFormat(
+    LEGACY_SQL, "%d/%m/%Y", ("M", "F", "Other", None, "Not known"), "label", (None, "Y"), 0.7, False
+)
+INTERIM = ExportFormat(
+    INTERIM_SQL,
+    "%Y-%m-%d",
+    ("male", "female", "other", None, "not known"),
+    "lower label",
+    ("False", "True"),
+    0.2,
+    False,
+)
+CURRENT = ExportFormat(
+    CURRENT_SQL,
+    "%Y-%m-%d",
+    ("Male", "Female", "Non-binary", None, "Not known"),
+    "code",
+    ("No", "Yes"),
+    0.0,
+    True,
+)
 
 
 def export_format(index: int, periods: int) -> ExportFormat:
@@ -182,8 +200,16 @@ def _flag(on: np.ndarray, fmt: ExportFormat) -> pa.DictionaryArray:
     return _strings(on.astype(np.int64), list(fmt.flags))
 
 
-def cohort_table(rng, ep: sy.Episodes, kids: sy.Children, cw: sc.Casework, rows: np.ndarray,
-                 census_day: int, fmt: ExportFormat, last_census: int) -> pa.Table:  # fmt: skip
+def cohort_table(
+    rng,
+    ep: sy.Episodes,
+    kids: sy.Children,
+    cw: sc.Casework,
+    rows: np.ndarray,
+    census_day: int,
+    fmt: ExportFormat,
+    last_census: int,
+) -> pa.Table:
     """The rows of one snapshot (`rows` index the children out on `census_day`), as exported."""
     rows = rows[np.argsort(kids.number[rows])]
     n = len(rows)
@@ -297,7 +323,9 @@ def casework_table(rng, kids: sy.Children, cw: sc.Casework) -> pa.Table:
 
 def _copy(con, sql: str, table: pa.Table, path: Path, **params) -> None:
     con.execute("SET enable_progress_bar = false")
-    con.register("r", table)
+    con.execute(CHILD_ID_MACRO)
+    # in batches, so that DuckDB scans the table on every core
+    con.register("r", pa.Table.from_batches(table.to_batches(max_chunksize=1 << 17)))
     try:
         con.execute(sql, {"path": str(path), **params})
     finally:
@@ -308,9 +336,15 @@ def _quiet(fraction: float, message: str) -> None:
     pass
 
 
-def write_extracts(out_dir, *, seed: int = DEFAULT_SEED, children: int = DEFAULT_CHILDREN,
-                   periods: int = DEFAULT_PERIODS, end: str = DEFAULT_END,
-                   progress: Progress | None = None) -> tuple[list[tuple[Path, str]], Path]:  # fmt: skip
+def write_extracts(
+    out_dir,
+    *,
+    seed: int = DEFAULT_SEED,
+    children: int = DEFAULT_CHILDREN,
+    periods: int = DEFAULT_PERIODS,
+    end: str = DEFAULT_END,
+    progress: Progress | None = None,
+) -> tuple[list[tuple[Path, str]], Path]:
     """Write one cohort CSV per period and one casework CSV into `out_dir`.
 
     Returns ([(cohort file, period), ...] oldest first, casework file). `progress` (optional)
@@ -333,7 +367,7 @@ def write_extracts(out_dir, *, seed: int = DEFAULT_SEED, children: int = DEFAULT
     rng = streams[3]
 
     files = []
-    for i, (label, census_day) in enumerate(zip(labels, census)):
+    for i, (label, census_day) in enumerate(zip(labels, census, strict=True)):
         progress(0.15 + 0.45 * i / periods, f"Writing the {label} snapshot")
         rows = np.flatnonzero((ep.first_period <= i) & (i < ep.stop_period))
         fmt = export_format(i, periods)
@@ -349,8 +383,14 @@ def write_extracts(out_dir, *, seed: int = DEFAULT_SEED, children: int = DEFAULT
     progress(0.62, f"Writing the casework log ({len(cw.child):,} events)")
     casework_path = out_dir / f"send_oos_casework_{labels[-1]}.csv"
     with duckdb.connect() as con:
-        _copy(con, CASEWORK_SQL, casework_table(rng, kids, cw), casework_path,
-              datefmt="%d/%m/%Y", width=width)  # fmt: skip
+        _copy(
+            con,
+            CASEWORK_SQL,
+            casework_table(rng, kids, cw),
+            casework_path,
+            datefmt="%d/%m/%Y",
+            width=width,
+        )
     return files, casework_path
 
 
@@ -366,9 +406,15 @@ def _holds_real_data(db_path: Path) -> bool:
             return False
 
 
-def build_demo_database(db_path=None, *, seed: int = DEFAULT_SEED,
-                        children: int = DEFAULT_CHILDREN, periods: int = DEFAULT_PERIODS,
-                        end: str = DEFAULT_END, progress: Progress | None = None) -> Path:  # fmt: skip
+def build_demo_database(
+    db_path=None,
+    *,
+    seed: int = DEFAULT_SEED,
+    children: int = DEFAULT_CHILDREN,
+    periods: int = DEFAULT_PERIODS,
+    end: str = DEFAULT_END,
+    progress: Progress | None = None,
+) -> Path:
     """Replace the database at `db_path` with a freshly built synthetic one; return its path.
 
     The extract files go through `data.load.load_batch(..., synthetic=True)` into a new file
@@ -385,8 +431,9 @@ def build_demo_database(db_path=None, *, seed: int = DEFAULT_SEED,
     fresh = db_path.with_name(f".{db_path.name}.synthetic-{os.getpid()}")
     work_dir = Path(tempfile.mkdtemp(prefix="oos-synthetic-"))
     try:
-        files, casework = write_extracts(work_dir, seed=seed, children=children,
-                                         periods=periods, end=end, progress=progress)  # fmt: skip
+        files, casework = write_extracts(
+            work_dir, seed=seed, children=children, periods=periods, end=end, progress=progress
+        )
         progress(0.8, f"Loading {len(files)} snapshots and the casework log")
         load_batch(fresh, files, casework, synthetic=True)
         with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
@@ -410,8 +457,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--children", type=int, default=DEFAULT_CHILDREN,
-                        help="children out of school in each monthly snapshot")  # fmt: skip
+    parser.add_argument(
+        "--children",
+        type=int,
+        default=DEFAULT_CHILDREN,
+        help="children out of school in each monthly snapshot",
+    )
     parser.add_argument("--periods", type=int, default=DEFAULT_PERIODS, help="monthly snapshots")
     parser.add_argument("--end", default=DEFAULT_END, help="latest period, YYYY-MM")
     args = parser.parse_args(argv)
@@ -421,8 +472,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{fraction:4.0%} {time.monotonic() - started:6.1f}s] {message}", flush=True)
 
     try:
-        build_demo_database(args.db, seed=args.seed, children=args.children,
-                            periods=args.periods, end=args.end, progress=report)  # fmt: skip
+        build_demo_database(
+            args.db,
+            seed=args.seed,
+            children=args.children,
+            periods=args.periods,
+            end=args.end,
+            progress=report,
+        )
     except ValueError as problem:
         print(f"REFUSED. {problem}", file=sys.stderr)
         return 2

@@ -41,6 +41,7 @@ SCHOOLS = [
             "Academy", "School", "Primary School", "Grammar School", "Community College",
             "Special School", "High School", "Free School", "Academy", "School",
         ] * 4,
+        strict=True,
     )
 ]  # fmt: skip
 SCHOOLS = [name.replace("_", " ") for name in SCHOOLS]
@@ -298,12 +299,12 @@ def make_casework(rng, ep: Episodes, children: Children, last_census: int) -> Ca
     when = ep.start[child] + (rng.random(len(child)) * (length[child] + 1)).astype(np.int64)
     out.add("note", child, when)
 
-    columns = [np.concatenate(parts) for parts in zip(*out.blocks)]
+    columns = [np.concatenate(parts) for parts in zip(*out.blocks, strict=True)]
     # by child, day and event type, as the case-management system lists them
     child, day, event = (columns[i].astype(np.int64) for i in range(3))
     order = np.argsort((child << 36) + (day << 4) + event)
     child, day, event, provider, ptype, hours, detail = (c[order] for c in columns)
-    p_child, p_start, p_end, p_hours = (np.concatenate(parts) for parts in zip(*prov))
+    p_child, p_start, p_end, p_hours = (np.concatenate(parts) for parts in zip(*prov, strict=True))
     p_order = np.argsort((p_child << 32) + p_start)
     return Casework(
         child, day, event, provider, ptype, hours, detail,

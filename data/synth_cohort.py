@@ -123,7 +123,7 @@ def civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _durations(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
-    shares, medians, spreads = (np.array(column) for column in zip(*DURATION_TIERS))
+    shares, medians, spreads = (np.array(column) for column in zip(*DURATION_TIERS, strict=True))
     tier = rng.choice(len(shares), size=n, p=shares)
     log_days = np.log(medians[tier]) + spreads[tier] * rng.standard_normal(n)
     return np.clip(np.rint(np.exp(log_days)), 7, MAX_DURATION).astype(np.int64), tier

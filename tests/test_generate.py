@@ -126,7 +126,9 @@ def test_a_child_out_for_months_keeps_identity_in_consecutive_snapshots(demo):
 
 def test_some_children_out_four_and_a_half_terms(demo):
     # a term is counted as 98 days, as in the days-out bands
-    assert _query(demo, "SELECT count(DISTINCT child_id) FROM cohort WHERE days_out >= 441")[0][0] > 5
+    assert (
+        _query(demo, "SELECT count(DISTINCT child_id) FROM cohort WHERE days_out >= 441")[0][0] > 5
+    )
 
 
 def test_casework_has_ombudsman_like_cases(demo):
@@ -147,19 +149,23 @@ def test_casework_has_ombudsman_like_cases(demo):
     assert types == set(vocab.EVENT_TYPES)
     spellings = _query(
         demo,
-        "SELECT max(n) FROM (SELECT count(DISTINCT provider) n FROM casework GROUP BY provider_key)",
+        "SELECT max(n) FROM"
+        " (SELECT count(DISTINCT provider) n FROM casework GROUP BY provider_key)",
     )[0][0]
     assert spellings > 1  # the same provider typed differently
-    html = _query(demo, "SELECT count(*) FROM casework WHERE detail LIKE '%<b>%&%' OR detail LIKE '%\"%'")
+    html = _query(
+        demo, "SELECT count(*) FROM casework WHERE detail LIKE '%<b>%&%' OR detail LIKE '%\"%'"
+    )
     assert html[0][0] > 0
 
 
 def test_no_event_after_the_last_census_and_every_child_known(demo):
-    last, = _query(demo, "SELECT max(event_date) FROM casework")[0]
+    (last,) = _query(demo, "SELECT max(event_date) FROM casework")[0]
     assert str(last) <= "2026-10-31"
     strangers = _query(
-        demo, "SELECT count(*) FROM (SELECT DISTINCT child_id FROM casework) ANTI JOIN "
-        "(SELECT DISTINCT child_id FROM cohort) USING (child_id)"
+        demo,
+        "SELECT count(*) FROM (SELECT DISTINCT child_id FROM casework) ANTI JOIN "
+        "(SELECT DISTINCT child_id FROM cohort) USING (child_id)",
     )[0][0]
     # a child whose only rows were quarantined may still have casework; nobody else
     assert strangers <= _query(demo, "SELECT count(*) FROM quarantine WHERE kind = 'cohort'")[0][0]
