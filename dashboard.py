@@ -14,7 +14,7 @@ import streamlit as st
 
 from pages.common.database import check_database
 from pages.common.filters import render_sidebar
-from pages.common.page import CONTEXT_KEY, FrameContext
+from pages.common.page import CONTEXT_KEY, FrameContext, build_context
 
 LOG = logging.getLogger(__name__)
 
@@ -65,20 +65,11 @@ if status.info.get("synthetic"):
 
 context = FrameContext(filter=None, periods=status.periods, info=status.info)
 if status.periods:
-    cohort_filter = render_sidebar(status.periods, status.sen_teams)
     try:
-        from queries.pupil import cohort_count
-
-        context.filter = cohort_filter
-        context.count = cohort_count(cohort_filter)
-        context.total = (
-            cohort_count(type(cohort_filter)(period=cohort_filter.period))
-            if context.filtered
-            else context.count
-        )
-    except Exception:  # noqa: BLE001 - the page still explains; details go to the log
-        LOG.exception("counting the cohort failed")
-        st.error("The cohort could not be counted from the database. The server log has details.")
+        context = build_context(status, render_sidebar(status.periods, status.sen_teams))
+    except Exception:  # noqa: BLE001 - the user gets a message; details go to the log
+        LOG.exception("reading the cohort failed")
+        st.error("The cohort could not be read from the database. The server log has details.")
         st.stop()
 st.session_state[CONTEXT_KEY] = context
 

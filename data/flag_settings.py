@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from data import store
 from data.paths import PROJECT_ROOT
 
 FLAGS_TOML = PROJECT_ROOT / "config" / "flags.toml"
@@ -139,12 +140,17 @@ def install_flag_settings(
         "INSERT INTO flag_settings VALUES (?, ?, ?)",
         [(s.name, s.value, s.reason) for s in settings.values()],
     )
+    # term_number: 1, 2, 3... in date order (the view counts terms by number)
     con.execute(
-        "CREATE OR REPLACE TABLE school_terms (academic_year VARCHAR NOT NULL, "
-        "term VARCHAR NOT NULL, start_date DATE PRIMARY KEY, end_date DATE NOT NULL)"
+        "CREATE OR REPLACE TABLE school_terms (term_number INTEGER PRIMARY KEY, "
+        "academic_year VARCHAR NOT NULL, term VARCHAR NOT NULL, start_date DATE NOT NULL, "
+        "end_date DATE NOT NULL)"
     )
     con.executemany(
-        "INSERT INTO school_terms VALUES (?, ?, ?, ?)",
-        [(t.academic_year, t.term, t.start_date, t.end_date) for t in terms],
+        "INSERT INTO school_terms VALUES (?, ?, ?, ?, ?)",
+        [
+            (number, t.academic_year, t.term, t.start_date, t.end_date)
+            for number, t in enumerate(terms, start=1)
+        ],
     )
-    con.execute(VIEW_SQL.read_text(encoding="utf-8"))
+    store.run_script(con, VIEW_SQL.read_text(encoding="utf-8"))

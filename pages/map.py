@@ -59,11 +59,14 @@ show_figure(
     table,
     f"children_by_district_{f.period}.csv",
     key="district-map",
-    note=escape_md(ATTRIBUTION),
+    note=escape_md(
+        (
+            ""
+            if off_map.empty
+            else "Not on the map: "
+            + "; ".join(f"{r.category} {fmt_int(r.children)}" for r in off_map.itertuples())
+            + ". "
+        )
+        + ATTRIBUTION
+    ),
 )
-if not off_map.empty:
-    st.caption(
-        "Not on the map: "
-        + "; ".join(f"{r.category} {fmt_int(r.children)}" for r in off_map.itertuples())
-        + "."
-    )

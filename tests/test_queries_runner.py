@@ -311,3 +311,15 @@ def test_no_query_file_is_left_without_a_use():
             continue
         assert f'"{path.stem}"' in used, path.name
     assert os.path.isfile(ROOT / "queries" / "fragments" / "cohort_filter.sql")
+
+
+def test_query_layer_never_imports_streamlit():
+    script = (
+        "import sys; import queries.runner, queries.aggregates, queries.pupil; "
+        "print('streamlit' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

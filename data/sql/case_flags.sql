@@ -73,7 +73,7 @@
 --                                     holding the census date (NULL in August)
 --   out_of_sight             BOOLEAN  provision unknown and looked after, CP or CIN
 --   priority_recent          BOOLEAN  days_out <= [priority.recent_max_days]
---   priority_primary         BOOLEAN  early years to Year [priority.primary_last_year_group];
+--   priority_primary         BOOLEAN  early years to Year [priority.primary_last_year_group],
 --                                     by age <= [priority.primary_max_age] when the year group
 --                                     is not recorded
 --   priority_looked_after, priority_previously_looked_after  BOOLEAN  cla, previously_looked_after
@@ -298,7 +298,7 @@ cut AS NOT MATERIALIZED (
         len(list_filter(b.qualifying_terms, lambda j: j <= ct.completed_terms))
             + greatest(0, ct.completed_terms - b.open_from_term + 1) AS completed_terms_without,
         -- the term holding the census date, cut at the census date
-        list_sum(
+        CAST(list_sum(
             list_transform(
                 b.gaps,
                 lambda g: greatest(
@@ -307,7 +307,7 @@ cut AS NOT MATERIALIZED (
                         - greatest(g.gap_start, ct.current_term_start)
                 )
             )
-        ) AS current_term_without,
+        ) AS INTEGER) AS current_term_without,
         ct.current_term_start,
         ct.current_term_days,
         s.*
@@ -321,7 +321,7 @@ cut AS NOT MATERIALIZED (
 measured AS NOT MATERIALIZED (
     SELECT
         *,
-        CASE WHEN out_of_school_since <= census_date THEN out_of_school_since END AS oos_known,
+        -- the loader blanks an out_of_school_since after the census date; a hand-made row may not
         greatest(
             CASE WHEN out_of_school_since <= census_date THEN out_of_school_since END,
             last_provision_ended
@@ -332,7 +332,7 @@ computed AS NOT MATERIALIZED (
     SELECT
         * EXCLUDE (
             events_cut, repeats_cut, consultations_cut, completed_terms_without,
-            current_term_without, current_term_start, current_term_days, oos_known
+            current_term_without, current_term_start, current_term_days
         ),
         CASE
             WHEN no_provision_since IS NULL THEN NULL

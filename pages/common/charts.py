@@ -137,12 +137,26 @@ def trend_chart(
     return fig
 
 
+def wrap(label: str, width: int = 14) -> str:
+    """Break a label into lines of about `width` characters (plotly's <br>) at spaces."""
+    lines, line = [], ""
+    for word in str(label).split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
 def heatmap(data: pd.DataFrame, rows: str, cols: str) -> go.Figure:
     """A cross-tab as a heat map with the count written in each cell."""
     table = pivot(data, rows, cols)
     z = table.values
     row_labels = [escape_plotly(r) for r in table.index]
-    col_labels = [escape_plotly(c) for c in table.columns]
+    # Column headings sit side by side: wrap them so long names do not overlap.
+    col_labels = [wrap(escape_plotly(c)) for c in table.columns]
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -151,13 +165,15 @@ def heatmap(data: pd.DataFrame, rows: str, cols: str) -> go.Figure:
             colorscale=SEQUENTIAL_SCALE,
             text=[[fmt_int(v) for v in row] for row in z],
             texttemplate="%{text}",
-            hovertemplate="%{y}<br>%{x}<br>%{z:,} children<extra></extra>",
+            customdata=[[escape_plotly(c) for c in table.columns] for _ in table.index],
+            hovertemplate="%{y}<br>%{customdata}<br>%{z:,} children<extra></extra>",
             colorbar={"title": {"text": "Children"}},
             xgap=2,
             ygap=2,
         )
     )
-    style(fig, height=max(320, 34 * len(row_labels) + 140))
+    header_lines = max(label.count("<br>") + 1 for label in col_labels)
+    style(fig, height=max(320, 34 * len(row_labels) + 110 + 18 * header_lines))
     fig.update_yaxes(autorange="reversed", type="category", title=dimension_label(rows))
     fig.update_xaxes(type="category", side="top", title=dimension_label(cols), tickangle=0)
     return fig

@@ -45,10 +45,23 @@ def district_shapes() -> tuple[tuple[str, tuple[tuple[list, list], ...]], ...]:
     return tuple(shapes)
 
 
+def _ring_area_centroid(lons, lats) -> tuple[float, float, float]:
+    """(area, centroid x, centroid y) of a closed ring by the shoelace formula."""
+    area = cx = cy = 0.0
+    for i in range(len(lons) - 1):
+        cross = lons[i] * lats[i + 1] - lons[i + 1] * lats[i]
+        area += cross
+        cx += (lons[i] + lons[i + 1]) * cross
+        cy += (lats[i] + lats[i + 1]) * cross
+    if area == 0:
+        return 0.0, sum(lons) / len(lons), sum(lats) / len(lats)
+    return abs(area) / 2, cx / (3 * area), cy / (3 * area)
+
+
 def _label_point(rings) -> tuple[float, float]:
-    """Where to write a district's name: the middle of its largest ring's bounding box."""
-    lons, lats = max(rings, key=lambda ring: len(ring[0]))
-    return (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
+    """Where to write a district's name: the centroid of its largest polygon."""
+    area, x, y = max(_ring_area_centroid(lons, lats) for lons, lats in rings)
+    return x, y
 
 
 def map_figure(
@@ -62,15 +75,20 @@ def map_figure(
 
     `hover` holds each district's hover text (already escaped for plotly).
     """
-    top = max([v for v in values.values() if v is not None] + [0])
+    shown = [v for v in values.values() if v is not None]
+    top = max(shown + [0])
+    # The colour scale runs from the smallest district to the largest, so differences between
+    # districts show; the colour bar states the range.
+    low = min(shown) if shown and min(shown) < top else 0
     fig = go.Figure()
     label_x, label_y, label_text, label_colour = [], [], [], []
     for name, rings in district_shapes():
         value = values.get(name)
-        if value is None or top == 0:
-            colour = NO_DATA if value is None else sample_colorscale(SEQUENTIAL_SCALE, 0.0)[0]
+        if value is None:
+            colour = NO_DATA
         else:
-            colour = sample_colorscale(SEQUENTIAL_SCALE, value / top)[0]
+            position = (value - low) / (top - low) if top > low else 0.0
+            colour = sample_colorscale(SEQUENTIAL_SCALE, position)[0]
         xs, ys = [], []
         for lons, lats in rings:
             xs += list(lons) + [None]
@@ -94,7 +112,7 @@ def map_figure(
         label_x.append(x)
         label_y.append(y)
         label_text.append(name)
-        dark_fill = value is not None and top and value / top > 0.45
+        dark_fill = value is not None and top > low and (value - low) / (top - low) > 0.45
         label_colour.append("white" if dark_fill else "#0B0C0C")
     # District names: dark on light fills, white on dark ones.
     fig.add_trace(
@@ -103,7 +121,7 @@ def map_figure(
             y=label_y,
             mode="text",
             text=label_text,
-            textfont={"size": 11, "color": label_colour},
+            textfont={"size": 10, "color": label_colour},
             hoverinfo="skip",
             showlegend=False,
         )
@@ -116,9 +134,9 @@ def map_figure(
             mode="markers",
             marker={
                 "colorscale": SEQUENTIAL_SCALE,
-                "cmin": 0,
-                "cmax": top if top else 1,
-                "color": [0],
+                "cmin": low,
+                "cmax": top if top > low else low + 1,
+                "color": [low],
                 "showscale": True,
                 "colorbar": {"title": {"text": value_title}, "thickness": 14},
             },

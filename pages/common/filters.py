@@ -2,8 +2,8 @@
 
 Every filter widget has a `key` that is also its URL query parameter (Streamlit's
 `bind="query-params"`), so a copied link reproduces the view; a filter left at its default
-("any") is dropped from the URL. The period is the exception: the latest period is written into
-the URL too, because a link copied in June must still show June after July is loaded.
+("any") is dropped from the URL. The period is the exception: it is always written into the
+URL (by hand), because a link copied in June must still show June after July is loaded.
 
 `filter_from_state` turns widget values into a `CohortFilter` without Streamlit, so the mapping
 is unit-tested; `render_sidebar` draws the widgets; `current_filter` hands pages the result.
@@ -94,30 +94,33 @@ def reset_filters() -> None:
 
 
 def _active(*keys) -> bool:
-    return any(st.session_state.get(k, DEFAULTS[k]) not in (DEFAULTS[k], None) for k in keys)
+    """True when any of these filters is set (in the session, or in the URL on first load)."""
+    return any(
+        k in st.query_params or st.session_state.get(k, DEFAULTS[k]) not in (DEFAULTS[k], None)
+        for k in keys
+    )
 
 
 def render_sidebar(periods: list[str], sen_teams: list[str]) -> CohortFilter:
     """Draw the period picker and every cohort filter in the sidebar; return the filter."""
     latest = periods[-1]
     newest_first = list(reversed(periods))
-    # Seed the period before its widget exists unless the URL names one, so the URL always
-    # carries the period (a bound widget drops its parameter only when it is at its default,
-    # and this widget's default is "nothing chosen").
-    if "period" not in st.session_state and "period" not in st.query_params:
-        st.session_state["period"] = latest
+    # The period is kept in the URL by hand rather than by bind="query-params": a bound widget
+    # drops its parameter while at its default, and the default here is "the latest period",
+    # whose meaning changes when a month is loaded. A link copied in June must still show June.
+    if st.session_state.get("period") not in periods:
+        from_url = st.query_params.get("period")
+        st.session_state["period"] = from_url if from_url in periods else latest
     bind = "query-params"
     with st.sidebar:
         period = st.selectbox(
             "Reporting period",
             newest_first,
-            index=None,
             format_func=period_label,
             key="period",
-            bind=bind,
-            placeholder="Latest period",
             help="Figures are counted at the census date: the last day of the month.",
         )
+        st.query_params["period"] = period
         st.caption("These filters apply to every page, and the page's link keeps them.")
         with st.expander("District, need and team", expanded=_active("district", "need", "team")):
             st.multiselect(
@@ -213,7 +216,7 @@ def render_sidebar(periods: list[str], sen_teams: list[str]) -> CohortFilter:
             )
         st.button("Clear filters", on_click=reset_filters, icon=":material/filter_alt_off:")
     values = {key: st.session_state.get(key, default) for key, default in DEFAULTS.items()}
-    cohort_filter = filter_from_state(values, period or latest)
+    cohort_filter = filter_from_state(values, period)
     st.session_state[FILTER_STATE_KEY] = cohort_filter
     return cohort_filter
 

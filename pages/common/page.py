@@ -33,6 +33,7 @@ class FrameContext:
     info: dict = field(default_factory=dict)
     count: int = 0  # children matching the filters in the period
     total: int = 0  # children in the period before filtering
+    loaded_at: object = None  # when the period's snapshot was loaded
 
     @property
     def period(self) -> str | None:
@@ -80,7 +81,7 @@ class FrameContext:
 
     def about(self, counted: str, caveats: str = "") -> str:
         """The 'About this figure' note: what is counted, which extract, census date, caveats."""
-        loaded = self.info.get("latest_loaded_at")
+        loaded = self.loaded_at
         parts = [
             f"**What is counted:** {counted}",
             f"**Extract:** {self.source.lower()}, reporting period {self.period_name}"
@@ -96,14 +97,54 @@ class FrameContext:
         return "\n\n".join(parts)
 
 
+def build_context(status, cohort_filter) -> FrameContext:
+    """The context of one run: the filter, the cohort's size, when the period was loaded."""
+    from queries.aggregates import load_history
+    from queries.pupil import cohort_count
+
+    context = FrameContext(filter=cohort_filter, periods=status.periods, info=status.info)
+    context.count = cohort_count(cohort_filter)
+    context.total = (
+        cohort_count(type(cohort_filter)(period=cohort_filter.period))
+        if context.filtered
+        else context.count
+    )
+    history = load_history()
+    loads = history[(history["kind"] == "cohort") & (history["period"] == cohort_filter.period)]
+    context.loaded_at = loads["loaded_at"].iloc[0] if not loads.empty else None
+    return context
+
+
 def frame_context() -> FrameContext:
     return st.session_state.get(CONTEXT_KEY) or FrameContext(filter=None)
+
+
+def ensure_frame() -> None:
+    """Make sure the page runs inside dashboard.py's frame (sidebar, banner, context).
+
+    Because the project keeps its pages in a folder named `pages/`, Streamlit 1.67 starts each
+    server process (and each AppTest run) in its old "pages directory" mode: until the first
+    `st.navigation` call switches that mode off, a request for /breakdowns runs
+    pages/breakdowns.py on its own, without the frame. That happens to the first visitor of a
+    fresh server who opens a shared link. Switching the mode off and rerunning sends the same
+    request through dashboard.py, whose navigation then picks this page (same URL path, same
+    page hash), with the URL's filters intact.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def page_header(
     title: str, intro: str = "", *, needs_period: bool = True, allow_empty: bool = False
 ) -> FrameContext:
-    """Title, context line and the 'nothing to show' cases; returns the frame's context."""
+    """Title, context line and the 'nothing to show' cases; returns the frame's context.
+
+    Every page calls this first (it also makes sure the page runs inside the frame).
+    """
+    ensure_frame()
     ctx = frame_context()
     st.title(title, anchor=False)
     if intro:
@@ -116,7 +157,7 @@ def page_header(
             )
             st.stop()
         return ctx
-    loaded = ctx.info.get("latest_loaded_at")
+    loaded = ctx.loaded_at
     line = (
         f"**{ctx.period_name}** · census date {fmt_date(ctx.census)}"
         + (f" · data loaded {fmt_datetime(loaded)}" if loaded else "")

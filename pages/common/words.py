@@ -19,6 +19,8 @@ def short_label(dimension: str | None, value) -> str:
     if dimension == "primary_need" and value in vocab.NEED_LABELS:
         label = vocab.NEED_LABELS[value]
         return label if len(label.split()) <= 3 else str(value)
+    if dimension == "care_status" and value == "None":
+        return "no care status"
     return category_label(dimension, value)
 
 
@@ -90,7 +92,7 @@ def crosstab_title(data: pd.DataFrame, rows: str, cols: str) -> str:
 
 
 MOVEMENT_SUBJECTS = {
-    "placement_status": "{name}",
+    "placement_status": "Children with {name}",
     "primary_need": "Children with {name} as primary need",
     "year_group": "Children in {name}",
     "care_status": "Children with care status {name}",
@@ -113,6 +115,8 @@ def movement_sentence(row) -> str:
     if dimension == "district":
         return f"Children out of school {moved(change)} in {category}{tail}"
     name = short_label(dimension, category)
+    if dimension == "placement_status":
+        name = name.lower()  # "Children with no placement", "… with provision unknown"
     if dimension == "days_out_band":
         name = name[0].lower() + name[1:] if name != "Not recorded" else "an unrecorded time"
     if dimension == "care_status" and category == "None":
