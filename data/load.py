@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from data import lookups, store
+from data.flag_settings import install_flag_settings
 from data.extract_reader import ExtractRefused, read_extract, release
 from data.paths import resolve_db_path
 
@@ -180,10 +181,6 @@ def _load_casework_into(con, file_path: Path, synthetic: bool) -> LoadReport:
 
 def _install_views(con) -> None:
     """Views that depend on settings files are rebuilt on every publish."""
-    try:
-        from data.flag_settings import install_flag_settings
-    except ModuleNotFoundError:  # TODO(lead): remove once case flags land
-        return
     install_flag_settings(con)
 
 
@@ -201,11 +198,16 @@ def load_batch(
     reports = []
     with store.publishing(db_path) as con:
         lookups.install(con)
+        # a transaction per file: each is whole or absent, and memory stays bounded; the batch
+        # as a whole is published (or thrown away) by store.publishing
         for file_path, period in cohort_files:
-            reports.append(_load_cohort_into(con, Path(file_path), period, synthetic))
+            with store.transaction(con):
+                reports.append(_load_cohort_into(con, Path(file_path), period, synthetic))
         if casework_file is not None:
-            reports.append(_load_casework_into(con, Path(casework_file), synthetic))
-        _install_views(con)
+            with store.transaction(con):
+                reports.append(_load_casework_into(con, Path(casework_file), synthetic))
+        with store.transaction(con):
+            _install_views(con)
     return reports
 
 

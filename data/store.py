@@ -2,7 +2,7 @@
 
 The dashboard keeps the database file open read-only, and DuckDB will not let a writer open a
 file that a reader holds. So a load never writes the live file: it copies it, changes the copy
-inside one transaction, checkpoints it and moves it over the old one with `os.replace`, which
+in explicit transactions, checkpoints it and moves it over the old one with `os.replace`, which
 is atomic on one file system. A reader sees the old file or the new one, never a mix, and a
 load that fails leaves the live file untouched. A lock file keeps two loaders from publishing
 over each other's work.
@@ -46,11 +46,25 @@ def _remove(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def publishing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a connection to a private copy of the database inside an open transaction.
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One explicit transaction: DuckDB would otherwise commit each statement on its own."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
-    On a clean exit the transaction commits and the copy replaces the live file; on any error
-    the copy is thrown away and the live file is exactly as it was.
+
+@contextlib.contextmanager
+def publishing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection to a private copy of the database.
+
+    Callers change the copy in explicit transactions (one per file keeps a national-scale
+    batch's memory bounded). On a clean exit the copy replaces the live file in one atomic
+    step; on any error the copy is thrown away and the live file is exactly as it was, however
+    many of the batch's transactions had committed to the copy.
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,10 +80,9 @@ def publishing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
                 shutil.copyfile(f"{db_path}.wal", f"{work}.wal")
         con = duckdb.connect(str(work))
         try:
-            run_sql_file(con, "schema.sql")
-            con.execute("BEGIN TRANSACTION")
+            with transaction(con):
+                run_sql_file(con, "schema.sql")
             yield con
-            con.execute("COMMIT")
             con.execute("CHECKPOINT")
             con.close()
             with open(work, "rb") as handle:
