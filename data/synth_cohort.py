@@ -36,7 +36,7 @@ SHORT, MEDIUM, LONG = 0, 1, 2
 # Relative rate of new episodes by calendar month (January first): the school year's shape.
 MONTH_RATE = np.array([1.2, 1.0, 1.0, 0.9, 1.0, 0.9, 1.1, 0.5, 1.4, 1.2, 1.1, 0.8])
 WEEKEND_RATE = 0.15
-GROWTH_PER_YEAR = 0.08
+GROWTH_PER_YEAR = 0.03
 
 # Age when the episode starts: weighted to secondary school.
 AGE_WEIGHTS = {
