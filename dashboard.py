@@ -51,6 +51,9 @@ PAGES = {
 }
 
 page = st.navigation(PAGES, position="top")
+# Less empty space above the page title, so a 1280x800 screen shows more figures. Static CSS
+# written here, never data.
+st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 4.5rem; }</style>")
 status = check_database()
 if not status.ok:
     st.error(status.message)

@@ -2,19 +2,30 @@
 
     python bench/bench_flags.py [--db PATH] [--period YYYY-MM] [--generate]
 
-The target: the `case_flags` view for ONE period (500,000 children x 40 periods in the file) in
-under 2 seconds. Uses /tmp/national.duckdb (the generator's national-scale file) when it exists;
-otherwise, or with --generate, builds /tmp/flags_bench.duckdb in SQL: 500,000 children in each of
-40 monthly periods (20 million snapshot rows) and 16 casework events a child (8 million events).
+Target: every flag of every child in ONE period of a national-scale file (500,000 children a
+period, 40 periods) in under 2 seconds. The database is, in order: --db; /tmp/national.duckdb
+(the generator's national-scale file) when it exists; else /tmp/flags_bench.duckdb, built here
+in SQL with --generate (or when missing): 500,000 children in each of 40 monthly periods (20
+million snapshot rows) and 16 casework events a child (8 million events).
 
-Prints, for the chosen period: the time to compute every flag for every child (the full view,
-materialised), the time of the today's-list and service-view queries, and a check that the
-period filter is pushed down (one period must take a fraction of all periods' time).
+When the file was published with this checkout's flag definition (case_flags_info holds the
+same hash) it is timed in place, read-only. Otherwise a copy is made next to it and the
+definition installed there first; the install time is printed too (it is what every publish
+pays, see data/flag_settings.py).
+
+Printed, for the period (default: the latest):
+  - all flags, one period: an aggregate over every flag column, so every flag of every child
+    is computed (the figure the target is about), best of 3 and first run;
+  - all columns, one period, fetched into Arrow: the view read whole, as an analyst might;
+  - the page queries of the casework pages through the query layer (cache off);
+  - a pushdown check: the snapshot rows read for one period.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import shutil
 import sys
 import tempfile
@@ -26,13 +37,14 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from data import store  # noqa: E402
-from data.flag_settings import install_flag_settings  # noqa: E402
+from data.flag_settings import definition_hash, install_flag_settings  # noqa: E402
 
 NATIONAL = Path("/tmp/national.duckdb")
 BENCH = Path("/tmp/flags_bench.duckdb")
 CHILDREN = 500_000
 PERIODS = 40
 EVENTS_PER_CHILD = 16
+TARGET_SECONDS = 2.0
 
 # Deterministic pseudo-random values from hash(); one statement per table.
 GENERATE_SNAPSHOT = """
@@ -89,28 +101,105 @@ SELECT
 FROM draws
 """
 
+# Every flag column in one aggregate: nothing can be pruned, so every flag is computed.
+ALL_FLAGS = """
+SELECT
+    count(*) AS children,
+    count(*) FILTER (WHERE needs_action) AS needs_action,
+    count(*) FILTER (WHERE out_of_sight) AS out_of_sight,
+    count(*) FILTER (WHERE s19_due) AS s19_due,
+    count(*) FILTER (WHERE repeated_offer) AS repeated_offer,
+    count(*) FILTER (WHERE consultation_chain) AS consultation_chain,
+    count(*) FILTER (WHERE stalled) AS stalled,
+    count(*) FILTER (WHERE annual_review_overdue) AS annual_review_overdue,
+    count(*) FILTER (WHERE import_review_due) AS import_review_due,
+    sum(terms_without_provision) AS terms_without_provision,
+    sum(current_term_days_without_provision) AS current_term_days,
+    sum(days_without_provision) AS days_without_provision,
+    sum(days_since_last_event) AS days_since_last_event,
+    sum(consultations) AS consultations,
+    sum(repeated_offers) AS repeated_offers,
+    count(repeat_provider) AS repeat_providers,
+    sum(priority_criteria_met) AS priority_criteria_met
+FROM case_flags
+WHERE period = $p
+"""
+
 
 def generate(path: Path) -> None:
-    """Build the bench database in SQL (takes a minute or two on two cores)."""
+    """Build the bench database in SQL (a few minutes on two cores)."""
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     store.run_sql_file(con, "schema.sql")
-    params = {"periods": PERIODS, "children": CHILDREN}
-    con.execute(GENERATE_SNAPSHOT, params)
+    con.execute(GENERATE_SNAPSHOT, {"periods": PERIODS, "children": CHILDREN})
     con.execute(GENERATE_CASEWORK, {"children": CHILDREN, "events": EVENTS_PER_CHILD})
+    con.execute("BEGIN")
     install_flag_settings(con)
+    con.execute("COMMIT")
     con.execute("CHECKPOINT")
     con.close()
 
 
-def timed(con, sql: str, params: dict, repeats: int = 3) -> tuple[float, int]:
-    """Best of `repeats` wall-clock times (seconds) of running `sql` and fetching all rows."""
-    best, rows = float("inf"), 0
+def installed_hash(path: Path) -> str | None:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("SELECT definition_sha256 FROM case_flags_info").fetchall()[0][0]
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def timed(con, sql: str, params: dict, repeats: int = 3) -> tuple[float, float, list]:
+    """(first run, best run) wall-clock seconds of `sql`, and the last result's rows."""
+    times, rows = [], []
     for _ in range(repeats):
         start = time.perf_counter()
-        rows = len(con.execute(sql, params).to_arrow_table())
-        best = min(best, time.perf_counter() - start)
-    return best, rows
+        rows = con.execute(sql, params).fetchall()
+        times.append(time.perf_counter() - start)
+    return times[0], min(times), rows
+
+
+def snapshot_rows_read(con, period: str) -> int:
+    """Snapshot rows scanned by `SELECT * FROM case_flags WHERE period = ...`."""
+    plan = con.execute(
+        "EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM case_flags WHERE period = $p", {"p": period}
+    ).fetchall()[0][1]
+    total = 0
+
+    def walk(node):
+        nonlocal total
+        table = str(node.get("extra_info", {}).get("Table", ""))
+        if "SCAN" in node.get("name", "") and table.endswith('"snapshot"'):
+            total += node["intermediate_rows"]
+        for child in node.get("children", []):
+            walk(child)
+
+    for node in json.loads(plan)["operator"]:
+        walk(node)
+    return total
+
+
+def page_queries(db: Path, period: str) -> None:
+    """The casework pages' queries through the query layer, cache off (first call)."""
+    from queries import casework, runner
+    from queries.filters import CohortFilter
+
+    f = CohortFilter(period=period)
+    calls = [
+        ("today: headline counts", lambda: casework.flags_by_period(f, db=db)),
+        ("today: first 50 children", lambda: casework.today_list(f, db=db)),
+        ("priority: counts", lambda: casework.priority_counts(f, db=db)),
+        ("priority: first 50 children", lambda: casework.priority_list(f, db=db)),
+        ("service: by district", lambda: casework.flags_by_category(f, "district", db=db)),
+        ("service: by SEN team", lambda: casework.flags_by_category(f, "sen_team", db=db)),
+    ]
+    for name, call in calls:
+        runner.clear_cache()
+        start = time.perf_counter()
+        call()
+        print(f"  {name}: {time.perf_counter() - start:.2f} s")
+    runner.close_all()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,69 +207,65 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="database to time (default: national, else bench file)")
     parser.add_argument("--period", help="period to time (default: the latest)")
     parser.add_argument("--generate", action="store_true", help=f"(re)build {BENCH}")
+    parser.add_argument("--no-pages", action="store_true", help="skip the page queries")
     args = parser.parse_args(argv)
     if args.db:
-        db_path = Path(args.db)
+        source = Path(args.db)
     elif NATIONAL.exists() and not args.generate:
-        db_path = NATIONAL
+        source = NATIONAL
     else:
-        db_path = BENCH
+        source = BENCH
         if args.generate or not BENCH.exists():
             print(f"generating {BENCH} ...", flush=True)
             start = time.perf_counter()
             generate(BENCH)
             print(f"  done in {time.perf_counter() - start:.0f} s", flush=True)
-    # time a copy with this checkout's view and settings, leaving the source file untouched
-    with tempfile.TemporaryDirectory(dir="/tmp") as work:
-        copy = Path(work) / "bench.duckdb"
-        shutil.copyfile(db_path, copy)
-        con = duckdb.connect(str(copy))
-        con.execute("BEGIN")
-        install_flag_settings(con)
-        con.execute("COMMIT")
-        period = args.period or con.execute("SELECT max(period) FROM snapshot").fetchone()[0]
+
+    with contextlib.ExitStack() as stack:
+        db = source
+        if installed_hash(source) != definition_hash():
+            # time this checkout's definition on a copy, leaving the source file untouched
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=source.parent)))
+            db = work / source.name
+            shutil.copyfile(source, db)
+            con = duckdb.connect(str(db))
+            start = time.perf_counter()
+            con.execute("BEGIN")
+            install_flag_settings(con)
+            con.execute("COMMIT")
+            print(f"installed this checkout's flag definition: {time.perf_counter() - start:.1f} s")
+            con.close()
+        con = duckdb.connect(str(db), read_only=True)
+        period = args.period or con.execute("SELECT max(period) FROM snapshot").fetchall()[0][0]
         sizes = con.execute(
-            "SELECT (SELECT count(*) FROM snapshot), (SELECT count(DISTINCT period) "
-            "FROM snapshot), (SELECT count(*) FROM snapshot WHERE period = $p), "
+            "SELECT (SELECT count(*) FROM snapshot), (SELECT count(DISTINCT period) FROM "
+            "snapshot), (SELECT count(*) FROM snapshot WHERE period = $p), "
             "(SELECT count(*) FROM casework)",
             {"p": period},
-        ).fetchone()
+        ).fetchall()[0]
         print(
-            f"database {db_path}: {sizes[0]:,} snapshot rows in {sizes[1]} periods, "
-            f"{sizes[3]:,} casework events; period {period} has {sizes[2]:,} children"
+            f"database {source}: {sizes[0]:,} snapshot rows in {sizes[1]} periods, "
+            f"{sizes[3]:,} casework events; period {period}: {sizes[2]:,} children"
         )
-        one, rows = timed(con, "SELECT * FROM case_flags WHERE period = $p", {"p": period})
-        print(f"case flags, every column, one period ({rows:,} rows): {one:.2f} s")
-        summary, _ = timed(
-            con,
-            "SELECT district, count(*) FILTER (WHERE s19_due), sum(terms_without_provision) "
-            "FROM case_flags WHERE period = $p GROUP BY district",
-            {"p": period},
+        first, best, rows = timed(con, ALL_FLAGS, {"p": period})
+        print(f"ALL FLAGS, one period: best {best:.2f} s (first run {first:.2f} s)")
+        print(f"  {dict(zip([d[0] for d in con.description], rows[0], strict=True))}")
+        start = time.perf_counter()
+        table = con.sql("SELECT * FROM case_flags WHERE period = $p", params={"p": period})
+        fetched = len(table.to_arrow_table())
+        print(
+            f"all columns, one period, into Arrow ({fetched:,} rows): "
+            f"{time.perf_counter() - start:.2f} s"
         )
-        print(f"service summary by district, one period: {summary:.2f} s")
-        today, _ = timed(
-            con,
-            "SELECT * FROM case_flags WHERE period = $p AND needs_action "
-            "ORDER BY out_of_sight DESC, flags_raised DESC, days_without_provision DESC "
-            "NULLS LAST, child_id LIMIT 50",
-            {"p": period},
-        )
-        print(f"today's list, first 50 of one period: {today:.2f} s")
-        two_periods = con.execute(
-            "SELECT min(period) FROM (SELECT DISTINCT period FROM snapshot "
-            "ORDER BY period DESC LIMIT 3)"
-        ).fetchone()[0]
-        three, _ = timed(
-            con,
-            "SELECT count(*), sum(terms_without_provision) FROM case_flags WHERE period >= $p",
-            {"p": two_periods},
-            repeats=1,
-        )
-        print(f"pushdown check: three periods take {three:.2f} s (one period x3 ~ {3 * one:.2f})")
-        verdict = "PASS" if one < 2.0 else "FAIL"
-        print(f"{verdict}: one period's flags in {one:.2f} s (target under 2 s)")
+        read = snapshot_rows_read(con, period)
+        print(f"pushdown: {read:,} snapshot rows read for one period (of {sizes[0]:,})")
         con.close()
-    return 0 if one < 2.0 else 1
+        if not args.no_pages:
+            print("page queries (query layer, no cache):")
+            page_queries(db, period)
+    verdict = "PASS" if best < TARGET_SECONDS else "FAIL"
+    print(f"{verdict}: all flags for one period in {best:.2f} s (target under {TARGET_SECONDS} s)")
+    return 0 if best < TARGET_SECONDS else 1
 
 
 if __name__ == "__main__":

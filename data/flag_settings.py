@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,8 +67,9 @@ class Term:
     end_date: dt.date
 
 
-def read_settings(path: Path = FLAGS_TOML) -> dict[str, Setting]:
+def read_settings(path: Path | None = None) -> dict[str, Setting]:
     """Read flags.toml into {'section.name': Setting}; every entry needs a number and a reason."""
+    path = Path(path or FLAGS_TOML)
     with open(path, "rb") as handle:
         document = tomllib.load(handle)
     settings = {}
@@ -91,8 +93,9 @@ def read_settings(path: Path = FLAGS_TOML) -> dict[str, Setting]:
     return settings
 
 
-def read_terms(path: Path = TERMS_CSV) -> list[Term]:
+def read_terms(path: Path | None = None) -> list[Term]:
     """Read the term table; terms must be well formed and must not overlap."""
+    path = Path(path or TERMS_CSV)
     terms = []
     with open(path, newline="", encoding="utf-8") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
@@ -122,16 +125,16 @@ def read_terms(path: Path = TERMS_CSV) -> list[Term]:
 def install_flag_settings(
     con: duckdb.DuckDBPyConnection,
     *,
-    flags_path: Path = FLAGS_TOML,
-    terms_path: Path = TERMS_CSV,
+    flags_path: Path | None = None,
+    terms_path: Path | None = None,
 ) -> None:
     """(Re)create `flag_settings`, `school_terms` and the `case_flags` view on `con`.
 
     Runs inside the caller's transaction (the loader's); it opens none of its own. The config
     files are read and checked before anything is written.
     """
-    settings = read_settings(Path(flags_path))
-    terms = read_terms(Path(terms_path))
+    settings = read_settings(flags_path)
+    terms = read_terms(terms_path)
     con.execute(
         "CREATE OR REPLACE TABLE flag_settings ("
         "name VARCHAR PRIMARY KEY, value DOUBLE NOT NULL, reason VARCHAR NOT NULL)"
@@ -154,3 +157,18 @@ def install_flag_settings(
         ],
     )
     store.run_script(con, VIEW_SQL.read_text(encoding="utf-8"))
+    # which definition of the flags this file holds (analysts, and the benchmark, can check)
+    con.execute(
+        "CREATE OR REPLACE TABLE case_flags_info AS SELECT now()::TIMESTAMP AS installed_at, "
+        "$sha AS definition_sha256",
+        {"sha": definition_hash(flags_path, terms_path)},
+    )
+
+
+def definition_hash(flags_path: Path | None = None, terms_path: Path | None = None) -> str:
+    """SHA-256 over the view's SQL, the thresholds and the term table: names the definition of
+    the flags a database was built with."""
+    digest = hashlib.sha256()
+    for path in (VIEW_SQL, Path(flags_path or FLAGS_TOML), Path(terms_path or TERMS_CSV)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

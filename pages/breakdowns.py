@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
-from queries.aggregates import DIMENSIONS, breakdown
 
 from pages.common.categories import category_label, dimension_label
 from pages.common.charts import bar_chart
 from pages.common.figures import show_figure
 from pages.common.page import page_header
 from pages.common.words import breakdown_title
+from queries.aggregates import DIMENSIONS, breakdown
 
 DEFAULT = "primary_need"
 
@@ -42,7 +44,7 @@ NOTES = {
     "placement_status": ("whether each child has no placement or unknown provision.", ""),
     "imported_from": (
         "imports (children whose EHC plan transferred from another council) by the council "
-        "they came from.",
+        "they came from. Only imports are counted, so percentages are shares of the imports.",
         "Council names are as typed in the extract.",
     ),
     "days_out_band": (
@@ -72,7 +74,10 @@ dimension = st.pills(
 dimension = dimension or DEFAULT
 label = dimension_label(dimension)
 
-data = breakdown(f, dimension)
+# Imports by council count imports only: a "Not an import" bar would dwarf the councils, and
+# percentages are more useful as shares of the imports.
+shown = dataclasses.replace(f, is_import=True) if dimension == "imported_from" else f
+data = breakdown(shown, dimension)
 table = data.assign(category=[category_label(dimension, c) for c in data["category"]])
 table = table.rename(
     columns={"category": label, "children": "Children", "percent": "Percent of children"}
@@ -80,11 +85,12 @@ table = table.rename(
 counted, caveats = NOTES.get(dimension, ("each child's " + label.lower() + ".", ""))
 show_figure(
     breakdown_title(data, dimension),
-    ctx.caption(f"Children out of school by {label.lower()}"),
-    ctx.about(
-        counted + " Percentages are of the children shown in the figure.",
-        caveats,
+    ctx.caption(
+        "Imports out of school by the council they came from"
+        if dimension == "imported_from"
+        else f"Children out of school by {label.lower()}"
     ),
+    ctx.about(counted + " Percentages are of the children in the figure.", caveats),
     bar_chart(data, dimension) if not data.empty else None,
     table,
     f"children_by_{dimension}_{f.period}.csv",

@@ -55,7 +55,9 @@ show_figure(
     title,
     ctx.caption(f"Children out of school by district ({measure.lower()})"),
     about,
-    map_figure(values, hover, "Children" if measure == COUNT else "Percent"),
+    map_figure(
+        values, hover, "Children" if measure == COUNT else "Share", percent=measure == SHARE
+    ),
     table,
     f"children_by_district_{f.period}.csv",
     key="district-map",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import streamlit as st
-from queries.aggregates import headline, largest_movements, trend
 
 from pages.common.charts import trend_chart
 from pages.common.figures import show_figure
 from pages.common.format import escape_md, fmt_int, fmt_number, period_label
 from pages.common.page import page_header
+from pages.common.parallel import fetch_all
 from pages.common.words import movement_sentence, trend_title
+from queries.aggregates import headline, largest_movements, trend
 
 TREND_PERIODS = 12  # the small trend shows the last year
 
@@ -45,9 +46,15 @@ HELP = {
     "date. Children with no 'out of school since' date are not counted.",
 }
 
-figures = headline(f).set_index("measure")
 index = ctx.periods.index(f.period)
 previous = ctx.periods[index - 1] if index > 0 else None
+start = ctx.periods[max(0, index - TREND_PERIODS + 1)]
+figures, movements, data = fetch_all(
+    lambda: headline(f),
+    lambda: largest_movements(f, 3),
+    lambda: trend(f, None, start, f.period),
+)
+figures = figures.set_index("measure")
 
 st.subheader(f"Headline figures, {ctx.period_name}", anchor=False)
 columns = st.columns(3)
@@ -78,7 +85,6 @@ st.subheader("Largest movements since the previous period", anchor=False)
 if previous is None:
     st.info("Movements need an earlier period; only one period is loaded.")
 else:
-    movements = largest_movements(f, 3)
     moving = movements[movements["change"] != 0] if not movements.empty else movements
     if moving.empty:
         st.info(f"No group changed between {period_label(previous)} and {ctx.period_name}.")
@@ -90,8 +96,6 @@ else:
             "breakdowns, largest first. Filters apply to both periods."
         )
 
-start = ctx.periods[max(0, index - TREND_PERIODS + 1)]
-data = trend(f, None, start, f.period)
 table = data.assign(Period=[period_label(p) for p in data["period"]])[["Period", "children"]]
 table = table.rename(columns={"children": "Children"})
 show_figure(

@@ -1,8 +1,217 @@
-"""Service: placeholder until the casework engineer's page replaces this file."""
+"""Service view: the case flags by district, SEN team and month, so a senior leader can see
+whether delays are shrinking, and the INDICATIVE cost of delay in the Ombudsman's terms (terms
+of education lost, priced as a range per term, never as one precise figure).
+"""
 
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from pages.common.categories import CATEGORICAL
+from pages.common.charts import bar_chart, style, time_axis
+from pages.common.figures import show_figure
+from pages.common.format import escape_md, fmt_int, period_label
 from pages.common.page import page_header
+from pages.common.words import moved
+from queries.casework import (
+    FLAG_DIMENSIONS,
+    FLAG_LABELS,
+    cost_range,
+    flags_available,
+    flags_by_category,
+    flags_by_period,
+    setting,
+)
+from queries.casework import settings as flag_settings
 
-page_header("Service")
-st.info("This page is being built.")
+TREND_PERIODS = 12
+COST_SOURCE = (
+    "Local Government and Social Care Ombudsman decisions: about £1,600 a term in Surrey's "
+    "5.5-term case; about £6,300 a term in a later Kent section 19 case. The per-term range "
+    "is set in config/flags.toml."
+)
+
+ctx = page_header(
+    "Service view",
+    "The case flags across the service: where they are, whether they are shrinking, and what "
+    "the lost terms of education could cost in remedies.",
+)
+if not flags_available():
+    st.info("This database has no case flags yet. Load the next extract again to add them.")
+    st.stop()
+f = ctx.filter
+values = flag_settings()
+
+flag = st.selectbox(
+    "Flag",
+    list(FLAG_LABELS),
+    index=list(FLAG_LABELS).index("s19_due"),
+    format_func=FLAG_LABELS.get,
+    key="flag",
+    bind="query-params",
+    help="The flag the charts below count (the link keeps the choice).",
+)
+label = FLAG_LABELS[flag]
+short_label = label.split(" (")[0]
+
+
+def most_title(data: pd.DataFrame, column: str, unit: str, place: str) -> str:
+    """'Most in Swale (4 children)', or the tied leaders, or none at all."""
+    top = data[column].max() if not data.empty else 0
+    if not top:
+        return f"None in any {place}"
+    leaders = [str(c) for c in data.loc[data[column] == top, "category"]]
+    names = leaders[0] if len(leaders) == 1 else ", ".join(leaders[:-1]) + " and " + leaders[-1]
+    if len(leaders) > 3:
+        names = f"{len(leaders)} {place}s"
+    noun = unit[:-1] if top == 1 and unit.endswith("s") else unit
+    each = " each" if len(leaders) > 1 else ""
+    return f"Most in {names} ({fmt_int(top)} {noun}{each})"
+
+
+def by_category(dimension: str) -> None:
+    data = flags_by_category(f, dimension)
+    data = data.assign(
+        percent=[
+            100.0 * n / c if c else 0.0 for n, c in zip(data[flag], data["children"], strict=True)
+        ]
+    )
+    table = pd.DataFrame(
+        {
+            FLAG_DIMENSIONS[dimension]: data["category"],
+            "Children": data["children"],
+            short_label: data[flag],
+            "Percent of children": data["percent"],
+        }
+    )
+    shown = data.rename(columns={flag: "flagged"})
+    title = most_title(shown, "flagged", "children", FLAG_DIMENSIONS[dimension].lower())
+    show_figure(
+        escape_md(title),
+        ctx.caption(f"Children flagged '{short_label}' by {FLAG_DIMENSIONS[dimension].lower()}"),
+        ctx.about(
+            f"children in the snapshot who match the filters and are flagged '{label}' at the "
+            f"census date, by {FLAG_DIMENSIONS[dimension].lower()}; the percentage is of the "
+            f"children in that {FLAG_DIMENSIONS[dimension].lower()}.",
+            "Flags are computed from the casework log up to the census date (case_flags view).",
+        ),
+        bar_chart(shown, dimension, value="flagged", percent="percent", value_name="Children"),
+        table,
+        f"{flag}_by_{dimension}_{f.period}.csv",
+        key=f"service-{dimension}",
+    )
+
+
+by_category("district")
+by_category("sen_team")
+
+# --- month by month --------------------------------------------------------------------------
+index = ctx.periods.index(f.period)
+start = ctx.periods[max(0, index - TREND_PERIODS + 1)]
+trend = flags_by_period(f, start, f.period)
+trend_table = pd.DataFrame(
+    {
+        "Period": [period_label(p) for p in trend["period"]],
+        "Children": trend["children"],
+        short_label: trend[flag],
+        "Percent of children": [
+            100.0 * n / c if c else 0.0 for n, c in zip(trend[flag], trend["children"], strict=True)
+        ],
+        "Median days without provision": trend["median_days_without_provision"],
+    }
+)
+fig = go.Figure(
+    go.Scatter(
+        x=time_axis(trend["period"]),
+        y=trend[flag].tolist(),
+        mode="lines+markers",
+        line={"color": CATEGORICAL[0], "width": 2.5},
+        name=short_label,
+        hovertemplate="%{x|%B %Y}: %{y:,} children<extra></extra>",
+    )
+)
+style(fig, height=320)
+fig.update_xaxes(tickformat="%b %Y", title=None)
+fig.update_yaxes(title="Children", rangemode="tozero", tickformat=",d")
+if len(trend) > 1:
+    change = int(trend[flag].iloc[-1]) - int(trend[flag].iloc[0])
+    trend_title = f"{short_label} {moved(change)} since {period_label(trend['period'].iloc[0])}"
+else:
+    trend_title = f"{short_label}: only one period loaded"
+show_figure(
+    escape_md(trend_title),
+    ctx.caption(
+        f"Children flagged '{short_label}' each month",
+        f"{period_label(start)} to {ctx.period_name}",
+    ),
+    ctx.about(
+        f"children in each monthly snapshot who match the filters and are flagged '{label}' "
+        "at that month's census date.",
+        "A child flagged for several months is counted in each of them. The table adds the "
+        "median days without provision of the children whose days are known.",
+    ),
+    fig,
+    trend_table,
+    f"{flag}_by_month_{start}_to_{f.period}.csv",
+    key="service-trend",
+)
+
+# --- cost of delay ---------------------------------------------------------------------------
+low_rate = setting(values, "cost.per_term_low")
+high_rate = setting(values, "cost.per_term_high")
+districts = flags_by_category(f, "district")
+terms = int(districts["terms_without_provision"].sum())
+children_with_terms = int(districts["children_with_terms"].sum())
+low, high = cost_range(terms, low_rate, high_rate)
+st.subheader("Cost of delay (INDICATIVE)", anchor=False)
+st.markdown(
+    f"**{fmt_int(terms)} terms without provision** across **{fmt_int(children_with_terms)} "
+    f"children** in the filtered cohort at {ctx.period_name}. At the Ombudsman's usual "
+    f"remedies of £{fmt_int(low_rate)} to £{fmt_int(high_rate)} a term, that is between "
+    f"**£{fmt_int(low)} and £{fmt_int(high)}**: an indicative range, not an estimate of what "
+    "the council will pay."
+)
+st.caption(f"Source of the per-term range: {COST_SOURCE}")
+district_table = districts[districts["children"] > 0]
+cost_table = pd.DataFrame(
+    {
+        "District": district_table["category"],
+        "Children": district_table["children"],
+        "Children with a term without provision": district_table["children_with_terms"],
+        "Terms without provision": district_table["terms_without_provision"],
+        "Indicative cost, low (£)": [
+            cost_range(int(t), low_rate, high_rate)[0]
+            for t in district_table["terms_without_provision"]
+        ],
+        "Indicative cost, high (£)": [
+            cost_range(int(t), low_rate, high_rate)[1]
+            for t in district_table["terms_without_provision"]
+        ],
+    }
+)
+shown = district_table.assign(
+    percent=[100.0 * t / terms if terms else 0.0 for t in district_table["terms_without_provision"]]
+)
+cost_title = "Terms lost: " + most_title(shown, "terms_without_provision", "terms", "district")
+show_figure(
+    escape_md(cost_title),
+    ctx.caption("Terms without provision by district, with an indicative cost range"),
+    ctx.about(
+        "school terms (autumn, spring, summer; config/school_terms.csv) in which each child had "
+        "no provision for more than half the term, from the casework log and the date the "
+        "child left school, up to the census date, added up over the filtered cohort. The "
+        "current term counts once more than half of it has passed without provision.",
+        f"INDICATIVE. The cost is the terms times £{fmt_int(low_rate)} and times "
+        f"£{fmt_int(high_rate)} (config/flags.toml), rounded outwards to two significant "
+        f"figures. {COST_SOURCE} Remedies depend on each case; terms before the casework log "
+        "began are not counted.",
+    ),
+    bar_chart(
+        shown, "district", value="terms_without_provision", percent="percent", value_name="Terms"
+    ),
+    cost_table,
+    f"terms_without_provision_by_district_{f.period}.csv",
+    key="service-cost",
+)

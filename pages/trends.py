@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import streamlit as st
-from queries.aggregates import DIMENSIONS, trend
 
 from pages.common.categories import category_label, dimension_label
-from pages.common.charts import trend_chart
+from pages.common.charts import too_many_series, trend_chart
 from pages.common.figures import show_figure
 from pages.common.format import period_label
 from pages.common.page import page_header
 from pages.common.words import trend_title
+from queries.aggregates import DIMENSIONS, trend
 
 ALL = "all"
 DEFAULT_SPAN = 12  # periods shown when the page opens: the last year
@@ -74,6 +74,10 @@ else:
     wide.columns.name = None
     if dimension is None:
         wide = wide.rename(columns={"All": "Children"})
+if not data.empty and too_many_series(data):
+    st.caption(
+        "More than six categories: one small chart each, on the same scale, so each can be read."
+    )
 show_figure(
     trend_title(data, dimension),
     ctx.caption(

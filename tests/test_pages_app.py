@@ -302,7 +302,9 @@ def test_trend_by_placement_status(monkeypatch, fixture_db):
     assert traces["Provision unknown"] == [0, 4]
     table = at.dataframe[0].value
     assert list(table["Period"]) == ["May 2023", "June 2023"]
-    assert at.subheader[0].value == "Provision unknown rose by 4, the largest change, since May 2023"
+    assert (
+        at.subheader[0].value == "Provision unknown rose by 4, the largest change, since May 2023"
+    )
 
 
 def test_map_draws_twelve_districts_with_counts(monkeypatch, fixture_db):
@@ -378,3 +380,14 @@ def test_a_copied_link_reproduces_the_view(monkeypatch, fixture_db):
     assert metrics(at)["Children out of school"] == ("2", "")
     assert at.multiselect(key="district").value == ["Thanet", "Dover"]
     assert at.selectbox(key="period").value == "2023-05"
+
+
+def test_imports_by_council_count_imports_only(monkeypatch, fixture_db):
+    # June imports: P-0003 Medway, P-0005 Surrey, P-0008 Medway -> Medway 2 (66.7%), Surrey 1.
+    at = app(monkeypatch, fixture_db, "pages/breakdowns.py")
+    at.button_group(key="dim").set_value("imported_from").run()
+    table = at.dataframe[0].value.set_index("Imported from")
+    assert list(table.index) == ["Medway", "Surrey"]  # no "Not an import" row
+    assert table.loc["Medway", "Children"] == 2
+    assert round(table.loc["Medway", "Percent of children"], 1) == 66.7
+    assert at.subheader[0].value == "Most imports came from Medway (66.7%)"

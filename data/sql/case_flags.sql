@@ -9,20 +9,25 @@
 --   census_terms      one row per month end of the term table's span: how many terms had ended
 --                     before that date, and the term it falls in (NULL in August)
 --   case_flag_basis   one row per child and out_of_school_since value in `snapshot`: the
---                     child's casework as sorted lists, and the child's no-provision intervals
---                     (gaps) with the terms they cover. None of it depends on the census date
---                     (see "why a basis table" below), so it is built once per publish.
+--                     child's casework as sorted lists, the same facts over the whole log
+--                     (last event, counts, latest repeated offer...), and the child's
+--                     no-provision intervals (gaps) with the terms they cover. None of it
+--                     depends on the census date (see "why a basis table" below), so it is
+--                     built once per publish.
 --   case_flags        the view: the cohort joined to its basis row, every flag computed at the
---                     row's census date from the lists (only events ON OR BEFORE the census date
---                     count, so an older period shows the flags as they stood then).
+--                     row's census date (only events ON OR BEFORE the census date count, so an
+--                     older period shows the flags as they stood then).
 --
--- Why a basis table: at national scale (500,000 children x 40 periods, 8 million events) joining
--- the raw casework to one period's cohort and sorting it into intervals takes over 10 seconds.
--- The state "without provision on day d" depends only on events up to d, so the intervals built
--- from ALL events and cut at the census date equal the intervals built from the events up to
--- the census date. Building them once per publish leaves the view a hash join and some list
--- filters (about a second for one period). A query `WHERE period = ...` on the view scans one
--- period of `snapshot` only: the view has no aggregation over periods to block the filter.
+-- Why a basis table: at national scale (500,000 children a period, 40 periods, 34 million
+-- events) joining the raw casework to one period's cohort and sorting it into intervals takes
+-- over 10 seconds. The state "without provision on day d" depends only on events up to d, so
+-- the intervals built from ALL events and cut at the census date equal the intervals built from
+-- the events up to the census date. Building them once per publish leaves the view one hash
+-- join: a child with no event after the census date (most children in recent periods) takes
+-- the whole-log values as they are, the others have their sorted lists cut at the census date.
+-- A query `WHERE period = ...` on the view scans one period of `snapshot` only: the view has
+-- no aggregation over periods to block the filter (tests/test_flags_settings.py checks it).
+-- The cost moves to the publish: about a minute at national scale, under a second for Kent.
 --
 -- Definitions (thresholds from `flag_settings`, names in brackets):
 --   no-provision interval: starts on out_of_school_since or on a provision_ended, and ends on
@@ -129,16 +134,19 @@ repeat_offers AS (
     GROUP BY o.child_id, o.source_row
 ),
 repeats_by_child AS (
+    -- list_sort of an unordered list is much cheaper than an ordered aggregate; structs sort
+    -- by their fields in order, so by offer date, then refusal date
     SELECT
         child_id,
-        list(
-            {
-                'offer_date': offer_date,
-                'provider': provider,
-                'refusal_date': refusal_date,
-                'refusal_type': refusal_type
-            }
-            ORDER BY offer_date, refusal_date
+        list_sort(
+            list(
+                {
+                    'offer_date': offer_date,
+                    'refusal_date': refusal_date,
+                    'provider': provider,
+                    'refusal_type': refusal_type
+                }
+            )
         ) AS repeat_offers
     FROM repeat_offers
     GROUP BY child_id
@@ -146,12 +154,12 @@ repeats_by_child AS (
 events_by_child AS (
     SELECT
         child_id,
-        list(event_date ORDER BY event_date) AS event_dates,
-        list(event_date ORDER BY event_date) FILTER (WHERE event_type = 'provision_ended')
+        list_sort(list(event_date)) AS event_dates,
+        list_sort(list(event_date) FILTER (WHERE event_type = 'provision_ended'))
             AS ended_dates,
-        list(event_date ORDER BY event_date) FILTER (WHERE event_type = 'provision_started')
+        list_sort(list(event_date) FILTER (WHERE event_type = 'provision_started'))
             AS started_dates,
-        list(event_date ORDER BY event_date) FILTER (WHERE event_type = 'consultation')
+        list_sort(list(event_date) FILTER (WHERE event_type = 'consultation'))
             AS consultation_dates
     FROM casework
     GROUP BY child_id
@@ -221,7 +229,7 @@ qualifying AS (
     SELECT
         d.child_id,
         d.out_of_school_since,
-        list(d.term_number ORDER BY d.term_number) AS qualifying_terms
+        list_sort(list(d.term_number)) AS qualifying_terms
     FROM term_days d, share s
     WHERE d.days_without > s.term_share * d.term_days
     GROUP BY d.child_id, d.out_of_school_since
@@ -230,21 +238,42 @@ gap_lists AS (
     SELECT
         child_id,
         out_of_school_since,
-        list({'gap_start': gap_start, 'gap_end': gap_end} ORDER BY gap_start) AS gaps
+        list_sort(list({'gap_start': gap_start, 'gap_end': gap_end})) AS gaps,
+        max(gap_end) AS closed_gaps_end,
+        max(gap_start) FILTER (WHERE gap_end IS NULL) AS open_gap_start
     FROM gaps
     GROUP BY child_id, out_of_school_since
 )
 SELECT
     p.child_id,
     p.out_of_school_since,
+    -- the whole log at once: the view uses these when no event falls after the census date
+    -- (most children in recent periods) and cuts the lists below only for the others
+    e.event_dates[-1] AS last_event_all,
+    coalesce(len(e.event_dates), 0) AS events_all,
+    e.ended_dates[-1] AS last_ended_all,
+    e.started_dates[-1] AS last_started_all,
+    len(
+        list_filter(
+            coalesce(e.consultation_dates, []),
+            lambda d: d >= coalesce(p.out_of_school_since, DATE '0001-01-01')
+        )
+    ) AS consultations_all,
+    coalesce(len(r.repeat_offers), 0) AS repeats_all,
+    r.repeat_offers[-1] AS last_repeat_all,
+    coalesce(len(q.qualifying_terms), 0) AS qualifying_count,
+    q.qualifying_terms[-1] AS last_qualifying_term,
+    g.closed_gaps_end,
+    g.open_gap_start,
+    o.open_from_term,
+    -- the sorted lists
     coalesce(e.event_dates, []) AS event_dates,
     coalesce(e.ended_dates, []) AS ended_dates,
     coalesce(e.started_dates, []) AS started_dates,
     coalesce(e.consultation_dates, []) AS consultation_dates,
     coalesce(r.repeat_offers, []) AS repeat_offers,
     coalesce(g.gaps, []) AS gaps,
-    coalesce(q.qualifying_terms, []) AS qualifying_terms,
-    o.open_from_term
+    coalesce(q.qualifying_terms, []) AS qualifying_terms
 FROM pairs p
 LEFT JOIN events_by_child e ON e.child_id = p.child_id
 LEFT JOIN repeats_by_child r ON r.child_id = p.child_id
@@ -253,8 +282,7 @@ LEFT JOIN gap_lists g
 LEFT JOIN qualifying q
     ON q.child_id = p.child_id AND q.out_of_school_since IS NOT DISTINCT FROM p.out_of_school_since
 LEFT JOIN open_gaps o
-    ON o.child_id = p.child_id AND o.out_of_school_since IS NOT DISTINCT FROM p.out_of_school_since
-ORDER BY p.child_id;
+    ON o.child_id = p.child_id AND o.out_of_school_since IS NOT DISTINCT FROM p.out_of_school_since;
 
 CREATE OR REPLACE VIEW case_flags AS
 WITH
@@ -277,37 +305,79 @@ settings AS NOT MATERIALIZED (
         max(value) FILTER (WHERE name = 'priority.primary_max_age')::INTEGER AS primary_max_age
     FROM flag_settings
 ),
--- the child's casework cut at the census date
+-- the child's casework cut at the census date. The lists are sorted, so a cut is a count:
+-- the last event on or before the census date is the list's element at that count. When a
+-- list ends on or before the census date (most children in recent periods) the count is its
+-- length and no list is walked; CASE evaluates the walking branch only for the other rows.
 cut AS NOT MATERIALIZED (
     SELECT
         c.*,
-        list_filter(b.event_dates, lambda d: d <= c.census_date) AS events_cut,
-        list_filter(b.ended_dates, lambda d: d <= c.census_date)[-1] AS last_provision_ended,
-        list_filter(b.started_dates, lambda d: d <= c.census_date)[-1]
-            AS last_provision_started,
-        list_filter(b.repeat_offers, lambda r: r.offer_date <= c.census_date) AS repeats_cut,
-        len(
-            list_filter(
-                b.consultation_dates,
-                lambda d: d <= c.census_date
-                    AND d >= coalesce(c.out_of_school_since, DATE '0001-01-01')
-            )
-        ) AS consultations_cut,
-        -- terms ended before the census date: those counted at publish, and those wholly
-        -- inside a still-open interval
-        len(list_filter(b.qualifying_terms, lambda j: j <= ct.completed_terms))
-            + greatest(0, ct.completed_terms - b.open_from_term + 1) AS completed_terms_without,
-        -- the term holding the census date, cut at the census date
-        CAST(list_sum(
-            list_transform(
-                b.gaps,
-                lambda g: greatest(
-                    0,
-                    least(coalesce(g.gap_end, c.census_date), c.census_date)
-                        - greatest(g.gap_start, ct.current_term_start)
+        b.event_dates,
+        b.ended_dates,
+        b.started_dates,
+        b.repeat_offers,
+        CASE
+            WHEN b.last_event_all <= c.census_date THEN b.events_all
+            ELSE len(list_filter(b.event_dates, lambda d: d <= c.census_date))
+        END AS events_cut,
+        CASE
+            WHEN coalesce(b.ended_dates[-1] <= c.census_date, TRUE) THEN len(b.ended_dates)
+            ELSE len(list_filter(b.ended_dates, lambda d: d <= c.census_date))
+        END AS ended_cut,
+        CASE
+            WHEN coalesce(b.started_dates[-1] <= c.census_date, TRUE) THEN len(b.started_dates)
+            ELSE len(list_filter(b.started_dates, lambda d: d <= c.census_date))
+        END AS started_cut,
+        CASE
+            WHEN coalesce(b.last_repeat_all.offer_date <= c.census_date, TRUE) THEN b.repeats_all
+            ELSE len(list_filter(b.repeat_offers, lambda r: r.offer_date <= c.census_date))
+        END AS repeats_cut,
+        CASE
+            WHEN coalesce(b.consultation_dates[-1] <= c.census_date, TRUE)
+                THEN b.consultations_all
+            ELSE len(
+                list_filter(
+                    b.consultation_dates,
+                    lambda d: d <= c.census_date
+                        AND d >= coalesce(c.out_of_school_since, DATE '0001-01-01')
                 )
             )
-        ) AS INTEGER) AS current_term_without,
+        END AS consultations_cut,
+        -- terms ended before the census date: those counted at publish (the last one or two
+        -- are often the current or a later term), and those wholly inside a still-open
+        -- interval
+        CASE
+            WHEN b.last_qualifying_term IS NULL THEN 0
+            WHEN b.last_qualifying_term <= ct.completed_terms THEN b.qualifying_count
+            WHEN coalesce(b.qualifying_terms[-2] <= ct.completed_terms, TRUE)
+                THEN b.qualifying_count - 1
+            ELSE len(list_filter(b.qualifying_terms, lambda j: j <= ct.completed_terms))
+        END
+            + greatest(0, ct.completed_terms - b.open_from_term + 1) AS completed_terms_without,
+        -- the term holding the census date, cut at the census date: when no closed interval
+        -- reaches into the term only the open one (if any) counts
+        CASE
+            WHEN ct.current_term_start IS NULL THEN NULL
+            WHEN b.closed_gaps_end IS NULL OR b.closed_gaps_end <= ct.current_term_start
+                THEN CASE
+                    WHEN b.open_gap_start IS NULL THEN 0
+                    ELSE greatest(
+                        0, c.census_date - greatest(b.open_gap_start, ct.current_term_start)
+                    )
+                END
+            ELSE CAST(
+                list_sum(
+                    list_transform(
+                        b.gaps,
+                        lambda g: greatest(
+                            0,
+                            least(coalesce(g.gap_end, c.census_date), c.census_date)
+                                - greatest(g.gap_start, ct.current_term_start)
+                        )
+                    )
+                ) AS INTEGER
+            )
+        END AS current_term_without,
         ct.current_term_start,
         ct.current_term_days,
         s.*
@@ -320,34 +390,39 @@ cut AS NOT MATERIALIZED (
 ),
 measured AS NOT MATERIALIZED (
     SELECT
-        *,
+        * EXCLUDE (event_dates, ended_dates, started_dates, repeat_offers),
+        -- element 0 of a list is NULL: no event yet
+        event_dates[events_cut] AS last_event_date,
+        ended_dates[ended_cut] AS last_provision_ended,
+        started_dates[started_cut] AS last_provision_started,
+        repeat_offers[repeats_cut] AS latest_repeat,
         -- the loader blanks an out_of_school_since after the census date; a hand-made row may not
         greatest(
             CASE WHEN out_of_school_since <= census_date THEN out_of_school_since END,
-            last_provision_ended
+            ended_dates[ended_cut]
         ) AS no_provision_since
     FROM cut
 ),
 computed AS NOT MATERIALIZED (
     SELECT
         * EXCLUDE (
-            events_cut, repeats_cut, consultations_cut, completed_terms_without,
-            current_term_without, current_term_start, current_term_days
+            events_cut, ended_cut, started_cut, repeats_cut, latest_repeat,
+            consultations_cut, completed_terms_without, current_term_without,
+            current_term_start, current_term_days
         ),
         CASE
             WHEN no_provision_since IS NULL THEN NULL
             WHEN last_provision_started >= no_provision_since THEN 0
             ELSE census_date - no_provision_since
         END AS days_without_provision,
-        coalesce(len(repeats_cut), 0) AS repeated_offers,
-        repeats_cut[-1].provider AS repeat_provider,
-        repeats_cut[-1].offer_date AS repeat_offer_date,
-        repeats_cut[-1].refusal_date AS repeat_refusal_date,
-        repeats_cut[-1].refusal_type AS repeat_refusal_type,
+        coalesce(repeats_cut, 0) AS repeated_offers,
+        latest_repeat.provider AS repeat_provider,
+        latest_repeat.offer_date AS repeat_offer_date,
+        latest_repeat.refusal_date AS repeat_refusal_date,
+        latest_repeat.refusal_type AS repeat_refusal_type,
         coalesce(consultations_cut, 0) AS consultations,
-        events_cut[-1] AS last_event_date,
-        census_date - events_cut[-1] AS days_since_last_event,
-        coalesce(len(events_cut), 0) AS events_to_census,
+        census_date - last_event_date AS days_since_last_event,
+        coalesce(events_cut, 0) AS events_to_census,
         CAST(
             coalesce(last_annual_review, ehcp_issued) + to_months(annual_review_months) AS DATE
         ) AS annual_review_due_date,
@@ -362,8 +437,7 @@ computed AS NOT MATERIALIZED (
                     ) AS DATE
                 )
         END AS import_review_due_date,
-        CASE WHEN current_term_start IS NOT NULL THEN coalesce(current_term_without, 0) END
-            AS current_term_days_without_provision,
+        current_term_without AS current_term_days_without_provision,
         coalesce(completed_terms_without, 0)
             + CASE
                 WHEN coalesce(current_term_without, 0) > term_share * current_term_days THEN 1

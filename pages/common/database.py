@@ -30,6 +30,7 @@ class DatabaseStatus:
     info: dict = field(default_factory=dict)
     periods: list[str] = field(default_factory=list)
     sen_teams: list[str] = field(default_factory=list)
+    loaded_at: dict = field(default_factory=dict)  # period -> when its snapshot was loaded
 
 
 @st.cache_resource(show_spinner=False)
@@ -87,11 +88,9 @@ def check_database() -> DatabaseStatus:
     if problem:
         return DatabaseStatus(path, ok=False, message=problem)
     try:
-        from queries.aggregates import dataset_info, filter_options, list_periods
+        from queries.runner import data_version
 
-        info = dataset_info() or {}
-        periods = list(list_periods())
-        teams = list(filter_options().get("sen_team", []))
+        return _read_status(str(path.resolve()), data_version(path))
     except Exception:  # noqa: BLE001 - a broken file must give a message, not a traceback
         LOG.exception("database %s could not be read", path)
         return DatabaseStatus(
@@ -103,4 +102,24 @@ def check_database() -> DatabaseStatus:
                 "or ask the service's data lead. The server log has details."
             ),
         )
-    return DatabaseStatus(path, ok=True, info=info, periods=periods, sen_teams=teams)
+
+
+# Keyed on the file's path and version (inode, mtime, size): a newly published extract is a new
+# key, so nothing stale is served; bounded, so old versions fall out.
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def _read_status(path: str, version: tuple) -> DatabaseStatus:
+    """What the frame needs on every run that only changes when the database does."""
+    from queries.aggregates import dataset_info, filter_options, list_periods, load_history
+
+    info = dataset_info(path) or {}
+    periods = list(list_periods(path))
+    teams = list(filter_options(path).get("sen_team", []))
+    history = load_history(path)
+    cohort_loads = history[history["kind"] == "cohort"]
+    # Newest first, so the first load seen for a period is the one in use.
+    loaded_at = {}
+    for period, when in zip(cohort_loads["period"], cohort_loads["loaded_at"], strict=True):
+        loaded_at.setdefault(period, when)
+    return DatabaseStatus(
+        Path(path), ok=True, info=info, periods=periods, sen_teams=teams, loaded_at=loaded_at
+    )

@@ -38,6 +38,7 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
 def excel_bytes(table: pd.DataFrame, sheet: str = "Cohort") -> bytes:
     """The table as an .xlsx workbook (openpyxl); every text cell stored as text, not formula."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     safe = neutralise_formulas(table)
@@ -48,7 +49,7 @@ def excel_bytes(table: pd.DataFrame, sheet: str = "Cohort") -> bytes:
     for row in safe.itertuples(index=False):
         worksheet.append([None if _missing(v) else _plain(v) for v in row])
     for cell in worksheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     for i, column in enumerate(safe.columns, start=1):
         worksheet.column_dimensions[get_column_letter(i)].width = max(10, len(str(column)) + 2)
     worksheet.freeze_panes = "A2"

@@ -25,6 +25,18 @@ PLOTLY_CONFIG = {
 }
 
 
+def rounded_percentages(table: pd.DataFrame) -> pd.DataFrame:
+    """Percentages to one decimal place, as the table shows them (counts stay whole)."""
+    out = table.copy()
+    for column in out.columns:
+        lowered = str(column).lower()
+        if pd.api.types.is_float_dtype(out[column]) and (
+            "percent" in lowered or "share" in lowered
+        ):
+            out[column] = out[column].round(1)
+    return out
+
+
 def safe_file_name(name: str) -> str:
     """A download file name made only of letters, digits, dashes, dots and underscores."""
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_")
@@ -93,7 +105,7 @@ def show_figure(
         with left:
             st.download_button(
                 "Download CSV",
-                data=csv_bytes(table),
+                data=csv_bytes(rounded_percentages(table)),
                 file_name=safe_file_name(csv_name),
                 mime="text/csv",
                 key=f"csv-{key}",

@@ -2,8 +2,8 @@
 
 Every filter widget has a `key` that is also its URL query parameter (Streamlit's
 `bind="query-params"`), so a copied link reproduces the view; a filter left at its default
-("any") is dropped from the URL. The period is the exception: it is always written into the
-URL (by hand), because a link copied in June must still show June after July is loaded.
+("any") is dropped from the URL. The period is always in the URL (see `_seed_period`), because
+a link copied in June must still show June after July is loaded.
 
 `filter_from_state` turns widget values into a `CohortFilter` without Streamlit, so the mapping
 is unit-tested; `render_sidebar` draws the widgets; `current_filter` hands pages the result.
@@ -17,7 +17,6 @@ import streamlit as st
 
 from data import vocab
 from pages.common.categories import category_label
-from pages.common.format import period_label
 from queries.filters import CohortFilter
 
 NR = vocab.NOT_RECORDED
@@ -101,26 +100,48 @@ def _active(*keys) -> bool:
     )
 
 
+SEEDED_KEY = "_oos_period_seeded"
+
+
+def _seed_period(periods: list[str]) -> bool:
+    """Make the period picker hold a loaded period, and get it written into the URL.
+
+    A link copied in June must still show June after July is loaded, so the URL always carries
+    the period, even when nobody picked one. A bound widget writes its value into the URL when
+    it is set through st.session_state on a run after the one that created it; so on a first
+    visit with no period in the URL this sets the latest period and asks for one rerun
+    (returns True), and on that rerun sets the same value again. A period in the URL is left
+    to the widget, which reads it.
+    """
+    value = st.session_state.get("period")
+    if value in periods:
+        if st.session_state.pop(SEEDED_KEY, False):
+            st.session_state["period"] = value  # set again: the binding now writes the URL
+        return False
+    if "period" not in st.session_state and st.query_params.get("period") in periods:
+        return False
+    st.session_state["period"] = periods[-1]
+    st.session_state[SEEDED_KEY] = True
+    return True
+
+
 def render_sidebar(periods: list[str], sen_teams: list[str]) -> CohortFilter:
     """Draw the period picker and every cohort filter in the sidebar; return the filter."""
-    latest = periods[-1]
     newest_first = list(reversed(periods))
-    # The period is kept in the URL by hand rather than by bind="query-params": a bound widget
-    # drops its parameter while at its default, and the default here is "the latest period",
-    # whose meaning changes when a month is loaded. A link copied in June must still show June.
-    if st.session_state.get("period") not in periods:
-        from_url = st.query_params.get("period")
-        st.session_state["period"] = from_url if from_url in periods else latest
+    if _seed_period(periods):
+        st.rerun()  # before anything is drawn: the next run writes the period into the URL
     bind = "query-params"
     with st.sidebar:
+        # Periods are shown as stored (2023-06) so that the URL carries the same stable text.
         period = st.selectbox(
-            "Reporting period",
+            "Reporting period (year-month)",
             newest_first,
-            format_func=period_label,
+            index=None,
             key="period",
+            bind=bind,
+            placeholder="Latest period",
             help="Figures are counted at the census date: the last day of the month.",
         )
-        st.query_params["period"] = period
         st.caption("These filters apply to every page, and the page's link keeps them.")
         with st.expander("District, need and team", expanded=_active("district", "need", "team")):
             st.multiselect(
@@ -216,7 +237,7 @@ def render_sidebar(periods: list[str], sen_teams: list[str]) -> CohortFilter:
             )
         st.button("Clear filters", on_click=reset_filters, icon=":material/filter_alt_off:")
     values = {key: st.session_state.get(key, default) for key, default in DEFAULTS.items()}
-    cohort_filter = filter_from_state(values, period)
+    cohort_filter = filter_from_state(values, period or periods[-1])
     st.session_state[FILTER_STATE_KEY] = cohort_filter
     return cohort_filter
 

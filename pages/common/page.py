@@ -99,7 +99,6 @@ class FrameContext:
 
 def build_context(status, cohort_filter) -> FrameContext:
     """The context of one run: the filter, the cohort's size, when the period was loaded."""
-    from queries.aggregates import load_history
     from queries.pupil import cohort_count
 
     context = FrameContext(filter=cohort_filter, periods=status.periods, info=status.info)
@@ -109,9 +108,7 @@ def build_context(status, cohort_filter) -> FrameContext:
         if context.filtered
         else context.count
     )
-    history = load_history()
-    loads = history[(history["kind"] == "cohort") & (history["period"] == cohort_filter.period)]
-    context.loaded_at = loads["loaded_at"].iloc[0] if not loads.empty else None
+    context.loaded_at = status.loaded_at.get(cohort_filter.period)
     return context
 
 

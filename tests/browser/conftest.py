@@ -1,0 +1,172 @@
+"""Browser test fixtures: a real `streamlit run dashboard.py` server and Debian's chromium.
+
+The server runs on a free port against a fixture database built from tests/data/p_*.csv by the
+real loader; the fixture polls /_stcore/health until the server answers and stops it (its whole
+process group) afterwards. Each test gets a fresh 1280x800 browser page in which every request
+that does not go to the local server is blocked and recorded, so a test can assert that nothing
+was fetched from the internet (a council network blocks CDNs).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+CHROMIUM = "/usr/bin/chromium"
+VIEWPORT = {"width": 1280, "height": 800}
+STARTUP_SECONDS = 90
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def build_fixture_db(folder: Path) -> Path:
+    from data.load import load_cohort
+
+    db = folder / "browser.duckdb"
+    load_cohort(DATA / "p_cohort_2023_05.csv", "2023-05", db)
+    load_cohort(DATA / "p_cohort_2023_06.csv", "2023-06", db)
+    return db
+
+
+def start_server(db: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "OOS_DB": str(db)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    log = open(log_path, "w")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early; see {log_path}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, base
+        except OSError:
+            time.sleep(0.3)
+    stop_server(process)
+    raise RuntimeError(f"streamlit did not become healthy in {STARTUP_SECONDS}s; see {log_path}")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)  # the server's own process group only
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("browser")
+    db = build_fixture_db(folder)
+    process, base = start_server(db, folder / "streamlit.log")
+    try:
+        yield base
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+class BlockedRequests(list):
+    """URLs the page tried to fetch from anywhere but the local server."""
+
+
+@pytest.fixture
+def outside_requests() -> BlockedRequests:
+    return BlockedRequests()
+
+
+@pytest.fixture
+def page(browser, server, outside_requests) -> Page:
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(server) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside_requests.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+class Dashboard:
+    """The page under test and the server it talks to, with the waits every test needs."""
+
+    def __init__(self, page: Page, base: str, outside: BlockedRequests):
+        self.page = page
+        self.base = base
+        self.outside = outside
+
+    def open(self, path: str = "", *, settled: bool = False) -> Page:
+        self.page.goto(f"{self.base}/{path}")
+        self.wait(settled=settled)
+        return self.page
+
+    def wait(self, *, settled: bool = False) -> None:
+        """Wait until the script run has finished; `settled`: and nothing is still drawing.
+
+        Streamlit shows skeletons while it loads an element's code, and keeps them for charts
+        out of view, so `settled` (for screenshots) can take a few seconds more.
+        """
+        self.page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+        if settled:
+            self.page.wait_for_function(
+                "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0"
+            )
+
+    def rerun_after(self, action) -> None:
+        """Do `action` (a click, a key press) and wait for the rerun it starts to finish."""
+        action()
+        # The app goes to "running" and back; wait for both so we never read the old page.
+        self.page.wait_for_selector(
+            '[data-testid="stApp"][data-test-script-state="running"]', timeout=10_000
+        )
+        self.wait()
+
+
+@pytest.fixture
+def dash(page, server, outside_requests) -> Dashboard:
+    return Dashboard(page, server, outside_requests)

@@ -1,0 +1,213 @@
+"""The casework pages through AppTest: today, priority cases, chronology and the service view.
+
+Fixture: tests/data/f_*.csv through the real loader; each child's flags at 31 March 2024 are
+worked out by hand in test_flags_definitions.py and the list orders and counts in
+test_flags_queries.py. The figures asserted here follow from those.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.load import load_batch
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+TIMEOUT = 60
+
+
+@pytest.fixture(scope="module")
+def flags_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("casework-pages") / "flags.duckdb"
+    load_batch(
+        db,
+        [(DATA / "f_cohort_2024_02.csv", "2024-02"), (DATA / "f_cohort_2024_03.csv", "2024-03")],
+        DATA / "f_casework.csv",
+    )
+    return db
+
+
+def app(monkeypatch, db: Path, page: str, **query) -> AppTest:
+    monkeypatch.setenv("OOS_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def spec(at: AppTest, index: int) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+# --- today -----------------------------------------------------------------------------------
+
+
+def test_today_counts_and_list(monkeypatch, flags_db):
+    at = app(monkeypatch, flags_db, "pages/today.py")
+    shown = metrics(at)
+    assert shown["Need action"] == "13"
+    assert shown["Out of sight"] == "3"
+    assert shown["Section 19 provision due"] == "7"
+    assert shown["No recent action"] == "10"
+    assert shown["Offered again after refusing"] == "1"
+    assert shown["Long consultation chains"] == "1"
+    assert shown["Annual review overdue"] == "3"  # F-0006, F-0007, F-0014
+    assert shown["Imported plan review due"] == "1"  # F-0007
+    table = at.dataframe[0].value
+    assert table["Child ID"].tolist()[:4] == ["F-0012", "F-0003", "F-0009", "F-0014"]
+    assert len(table) == 13
+    why = dict(zip(table["Child ID"], table["Why"], strict=True))
+    assert why["F-0004"] == (
+        "no provision for 71 days; 2 terms without provision; 10 consultations since leaving "
+        "school on 1 September 2023; no action for 40 days"
+    )
+    assert why["F-0012"] == (
+        "out of sight: provision unknown and looked after; no provision for 45 days; "
+        "no casework recorded"
+    )
+    links = dict(zip(table["Child ID"], table["Chronology"], strict=True))
+    assert links["F-0004"] == "chronology?child=F-0004&period=2024-03"
+
+
+def test_today_follows_the_sidebar_filters(monkeypatch, flags_db):
+    # Thanet: F-0002 (no flags), F-0009 (out of sight, stalled), F-0010 (stalled)
+    at = app(monkeypatch, flags_db, "pages/today.py", district="Thanet")
+    assert metrics(at)["Need action"] == "2"
+    assert at.dataframe[0].value["Child ID"].tolist() == ["F-0009", "F-0010"]
+
+
+def test_today_in_an_earlier_period(monkeypatch, flags_db):
+    # February: F-0001 (s19 120 days, repeated), F-0004 (s19, chain), F-0006 (stalled, review)
+    at = app(monkeypatch, flags_db, "pages/today.py", period="2024-02")
+    assert metrics(at)["Need action"] == "3"
+    assert metrics(at)["Section 19 provision due"] == "2"
+    why = dict(zip(at.dataframe[0].value["Child ID"], at.dataframe[0].value["Why"], strict=True))
+    assert why["F-0001"] == (
+        "no provision for 120 days; 1 term without provision; offered ACME tuition again on "
+        "10 February after it withdrew on 10 January"
+    )
+
+
+# --- priority --------------------------------------------------------------------------------
+
+
+def test_priority_page(monkeypatch, flags_db):
+    at = app(monkeypatch, flags_db, "pages/priority.py")
+    shown = metrics(at)
+    assert shown["Out of school less than a term"] == "6"
+    assert shown["Primary age or younger"] == "3"
+    assert shown["Looked after"] == "2"
+    assert shown["Previously looked after"] == "2"
+    assert spec(at, 0)["data"][0]["y"] == [7, 3, 3, 0, 1]  # meeting 0, 1, 2, 3, 4
+    assert at.subheader[0].value == "7 of 14 children meet a priority for return"
+    table = at.dataframe[-1].value
+    assert table["Child ID"].tolist() == [
+        "F-0012", "F-0011", "F-0003", "F-0010", "F-0014", "F-0005", "F-0006",
+    ]  # fmt: skip
+    assert table["Priorities met"].tolist() == [4, 2, 2, 2, 1, 1, 1]
+    f12 = table.iloc[0]
+    assert [f12[c] for c in ("Out of school less than a term", "Looked after")] == ["Yes", "Yes"]
+
+
+# --- chronology ------------------------------------------------------------------------------
+
+
+def test_chronology_by_url(monkeypatch, flags_db):
+    at = app(monkeypatch, flags_db, "pages/chronology.py", child="F-0001", period="2024-03")
+    text = markdown(at)
+    assert "offered ACME tuition again on 10 February after it withdrew on 10 January" in (
+        text.replace("\\", "")
+    )
+    # gaps with no action (28 days or more): 1 Nov -> 10 Jan (70 days), 10 Jan -> 10 Feb (31)
+    assert any("Longest stretch with no action: 70 days" in s.value for s in at.subheader)
+    timeline = spec(at, 0)
+    shapes = timeline["layout"]["shapes"]
+    rects = [s for s in shapes if s.get("type") == "rect"]
+    assert [(r["x0"][:10], r["x1"][:10]) for r in rects] == [
+        ("2023-11-01", "2024-01-10"),
+        ("2024-01-10", "2024-02-10"),
+    ]
+    # the offer of 10 Feb is joined to its outcome, the tuition started on 11 Mar (30 days)
+    # tables: each flag explained, the timeline's table, offers, snapshots
+    explained = at.dataframe[0].value.set_index("Flag")
+    assert explained.loc["Offered again after a refusal", "Raised"] == "Yes"
+    assert explained.loc["Section 19 provision due", "Raised"] == "No"
+    assert explained.loc["No action recorded recently", "At the census date"] == (
+        "last event 11 March, 20 days before the census date"
+    )
+    offers = at.dataframe[2].value
+    assert offers["Outcome"].tolist() == ["Provision started"]
+    assert offers["Days to outcome"].tolist() == [30]
+    assert metrics(at)["Consultations since leaving school"] == "1"
+    snapshots = at.dataframe[3].value
+    assert snapshots["Days without provision"].tolist() == [120, 0]  # February, March
+
+
+def test_chronology_shows_free_text_as_text(monkeypatch, flags_db):
+    at = app(monkeypatch, flags_db, "pages/chronology.py", child="F-0002")
+    texts = [t.value for t in at.text]
+    assert "<b>Family asked for a <i>local</i> school</b>" in texts
+    assert "**Declined** the same day" in texts
+    # in the timeline's hover text the markup is escaped for plotly
+    hovers = json.dumps(spec(at, 0)["data"])
+    assert "&lt;b&gt;Family asked" in hovers
+    assert "<b>Family" not in hovers
+
+
+def test_chronology_for_an_unknown_child(monkeypatch, flags_db):
+    at = app(monkeypatch, flags_db, "pages/chronology.py", child="F-9999")
+    assert any("No child with this ID" in w.value for w in at.warning)
+
+
+def test_chronology_without_a_child_asks_for_one(monkeypatch, flags_db):
+    at = app(monkeypatch, flags_db, "pages/chronology.py")
+    assert any("Pick a child" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 0
+
+
+# --- service ---------------------------------------------------------------------------------
+
+
+def test_service_view(monkeypatch, flags_db):
+    at = app(monkeypatch, flags_db, "pages/service.py")
+    # Section 19 due by district, natural order: Ashford 4, Dover 2, Swale 1, the rest 0
+    by_district = spec(at, 0)["data"][0]
+    assert by_district["x"] == [4, 0, 0, 2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+    subheaders = [s.value.replace("\\", "") for s in at.subheader]
+    assert "Most in Ashford (4 children)" in subheaders
+    assert "Most in West (4 children)" in subheaders  # East 2, West 4, Not recorded 1
+    assert "Section 19 provision due rose by 5 since February 2024" in subheaders
+    assert spec(at, 2)["data"][0]["y"] == [2, 7]
+    # cost of delay: 7 terms across 6 children; 7 x 900 = 6,300; 7 x 2,400 = 16,800 -> 17,000
+    text = markdown(at)
+    assert "**7 terms without provision** across **6 children**" in text
+    assert "between **£6,300 and £17,000**" in text
+    cost = at.dataframe[3].value.set_index("District")
+    assert cost.loc["Ashford", "Terms without provision"] == 3
+    assert cost.loc["Ashford", "Indicative cost, low (£)"] == 2700
+    assert cost.loc["Ashford", "Indicative cost, high (£)"] == 7200
+
+
+def test_service_view_flag_choice_from_the_url(monkeypatch, flags_db):
+    # a bound selectbox keeps the option's label in the URL
+    at = app(monkeypatch, flags_db, "pages/service.py", flag="No action recorded recently")
+    # stalled by district: Ashford F-0012, F-0013, F-0014 = 3; Dover F-0003 = 1; Swale F-0004,
+    # F-0006, F-0007, F-0008 = 4; Thanet F-0009, F-0010 = 2
+    assert spec(at, 0)["data"][0]["x"][:10] == [3, 0, 0, 1, 0, 0, 0, 0, 4, 2]

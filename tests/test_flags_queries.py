@@ -1,0 +1,182 @@
+"""queries/casework.py against the hand-built fixture (tests/data/f_*.csv through the loader).
+
+The flags of each child at 31 March 2024 are worked out in test_flags_definitions.py; the
+figures here follow from them:
+  needs action: every child but F-0002 (13); out of sight: F-0003, F-0009, F-0012;
+  s19 due: F-0003, F-0004, F-0005, F-0011, F-0012, F-0013, F-0014 (7; February: F-0001, F-0004);
+  stalled: F-0003, F-0004, F-0006, F-0007, F-0008, F-0009, F-0010, F-0012, F-0013, F-0014 (10);
+  terms without provision: F-0001 1, F-0004 2, F-0005 1, F-0011 1, F-0013 1, F-0014 1 (7).
+Districts: Dover F-0001, F-0003, F-0005; Thanet F-0002, F-0009, F-0010; Swale F-0004, F-0006,
+F-0007, F-0008; Ashford F-0011 to F-0014.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from data.load import load_batch
+from queries import casework
+from queries import pupil as pupil_module
+from queries.filters import CohortFilter
+
+DATA = Path(__file__).resolve().parent / "data"
+MARCH = CohortFilter(period="2024-03")
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("flag-queries") / "flags.duckdb"
+    load_batch(
+        path,
+        [(DATA / "f_cohort_2024_02.csv", "2024-02"), (DATA / "f_cohort_2024_03.csv", "2024-03")],
+        DATA / "f_casework.csv",
+    )
+    return path
+
+
+def test_today_list_in_severity_order(db):
+    # Out of sight first: F-0012 (2 flags, 45 days), F-0003 (2, 21), F-0009 (1, 0 days);
+    # then 3 flags: F-0014 (97 days), F-0004 (71), F-0007 (unknown); 2 flags: F-0013 (98),
+    # F-0006 (6); 1 flag: F-0011 (90), F-0005 (59), F-0001 (0), F-0008 and F-0010 (unknown,
+    # by ID).
+    rows = casework.today_list(MARCH, db=db)
+    assert rows["child_id"].tolist() == [
+        "F-0012", "F-0003", "F-0009", "F-0014", "F-0004", "F-0007", "F-0013", "F-0006",
+        "F-0011", "F-0005", "F-0001", "F-0008", "F-0010",
+    ]  # fmt: skip
+    # pages of 5: the second holds the 6th to 10th children of the list above
+    second = casework.today_list(MARCH, page=2, page_size=5, db=db)
+    assert second["child_id"].tolist() == ["F-0007", "F-0013", "F-0006", "F-0011", "F-0005"]
+
+
+def test_today_list_respects_the_cohort_filter(db):
+    thanet = CohortFilter(period="2024-03", districts=("Thanet",))
+    assert casework.today_list(thanet, db=db)["child_id"].tolist() == ["F-0009", "F-0010"]
+
+
+def test_reason_text_of_listed_children(db):
+    rows = casework.today_list(MARCH, db=db).set_index("child_id", drop=False)
+    assert casework.reason_text(rows.loc["F-0004"]) == (
+        "no provision for 71 days; 2 terms without provision; 10 consultations since leaving "
+        "school on 1 September 2023; no action for 40 days"
+    )
+    assert casework.reason_text(rows.loc["F-0001"]) == (
+        "1 term without provision; offered ACME tuition again on 10 February after it "
+        "withdrew on 10 January"
+    )
+    assert casework.reason_text(rows.loc["F-0009"]) == (
+        "out of sight: provision unknown and a child in need; no action for 48 days"
+    )
+
+
+def test_flags_by_period(db):
+    trend = casework.flags_by_period(MARCH, "2024-02", "2024-03", db=db)
+    assert trend["period"].tolist() == ["2024-02", "2024-03"]
+    assert trend["children"].tolist() == [3, 14]
+    assert trend["needs_action"].tolist() == [3, 13]
+    assert trend["s19_due"].tolist() == [2, 7]
+    assert trend["stalled"].tolist() == [1, 10]
+    assert trend["out_of_sight"].tolist() == [0, 3]
+    # February: F-0001 1 term, F-0004 1 term
+    assert trend["terms_without_provision"].tolist() == [2, 7]
+    assert trend["children_with_terms"].tolist() == [2, 6]
+
+
+def test_flags_by_district_and_team(db):
+    districts = casework.flags_by_category(MARCH, "district", db=db).set_index("category")
+    columns = ["children", "s19_due", "terms_without_provision"]
+    assert districts.loc["Ashford", columns].tolist() == [4, 4, 3]
+    assert districts.loc["Dover", columns].tolist() == [3, 2, 2]
+    assert districts.loc["Thanet", "out_of_sight"] == 1
+    assert districts.loc["Canterbury", "children"] == 0  # listed with zeros, natural order
+    assert districts.index[0] == "Ashford" and districts.index[-1] == "Not recorded"
+    teams = casework.flags_by_category(MARCH, "sen_team", db=db)
+    # East: F-0001, F-0002, F-0003, F-0005, F-0009, F-0010; West: F-0004, F-0006, F-0007,
+    # F-0008, F-0011, F-0013, F-0014; F-0012 has no team.
+    assert teams["category"].tolist() == ["East", "West", "Not recorded"]
+    assert teams["children"].tolist() == [6, 7, 1]
+    assert teams["s19_due"].tolist() == [2, 4, 1]
+    with pytest.raises(ValueError):
+        casework.flags_by_category(MARCH, "child_id", db=db)
+
+
+def test_priority_counts_and_list(db):
+    counts = casework.priority_counts(MARCH, db=db)
+    assert counts["priority_recent"] == 6  # F-0003, F-0005, F-0006, F-0011, F-0012, F-0014
+    assert counts["priority_primary"] == 3  # F-0003, F-0010, F-0012
+    assert counts["priority_looked_after"] == 2  # F-0010, F-0012
+    assert counts["priority_previously_looked_after"] == 2  # F-0011, F-0012
+    assert [counts[f"met_{n}"] for n in range(5)] == [7, 3, 3, 0, 1]
+    rows = casework.priority_list(MARCH, db=db)
+    # 4: F-0012; 2: F-0011 (90 days out), F-0003 (21), F-0010 (unknown); 1: F-0014 (97),
+    # F-0005 (59), F-0006 (6)
+    assert rows["child_id"].tolist() == [
+        "F-0012", "F-0011", "F-0003", "F-0010", "F-0014", "F-0005", "F-0006",
+    ]  # fmt: skip
+
+
+def test_child_offers_joined_to_outcomes(db):
+    offers = casework.child_offers("F-0001", db=db)
+    # offered 10 Feb 2024 after Acme withdrew on 10 Jan; Acme tuition started on 11 Mar:
+    # 19 + 11 = 30 days later
+    assert len(offers) == 1
+    offer = offers.iloc[0]
+    assert offer["outcome"] == "provision_started"
+    assert offer["outcome_date"].date() == dt.date(2024, 3, 11)
+    assert offer["days_to_outcome"] == 30
+    assert bool(offer["repeat"]) is True
+    assert offer["refused_before"].date() == dt.date(2024, 1, 10)
+    # F-0002: Birch offered and declined on the same day: that decline is the offer's outcome,
+    # and the offer is not a repeat. Cedar AP's offer (2 Apr) came after its decline (1 Feb).
+    offers = casework.child_offers("F-0002", db=db)
+    assert offers["provider"].tolist() == ["Birch Academy", "Cedar AP"]
+    assert offers["outcome"].tolist()[0] == "offer_declined"
+    assert offers["days_to_outcome"].tolist()[0] == 0
+    assert offers["repeat"].tolist() == [False, True]
+
+
+def test_child_periods_events_and_ids(db):
+    periods = casework.child_periods("F-0001", db=db)
+    assert periods["period"].tolist() == ["2024-02", "2024-03"]
+    assert periods["days_without_provision"].tolist() == [120, 0]
+    events = casework.child_events("F-0002", db=db)
+    assert len(events) == 7
+    assert events["detail"].iloc[0] == "<b>Family asked for a <i>local</i> school</b>"
+    assert casework.child_ids(CohortFilter(period="2024-02"), db=db) == [
+        "F-0001", "F-0004", "F-0006",
+    ]  # fmt: skip
+
+
+def test_pupil_level_reads_go_through_the_choke_point(db, monkeypatch):
+    seen = []
+    real = pupil_module.run_pupil_query
+
+    def spy(name, params=None, **kwargs):
+        seen.append(name)
+        return real(name, params, **kwargs)
+
+    monkeypatch.setattr(casework, "run_pupil_query", spy)
+    casework.today_list(MARCH, db=db)
+    casework.priority_list(MARCH, db=db)
+    casework.child_ids(MARCH, db=db)
+    casework.child_periods("F-0001", db=db)
+    casework.child_events("F-0001", db=db)
+    casework.child_offers("F-0001", db=db)
+    assert seen == [
+        "casework_today",
+        "casework_priority",
+        "casework_child_ids",
+        "casework_child_periods",
+        "casework_child_events",
+        "casework_child_offers",
+    ]
+
+
+def test_settings_are_read_from_the_database(db):
+    values = casework.settings(db)
+    assert casework.setting(values, "flags.s19_days") == 21
+    assert casework.setting(values, "cost.per_term_high") == 2400
+    assert casework.flags_available(db) is True
