@@ -23,8 +23,8 @@ from pathlib import Path
 import duckdb
 
 from data import lookups, store
-from data.flag_settings import install_flag_settings
 from data.extract_reader import ExtractRefused, read_extract, release
+from data.flag_settings import install_flag_settings
 from data.paths import resolve_db_path
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
