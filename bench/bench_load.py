@@ -124,9 +124,21 @@ def main() -> None:
 
     (work / "loaded.duckdb").unlink(missing_ok=True)
     child = subprocess.run(
-        [sys.executable, "-m", "data.load", "cohort", str(csv_path), "--period", "2023-06",
-         "--db", str(work / "loaded.duckdb")],
-        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "data.load",
+            "cohort",
+            str(csv_path),
+            "--period",
+            "2023-06",
+            "--db",
+            str(work / "loaded.duckdb"),
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"loader peak memory (CLI in a child process): {peak_mb:,.0f} MB")
