@@ -46,6 +46,7 @@ REQUIRED_SETTINGS = (
     "cost.per_term_high",
 )
 TERM_NAMES = ("autumn", "spring", "summer")
+MAX_TERMS = 126  # 42 years of three terms
 
 
 class FlagSettingsError(ValueError):
@@ -119,6 +120,9 @@ def read_terms(path: Path | None = None) -> list[Term]:
             )
     if not terms:
         raise FlagSettingsError(f"{path.name} holds no terms")
+    if len(terms) > MAX_TERMS:
+        # the view keeps each child's terms as bits of one 128-bit number
+        raise FlagSettingsError(f"{path.name} holds more than {MAX_TERMS} terms")
     return terms
 
 

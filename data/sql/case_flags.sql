@@ -226,10 +226,12 @@ term_days AS (
     GROUP BY b.child_id, b.out_of_school_since, t.term_number
 ),
 qualifying AS (
+    -- the qualifying terms as bits of one number (term n is bit n - 1): the view counts
+    -- those before the census date with one bit_count instead of walking a list
     SELECT
         d.child_id,
         d.out_of_school_since,
-        list_sort(list(d.term_number)) AS qualifying_terms
+        bit_or(1::HUGEINT << (d.term_number - 1)) AS qualifying_mask
     FROM term_days d, share s
     WHERE d.days_without > s.term_share * d.term_days
     GROUP BY d.child_id, d.out_of_school_since
@@ -261,8 +263,7 @@ SELECT
     ) AS consultations_all,
     coalesce(len(r.repeat_offers), 0) AS repeats_all,
     r.repeat_offers[-1] AS last_repeat_all,
-    coalesce(len(q.qualifying_terms), 0) AS qualifying_count,
-    q.qualifying_terms[-1] AS last_qualifying_term,
+    coalesce(q.qualifying_mask, 0::HUGEINT) AS qualifying_mask,
     g.closed_gaps_end,
     g.open_gap_start,
     o.open_from_term,
@@ -272,8 +273,7 @@ SELECT
     coalesce(e.started_dates, []) AS started_dates,
     coalesce(e.consultation_dates, []) AS consultation_dates,
     coalesce(r.repeat_offers, []) AS repeat_offers,
-    coalesce(g.gaps, []) AS gaps,
-    coalesce(q.qualifying_terms, []) AS qualifying_terms
+    coalesce(g.gaps, []) AS gaps
 FROM pairs p
 LEFT JOIN events_by_child e ON e.child_id = p.child_id
 LEFT JOIN repeats_by_child r ON r.child_id = p.child_id
@@ -343,16 +343,10 @@ cut AS NOT MATERIALIZED (
                 )
             )
         END AS consultations_cut,
-        -- terms ended before the census date: those counted at publish (the last one or two
-        -- are often the current or a later term), and those wholly inside a still-open
-        -- interval
-        CASE
-            WHEN b.last_qualifying_term IS NULL THEN 0
-            WHEN b.last_qualifying_term <= ct.completed_terms THEN b.qualifying_count
-            WHEN coalesce(b.qualifying_terms[-2] <= ct.completed_terms, TRUE)
-                THEN b.qualifying_count - 1
-            ELSE len(list_filter(b.qualifying_terms, lambda j: j <= ct.completed_terms))
-        END
+        -- terms ended before the census date: those counted at publish (bits of the mask
+        -- below the census date's first unfinished term), and those wholly inside a
+        -- still-open interval
+        bit_count(b.qualifying_mask & ((1::HUGEINT << ct.completed_terms) - 1))
             + greatest(0, ct.completed_terms - b.open_from_term + 1) AS completed_terms_without,
         -- the term holding the census date, cut at the census date: when no closed interval
         -- reaches into the term only the open one (if any) counts

@@ -100,36 +100,32 @@ def _active(*keys) -> bool:
     )
 
 
-SEEDED_KEY = "_oos_period_seeded"
-
-
-def _seed_period(periods: list[str]) -> bool:
-    """Make the period picker hold a loaded period, and get it written into the URL.
+def _seed_period(periods: list[str]) -> None:
+    """Make the period picker hold a loaded period, with that period in the URL.
 
     A link copied in June must still show June after July is loaded, so the URL always carries
-    the period, even when nobody picked one. A bound widget writes its value into the URL when
-    it is set through st.session_state on a run after the one that created it; so on a first
-    visit with no period in the URL this sets the latest period and asks for one rerun
-    (returns True), and on that rerun sets the same value again. A period in the URL is left
-    to the widget, which reads it.
+    the period, even when nobody has picked one. A bound widget leaves a value set through
+    st.session_state out of the URL on the run that creates it; so on a session's first run,
+    before the widget exists (and so before the parameter is bound, when st.query_params may
+    still set it), the latest period goes into both. A period already in the URL is left to the
+    widget, which reads it. (Checked in chromium: tests/browser.)
     """
     value = st.session_state.get("period")
     if value in periods:
-        if st.session_state.pop(SEEDED_KEY, False):
-            st.session_state["period"] = value  # set again: the binding now writes the URL
-        return False
-    if "period" not in st.session_state and st.query_params.get("period") in periods:
-        return False
+        return
+    if "period" in st.session_state:  # a period no longer loaded (the database was replaced)
+        st.session_state["period"] = periods[-1]
+        return
+    if st.query_params.get("period") in periods:
+        return
+    st.query_params["period"] = periods[-1]
     st.session_state["period"] = periods[-1]
-    st.session_state[SEEDED_KEY] = True
-    return True
 
 
 def render_sidebar(periods: list[str], sen_teams: list[str]) -> CohortFilter:
     """Draw the period picker and every cohort filter in the sidebar; return the filter."""
     newest_first = list(reversed(periods))
-    if _seed_period(periods):
-        st.rerun()  # before anything is drawn: the next run writes the period into the URL
+    _seed_period(periods)
     bind = "query-params"
     with st.sidebar:
         # Periods are shown as stored (2023-06) so that the URL carries the same stable text.

@@ -158,13 +158,27 @@ class Dashboard:
             )
 
     def rerun_after(self, action) -> None:
-        """Do `action` (a click, a key press) and wait for the rerun it starts to finish."""
-        action()
-        # The app goes to "running" and back; wait for both so we never read the old page.
-        self.page.wait_for_selector(
-            '[data-testid="stApp"][data-test-script-state="running"]', timeout=10_000
+        """Do `action` (a click, a key press) and wait for the rerun it starts to finish.
+
+        The app's script state is watched from inside the page, so a run too quick to be seen
+        by polling is still caught going "running" and back to "notRunning".
+        """
+        self.page.evaluate(
+            """() => {
+              const app = document.querySelector('[data-testid="stApp"]');
+              window.__runs = [];
+              if (window.__runObserver) window.__runObserver.disconnect();
+              window.__runObserver = new MutationObserver(() => window.__runs.push(
+                app.getAttribute('data-test-script-state')));
+              window.__runObserver.observe(app, {attributes: true,
+                attributeFilter: ['data-test-script-state']});
+            }"""
         )
-        self.wait()
+        action()
+        self.page.wait_for_function(
+            "() => window.__runs.includes('running')"
+            " && window.__runs[window.__runs.length - 1] === 'notRunning'"
+        )
 
 
 @pytest.fixture

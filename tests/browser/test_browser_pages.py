@@ -122,6 +122,8 @@ def test_url_with_filters_reproduces_the_view(dash):
     district = page.locator(".st-key-district")
     if not district.is_visible():
         page.get_by_text("District, need and team").click()
+        district.wait_for(state="visible")
+        page.wait_for_timeout(500)  # let the expander finish opening before clicking inside
     district.click()
     page.keyboard.type("Dover")
     dash.rerun_after(lambda: page.keyboard.press("Enter"))
@@ -146,13 +148,22 @@ def test_url_with_filters_reproduces_the_view(dash):
     assert dash.outside == []
 
 
+def test_the_latest_period_is_put_into_the_url(dash):
+    page = dash.open("crosstab")
+    page.wait_for_function("() => location.search.includes('period=2023-06')")
+    assert "period=2023-06" in page.url
+
+
 def test_filters_survive_a_page_switch(dash):
     page = dash.open("?district=Thanet")
     page.get_by_role("button", name="Appendix B").click()
-    page.get_by_role("menuitem", name="District map").click()
-    page.wait_for_url("**/map**")
-    dash.wait()
-    assert "district=Thanet" in page.url
+    # The browser drops the query string on a page switch; the app's run puts the bound
+    # filters back, so wait for that run to finish.
+    dash.rerun_after(lambda: page.get_by_role("menuitem", name="District map").click())
+    page.wait_for_function(
+        "() => location.pathname.endsWith('/map') && location.search.includes('district=')"
+    )
+    assert "district=Thanet" in page.url and "period=2023-06" in page.url
     assert "3 children match the filters (of 10)" in page.inner_text("body")
 
 
