@@ -12,6 +12,7 @@ import logging
 
 import streamlit as st
 
+from pages.common import share
 from pages.common.database import check_database
 from pages.common.filters import render_sidebar
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
@@ -67,6 +68,7 @@ if status.info.get("synthetic"):
     )
 
 context = FrameContext(filter=None, periods=status.periods, info=status.info)
+share.start_run()
 if status.periods:
     try:
         context = build_context(status, render_sidebar(status.periods, status.sen_teams))
@@ -75,5 +77,11 @@ if status.periods:
         st.error("The cohort could not be read from the database. The server log has details.")
         st.stop()
 st.session_state[CONTEXT_KEY] = context
+link_slot = st.sidebar.empty()
 
-page.run()
+try:
+    page.run()
+finally:
+    # After the page (which records its own choices), even when it stopped early.
+    if context.filter is not None:
+        share.show_link(link_slot, page.url_path, context.filter.period)

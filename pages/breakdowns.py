@@ -6,6 +6,7 @@ import dataclasses
 
 import streamlit as st
 
+from pages.common import share
 from pages.common.categories import category_label, dimension_label
 from pages.common.charts import bar_chart
 from pages.common.figures import show_figure
@@ -72,6 +73,8 @@ dimension = st.pills(
     bind="query-params",
 )
 dimension = dimension or DEFAULT
+if dimension != DEFAULT:
+    share.remember("dim", DIMENSIONS.get(dimension) or dimension_label(dimension))
 label = dimension_label(dimension)
 
 # Imports by council count imports only: a "Not an import" bar would dwarf the councils, and

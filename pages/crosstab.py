@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from queries.aggregates import DIMENSIONS, crosstab
 
+from pages.common import share
 from pages.common.categories import dimension_label
 from pages.common.charts import heatmap, pivot
 from pages.common.figures import show_figure
 from pages.common.page import page_header
 from pages.common.words import crosstab_title
+from queries.aggregates import DIMENSIONS, crosstab
 
 ctx = page_header(
     "Cross-tab",
@@ -42,6 +43,9 @@ cols = right.selectbox(
     key="cols",
     bind="query-params",
 )
+for key, chosen, default in (("rows", rows, "primary_need"), ("cols", cols, "care_status")):
+    if chosen != default:
+        share.remember(key, label_of(chosen))
 if rows == cols:
     st.info("Pick two different breakdowns for the rows and the columns.")
     st.stop()

@@ -14,7 +14,7 @@ import streamlit as st
 
 from pages.common.charts import SEQUENTIAL_SCALE, style
 from pages.common.figures import show_figure, show_table
-from pages.common.format import escape_plotly, fmt_int, fmt_pct, period_label
+from pages.common.format import escape_md, escape_plotly, fmt_int, fmt_pct, period_label
 from pages.common.page import page_header
 from queries.aggregates import load_history, not_recorded_share, warnings_by_column
 from queries.pupil import quarantine_count, quarantine_rows
@@ -181,12 +181,11 @@ table = wide.reset_index().rename(columns={"field_label": "Field"})
 table.columns = ["Field"] + [f"{period_label(p)} (% not recorded)" for p in periods]
 show_figure(
     title,
-    ctx.caption(
-        "Share of children with each field not recorded",
-        f"{period_label(periods[0])} to {period_label(periods[-1])}",
-    )
-    if ctx.filter is not None
-    else "Share of children with each field not recorded, all loaded periods.",
+    escape_md(
+        f"Share of children with each field not recorded, {period_label(periods[0])} to "
+        f"{period_label(periods[-1])}. All children in each snapshot (the filters do not apply). "
+        f"Source: {ctx.source}. Census date: the last day of each month."
+    ),
     (
         "**What is counted:** for each loaded period, the percentage of children whose value "
         "in each field is Not recorded or blank (all children in the snapshot; the sidebar "

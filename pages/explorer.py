@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from pages.common import share
 from pages.common.exports import csv_bytes, excel_bytes
 from pages.common.page import page_header
 from queries.pupil import SORT_COLUMNS, cohort_export, cohort_page
@@ -57,13 +58,18 @@ sort_by = sort_col.selectbox(
     bind="query-params",
 )
 descending = order_col.toggle("Largest first", value=True, key="desc", bind="query-params")
+if sort_by != "days_out":
+    share.remember("sort", COLUMNS[sort_by])
+if not descending:
+    share.remember("desc", "false")
 page_size = size_col.selectbox("Rows per page", PAGE_SIZES, index=1, key="rows_per_page")
 
 pages = max(1, math.ceil(ctx.count / page_size))
-rows = None
 page_slot = st.container()
 page = st.pagination(pages, key="page", bind="query-params", max_visible_pages=7)
 page = min(max(1, page), pages)
+if page > 1:
+    share.remember("page", page)
 rows = cohort_page(f, sort_by, descending, page, page_size)
 first = (page - 1) * page_size + 1
 last = first + len(rows) - 1

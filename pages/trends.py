@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.common import share
 from pages.common.categories import category_label, dimension_label
 from pages.common.charts import too_many_series, trend_chart
 from pages.common.figures import show_figure
@@ -37,6 +38,10 @@ style = right.segmented_control(
     "Show as", ["Lines", "Stacked areas"], default="Lines", key="style", bind="query-params"
 )
 dimension = None if choice == ALL else choice
+if choice != ALL:
+    share.remember("trend_dim", label_of(choice))
+if style and style != "Lines":
+    share.remember("style", style)
 if len(periods) > 1:
     end_index = periods.index(f.period)
     default = (periods[max(0, end_index - DEFAULT_SPAN + 1)], f.period)
@@ -48,6 +53,8 @@ if len(periods) > 1:
         key="periods",
         bind="query-params",
     )
+    if (start, end) != default:
+        share.remember("periods", [period_label(start), period_label(end)])
 else:
     start = end = periods[0]
     st.caption(f"Only {period_label(start)} is loaded, so the trend has one point.")

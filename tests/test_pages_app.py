@@ -389,3 +389,41 @@ def test_imports_by_council_count_imports_only(monkeypatch, fixture_db):
     assert table.loc["Medway", "Children"] == 2
     assert round(table.loc["Medway", "Percent of children"], 1) == 66.7
     assert at.subheader[0].value == "Most imports came from Medway (66.7%)"
+
+
+def test_link_to_this_view_carries_period_filters_and_choices(monkeypatch, fixture_db):
+    at = app(monkeypatch, fixture_db, "pages/breakdowns.py")
+    at.multiselect(key="district").set_value(["Thanet"]).run()
+    at.multiselect(key="need").set_value(["ASD"]).run()
+    at.selectbox(key="cin").set_value("Yes").run()
+    at.button_group(key="dim").set_value("year_group").run()
+    link = at.sidebar.code[0].value
+    # Written as the bound widgets read them back (the need by its label, the breakdown by its
+    # name); AppTest has no browser address, so the link starts at the page's path.
+    assert link == (
+        "/breakdowns?period=2023-06&district=Thanet"
+        "&need=Autistic+spectrum+disorder+%28ASD%29&cin=Yes&dim=Year+group"
+    )
+    # ... and that link, opened, gives the same view: P-0001 (Year 8), the only child.
+    query = dict(
+        period="2023-06",
+        district="Thanet",
+        need="Autistic spectrum disorder (ASD)",
+        cin="Yes",
+    )
+    again = app(monkeypatch, fixture_db, **query)
+    assert metrics(again)["Children out of school"][0] == "1"
+
+
+def test_first_start_builds_the_demo_database(monkeypatch, tmp_path):
+    # No database at the default path: the dashboard builds the synthetic demo (with a progress
+    # bar) and then shows it, marked as synthetic. The default path is pointed into tmp_path.
+    default = tmp_path / "oos.duckdb"
+    monkeypatch.setattr("pages.common.database.DEFAULT_DB", default)
+    monkeypatch.setenv("OOS_DB", str(default))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+    at.run()
+    assert not at.exception and not at.error
+    assert default.exists()
+    assert any("Synthetic demonstration data" in w.value for w in at.warning)
+    assert int(metrics(at)["Children out of school"][0].replace(",", "")) > 0

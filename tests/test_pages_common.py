@@ -203,7 +203,7 @@ def test_heatmap_wraps_long_column_headings():
         {"row_category": ["ASD"], "col_category": ["Previously looked after"], "children": [2]}
     )
     fig = heatmap(data, "primary_need", "care_status")
-    assert list(fig.data[0].x) == ["Previously<br>looked after"]
+    assert list(fig.data[0].x) == ["Previously<br>looked<br>after"]  # 10 characters a line
     assert [list(row) for row in fig.data[0].z] == [[2]]
 
 

@@ -286,7 +286,7 @@ def heatmap(data: pd.DataFrame, rows: str, cols: str) -> go.Figure:
     z = table.values
     row_labels = [escape_plotly(r) for r in table.index]
     # Column headings sit side by side: wrap them so long names do not overlap.
-    col_labels = [wrap(escape_plotly(c)) for c in table.columns]
+    col_labels = [wrap(escape_plotly(c), 10) for c in table.columns]
     heat = {
         "type": "heatmap",
         "z": z.tolist(),
@@ -307,7 +307,13 @@ def heatmap(data: pd.DataFrame, rows: str, cols: str) -> go.Figure:
         layout=layout(
             height=max(320, 34 * len(row_labels) + 110 + 18 * header_lines),
             yaxis=axis(dimension_label(rows), autorange="reversed", type="category"),
-            xaxis=axis(dimension_label(cols), type="category", side="top", tickangle=0),
+            xaxis=axis(
+                dimension_label(cols),
+                type="category",
+                side="top",
+                tickangle=0,
+                tickfont={"size": FONT_SIZE - 3},
+            ),
         ),
     )
 
