@@ -113,7 +113,15 @@ share AS (
     WHERE name = 'flags.term_share_without_provision'
 ),
 pairs AS (
-    SELECT DISTINCT child_id, out_of_school_since FROM snapshot
+    -- the first and last period of each pair let the view's join skip the pairs of other
+    -- periods: DuckDB carries `period = X` through the join condition into this table's scan
+    SELECT
+        child_id,
+        out_of_school_since,
+        min(period) AS first_period,
+        max(period) AS last_period
+    FROM snapshot
+    GROUP BY child_id, out_of_school_since
 ),
 -- each offer made on a later day than a refusal by the same provider, with the latest such
 -- refusal (for the reason text)
@@ -249,6 +257,8 @@ gap_lists AS (
 SELECT
     p.child_id,
     p.out_of_school_since,
+    p.first_period,
+    p.last_period,
     -- the whole log at once: the view uses these when no event falls after the census date
     -- (most children in recent periods) and cuts the lists below only for the others
     e.event_dates[-1] AS last_event_all,
@@ -282,7 +292,9 @@ LEFT JOIN gap_lists g
 LEFT JOIN qualifying q
     ON q.child_id = p.child_id AND q.out_of_school_since IS NOT DISTINCT FROM p.out_of_school_since
 LEFT JOIN open_gaps o
-    ON o.child_id = p.child_id AND o.out_of_school_since IS NOT DISTINCT FROM p.out_of_school_since;
+    ON o.child_id = p.child_id AND o.out_of_school_since IS NOT DISTINCT FROM p.out_of_school_since
+-- stored in period order, so that a scan for one period reads few row groups
+ORDER BY p.last_period, p.first_period;
 
 CREATE OR REPLACE VIEW case_flags AS
 WITH
@@ -380,6 +392,9 @@ cut AS NOT MATERIALIZED (
     LEFT JOIN case_flag_basis b
         ON b.child_id = c.child_id
         AND b.out_of_school_since IS NOT DISTINCT FROM c.out_of_school_since
+        -- always true for a matching pair; lets a period filter prune the basis scan
+        AND b.first_period <= c.period
+        AND b.last_period >= c.period
     LEFT JOIN census_terms ct ON ct.census_date = c.census_date
 ),
 measured AS NOT MATERIALIZED (
