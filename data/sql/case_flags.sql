@@ -13,7 +13,9 @@
 --                     (last event, counts, latest repeated offer...), and the child's
 --                     no-provision intervals (gaps) with the terms they cover. None of it
 --                     depends on the census date (see "why a basis table" below), so it is
---                     built once per publish.
+--                     built once per publish. Each row also holds the first and last period
+--                     the pair is in, and rows are stored in that order, so that a query for
+--                     one period reads only that period's rows.
 --   case_flags        the view: the cohort joined to its basis row, every flag computed at the
 --                     row's census date (only events ON OR BEFORE the census date count, so an
 --                     older period shows the flags as they stood then).
@@ -25,8 +27,9 @@
 -- the events up to the census date. Building them once per publish leaves the view one hash
 -- join: a child with no event after the census date (most children in recent periods) takes
 -- the whole-log values as they are, the others have their sorted lists cut at the census date.
--- A query `WHERE period = ...` on the view scans one period of `snapshot` only: the view has
--- no aggregation over periods to block the filter (tests/test_flags_settings.py checks it).
+-- A query `WHERE period = ...` on the view scans one period of `snapshot` and of the basis
+-- only: the view has no aggregation over periods to block the filter, and DuckDB carries it
+-- through the join's first/last period condition (tests/test_flags_settings.py checks both).
 -- The cost moves to the publish: about a minute at national scale, under a second for Kent.
 --
 -- Definitions (thresholds from `flag_settings`, names in brackets):
