@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import os
 import shutil
 import sys
@@ -31,9 +30,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from data import store, vocab
 from data import synth_casework as sc
 from data import synth_cohort as sy
-from data import vocab
 from data.paths import resolve_db_path
 
 DEFAULT_SEED = 20231115
@@ -436,11 +435,8 @@ def build_demo_database(
         )
         progress(0.8, f"Loading {len(files)} snapshots and the casework log")
         load_batch(fresh, files, casework, synthetic=True)
-        with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            with contextlib.suppress(FileNotFoundError):
-                Path(f"{db_path}.wal").unlink()
-            os.replace(fresh, db_path)
+        with store.writer_lock(db_path):
+            store.swap_in(fresh, db_path)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
         for leftover in (fresh, Path(f"{fresh}.wal"), fresh.with_name(fresh.name + ".lock")):

@@ -68,9 +68,7 @@ def publishing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = db_path.with_name(db_path.name + ".lock")
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with writer_lock(db_path):
         work = db_path.with_name(f".{db_path.name}.loading-{os.getpid()}")
         _remove(work)
         if db_path.exists():
@@ -85,18 +83,33 @@ def publishing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
             con.execute("CHECKPOINT")
             con.close()
-            with open(work, "rb") as handle:
-                os.fsync(handle.fileno())
-            # the old log's changes are in the copy; left beside the new file it would be
-            # replayed onto it
-            with contextlib.suppress(FileNotFoundError):
-                Path(f"{db_path}.wal").unlink()
-            os.replace(work, db_path)
+            swap_in(work, db_path)
         except BaseException:
             with contextlib.suppress(Exception):
                 con.close()
             _remove(work)
             raise
+
+
+@contextlib.contextmanager
+def writer_lock(db_path: Path) -> Iterator[None]:
+    """One writer at a time for `db_path` (loads and demo builds alike)."""
+    with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def swap_in(new_file: Path, db_path: Path) -> None:
+    """Make a finished, checkpointed database file the live one in one atomic step.
+
+    Call with the writer lock held.
+    """
+    with open(new_file, "rb") as handle:
+        os.fsync(handle.fileno())
+    # an old write-ahead log left beside the new file would be replayed onto it
+    with contextlib.suppress(FileNotFoundError):
+        Path(f"{db_path}.wal").unlink()
+    os.replace(new_file, db_path)
 
 
 def create_empty(db_path: Path) -> None:
