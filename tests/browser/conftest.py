@@ -180,6 +180,24 @@ class Dashboard:
             " && window.__runs[window.__runs.length - 1] === 'notRunning'"
         )
 
+    def choose(self, widget, option: str) -> None:
+        """Pick `option` in a select box or multiselect the way a person does, and wait for the
+        rerun: type into the widget's combobox to filter, wait until the option is listed,
+        then click it.
+
+        Typing into its input (not the page's keyboard focus) and waiting for the option keep
+        this steady on a slow machine: a click on a widget inside a sidebar expander that is
+        still opening can miss it, and an Enter pressed before the list has filtered picks
+        nothing and starts no rerun.
+        """
+        is_combobox = widget.get_attribute("role") == "combobox"
+        combobox = widget if is_combobox else widget.get_by_role("combobox")
+        combobox.click()
+        combobox.press_sequentially(option)
+        choice = self.page.get_by_role("option", name=option, exact=True)
+        choice.wait_for(state="visible")
+        self.rerun_after(choice.click)
+
 
 @pytest.fixture
 def dash(page, server, outside_requests) -> Dashboard:

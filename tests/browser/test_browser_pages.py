@@ -124,9 +124,7 @@ def test_url_with_filters_reproduces_the_view(dash):
         page.get_by_text("District, need and team").click()
         district.wait_for(state="visible")
         page.wait_for_timeout(500)  # let the expander finish opening before clicking inside
-    district.click()
-    page.keyboard.type("Dover")
-    dash.rerun_after(lambda: page.keyboard.press("Enter"))
+    dash.choose(district, "Dover")
     page.keyboard.press("Escape")
     page.locator(".st-key-dim").get_by_text("Placement status", exact=True).click()
     page.wait_for_function("() => location.search.includes('dim=')")

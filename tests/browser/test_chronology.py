@@ -73,9 +73,7 @@ def test_chronology_picker_writes_the_child_into_the_url(dash):
     no_error_boxes(page)
     assert page.get_by_text("Pick a child to see the chronology").is_visible()
     picker = page.get_by_role("combobox", name="Child (pseudonymous ID)")
-    dash.rerun_after(
-        lambda: (picker.click(), page.keyboard.type("F-0001"), page.keyboard.press("Enter"))
-    )
+    dash.choose(picker, "F-0001")
     page.wait_for_url("**child=F-0001**")
     assert page.get_by_text("Child F-0001", exact=True).is_visible()
     no_error_boxes(page)
