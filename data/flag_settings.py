@@ -8,8 +8,10 @@ therefore live there too, in two small tables copied from the config files on ev
     school_terms (academic_year, term, start_date, end_date)  <- config/school_terms.csv
 
 The loader calls `install_flag_settings(con)` inside its transaction, so a publish carries the
-settings, the term table and the view together, and a broken config file refuses the load
-(nothing changes) instead of publishing flags computed from half a configuration.
+settings, the term table, the case-flag basis and the view together, and a broken config file
+refuses the load (nothing changes) instead of publishing flags computed from half a
+configuration. The basis (data/sql/case_flag_basis.sql) is rebuilt whole when the casework or
+the definition changed, and only added to after a cohort load (basis_pairs_new.sql).
 """
 
 from __future__ import annotations
@@ -28,7 +30,13 @@ from data.paths import PROJECT_ROOT
 
 FLAGS_TOML = PROJECT_ROOT / "config" / "flags.toml"
 TERMS_CSV = PROJECT_ROOT / "config" / "school_terms.csv"
-VIEW_SQL = PROJECT_ROOT / "data" / "sql" / "case_flags.sql"
+SQL = PROJECT_ROOT / "data" / "sql"
+VIEW_SQL = SQL / "case_flags.sql"
+BASIS_SQL = SQL / "case_flag_basis.sql"
+# (pairs to build, how to store them): everything again, or only what a cohort load added
+FULL_REBUILD = (SQL / "basis_pairs_all.sql", SQL / "basis_store_all.sql")
+NEW_PAIRS_ONLY = (SQL / "basis_pairs_new.sql", SQL / "basis_store_new.sql")
+DEFINITION_FILES = (VIEW_SQL, BASIS_SQL, *FULL_REBUILD, *NEW_PAIRS_ONLY)
 
 # Every setting the view and the casework pages read: a config file missing one is refused.
 REQUIRED_SETTINGS = (
@@ -131,14 +139,20 @@ def install_flag_settings(
     *,
     flags_path: Path | None = None,
     terms_path: Path | None = None,
+    casework_changed: bool = True,
 ) -> None:
-    """(Re)create `flag_settings`, `school_terms` and the `case_flags` view on `con`.
+    """(Re)create `flag_settings`, `school_terms`, the case-flag basis and the `case_flags` view.
 
     Runs inside the caller's transaction (the loader's); it opens none of its own. The config
-    files are read and checked before anything is written.
+    files are read and checked before anything is written. The basis is rebuilt whole when the
+    casework changed, when the flag definition differs from the one the file was built with, or
+    when the file has none yet; otherwise (a cohort load) only the pairs the snapshots gained
+    are built, the rest kept.
     """
     settings = read_settings(flags_path)
     terms = read_terms(terms_path)
+    definition = definition_hash(flags_path, terms_path)
+    rebuild = casework_changed or stored_definition(con) != definition
     con.execute(
         "CREATE OR REPLACE TABLE flag_settings ("
         "name VARCHAR PRIMARY KEY, value DOUBLE NOT NULL, reason VARCHAR NOT NULL)"
@@ -160,19 +174,36 @@ def install_flag_settings(
             for number, t in enumerate(terms, start=1)
         ],
     )
-    store.run_script(con, VIEW_SQL.read_text(encoding="utf-8"))
-    # which definition of the flags this file holds (analysts, and the benchmark, can check)
+    pairs_sql, store_sql = FULL_REBUILD if rebuild else NEW_PAIRS_ONLY
+    for path in (pairs_sql, BASIS_SQL, store_sql, VIEW_SQL):
+        store.run_script(con, path.read_text(encoding="utf-8"))
+    # which definition of the flags this file holds (analysts, the benchmark and the next
+    # publish check it)
     con.execute(
         "CREATE OR REPLACE TABLE case_flags_info AS SELECT now()::TIMESTAMP AS installed_at, "
         "$sha AS definition_sha256",
-        {"sha": definition_hash(flags_path, terms_path)},
+        {"sha": definition},
     )
 
 
+def stored_definition(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The flag definition the basis in this file was built with; None when it has no basis."""
+    tables = {
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+    }
+    if not {"case_flags_info", "case_flag_basis", "case_flag_dates"} <= tables:
+        return None
+    rows = con.execute("SELECT definition_sha256 FROM case_flags_info").fetchall()
+    return rows[0][0] if rows else None
+
+
 def definition_hash(flags_path: Path | None = None, terms_path: Path | None = None) -> str:
-    """SHA-256 over the view's SQL, the thresholds and the term table: names the definition of
+    """SHA-256 over the flags' SQL, the thresholds and the term table: names the definition of
     the flags a database was built with."""
     digest = hashlib.sha256()
-    for path in (VIEW_SQL, Path(flags_path or FLAGS_TOML), Path(terms_path or TERMS_CSV)):
+    for path in (*DEFINITION_FILES, Path(flags_path or FLAGS_TOML), Path(terms_path or TERMS_CSV)):
         digest.update(path.read_bytes())
     return digest.hexdigest()

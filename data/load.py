@@ -179,9 +179,10 @@ def _load_casework_into(con, file_path: Path, synthetic: bool) -> LoadReport:
     return report
 
 
-def _install_views(con) -> None:
-    """Views that depend on settings files are rebuilt on every publish."""
-    install_flag_settings(con)
+def _install_views(con, casework_changed: bool) -> None:
+    """Views that depend on settings files are rebuilt on every publish; the case-flag basis
+    whole only when the casework changed (see install_flag_settings)."""
+    install_flag_settings(con, casework_changed=casework_changed)
 
 
 def load_batch(
@@ -207,7 +208,7 @@ def load_batch(
             with store.transaction(con):
                 reports.append(_load_casework_into(con, Path(casework_file), synthetic))
         with store.transaction(con):
-            _install_views(con)
+            _install_views(con, casework_changed=casework_file is not None)
     return reports
 
 

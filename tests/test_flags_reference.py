@@ -4,7 +4,8 @@ The view is built for speed (a basis table of sorted lists, intervals merged at 
 terms counted by number). This test writes random casework for 150 made-up children (IDs R-...)
 with many same-day coincidences, loads it through the real loader, and checks every flag of
 every row against `reference_flags`, which follows the issue's words literally: it walks the
-days one by one and asks "did this child have provision on this day?".
+days one by one and asks "did this child have provision on this day?". It also checks that
+cohort loads after the casework, which only add to the basis, give what a full rebuild gives.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import random
 import duckdb
 import pytest
 
+from data import flag_settings
 from data.flag_settings import read_settings, read_terms
-from data.load import load_batch
+from data.load import load_batch, load_cohort
 
 PERIODS = ["2023-02", "2023-08", "2023-12", "2024-03", "2024-07"]
 REFUSALS = ("offer_declined", "offer_withdrawn")
@@ -259,10 +261,20 @@ def test_the_random_data_exercises_every_flag(world):
 
 def test_the_random_data_takes_both_roads_through_the_view(world):
     # The view answers from whole-log values when no event falls after the census date and
-    # walks the lists otherwise; the current term likewise. Both roads must be compared above.
-    db, _, _ = world
+    # walks the lists otherwise; the current term likewise; a child with no casework at all
+    # takes its interval from the row for its out_of_school_since date. Every road must be
+    # compared above.
+    db, _, events = world
+    no_casework = [cid for cid, rows in events.items() if not rows]
+    assert len(no_casework) >= 5, no_casework
     con = duckdb.connect(str(db), read_only=True)
     try:
+        dated_without_casework = con.execute(
+            "SELECT count(*) FROM cohort c JOIN case_flag_dates d "
+            "ON d.out_of_school_since = c.out_of_school_since "
+            "WHERE c.child_id NOT IN (SELECT child_id FROM case_flag_basis)"
+        ).fetchone()[0]
+        assert dated_without_casework >= 10, dated_without_casework
         roads = con.execute(
             "SELECT count(*) FILTER (WHERE b.last_event_all <= c.census_date), "
             "count(*) FILTER (WHERE b.last_event_all > c.census_date), "
@@ -276,3 +288,91 @@ def test_the_random_data_takes_both_roads_through_the_view(world):
     finally:
         con.close()
     assert all(n > 10 for n in roads), roads
+
+
+def flag_rows(db) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        # load_id numbers the loads, which differ between the two ways of building
+        return con.execute(
+            "SELECT * EXCLUDE (load_id) FROM case_flags ORDER BY period, child_id"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def basis_rows(db) -> tuple[list[tuple], list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        pairs = con.execute(
+            "SELECT * FROM case_flag_basis ORDER BY child_id, out_of_school_since NULLS FIRST"
+        ).fetchall()
+        dates = con.execute(
+            "SELECT * FROM case_flag_dates WHERE out_of_school_since IN "
+            "(SELECT out_of_school_since FROM snapshot) ORDER BY out_of_school_since"
+        ).fetchall()
+        return pairs, dates
+    finally:
+        con.close()
+
+
+def test_cohort_loads_after_the_casework_give_what_a_full_rebuild_gives(world, tmp_path):
+    db, _, _ = world
+    folder = db.parent
+    files = [(folder / f"cohort_{period}.csv", period) for period in PERIODS]
+    casework = folder / "casework.csv"
+    # December again, corrected: the first 20 children gone (their December pairs must leave
+    # the basis) and the next 10 with a new out_of_school_since (new pairs and a new date)
+    with open(files[2][0], newline="") as handle:
+        header, *body = list(csv.reader(handle))
+    body = body[20:]
+    for row in body[:10]:
+        row[header.index("out_of_school_since")] = "2023-10-02"
+    corrected = tmp_path / "cohort_2023-12_corrected.csv"
+    with open(corrected, "w", newline="") as handle:
+        csv.writer(handle).writerows([header, *body])
+
+    # month by month: casework with the first two periods, then one cohort load at a time
+    stepwise = tmp_path / "stepwise.duckdb"
+    load_batch(stepwise, files[:2], casework)
+    for path, period in files[2:]:
+        con = duckdb.connect(str(stepwise))
+        try:
+            # the next cohort load keeps the basis and adds to it
+            assert flag_settings.stored_definition(con) == flag_settings.definition_hash()
+        finally:
+            con.close()
+        load_cohort(path, period, stepwise)
+    load_cohort(corrected, "2023-12", stepwise)
+
+    whole = tmp_path / "whole.duckdb"
+    load_batch(whole, [*files[:2], (corrected, "2023-12"), *files[3:]], casework)
+
+    got, expected = flag_rows(stepwise), flag_rows(whole)
+    assert len(got) == 5 * 150 - 20
+    assert got == expected
+    assert basis_rows(stepwise) == basis_rows(whole)
+
+
+def test_a_cohort_load_after_a_changed_term_share_rebuilds_the_basis(world, tmp_path, monkeypatch):
+    # The basis holds which terms count as without provision, at the configured share; a
+    # cohort load with a new share must rebuild it, not keep the rows built at the old one.
+    db, _, _ = world
+    folder = db.parent
+    files = [(folder / f"cohort_{period}.csv", period) for period in PERIODS]
+    text = flag_settings.FLAGS_TOML.read_text(encoding="utf-8")
+    old = "[flags.term_share_without_provision]\nvalue = 0.5\n"
+    assert old in text
+    stricter = tmp_path / "flags.toml"
+    stricter.write_text(text.replace(old, old.replace("0.5", "0.9")), encoding="utf-8")
+
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(db.read_bytes())
+    monkeypatch.setattr(flag_settings, "FLAGS_TOML", stricter)
+    load_cohort(*files[-1], copy)
+    whole = tmp_path / "whole.duckdb"
+    load_batch(whole, files, folder / "casework.csv")
+
+    got = flag_rows(copy)
+    assert got == flag_rows(whole)
+    assert got != flag_rows(db)  # the share changed some counts of terms

@@ -3,34 +3,40 @@
 -- pages read it through queries/casework_*.sql.
 --
 -- Run by data/flag_settings.py (install_flag_settings) on every publish, inside the loader's
--- transaction, after it has written config/flags.toml into `flag_settings` and
--- config/school_terms.csv into `school_terms`. No parameters. Three statements:
+-- transaction, after it has written config/flags.toml into `flag_settings`,
+-- config/school_terms.csv into `school_terms`, and brought the case-flag basis up to date
+-- (case_flag_basis.sql). No parameters. Two statements:
 --
 --   census_terms      one row per month end of the term table's span: how many terms had ended
 --                     before that date, and the term it falls in (NULL in August)
---   case_flag_basis   one row per child and out_of_school_since value in `snapshot`: the
---                     child's casework as sorted lists, the same facts over the whole log
---                     (last event, counts, latest repeated offer...), and the child's
---                     no-provision intervals (gaps) with the terms they cover. None of it
---                     depends on the census date (see "why a basis table" below), so it is
---                     built once per publish. Each row also holds the first and last period
---                     the pair is in, and rows are stored in that order, so that a query for
---                     one period reads only that period's rows.
 --   case_flags        the view: the cohort joined to its basis row, every flag computed at the
 --                     row's census date (only events ON OR BEFORE the census date count, so an
 --                     older period shows the flags as they stood then).
+--
+-- The basis, built by case_flag_basis.sql:
+--   case_flag_basis   one row per child with casework and out_of_school_since value in
+--                     `snapshot`: the child's casework as sorted lists, the same facts over the
+--                     whole log (last event, counts, latest repeated offer...), and the child's
+--                     no-provision intervals (gaps) with the terms they cover. None of it
+--                     depends on the census date (see "why a basis table" below). Each row also
+--                     holds the first and last period the pair is in, and rows are stored in
+--                     that order, so that a query for one period reads mostly that period's rows.
+--   case_flag_dates   the same interval columns for a child with no casework, one row per
+--                     out_of_school_since date: with no events the child's one interval opens
+--                     on that date and never closes, so they depend on the date alone.
 --
 -- Why a basis table: at national scale (500,000 children a period, 40 periods, 34 million
 -- events) joining the raw casework to one period's cohort and sorting it into intervals takes
 -- over 10 seconds. The state "without provision on day d" depends only on events up to d, so
 -- the intervals built from ALL events and cut at the census date equal the intervals built from
--- the events up to the census date. Building them once per publish leaves the view one hash
--- join: a child with no event after the census date (most children in recent periods) takes
--- the whole-log values as they are, the others have their sorted lists cut at the census date.
+-- the events up to the census date. Building them at publish leaves the view one hash join: a
+-- child with no event after the census date (most children in recent periods) takes the
+-- whole-log values as they are, the others have their sorted lists cut at the census date.
 -- A query `WHERE period = ...` on the view scans one period of `snapshot` and of the basis
 -- only: the view has no aggregation over periods to block the filter, and DuckDB carries it
 -- through the join's first/last period condition (tests/test_flags_settings.py checks both).
--- The cost moves to the publish: about a minute at national scale, under a second for Kent.
+-- The cost moves to the publish, and only a casework load (or a changed definition) rebuilds
+-- the whole basis; a cohort load adds the pairs it brings (data/flag_settings.py).
 --
 -- Definitions (thresholds from `flag_settings`, names in brackets):
 --   no-provision interval: starts on out_of_school_since or on a provision_ended, and ends on
@@ -109,196 +115,6 @@ SELECT
 FROM month_ends m
 LEFT JOIN school_terms cur ON m.census_date BETWEEN cur.start_date AND cur.end_date;
 
-CREATE OR REPLACE TABLE case_flag_basis AS
-WITH
-share AS (
-    SELECT value AS term_share FROM flag_settings
-    WHERE name = 'flags.term_share_without_provision'
-),
-pairs AS (
-    -- the first and last period of each pair let the view's join skip the pairs of other
-    -- periods: DuckDB carries `period = X` through the join condition into this table's scan
-    SELECT
-        child_id,
-        out_of_school_since,
-        min(period) AS first_period,
-        max(period) AS last_period
-    FROM snapshot
-    GROUP BY child_id, out_of_school_since
-),
--- each offer made on a later day than a refusal by the same provider, with the latest such
--- refusal (for the reason text)
-repeat_offers AS (
-    SELECT
-        o.child_id,
-        o.source_row,
-        any_value(o.event_date) AS offer_date,
-        any_value(o.provider) AS provider,
-        max(r.event_date) AS refusal_date,
-        arg_max(r.event_type, r.event_date) AS refusal_type
-    FROM casework o
-    JOIN casework r
-        ON r.child_id = o.child_id
-        AND r.provider_key = o.provider_key
-        AND r.event_date < o.event_date
-    WHERE o.event_type = 'offer' AND r.event_type IN ('offer_declined', 'offer_withdrawn')
-    GROUP BY o.child_id, o.source_row
-),
-repeats_by_child AS (
-    -- list_sort of an unordered list is much cheaper than an ordered aggregate; structs sort
-    -- by their fields in order, so by offer date, then refusal date
-    SELECT
-        child_id,
-        list_sort(
-            list(
-                {
-                    'offer_date': offer_date,
-                    'refusal_date': refusal_date,
-                    'provider': provider,
-                    'refusal_type': refusal_type
-                }
-            )
-        ) AS repeat_offers
-    FROM repeat_offers
-    GROUP BY child_id
-),
-events_by_child AS (
-    SELECT
-        child_id,
-        list_sort(list(event_date)) AS event_dates,
-        list_sort(list(event_date) FILTER (WHERE event_type = 'provision_ended'))
-            AS ended_dates,
-        list_sort(list(event_date) FILTER (WHERE event_type = 'provision_started'))
-            AS started_dates,
-        list_sort(list(event_date) FILTER (WHERE event_type = 'consultation'))
-            AS consultation_dates
-    FROM casework
-    GROUP BY child_id
-),
-gap_starts AS (
-    SELECT child_id, out_of_school_since, out_of_school_since AS gap_start
-    FROM pairs
-    WHERE out_of_school_since IS NOT NULL
-    UNION
-    SELECT p.child_id, p.out_of_school_since, e.event_date
-    FROM pairs p
-    JOIN casework e ON e.child_id = p.child_id AND e.event_type = 'provision_ended'
-),
-provision_starts AS (
-    SELECT DISTINCT child_id, event_date AS started
-    FROM casework
-    WHERE event_type = 'provision_started'
-),
--- an interval ends at the first provision_started on or after its start (NULL: still open).
--- Intervals that overlap end on the same start, so grouping by the end merges them.
-gaps AS (
-    SELECT child_id, out_of_school_since, min(gap_start) AS gap_start, gap_end
-    FROM (
-        SELECT g.child_id, g.out_of_school_since, g.gap_start, p.started AS gap_end
-        FROM gap_starts g
-        ASOF LEFT JOIN provision_starts p
-            ON p.child_id = g.child_id AND p.started >= g.gap_start
-    ) AS ended
-    GROUP BY child_id, out_of_school_since, gap_end
-),
--- the open interval (if any) covers every term from the first one starting on or after its
--- start: the view counts those by arithmetic, and only the part before that term is summed
-open_gaps AS (
-    SELECT
-        g.child_id,
-        g.out_of_school_since,
-        g.gap_start,
-        min(t.term_number) AS open_from_term,
-        min(t.start_date) AS open_from_date
-    FROM gaps g
-    LEFT JOIN school_terms t ON t.start_date >= g.gap_start
-    WHERE g.gap_end IS NULL
-    GROUP BY g.child_id, g.out_of_school_since, g.gap_start
-),
-bounded AS (
-    SELECT child_id, out_of_school_since, gap_start, gap_end AS piece_end
-    FROM gaps
-    WHERE gap_end IS NOT NULL
-    UNION ALL
-    SELECT child_id, out_of_school_since, gap_start, coalesce(open_from_date, DATE '9999-12-31')
-    FROM open_gaps
-),
--- days without provision per term: [gap_start, piece_end) against [start_date, end_date + 1)
-term_days AS (
-    SELECT
-        b.child_id,
-        b.out_of_school_since,
-        t.term_number,
-        any_value(t.end_date - t.start_date + 1) AS term_days,
-        sum(least(b.piece_end, t.end_date + 1) - greatest(b.gap_start, t.start_date))
-            AS days_without
-    FROM bounded b
-    JOIN school_terms t ON t.start_date < b.piece_end AND t.end_date >= b.gap_start
-    GROUP BY b.child_id, b.out_of_school_since, t.term_number
-),
-qualifying AS (
-    -- the qualifying terms as bits of one number (term n is bit n - 1): the view counts
-    -- those before the census date with one bit_count instead of walking a list
-    SELECT
-        d.child_id,
-        d.out_of_school_since,
-        bit_or(1::HUGEINT << (d.term_number - 1)) AS qualifying_mask
-    FROM term_days d, share s
-    WHERE d.days_without > s.term_share * d.term_days
-    GROUP BY d.child_id, d.out_of_school_since
-),
-gap_lists AS (
-    SELECT
-        child_id,
-        out_of_school_since,
-        list_sort(list({'gap_start': gap_start, 'gap_end': gap_end})) AS gaps,
-        max(gap_end) AS closed_gaps_end,
-        max(gap_start) FILTER (WHERE gap_end IS NULL) AS open_gap_start
-    FROM gaps
-    GROUP BY child_id, out_of_school_since
-)
-SELECT
-    p.child_id,
-    p.out_of_school_since,
-    p.first_period,
-    p.last_period,
-    -- the whole log at once: the view uses these when no event falls after the census date
-    -- (most children in recent periods) and cuts the lists below only for the others
-    e.event_dates[-1] AS last_event_all,
-    coalesce(len(e.event_dates), 0) AS events_all,
-    e.ended_dates[-1] AS last_ended_all,
-    e.started_dates[-1] AS last_started_all,
-    len(
-        list_filter(
-            coalesce(e.consultation_dates, []),
-            lambda d: d >= coalesce(p.out_of_school_since, DATE '0001-01-01')
-        )
-    ) AS consultations_all,
-    coalesce(len(r.repeat_offers), 0) AS repeats_all,
-    r.repeat_offers[-1] AS last_repeat_all,
-    coalesce(q.qualifying_mask, 0::HUGEINT) AS qualifying_mask,
-    g.closed_gaps_end,
-    g.open_gap_start,
-    o.open_from_term,
-    -- the sorted lists
-    coalesce(e.event_dates, []) AS event_dates,
-    coalesce(e.ended_dates, []) AS ended_dates,
-    coalesce(e.started_dates, []) AS started_dates,
-    coalesce(e.consultation_dates, []) AS consultation_dates,
-    coalesce(r.repeat_offers, []) AS repeat_offers,
-    coalesce(g.gaps, []) AS gaps
-FROM pairs p
-LEFT JOIN events_by_child e ON e.child_id = p.child_id
-LEFT JOIN repeats_by_child r ON r.child_id = p.child_id
-LEFT JOIN gap_lists g
-    ON g.child_id = p.child_id AND g.out_of_school_since IS NOT DISTINCT FROM p.out_of_school_since
-LEFT JOIN qualifying q
-    ON q.child_id = p.child_id AND q.out_of_school_since IS NOT DISTINCT FROM p.out_of_school_since
-LEFT JOIN open_gaps o
-    ON o.child_id = p.child_id AND o.out_of_school_since IS NOT DISTINCT FROM p.out_of_school_since
--- stored in period order, so that a scan for one period reads few row groups
-ORDER BY p.last_period, p.first_period;
-
 CREATE OR REPLACE VIEW case_flags AS
 WITH
 settings AS NOT MATERIALIZED (
@@ -324,37 +140,69 @@ settings AS NOT MATERIALIZED (
 -- the last event on or before the census date is the list's element at that count. When a
 -- list ends on or before the census date (most children in recent periods) the count is its
 -- length and no list is walked; CASE evaluates the walking branch only for the other rows.
-cut AS NOT MATERIALIZED (
+-- each cohort row with its basis: the child's own row when the child has casework, else the
+-- row for its out_of_school_since date (no events; one interval open since that date)
+based AS NOT MATERIALIZED (
     SELECT
         c.*,
-        b.event_dates,
-        b.ended_dates,
-        b.started_dates,
-        b.repeat_offers,
+        coalesce(b.event_dates, []) AS event_dates,
+        coalesce(b.ended_dates, []) AS ended_dates,
+        coalesce(b.started_dates, []) AS started_dates,
+        coalesce(b.consultation_dates, []) AS consultation_dates,
+        coalesce(b.repeat_offers, []) AS repeat_offers,
+        b.last_event_all,
+        coalesce(b.events_all, 0) AS events_all,
+        coalesce(b.consultations_all, 0) AS consultations_all,
+        coalesce(b.repeats_all, 0) AS repeats_all,
+        b.last_repeat_all,
+        b.closed_gaps_end,
+        CASE WHEN b.child_id IS NULL THEN d.qualifying_mask ELSE b.qualifying_mask END
+            AS qualifying_mask,
+        CASE WHEN b.child_id IS NULL THEN d.open_gap_start ELSE b.open_gap_start END
+            AS open_gap_start,
+        CASE WHEN b.child_id IS NULL THEN d.open_from_term ELSE b.open_from_term END
+            AS open_from_term,
+        CASE WHEN b.child_id IS NULL THEN coalesce(d.gaps, []) ELSE b.gaps END AS gaps
+    FROM cohort c
+    LEFT JOIN case_flag_basis b
+        ON b.child_id = c.child_id
+        AND b.out_of_school_since IS NOT DISTINCT FROM c.out_of_school_since
+        -- always true for a matching pair; lets a period filter prune the basis scan
+        AND b.first_period <= c.period
+        AND b.last_period >= c.period
+    LEFT JOIN case_flag_dates d ON d.out_of_school_since = c.out_of_school_since
+),
+cut AS NOT MATERIALIZED (
+    SELECT
+        b.* EXCLUDE (
+            consultation_dates, last_event_all, events_all, consultations_all, repeats_all,
+            last_repeat_all, closed_gaps_end, qualifying_mask, open_gap_start, open_from_term,
+            gaps
+        ),
         CASE
-            WHEN b.last_event_all <= c.census_date THEN b.events_all
-            ELSE len(list_filter(b.event_dates, lambda d: d <= c.census_date))
+            WHEN b.last_event_all <= b.census_date THEN b.events_all
+            ELSE len(list_filter(b.event_dates, lambda d: d <= b.census_date))
         END AS events_cut,
         CASE
-            WHEN coalesce(b.ended_dates[-1] <= c.census_date, TRUE) THEN len(b.ended_dates)
-            ELSE len(list_filter(b.ended_dates, lambda d: d <= c.census_date))
+            WHEN coalesce(b.ended_dates[-1] <= b.census_date, TRUE) THEN len(b.ended_dates)
+            ELSE len(list_filter(b.ended_dates, lambda d: d <= b.census_date))
         END AS ended_cut,
         CASE
-            WHEN coalesce(b.started_dates[-1] <= c.census_date, TRUE) THEN len(b.started_dates)
-            ELSE len(list_filter(b.started_dates, lambda d: d <= c.census_date))
+            WHEN coalesce(b.started_dates[-1] <= b.census_date, TRUE) THEN len(b.started_dates)
+            ELSE len(list_filter(b.started_dates, lambda d: d <= b.census_date))
         END AS started_cut,
         CASE
-            WHEN coalesce(b.last_repeat_all.offer_date <= c.census_date, TRUE) THEN b.repeats_all
-            ELSE len(list_filter(b.repeat_offers, lambda r: r.offer_date <= c.census_date))
+            WHEN coalesce(b.last_repeat_all.offer_date <= b.census_date, TRUE) THEN b.repeats_all
+            ELSE len(list_filter(b.repeat_offers, lambda r: r.offer_date <= b.census_date))
         END AS repeats_cut,
         CASE
-            WHEN coalesce(b.consultation_dates[-1] <= c.census_date, TRUE)
+            WHEN coalesce(b.consultation_dates[-1] <= b.census_date, TRUE)
                 THEN b.consultations_all
             ELSE len(
                 list_filter(
                     b.consultation_dates,
-                    lambda d: d <= c.census_date
-                        AND d >= coalesce(c.out_of_school_since, DATE '0001-01-01')
+                    lambda d: d <= b.census_date
+                        AND d >= coalesce(b.out_of_school_since, DATE '0001-01-01')
                 )
             )
         END AS consultations_cut,
@@ -371,7 +219,7 @@ cut AS NOT MATERIALIZED (
                 THEN CASE
                     WHEN b.open_gap_start IS NULL THEN 0
                     ELSE greatest(
-                        0, c.census_date - greatest(b.open_gap_start, ct.current_term_start)
+                        0, b.census_date - greatest(b.open_gap_start, ct.current_term_start)
                     )
                 END
             ELSE CAST(
@@ -380,7 +228,7 @@ cut AS NOT MATERIALIZED (
                         b.gaps,
                         lambda g: greatest(
                             0,
-                            least(coalesce(g.gap_end, c.census_date), c.census_date)
+                            least(coalesce(g.gap_end, b.census_date), b.census_date)
                                 - greatest(g.gap_start, ct.current_term_start)
                         )
                     )
@@ -390,15 +238,9 @@ cut AS NOT MATERIALIZED (
         ct.current_term_start,
         ct.current_term_days,
         s.*
-    FROM cohort c
+    FROM based b
     CROSS JOIN settings s
-    LEFT JOIN case_flag_basis b
-        ON b.child_id = c.child_id
-        AND b.out_of_school_since IS NOT DISTINCT FROM c.out_of_school_since
-        -- always true for a matching pair; lets a period filter prune the basis scan
-        AND b.first_period <= c.period
-        AND b.last_period >= c.period
-    LEFT JOIN census_terms ct ON ct.census_date = c.census_date
+    LEFT JOIN census_terms ct ON ct.census_date = b.census_date
 ),
 measured AS NOT MATERIALIZED (
     SELECT

@@ -6,7 +6,9 @@
 --         snapshot table, the trimmed raw text kept for warnings, and `quarantine_reason`
 --         (NULL when the row is loaded).
 
-CREATE OR REPLACE TEMP TABLE trimmed AS
+-- A view, not a table: each step below reads only the columns it needs, and trimming a
+-- column again is cheaper than writing a million rows of text once more.
+CREATE OR REPLACE TEMP VIEW trimmed AS
 SELECT
     src_row,
     nullif(trim(child_id), '') AS child_id,
@@ -185,5 +187,5 @@ SELECT
     date_diff('day', out_of_school_since, $census_date)::INTEGER AS days_out
 FROM derived;
 
-DROP TABLE trimmed;
+DROP VIEW trimmed;
 DROP TABLE coded;
