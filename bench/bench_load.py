@@ -25,6 +25,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from data import lookups, store  # noqa: E402
+from data.extract_reader import read_extract  # noqa: E402
 from data.flag_settings import install_flag_settings  # noqa: E402
 from data.load import _load_cohort_into, load_batch, load_cohort  # noqa: E402
 
@@ -113,8 +114,9 @@ def time_next_month(month_db: Path, next_csv: Path, db_path: Path, *, rebuild: b
     if rebuild:
         with store.publishing(db_path) as con:
             lookups.install(con)
+            raw = read_extract(con, next_csv, "cohort")
             with store.transaction(con):
-                report = _load_cohort_into(con, next_csv, "2023-07", False)
+                report = _load_cohort_into(con, raw, next_csv, "2023-07", False)
             with store.transaction(con):
                 install_flag_settings(con, casework_changed=True)
     else:

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from data import lookups, store
-from data.extract_reader import ExtractRefused, read_extract, release
+from data.extract_reader import ExtractRefused, RawExtract, read_extract, release
 from data.flag_settings import install_flag_settings
 from data.paths import resolve_db_path
 
@@ -139,9 +139,10 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
     )
 
 
-def _load_cohort_into(con, file_path: Path, period: str, synthetic: bool) -> LoadReport:
+def _load_cohort_into(
+    con, raw: RawExtract, file_path: Path, period: str, synthetic: bool
+) -> LoadReport:
     census = census_date(period)
-    raw = read_extract(con, file_path, "cohort")
     report = LoadReport("cohort", file_path.name, period, extra_columns=raw.extra_columns)
     report.rows_read = raw.rows_parsed + len(raw.rejects)
     load_id = _next_load_id(con)
@@ -163,8 +164,7 @@ def _load_cohort_into(con, file_path: Path, period: str, synthetic: bool) -> Loa
     return report
 
 
-def _load_casework_into(con, file_path: Path, synthetic: bool) -> LoadReport:
-    raw = read_extract(con, file_path, "casework")
+def _load_casework_into(con, raw: RawExtract, file_path: Path, synthetic: bool) -> LoadReport:
     report = LoadReport("casework", file_path.name, None, extra_columns=raw.extra_columns)
     report.rows_read = raw.rows_parsed + len(raw.rejects)
     load_id = _next_load_id(con)
@@ -201,12 +201,16 @@ def load_batch(
         lookups.install(con)
         # a transaction per file: each is whole or absent, and memory stays bounded; the batch
         # as a whole is published (or thrown away) by store.publishing
+        # Each file is read (into temp tables, which are not part of the database) before its
+        # transaction opens: see extract_reader._record_number.
         for file_path, period in cohort_files:
+            raw = read_extract(con, Path(file_path), "cohort")
             with store.transaction(con):
-                reports.append(_load_cohort_into(con, Path(file_path), period, synthetic))
+                reports.append(_load_cohort_into(con, raw, Path(file_path), period, synthetic))
         if casework_file is not None:
+            raw = read_extract(con, Path(casework_file), "casework")
             with store.transaction(con):
-                reports.append(_load_casework_into(con, Path(casework_file), synthetic))
+                reports.append(_load_casework_into(con, raw, Path(casework_file), synthetic))
         with store.transaction(con):
             _install_views(con, casework_changed=casework_file is not None)
     return reports
