@@ -142,6 +142,9 @@ class Dashboard:
 
     def open(self, path: str = "", *, settled: bool = False) -> Page:
         self.page.goto(f"{self.base}/{path}")
+        # every page draws its title first: once it is there the first run has begun, so the
+        # wait below cannot be answered by the state before the run
+        self.page.locator("h1").first.wait_for()
         self.wait(settled=settled)
         return self.page
 

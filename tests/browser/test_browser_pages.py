@@ -126,9 +126,9 @@ def test_url_with_filters_reproduces_the_view(dash):
         page.wait_for_timeout(500)  # let the expander finish opening before clicking inside
     dash.choose(district, "Dover")
     page.keyboard.press("Escape")
-    page.locator(".st-key-dim").get_by_text("Placement status", exact=True).click()
+    pill = page.locator(".st-key-dim").get_by_text("Placement status", exact=True)
+    dash.rerun_after(pill.click)  # the URL changes at the click, the chart only after the rerun
     page.wait_for_function("() => location.search.includes('dim=')")
-    dash.wait()
     url = page.url
     assert "district=Dover" in url and "period=2023-06" in url
     title = page.locator("h3").first.inner_text()
