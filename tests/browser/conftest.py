@@ -141,7 +141,11 @@ class Dashboard:
         self.outside = outside
 
     def open(self, path: str = "", *, settled: bool = False) -> Page:
-        self.page.goto(f"{self.base}/{path}")
+        return self.visit(f"{self.base}/{path}", settled=settled)
+
+    def visit(self, url: str, *, settled: bool = False) -> Page:
+        """Go to a full URL (a copied link) and wait for the page's first run to finish."""
+        self.page.goto(url)
         # every page draws its title first: once it is there the first run has begun, so the
         # wait below cannot be answered by the state before the run
         self.page.locator("h1").first.wait_for()

@@ -136,10 +136,8 @@ def test_url_with_filters_reproduces_the_view(dash):
     assert title == "No placement is the larger group (100.0%)"
 
     # ... then open the copied link in a fresh browser page: the same view.
-    other = dash.page.context.new_page()
-    other.goto(url)
-    dash.page = other
-    dash.wait()
+    dash.page = dash.page.context.new_page()
+    other = dash.visit(url)
     assert other.locator("h3").first.inner_text() == title
     assert "2** children" not in other.inner_text("body")  # the caption is rendered, not raw
     assert "2 children match the filters (of 10)" in other.inner_text("body")
@@ -155,18 +153,22 @@ def test_the_latest_period_is_put_into_the_url(dash):
 def test_filters_survive_a_page_switch_and_the_link_keeps_them(dash):
     page = dash.open("?district=Thanet")
     page.get_by_role("button", name="Appendix B").click()
-    dash.rerun_after(lambda: page.get_by_role("menuitem", name="District map").click())
+    page.get_by_role("menuitem", name="District map").click()
+    # (waited for by what the new page draws: a page switch may remount the app's element, so
+    # its run state is not watched here)
+    page.get_by_role("heading", name="District map", level=1).wait_for()
+    dash.wait()
     # The filter still applies on the new page ...
-    assert "3 children match the filters (of 10)" in page.inner_text("body")
+    page.get_by_text("3 children match the filters (of 10)").wait_for()
     # ... and the sidebar's link to this view carries it. (Streamlit 1.67 sometimes drops the
     # query string from the address bar on a page switch, so the address bar is not asserted.)
-    link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text().strip()
+    link_box = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]')
+    link_box.filter(has_text="/map?").wait_for()
+    link = link_box.inner_text().strip()
     assert link.startswith(dash.base + "/map?period=2023-06")
     assert "district=Thanet" in link
-    other = dash.page.context.new_page()
-    other.goto(link)
-    dash.page = other
-    dash.wait()
+    dash.page = dash.page.context.new_page()
+    other = dash.visit(link)
     assert other.locator("h1").first.inner_text() == "District map"
     assert "3 children match the filters (of 10)" in other.inner_text("body")
     assert dash.outside == []
