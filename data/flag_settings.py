@@ -33,10 +33,11 @@ TERMS_CSV = PROJECT_ROOT / "config" / "school_terms.csv"
 SQL = PROJECT_ROOT / "data" / "sql"
 VIEW_SQL = SQL / "case_flags.sql"
 BASIS_SQL = SQL / "case_flag_basis.sql"
+PAIR_PERIODS_SQL = SQL / "basis_pair_periods.sql"
 # (pairs to build, how to store them): everything again, or only what a cohort load added
 FULL_REBUILD = (SQL / "basis_pairs_all.sql", SQL / "basis_store_all.sql")
 NEW_PAIRS_ONLY = (SQL / "basis_pairs_new.sql", SQL / "basis_store_new.sql")
-DEFINITION_FILES = (VIEW_SQL, BASIS_SQL, *FULL_REBUILD, *NEW_PAIRS_ONLY)
+DEFINITION_FILES = (VIEW_SQL, BASIS_SQL, PAIR_PERIODS_SQL, *FULL_REBUILD, *NEW_PAIRS_ONLY)
 
 # Every setting the view and the casework pages read: a config file missing one is refused.
 REQUIRED_SETTINGS = (
@@ -175,7 +176,7 @@ def install_flag_settings(
         ],
     )
     pairs_sql, store_sql = FULL_REBUILD if rebuild else NEW_PAIRS_ONLY
-    for path in (pairs_sql, BASIS_SQL, store_sql, VIEW_SQL):
+    for path in (PAIR_PERIODS_SQL, pairs_sql, BASIS_SQL, store_sql, VIEW_SQL):
         store.run_script(con, path.read_text(encoding="utf-8"))
     # which definition of the flags this file holds (analysts, the benchmark and the next
     # publish check it)

@@ -1,23 +1,13 @@
 -- After a publish that changed only cohort snapshots (the casework and the flag definition as
--- before): list in the temp table `basis_pairs` only the pairs and dates the stored case-flag
--- basis does not hold yet, for case_flag_basis.sql to build; basis_store_new.sql then writes
--- the basis again from the rows it keeps and the new ones.
+-- before), and after basis_pair_periods.sql: list in the temp table `basis_pairs` only the
+-- pairs and dates the stored case-flag basis does not hold yet, for case_flag_basis.sql to
+-- build; basis_store_new.sql then writes the basis again from the rows it keeps and the new
+-- ones.
 --
 -- A pair's basis row depends on the child's casework and its out_of_school_since only, so a
 -- row already stored stays right; only its first and last period can move. Monthly, most
 -- children out of school in the new month were out in the month before with the same date,
 -- so most of the work of a full rebuild is saved.
-
--- every pair in `snapshot` now, with its periods (kept for basis_store_new.sql)
-CREATE OR REPLACE TEMP TABLE pair_periods AS
-SELECT
-    child_id,
-    out_of_school_since,
-    min(period) AS first_period,
-    max(period) AS last_period
-FROM snapshot
-WHERE child_id IN (SELECT child_id FROM casework)
-GROUP BY child_id, out_of_school_since;
 
 CREATE OR REPLACE TEMP TABLE basis_pairs AS
 SELECT p.*

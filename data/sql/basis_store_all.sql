@@ -1,5 +1,5 @@
 -- Replace the stored case-flag basis with the rows case_flag_basis.sql built for every pair
--- (after basis_pairs_all.sql).
+-- (after basis_pair_periods.sql and basis_pairs_all.sql).
 --   case_flag_basis   one row per pair of a child with casework, in period order, so that a
 --                     scan for one period reads few row groups
 --   case_flag_dates   one row per out_of_school_since date, for the children with no casework
@@ -17,3 +17,4 @@ WHERE child_id IS NULL;
 
 DROP TABLE basis_rows;
 DROP TABLE basis_pairs;
+DROP TABLE pair_periods;
