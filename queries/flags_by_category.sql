@@ -2,6 +2,7 @@
 --   Categories in natural order: the listed ones first, in list order (kept with zeros when
 --   $keep_zero), then other values alphabetically, then the "last" categories (Not recorded).
 -- Template: flag_dimension  SQL expression giving the category (allow-listed in casework.py)
+-- Fragments: cohort_filter, flag_counts (fragments/)
 -- Parameters: the shared cohort filter, and
 --   $categories      VARCHAR[]  natural order of the dimension's categories
 --   $keep_zero       BOOLEAN    list categories that have no children
@@ -13,17 +14,7 @@
 WITH counted AS (
     SELECT
         {{flag_dimension}} AS category,
-        count(*) AS children,
-        count(*) FILTER (WHERE needs_action) AS needs_action,
-        count(*) FILTER (WHERE out_of_sight) AS out_of_sight,
-        count(*) FILTER (WHERE s19_due) AS s19_due,
-        count(*) FILTER (WHERE repeated_offer) AS repeated_offer,
-        count(*) FILTER (WHERE consultation_chain) AS consultation_chain,
-        count(*) FILTER (WHERE stalled) AS stalled,
-        count(*) FILTER (WHERE annual_review_overdue) AS annual_review_overdue,
-        count(*) FILTER (WHERE import_review_due) AS import_review_due,
-        count(*) FILTER (WHERE terms_without_provision > 0) AS children_with_terms,
-        coalesce(sum(terms_without_provision), 0)::BIGINT AS terms_without_provision
+        {{flag_counts}}
     FROM case_flags
     WHERE {{cohort_filter}}
     GROUP BY ALL

@@ -1,5 +1,6 @@
 -- Purpose: the case flags counted for the filtered cohort in each period of a range (today's
 --   headline counts with a one-period range; the service view's trend with a longer one).
+-- Fragments: cohort_filter, flag_counts (fragments/)
 -- Parameters: the shared cohort filter; $period_from and $period_to set the range.
 -- Output, one row per period with children, ordered by period:
 --   period VARCHAR, census_date DATE, children BIGINT, needs_action BIGINT, out_of_sight BIGINT,
@@ -11,17 +12,7 @@
 SELECT
     period,
     any_value(census_date) AS census_date,
-    count(*) AS children,
-    count(*) FILTER (WHERE needs_action) AS needs_action,
-    count(*) FILTER (WHERE out_of_sight) AS out_of_sight,
-    count(*) FILTER (WHERE s19_due) AS s19_due,
-    count(*) FILTER (WHERE repeated_offer) AS repeated_offer,
-    count(*) FILTER (WHERE consultation_chain) AS consultation_chain,
-    count(*) FILTER (WHERE stalled) AS stalled,
-    count(*) FILTER (WHERE annual_review_overdue) AS annual_review_overdue,
-    count(*) FILTER (WHERE import_review_due) AS import_review_due,
-    count(*) FILTER (WHERE terms_without_provision > 0) AS children_with_terms,
-    coalesce(sum(terms_without_provision), 0)::BIGINT AS terms_without_provision,
+    {{flag_counts}},
     median(days_without_provision) AS median_days_without_provision
 FROM case_flags
 WHERE {{cohort_filter}}
