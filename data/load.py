@@ -179,12 +179,6 @@ def _load_casework_into(con, raw: RawExtract, file_path: Path, synthetic: bool) 
     return report
 
 
-def _install_views(con, casework_changed: bool) -> None:
-    """Views that depend on settings files are rebuilt on every publish; the case-flag basis
-    whole only when the casework changed (see install_flag_settings)."""
-    install_flag_settings(con, casework_changed=casework_changed)
-
-
 def load_batch(
     db_path,
     cohort_files: list[tuple[str | Path, str]],
@@ -212,7 +206,9 @@ def load_batch(
             with store.transaction(con):
                 reports.append(_load_casework_into(con, raw, Path(casework_file), synthetic))
         with store.transaction(con):
-            _install_views(con, casework_changed=casework_file is not None)
+            # the flag settings and view on every publish; the case-flag basis whole only when
+            # the casework changed (see install_flag_settings)
+            install_flag_settings(con, casework_changed=casework_file is not None)
     return reports
 
 
