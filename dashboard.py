@@ -12,10 +12,12 @@ import logging
 
 import streamlit as st
 
+from core.paths import resolve_db_path
 from pages.common import share
 from pages.common.database import check_database
 from pages.common.filters import render_sidebar
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
+from startup import build_demo_database_if_missing
 
 LOG = logging.getLogger(__name__)
 
@@ -55,7 +57,8 @@ page = st.navigation(PAGES, position="top")
 # Less empty space above the page title, so a 1280x800 screen shows more figures. Static CSS
 # written here, never data.
 st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 4.5rem; }</style>")
-status = check_database()
+db_path = resolve_db_path()
+status = check_database(db_path, build_demo_database_if_missing(db_path))
 if not status.ok:
     st.error(status.message)
     st.stop()

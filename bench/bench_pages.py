@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from data import vocab  # noqa: E402
+from core import vocab  # noqa: E402
 
 PAGES = ["overview", "breakdowns", "crosstab", "trends", "map", "explorer", "data_quality"]
 TARGET_MS = 300

@@ -25,7 +25,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data import vocab  # noqa: E402
+from core import vocab  # noqa: E402
 from queries import aggregates, runner  # noqa: E402
 from queries.dimensions import LAST_CATEGORIES, SPECS  # noqa: E402
 from queries.filters import CohortFilter  # noqa: E402

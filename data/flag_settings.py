@@ -25,8 +25,8 @@ from pathlib import Path
 
 import duckdb
 
+from core.paths import PROJECT_ROOT
 from data import store
-from data.paths import PROJECT_ROOT
 
 FLAGS_TOML = PROJECT_ROOT / "config" / "flags.toml"
 TERMS_CSV = PROJECT_ROOT / "config" / "school_terms.csv"

@@ -30,10 +30,11 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from data import store, vocab
+from core import vocab
+from core.paths import resolve_db_path
+from data import store
 from data import synth_casework as sc
 from data import synth_cohort as sy
-from data.paths import resolve_db_path
 
 DEFAULT_SEED = 20231115
 DEFAULT_CHILDREN = 1500

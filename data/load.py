@@ -22,10 +22,10 @@ from pathlib import Path
 
 import duckdb
 
+from core.paths import resolve_db_path
 from data import lookups, store
 from data.extract_reader import ExtractRefused, RawExtract, read_extract, release
 from data.flag_settings import install_flag_settings
-from data.paths import resolve_db_path
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 

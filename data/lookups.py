@@ -1,6 +1,6 @@
 """Lookup tables and macros the loader's SQL uses to read coded values.
 
-Built from `data.vocab` inside the loader's connection as temp objects, so the contract's
+Built from `core.vocab` inside the loader's connection as temp objects, so the contract's
 accepted forms are written once, in Python lists, and matched set-based in SQL by a join on a
 normalised key (lower case, trimmed, runs of spaces, hyphens and underscores as one space).
 """
@@ -11,7 +11,7 @@ import re
 
 import duckdb
 
-from data import vocab
+from core import vocab
 
 # The Python twin of the SQL macro `oos_key`: both must normalise a value the same way.
 _SEPARATORS = re.compile(r"[\s_\-]+")

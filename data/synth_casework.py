@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from data import vocab
+from core import vocab
 from data.synth_cohort import LONG, SHORT, Children, Episodes, review_day
 
 EVENT = {name: i for i, name in enumerate(vocab.EVENT_TYPES)}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from data import vocab
+from core import vocab
 
 EPOCH = np.datetime64("1970-01-01", "D")
 YEAR = 365.25

@@ -1,7 +1,7 @@
 """Aggregate queries for the pages: counts by category, cross-tabs, trends, headlines.
 
 Every function returns chart-sized results (never a child's row) and takes the database from
-`data.paths.resolve_db_path()` when `db` is None. Dimensions are chosen from the allow-list in
+`core.paths.resolve_db_path()` when `db` is None. Dimensions are chosen from the allow-list in
 `queries/dimensions.py` (DIMENSIONS: key -> label); anything else raises ValueError.
 
 Category order is natural: the vocabulary's order (year groups Early years, N1, N2, R, Year 1
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data import vocab
+from core import vocab
 from queries import runner
 from queries.dimensions import (
     ALL_SPEC,

@@ -1,6 +1,6 @@
 """The allow-list of dimensions: key -> SQL expression over `cohort` and natural category order.
 
-Built from `data/vocab.py` only, so a category is spelled and ordered as the loader writes it.
+Built from `core/vocab.py` only, so a category is spelled and ordered as the loader writes it.
 The SQL here is made from code constants (column names and vocabulary words, quoted by
 `sql_literal`), never from user input; the runner accepts only these expressions for the
 `dimension`, `rows` and `cols` template slots.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from data import vocab
+from core import vocab
 
 NOT_RECORDED = vocab.NOT_RECORDED
 NOT_AN_IMPORT = "Not an import"

@@ -34,7 +34,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data.paths import resolve_db_path
+from core.paths import resolve_db_path
 
 QUERY_DIR = Path(__file__).resolve().parent
 FRAGMENT_DIR = QUERY_DIR / "fragments"

@@ -13,7 +13,8 @@ import tempfile
 import duckdb
 import pytest
 
-from data import generate, vocab
+from core import vocab
+from data import generate
 
 SMALL = {"children": 300, "periods": 8, "end": "2026-10"}
 

@@ -419,7 +419,7 @@ def test_first_start_builds_the_demo_database(monkeypatch, tmp_path):
     # No database at the default path: the dashboard builds the synthetic demo (with a progress
     # bar) and then shows it, marked as synthetic. The default path is pointed into tmp_path.
     default = tmp_path / "oos.duckdb"
-    monkeypatch.setattr("pages.common.database.DEFAULT_DB", default)
+    monkeypatch.setattr("startup.DEFAULT_DB", default)
     monkeypatch.setenv("OOS_DB", str(default))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
     at.run()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from afcharts.af_colours import get_af_colours
 
-from data import vocab
+from core import vocab
 
 CATEGORICAL = get_af_colours("categorical")  # #12436D, #28A197, #801650, #F46A25, #3D3D3D, #A285D1
 SINGLE = CATEGORICAL[0]  # dark blue: the one colour of a many-category chart

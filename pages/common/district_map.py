@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from data.paths import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
 from pages.common.charts import SEQUENTIAL_SCALE, layout
 
 GEOJSON = PROJECT_ROOT / "data" / "reference" / "kent_districts.geojson"

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from data import vocab
+from core import vocab
 from pages.common.categories import category_label
 from queries.filters import CohortFilter
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data import vocab
+from core import vocab
 from pages.common.categories import category_label, dimension_label
 from pages.common.format import fmt_int, fmt_number, fmt_pct, is_missing, period_label
 

@@ -1,0 +1,44 @@
+"""Where the app store lives and how to open it safely from many threads and processes.
+
+The file is `oos_app.sqlite` beside the extract database (so a test or a council that points
+`OOS_DB` elsewhere gets its own store there), or the path in `OOS_APP_STORE`. Every connection
+uses WAL (readers never block the writer, writers from several processes queue on a lock) and
+`synchronous=FULL`: a record the page has reported as written survives a crash or a power cut.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from core.paths import resolve_db_path
+
+STORE_NAME = "oos_app.sqlite"
+BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another to finish before giving up
+
+
+def store_path(db_path: str | os.PathLike | None = None) -> Path:
+    """The app store's path: `OOS_APP_STORE`, else beside the extract database."""
+    override = os.environ.get("OOS_APP_STORE", "").strip()
+    if override:
+        return Path(override)
+    return resolve_db_path(db_path).resolve().parent / STORE_NAME
+
+
+@contextlib.contextmanager
+def connect(path: str | os.PathLike | None = None) -> Iterator[sqlite3.Connection]:
+    """A connection to the app store, closed on exit. Commit explicitly (`with con:`)."""
+    target = Path(path) if path is not None else store_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=FULL")
+        con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        con.row_factory = sqlite3.Row
+        yield con
+    finally:
+        con.close()
