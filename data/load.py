@@ -185,8 +185,13 @@ def load_batch(
     casework_file: str | Path | None = None,
     *,
     synthetic: bool = False,
+    rebuild_flag_basis: bool = False,
 ) -> list[LoadReport]:
-    """Load several files in ONE atomic publish: all of them go in, or none does."""
+    """Load several files in ONE atomic publish: all of them go in, or none does.
+
+    `rebuild_flag_basis` rebuilds the whole case-flag basis even when no casework file is given
+    (what a casework load does; bench/bench_load.py times this worst case of a cohort load).
+    """
     db_path = resolve_db_path(db_path)
     for _, period in cohort_files:
         census_date(period)  # refuse a malformed period before any work
@@ -208,7 +213,9 @@ def load_batch(
         with store.transaction(con):
             # the flag settings and view on every publish; the case-flag basis whole only when
             # the casework changed (see install_flag_settings)
-            install_flag_settings(con, casework_changed=casework_file is not None)
+            install_flag_settings(
+                con, casework_changed=casework_file is not None or rebuild_flag_basis
+            )
     return reports
 
 
