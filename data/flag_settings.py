@@ -48,6 +48,7 @@ REQUIRED_SETTINGS = (
     "flags.import_months_from_review",
     "flags.import_months_from_transfer",
     "flags.term_share_without_provision",
+    "worklist.act_now_within_days",
     "priority.recent_max_days",
     "priority.primary_last_year_group",
     "priority.primary_max_age",

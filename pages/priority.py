@@ -6,6 +6,7 @@ most criteria first, then longest out of school. Thresholds: config/flags.toml [
 from __future__ import annotations
 
 import math
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,19 +14,18 @@ import streamlit as st
 
 from pages.common.categories import SINGLE
 from pages.common.charts import style
+from pages.common.exports import csv_bytes, excel_bytes
 from pages.common.figures import show_figure
+from pages.common.flag_words import priority_reasons
 from pages.common.format import fmt_int
 from pages.common.page import page_header
-from queries.casework import (
-    PRIORITY_LABELS,
-    flags_available,
-    priority_counts,
-    priority_list,
-    setting,
-)
-from queries.casework import settings as flag_settings
+from queries.casework import children_meeting_priorities, flags_available, priority_counts
+from queries.flag_settings import read_flag_settings
+from queries.flags import PRIORITIES
 
 PAGE_SIZE = 50
+EXPORT_LIMIT = 1000  # the largest page the choke point hands out in one go
+PRIORITY_LABELS = {name: PRIORITIES[name].label for name in PRIORITIES}
 
 ctx = page_header(
     "Priority cases",
@@ -38,10 +38,10 @@ if not flags_available():
     st.stop()
 
 f = ctx.filter
-values = flag_settings()
-recent_days = int(setting(values, "priority.recent_max_days"))
-last_year = int(setting(values, "priority.primary_last_year_group"))
-max_age = int(setting(values, "priority.primary_max_age"))
+values = read_flag_settings()
+recent_days = values.recent_max_days
+last_year = values.primary_last_year_group
+max_age = values.primary_max_age
 DEFINITIONS = {
     "priority_recent": f"out of school {recent_days} days or fewer (less than a term)",
     "priority_primary": f"early years to Year {last_year} (age {max_age} or under when the year "
@@ -103,20 +103,34 @@ TICK = {True: "Yes", False: ""}
 pages = max(1, math.ceil(any_priority / PAGE_SIZE))
 slot = st.container()
 page = min(max(1, st.pagination(pages, key="priority_page", bind="query-params")), pages)
-rows = priority_list(f, page, PAGE_SIZE)
-table = pd.DataFrame(
-    {
-        "Child ID": rows["child_id"],
-        "Priorities met": rows["priority_criteria_met"],
-        **{label: rows[name].map(TICK) for name, label in PRIORITY_LABELS.items()},
-        "Days out of school": rows["days_out"],
-        "Days without provision": rows["days_without_provision"],
-        "Year group": rows["year_group"],
-        "Care status": rows["care_status"],
-        "District": rows["district"],
-        "SEN team": rows["sen_team"],
-    }
-)
+rows = children_meeting_priorities(f, page, PAGE_SIZE)
+
+
+def chronology_link(child_id: str) -> str:
+    """The chronology page for this child and period (a relative link: same server)."""
+    return "chronology?" + urlencode({"child": child_id, "period": f.period})
+
+
+def list_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Priority rows as shown: the priorities met in words, then the facts behind them."""
+    return pd.DataFrame(
+        {
+            "Child ID": rows["child_id"],
+            "Chronology": [chronology_link(c) for c in rows["child_id"]],
+            "Priorities met": rows["priority_criteria_met"],
+            "Why": ["; ".join(priority_reasons(r, values)) for _, r in rows.iterrows()],
+            **{label: rows[name].map(TICK) for name, label in PRIORITY_LABELS.items()},
+            "Days out of school": rows["days_out"],
+            "Days without provision": rows["days_without_provision"],
+            "Year group": rows["year_group"],
+            "Care status": rows["care_status"],
+            "District": rows["district"],
+            "SEN team": rows["sen_team"],
+        }
+    )
+
+
+table = list_table(rows)
 first = (page - 1) * PAGE_SIZE + 1
 with slot:
     st.subheader("Children in priority order", anchor=False)
@@ -129,8 +143,40 @@ with slot:
         table,
         hide_index=True,
         column_config={
+            "Chronology": st.column_config.LinkColumn("Chronology", display_text="Open"),
+            "Why": st.column_config.TextColumn("Why", width="large"),
             "Days out of school": st.column_config.NumberColumn(format="localized"),
             "Days without provision": st.column_config.NumberColumn(format="localized"),
         },
         key="priority-table",
     )
+
+
+def export_table() -> pd.DataFrame:
+    # Runs only when a button is clicked; the list goes through the pupil-level choke point.
+    frames = [
+        children_meeting_priorities(f, n, EXPORT_LIMIT)
+        for n in range(1, math.ceil(any_priority / EXPORT_LIMIT) + 1)
+    ]
+    return list_table(pd.concat(frames, ignore_index=True)).drop(columns=["Chronology"])
+
+
+left, right = st.columns(2)
+left.download_button(
+    "Download the whole list (CSV)",
+    data=lambda: csv_bytes(export_table()),
+    file_name=f"priority_cases_{f.period}.csv",
+    mime="text/csv",
+    key="priority-csv",
+    on_click="ignore",
+    icon=":material/download:",
+)
+right.download_button(
+    "Download the whole list (Excel)",
+    data=lambda: excel_bytes(export_table(), sheet="Priority cases"),
+    file_name=f"priority_cases_{f.period}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="priority-xlsx",
+    on_click="ignore",
+    icon=":material/download:",
+)

@@ -12,19 +12,14 @@ import streamlit as st
 from pages.common.categories import CATEGORICAL
 from pages.common.charts import bar_chart, style, time_axis
 from pages.common.figures import show_figure
+from pages.common.flag_words import cost_sentence
 from pages.common.format import escape_md, fmt_int, period_label
 from pages.common.page import page_header
 from pages.common.words import moved
-from queries.casework import (
-    FLAG_DIMENSIONS,
-    FLAG_LABELS,
-    cost_range,
-    flags_available,
-    flags_by_category,
-    flags_by_period,
-    setting,
-)
-from queries.casework import settings as flag_settings
+from queries.casework import FLAG_DIMENSIONS, flags_available, flags_by_category, flags_by_period
+from queries.delay import cost_range
+from queries.flag_settings import read_flag_settings
+from queries.flags import FLAGS
 
 TREND_PERIODS = 12
 COST_SOURCE = (
@@ -42,8 +37,9 @@ if not flags_available():
     st.info("This database has no case flags yet. Load the next extract again to add them.")
     st.stop()
 f = ctx.filter
-values = flag_settings()
+values = read_flag_settings()
 
+FLAG_LABELS = {name: FLAGS[name].label for name in FLAGS}
 flag = st.selectbox(
     "Flag",
     list(FLAG_LABELS),
@@ -53,8 +49,8 @@ flag = st.selectbox(
     bind="query-params",
     help="The flag the charts below count (the link keeps the choice).",
 )
-label = FLAG_LABELS[flag]
-short_label = label.split(" (")[0]
+label = FLAGS[flag].label
+short_label = FLAGS[flag].short
 
 
 def most_title(data: pd.DataFrame, column: str, unit: str, place: str) -> str:
@@ -159,20 +155,14 @@ show_figure(
 )
 
 # --- cost of delay ---------------------------------------------------------------------------
-low_rate = setting(values, "cost.per_term_low")
-high_rate = setting(values, "cost.per_term_high")
+low_rate = values.per_term_low
+high_rate = values.per_term_high
 districts = flags_by_category(f, "district")
 terms = int(districts["terms_without_provision"].sum())
 children_with_terms = int(districts["children_with_terms"].sum())
 low, high = cost_range(terms, low_rate, high_rate)
 st.subheader("Cost of delay (INDICATIVE)", anchor=False)
-st.markdown(
-    f"**{fmt_int(terms)} terms without provision** across **{fmt_int(children_with_terms)} "
-    f"children** in the filtered cohort at {ctx.period_name}. At the Ombudsman's usual "
-    f"remedies of £{fmt_int(low_rate)} to £{fmt_int(high_rate)} a term, that is between "
-    f"**£{fmt_int(low)} and £{fmt_int(high)}**: an indicative range, not an estimate of what "
-    "the council will pay."
-)
+st.markdown(cost_sentence(terms, children_with_terms, ctx.period_name, values, (low, high)))
 st.caption(f"Source of the per-term range: {COST_SOURCE}")
 district_table = districts[districts["children"] > 0]
 cost_table = pd.DataFrame(

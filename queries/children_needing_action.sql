@@ -1,6 +1,6 @@
--- Purpose: today's list: children in the filtered cohort who need action at the period's census
+-- Purpose: children in the filtered cohort who need action at the period's census
 --   date, most severe first, with every flag and the facts the reason text needs.
---   PUPIL-LEVEL: run only through queries/pupil.py (queries.casework.today_list).
+--   PUPIL-LEVEL: run only through queries/pupil.py (queries.casework.children_needing_action).
 -- Severity order: out of sight first (provision unknown and looked after, CP or CIN), then
 --   the number of flags raised, then days without provision (longest first, unknown last),
 --   then child_id so that pages never overlap.
