@@ -17,6 +17,7 @@ from pages.common.figures import show_figure, show_table
 from pages.common.format import escape_md, escape_plotly, fmt_int, fmt_pct, period_label
 from pages.common.page import page_header
 from queries.aggregates import load_history, not_recorded_share, warnings_by_column
+from queries.casework import flags_available, flags_by_period
 from queries.pupil import quarantine_count, quarantine_rows
 
 QUARANTINE_PAGE = 100
@@ -139,6 +140,16 @@ else:
     show_table(
         by_column.rename(columns={"column_name": "Column", "reason": "Reason", "warnings": "Rows"}),
         key="warnings",
+    )
+
+# --- records that disagree ------------------------------------------------------------------
+if ctx.filter is not None and flags_available():
+    disagree = int(flags_by_period(ctx.filter)["records_disagree"].sum())
+    st.subheader(f"Records that disagree: {fmt_int(disagree)}", anchor=False)
+    st.caption(
+        f"{ctx.period_name}, children matching the filters: placement status 'Provision "
+        "unknown' while the casework log shows provision started, so one of the two records is "
+        "out of date. The Today page lists them with a link to each chronology."
     )
 
 # --- completeness --------------------------------------------------------------------------

@@ -266,3 +266,11 @@ def test_service_view_flag_choice_from_the_url(monkeypatch, flags_db):
     # stalled by district: Ashford F-0012, F-0013, F-0014 = 3; Dover F-0003 = 1; Swale F-0004,
     # F-0006, F-0007, F-0008 = 4; Thanet F-0009, F-0010 = 2
     assert spec(at, 0)["data"][0]["x"][:10] == [3, 0, 0, 1, 0, 0, 0, 0, 4, 2]
+
+
+def test_data_quality_counts_records_that_disagree(monkeypatch, flags_db):
+    # F-0009: placement "Provision unknown", casework shows Fir AP started on 12 February
+    at = app(monkeypatch, flags_db, "pages/data_quality.py")
+    assert "Records that disagree: 1" in [s.value for s in at.subheader]
+    at = app(monkeypatch, flags_db, "pages/data_quality.py", district="Dover")
+    assert "Records that disagree: 0" in [s.value for s in at.subheader]
