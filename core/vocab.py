@@ -80,13 +80,6 @@ CARE_STATUSES = [
     "Previously looked after",
     "None",
 ]
-CARE_FLAGS = ["cin", "cp", "cla", "previously_looked_after"]
-CARE_FLAG_LABELS = {
-    "cin": "Child in need (CIN)",
-    "cp": "Child protection (CP)",
-    "cla": "Looked after (CLA)",
-    "previously_looked_after": "Previously looked after",
-}
 
 TRUE_WORDS = ["y", "yes", "true", "1"]
 FALSE_WORDS = ["n", "no", "false", "0"]

@@ -35,16 +35,6 @@ FLAGS: dict[str, Name] = {
         "Records disagree",
     ),
 }
-# The flags counted in flags_raised (the view): every flag but out of sight and the data check.
-RAISED_FLAGS = [
-    "s19_due",
-    "repeated_offer",
-    "consultation_chain",
-    "stalled",
-    "annual_review_overdue",
-    "import_review_due",
-]
-
 PRIORITIES: dict[str, Name] = {
     "priority_recent": Name("Out of school less than a term", "Recently out of school"),
     "priority_primary": Name("Primary age or younger", "Primary age or younger"),

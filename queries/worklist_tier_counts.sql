@@ -2,7 +2,7 @@
 --   children are in each tier of the worklist (fragments/worklist.sql defines them), and the
 --   records that disagree (placement "Provision unknown" while casework shows provision).
 -- Parameters: the shared cohort filter, and $previous_period VARCHAR (NULL when none)
--- Output (one row): children, act_now, new_this_month, watch, on_list (the three tiers
+-- Output: one row of children, act_now, new_this_month, watch, on_list (the three tiers
 --   together), joined_cohort, gained_flag (of new_this_month), records_disagree,
 --   events_after_census (BIGINT: casework events of these children dated after the census
 --   date, which the flags do not count), latest_event_date (DATE: the log's latest event)

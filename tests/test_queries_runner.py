@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,9 @@ def test_reads_during_publishes_see_one_version_or_the_other(live, tmp_path):
             publish(path, live)
             # let the readers run on this version for a moment
             count = len(seen)
+            deadline = time.monotonic() + 30  # bounded: a stalled reader fails, not hangs
             while len(seen) < count + 5 and not errors:
+                assert time.monotonic() < deadline, "the readers stopped reading"
                 threading.Event().wait(0.005)
     finally:
         stop.set()
