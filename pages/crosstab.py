@@ -23,7 +23,7 @@ options = list(DIMENSIONS)
 
 
 def label_of(d: str) -> str:
-    return DIMENSIONS.get(d) or dimension_label(d)
+    return dimension_label(d)
 
 
 left, right = st.columns(2)

@@ -27,7 +27,7 @@ options = [ALL] + list(DIMENSIONS)
 
 
 def label_of(d: str) -> str:
-    return "All children" if d == ALL else (DIMENSIONS.get(d) or dimension_label(d))
+    return "All children" if d == ALL else dimension_label(d)
 
 
 left, right = st.columns([2, 1])
