@@ -19,7 +19,12 @@ from pages.common.figures import show_figure
 from pages.common.flag_words import priority_reasons
 from pages.common.format import fmt_int
 from pages.common.page import page_header
-from queries.casework import children_meeting_priorities, flags_available, priority_counts
+from queries.casework import (
+    children_by_priorities_met,
+    children_meeting_priorities,
+    flags_available,
+    priority_counts,
+)
 from queries.flag_settings import read_flag_settings
 from queries.flags import PRIORITIES
 
@@ -55,14 +60,15 @@ columns = st.columns(4)
 for i, (name, label) in enumerate(PRIORITY_LABELS.items()):
     columns[i].metric(label, fmt_int(counts[name]), help=DEFINITIONS[name], border=True)
 
+by_met = children_by_priorities_met(f)
 met = pd.DataFrame(
     {
-        "Criteria met": [f"{n} of 4" for n in range(5)],
-        "Children": [counts[f"met_{n}"] for n in range(5)],
+        "Criteria met": [f"{n} of 4" for n in by_met["met"]],
+        "Children": by_met["children"],
+        "Percent": by_met["percent"].fillna(0.0),
     }
 )
 total = counts["children"]
-met["Percent"] = [100.0 * c / total if total else 0.0 for c in met["Children"]]
 fig = go.Figure(
     go.Bar(
         x=met["Criteria met"].tolist(),

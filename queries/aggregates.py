@@ -13,6 +13,8 @@ children as 0, except age (single years), imported_from and sen_team, which list
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from core import vocab
@@ -27,6 +29,7 @@ from queries.dimensions import (
     spec,
 )
 from queries.filters import CohortFilter, check_period
+from queries.pupil import cohort_count
 
 __all__ = [
     "DIMENSIONS",
@@ -53,7 +56,7 @@ runner.allow_template_values("days_out_band", [SPECS["days_out_band"].sql])
 
 # A child out of school for more than this many days has missed more than a term: the top of
 # the "4 weeks to 1 term" band (97 days, about 14 school weeks).
-OVER_A_TERM_DAYS = vocab.DAYS_OUT_BANDS[1][2]
+OVER_A_TERM_DAYS = vocab.TERM_DAYS  # config/flags.toml: priority.recent_max_days
 
 HEADLINE_MEASURES: dict[str, str] = {
     "total": "Children out of school",
@@ -210,9 +213,22 @@ def headline(f: CohortFilter, *, db=None) -> pd.DataFrame:
         "no_placement": vocab.PLACEMENT_STATUSES[0],
         "provision_unknown": vocab.PLACEMENT_STATUSES[1],
         "over_a_term_days": OVER_A_TERM_DAYS,
-        "measures": list(HEADLINE_MEASURES),
+        "measures": [m for m in HEADLINE_MEASURES if m != "total"],
     }
-    frame = runner.run("headline_measures", params, db=db)
+    # The total is the page header's count: the same query (cohort_count.sql), so the two can
+    # never disagree (and the current period's count is already in the cache).
+    now = float(cohort_count(f, db=db))
+    then = None if before is None else float(cohort_count(replace(f, period=before), db=db))
+    total = pd.DataFrame(
+        {
+            "measure": ["total"],
+            "value": [now],
+            "previous": [then],
+            "change": [None if then is None else now - then],
+        }
+    )
+    measures = runner.run("headline_measures", params, db=db)
+    frame = pd.concat([total.astype(measures.dtypes), measures], ignore_index=True)
     frame.insert(1, "label", frame["measure"].map(HEADLINE_MEASURES))
     frame["period"] = f.period
     frame["previous_period"] = before

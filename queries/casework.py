@@ -63,9 +63,14 @@ def flags_by_category(f: CohortFilter, dimension: str, *, db=None) -> pd.DataFra
 
 
 def priority_counts(f: CohortFilter, *, db=None) -> dict[str, int]:
-    """Children meeting each priority, any priority, and exactly 0-4 of them."""
+    """Children in the cohort, meeting each priority, and meeting any."""
     frame = runner.run("flags_priority_counts", f.params(), db=db)
     return {k: int(v) for k, v in frame.iloc[0].items()}
+
+
+def children_by_priorities_met(f: CohortFilter, *, db=None) -> pd.DataFrame:
+    """Children meeting exactly 0 to 4 priorities: met, children, percent (of the cohort)."""
+    return runner.run("children_by_priorities_met", f.params(), db=db)
 
 
 def _worklist_params(f: CohortFilter, db) -> dict:

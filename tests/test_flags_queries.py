@@ -113,7 +113,10 @@ def test_priority_counts_and_list(db):
     assert counts["priority_primary"] == 3  # F-0003, F-0010, F-0012
     assert counts["priority_looked_after"] == 2  # F-0010, F-0012
     assert counts["priority_previously_looked_after"] == 2  # F-0011, F-0012
-    assert [counts[f"met_{n}"] for n in range(5)] == [7, 3, 3, 0, 1]
+    met = casework.children_by_priorities_met(MARCH, db=db)
+    assert met["children"].tolist() == [7, 3, 3, 0, 1]
+    assert met["met"].tolist() == [0, 1, 2, 3, 4]
+    assert round(met["percent"].iloc[0], 6) == round(100 * 7 / 14, 6)
     rows = casework.children_meeting_priorities(MARCH, db=db)
     # 4: F-0012; 2: F-0011 (90 days out), F-0003 (21), F-0010 (unknown); 1: F-0014 (97),
     # F-0005 (59), F-0006 (6)
