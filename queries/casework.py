@@ -16,9 +16,10 @@ import pandas as pd
 from core.dates import as_date
 from queries import runner
 from queries.aggregates import previous_period
+from queries.delay import cost_range
 from queries.dimensions import LAST_CATEGORIES, SPECS, natural_categories
 from queries.filters import CohortFilter, check_period
-from queries.flags import TIERS
+from queries.flags import FLAGS, TIERS
 from queries.pupil import MAX_PAGE_SIZE, run_pupil_query
 
 # Dimensions the service view breaks the flags down by: key -> label. Their SQL comes from the
@@ -60,6 +61,93 @@ def flags_by_category(f: CohortFilter, dimension: str, *, db=None) -> pd.DataFra
         "last_categories": LAST_CATEGORIES,
     }
     return runner.run("flags_by_category", params, db=db, template={"flag_dimension": spec.sql})
+
+
+def _share(part: pd.Series, whole) -> list[float]:
+    """part / whole as a percentage (0-100); 0 where the whole is 0."""
+    wholes = whole if isinstance(whole, pd.Series) else pd.Series([whole] * len(part))
+    return [
+        100.0 * float(p) / float(w) if w else 0.0
+        for p, w in zip(part, wholes.tolist(), strict=True)
+    ]
+
+
+def _check_flag(flag: str) -> str:
+    if flag not in FLAGS:
+        raise ValueError(f"unknown flag {flag!r}; choose one of: {', '.join(FLAGS)}")
+    return flag
+
+
+def flag_by_category(f: CohortFilter, dimension: str, flag: str, *, db=None) -> pd.DataFrame:
+    """One flag by district or SEN team: category, children, flagged, percent (of the
+    category's children), in natural order."""
+    data = flags_by_category(f, dimension, db=db)
+    flagged = data[_check_flag(flag)]
+    return pd.DataFrame(
+        {
+            "category": data["category"],
+            "children": data["children"],
+            "flagged": flagged,
+            "percent": _share(flagged, data["children"]),
+        }
+    )
+
+
+def flag_by_period(
+    f: CohortFilter, period_from: str, period_to: str, flag: str, *, db=None
+) -> pd.DataFrame:
+    """One flag month by month: period, children, flagged, percent (of the month's children),
+    median_days_without_provision."""
+    data = flags_by_period(f, period_from, period_to, db=db)
+    flagged = data[_check_flag(flag)]
+    return pd.DataFrame(
+        {
+            "period": data["period"],
+            "children": data["children"],
+            "flagged": flagged,
+            "percent": _share(flagged, data["children"]),
+            "median_days_without_provision": data["median_days_without_provision"],
+        }
+    )
+
+
+def cost_of_delay(
+    f: CohortFilter, per_term_low: float, per_term_high: float, *, db=None
+) -> dict[str, int]:
+    """The filtered cohort's terms without provision at the period (terms,
+    children_with_terms) and their INDICATIVE cost range (cost_low, cost_high)."""
+    now = flags_by_period(f, db=db).iloc[0]
+    terms = int(now["terms_without_provision"])
+    low, high = cost_range(terms, per_term_low, per_term_high)
+    return {
+        "terms": terms,
+        "children_with_terms": int(now["children_with_terms"]),
+        "cost_low": low,
+        "cost_high": high,
+    }
+
+
+def terms_by_district(
+    f: CohortFilter, per_term_low: float, per_term_high: float, *, db=None
+) -> pd.DataFrame:
+    """Terms without provision by district (districts with children only): category,
+    children, children_with_terms, terms_without_provision, percent (of all the terms) and the
+    INDICATIVE cost range cost_low, cost_high (queries/delay.py's rounding)."""
+    data = flags_by_category(f, "district", db=db)
+    data = data[data["children"] > 0].reset_index(drop=True)
+    terms = data["terms_without_provision"]
+    costs = [cost_range(int(t), per_term_low, per_term_high) for t in terms]
+    return pd.DataFrame(
+        {
+            "category": data["category"],
+            "children": data["children"],
+            "children_with_terms": data["children_with_terms"],
+            "terms_without_provision": terms,
+            "percent": _share(terms, int(terms.sum())),
+            "cost_low": [low for low, _ in costs],
+            "cost_high": [high for _, high in costs],
+        }
+    )
 
 
 def priority_counts(f: CohortFilter, *, db=None) -> dict[str, int]:

@@ -236,3 +236,33 @@ def test_worklist_children_by_tier(db):
     assert f2["events_after_census"] == 2
     with pytest.raises(ValueError):
         casework.worklist_children(MARCH, "everyone", db=db)
+
+
+def test_one_flag_by_district_with_its_share(db):
+    # section 19 due: Ashford 4 of its 4 children, Dover 2 of 3 (F-0003, F-0005 of F-0001,
+    # F-0003, F-0005), Swale 1 of 4 (F-0004), Thanet 0 of 3
+    shown = casework.flag_by_category(MARCH, "district", "s19_due", db=db).set_index("category")
+    assert shown.loc["Ashford", ["children", "flagged", "percent"]].tolist() == [4, 4, 100.0]
+    assert shown.loc["Dover", "percent"] == pytest.approx(200 / 3)
+    assert shown.loc["Swale", "percent"] == 25.0
+    assert shown.loc["Thanet", "percent"] == 0.0
+    assert shown.loc["Canterbury", "percent"] == 0.0  # no children: 0, not a division error
+    with pytest.raises(ValueError):
+        casework.flag_by_category(MARCH, "district", "children; DROP TABLE x", db=db)
+
+
+def test_cost_of_delay_and_terms_by_district(db):
+    # 7 terms across 6 children (module docstring); 7 x 900 = 6,300; 7 x 2,400 = 16,800,
+    # rounded up to 17,000
+    assert casework.cost_of_delay(MARCH, 900, 2400, db=db) == {
+        "terms": 7,
+        "children_with_terms": 6,
+        "cost_low": 6300,
+        "cost_high": 17000,
+    }
+    # Ashford F-0011, F-0013, F-0014 one term each: 3 of the 7 terms
+    by_district = casework.terms_by_district(MARCH, 900, 2400, db=db).set_index("category")
+    assert by_district.loc["Ashford", "terms_without_provision"] == 3
+    assert by_district.loc["Ashford", "percent"] == pytest.approx(300 / 7)
+    assert by_district.loc["Ashford", ["cost_low", "cost_high"]].tolist() == [2700, 7200]
+    assert "Canterbury" not in by_district.index  # districts with no children are left out

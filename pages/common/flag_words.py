@@ -311,15 +311,11 @@ def priority_reasons(row: Mapping, values: FlagSettings) -> list[str]:
     return out
 
 
-def cost_sentence(
-    terms: int,
-    children: int,
-    period_name: str,
-    values: FlagSettings,
-    cost: tuple[int, int],
-) -> str:
-    """The INDICATIVE cost of delay in one Markdown sentence (figures only, no extract text)."""
-    low, high = cost
+def cost_sentence(cost: Mapping[str, int], period_name: str, values: FlagSettings) -> str:
+    """The INDICATIVE cost of delay in one Markdown sentence (figures only, no extract text);
+    `cost` is queries.casework.cost_of_delay's answer."""
+    terms, children = cost["terms"], cost["children_with_terms"]
+    low, high = cost["cost_low"], cost["cost_high"]
     return (
         f"**{fmt_int(terms)} terms without provision** across **{fmt_int(children)} children** "
         f"in the filtered cohort at {period_name}. At the Ombudsman's usual remedies of "
