@@ -170,6 +170,56 @@ def crosstab(f: CohortFilter, rows: str, cols: str, *, db=None) -> pd.DataFrame:
     )
 
 
+TOTAL = "Total"
+
+
+def crosstab_table(f: CohortFilter, rows: str, cols: str, *, db=None) -> pd.DataFrame:
+    """The cross-tab as the table people read: one row per row category and one column per
+    column category (stored values, natural order; `row_category` holds the row's), each
+    child counted once, with a Total column and a last Total row. Empty when no child."""
+    data = crosstab(f, rows, cols, db=db)
+    if data.empty:
+        return pd.DataFrame()
+    row_order = list(dict.fromkeys(data["row_category"]))
+    col_order = list(dict.fromkeys(data["col_category"]))
+    wide = data.pivot_table(
+        index="row_category",
+        columns="col_category",
+        values="children",
+        aggfunc="sum",
+        fill_value=0,
+        sort=False,
+    )
+    wide = wide.reindex(index=row_order, columns=col_order, fill_value=0).astype(int)
+    wide[TOTAL] = wide.sum(axis=1)
+    wide.loc[TOTAL] = wide.sum(axis=0)
+    wide = wide.reset_index()
+    wide.columns.name = None
+    return wide
+
+
+def trend_table(
+    f: CohortFilter, dimension: str | None, period_from: str, period_to: str, *, db=None
+) -> pd.DataFrame:
+    """The trend as a table: one row per loaded period (oldest first; column `period`) and one
+    column of children per category (stored values, natural order; 'All' for the total)."""
+    data = trend(f, dimension, period_from, period_to, db=db)
+    if data.empty:
+        return pd.DataFrame()
+    wide = data.pivot_table(
+        index="period",
+        columns="category",
+        values="children",
+        aggfunc="sum",
+        fill_value=0,
+        sort=False,
+    )
+    wide = wide.reindex(columns=list(dict.fromkeys(data["category"]))).sort_index()
+    wide = wide.reset_index()
+    wide.columns.name = None
+    return wide
+
+
 def trend(
     f: CohortFilter,
     dimension: str | None,

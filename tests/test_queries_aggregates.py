@@ -276,6 +276,24 @@ def test_crosstab_district_by_placement_filtered_to_semh(db):
     assert result["row_category"].iloc[-1] == "Out of county"
 
 
+def test_crosstab_table_with_totals(db):
+    # the cells above: No placement 4 2 1 0 (7), Provision unknown 2 3 0 1 (6); 13 in all
+    table = aggregates.crosstab_table(APRIL, "placement_status", "gender", db=db)
+    assert list(table.columns) == [
+        "row_category",
+        "Female",
+        "Male",
+        "Other",
+        "Not recorded",
+        "Total",
+    ]
+    assert table.values.tolist() == [
+        ["No placement", 4, 2, 1, 0, 7],
+        ["Provision unknown", 2, 3, 0, 1, 6],
+        ["Total", 6, 5, 1, 1, 13],
+    ]
+
+
 def test_crosstab_needs_two_different_dimensions(db):
     with pytest.raises(ValueError):
         aggregates.crosstab(APRIL, "district", "district", db=db)
@@ -311,6 +329,13 @@ def test_trend_of_the_total_and_a_narrower_range(db):
     # the range is inclusive and may be given either way round
     narrow = aggregates.trend(APRIL, None, "2024-04", "2024-02", db=db)
     assert narrow["period"].tolist() == ["2024-02", "2024-04"]
+
+
+def test_trend_table_one_row_per_period(db):
+    # the totals above, as the table shows them (2024-03 is not loaded: absent, not zero)
+    table = aggregates.trend_table(APRIL, None, "2024-04", "2024-01", db=db)
+    assert table.values.tolist() == [["2024-01", 6], ["2024-02", 9], ["2024-04", 13]]
+    assert list(table.columns) == ["period", "All"]
 
 
 def test_trend_applies_the_other_filters_and_keeps_zero_periods(db):
