@@ -23,6 +23,7 @@ from queries.casework import (
     child_ids,
     child_offers,
     child_periods,
+    event_counts,
     flags_available,
 )
 from queries.delay import no_action_gaps
@@ -314,8 +315,9 @@ with left:
         )
 with right:
     st.subheader("Consultations", anchor=False)
-    all_consultations = int((events["event_type"] == "consultation").sum())
-    declined = int((events["event_type"] == "consultation_declined").sum())
+    counted = event_counts(events)
+    all_consultations = counted.get("consultation", 0)
+    declined = counted.get("consultation_declined", 0)
     since = None if current is None else int(current["consultations"])
     st.metric(
         "Consultations since leaving school",

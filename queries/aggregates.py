@@ -360,3 +360,26 @@ def warnings_by_column(period: str | None = None, *, db=None) -> pd.DataFrame:
 def not_recorded_share(db=None) -> pd.DataFrame:
     """period, field, not_recorded, total, share (percent 0-100) for each field and period."""
     return runner.run("not_recorded_share", db=db)
+
+
+def warnings_by_field(period: str | None = None, *, db=None) -> pd.DataFrame:
+    """Warnings by field over one period (or all the data loaded now): column_name, reason,
+    warnings, most frequent first."""
+    if period is not None:
+        check_period(period)
+    return runner.run("warnings_by_field", {"period": period}, db=db)
+
+
+def not_recorded_table(db=None) -> pd.DataFrame:
+    """The completeness table: one row per field (column `field`, in the query's order) and one
+    column per period (ascending) holding the share not recorded, percent to 1 decimal place."""
+    share = not_recorded_share(db)
+    if share.empty:
+        return pd.DataFrame()
+    wide = share.pivot_table(index="field", columns="period", values="share", sort=False)
+    wide = wide.reindex(
+        index=list(dict.fromkeys(share["field"])), columns=sorted(share["period"].unique())
+    ).round(1)
+    wide = wide.reset_index()
+    wide.columns.name = None
+    return wide

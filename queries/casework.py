@@ -244,6 +244,13 @@ def child_events(child_id: str, *, db=None) -> pd.DataFrame:
     return run_pupil_query("casework_child_events", {"child_id": str(child_id)}, db=db)
 
 
+def event_counts(events: pd.DataFrame) -> dict[str, int]:
+    """How many events of each type a child's log (child_events' answer) holds: {type: n}."""
+    if events.empty:
+        return {}
+    return {str(k): int(v) for k, v in events["event_type"].value_counts().items()}
+
+
 def child_offers(child_id: str, *, db=None) -> pd.DataFrame:
     """The child's offers with their outcomes (casework_child_offers.sql)."""
     return run_pupil_query("casework_child_offers", {"child_id": str(child_id)}, db=db)

@@ -266,3 +266,11 @@ def test_cost_of_delay_and_terms_by_district(db):
     assert by_district.loc["Ashford", "percent"] == pytest.approx(300 / 7)
     assert by_district.loc["Ashford", ["cost_low", "cost_high"]].tolist() == [2700, 7200]
     assert "Canterbury" not in by_district.index  # districts with no children are left out
+
+
+def test_event_counts_of_a_child(db):
+    # F-0004: 10 consultations in the log plus the one on 20 Aug 2023 before leaving school,
+    # 2 provision starts and 2 ends
+    counts = casework.event_counts(casework.child_events("F-0004", db=db))
+    assert counts == {"consultation": 11, "provision_started": 2, "provision_ended": 2}
+    assert casework.event_counts(casework.child_events("F-0003", db=db)) == {}

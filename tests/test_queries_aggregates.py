@@ -545,6 +545,30 @@ def test_warnings_by_column(db):
         aggregates.warnings_by_column("last month", db=db)
 
 
+def test_warnings_by_field_summed_over_the_data_loaded(db):
+    # q_load_warnings.csv: gender, need and district in each of 3 periods; one date of birth
+    # (2024-04); one casework hours value. Most frequent first, then by field name.
+    everything = aggregates.warnings_by_field(db=db)
+    assert pairs(everything, "column_name", "warnings") == [
+        ("district", 3),
+        ("gender", 3),
+        ("primary_need", 3),
+        ("date_of_birth", 1),
+        ("hours_per_week", 1),
+    ]
+    april = aggregates.warnings_by_field("2024-04", db=db)
+    assert april["warnings"].tolist() == [1, 1, 1, 1]
+
+
+def test_not_recorded_table_one_row_per_field(db):
+    # the shares below: provision hours 10 of 13 in April; out of school since 2 of 6 in January
+    table = aggregates.not_recorded_table(db=db).set_index("field")
+    assert list(table.columns) == ["2024-01", "2024-02", "2024-04"]
+    assert table.loc["provision_hours", "2024-04"] == round(100 * 10 / 13, 1)
+    assert table.loc["out_of_school_since", "2024-01"] == round(100 * 2 / 6, 1)
+    assert table.index[0] == "gender"
+
+
 def test_not_recorded_share(db):
     result = aggregates.not_recorded_share(db=db)
     april = result[result["period"] == "2024-04"]
