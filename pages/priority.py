@@ -6,7 +6,6 @@ most criteria first, then longest out of school. Thresholds: config/flags.toml [
 from __future__ import annotations
 
 import math
-from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,7 +13,7 @@ import streamlit as st
 
 from pages.common.categories import SINGLE
 from pages.common.charts import style
-from pages.common.exports import csv_bytes, excel_bytes
+from pages.common.child_lists import chronology_link, download_buttons, whole_list
 from pages.common.figures import show_figure
 from pages.common.flag_words import priority_reasons
 from pages.common.format import fmt_int
@@ -29,7 +28,6 @@ from queries.flag_settings import read_flag_settings
 from queries.flags import PRIORITIES
 
 PAGE_SIZE = 50
-EXPORT_LIMIT = 1000  # the largest page the choke point hands out in one go
 PRIORITY_LABELS = {name: PRIORITIES[name].label for name in PRIORITIES}
 
 ctx = page_header(
@@ -112,17 +110,12 @@ page = min(max(1, st.pagination(pages, key="priority_page", bind="query-params")
 rows = children_meeting_priorities(f, page, PAGE_SIZE)
 
 
-def chronology_link(child_id: str) -> str:
-    """The chronology page for this child and period (a relative link: same server)."""
-    return "chronology?" + urlencode({"child": child_id, "period": f.period})
-
-
 def list_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Priority rows as shown: the priorities met in words, then the facts behind them."""
     return pd.DataFrame(
         {
             "Child ID": rows["child_id"],
-            "Chronology": [chronology_link(c) for c in rows["child_id"]],
+            "Chronology": [chronology_link(c, f.period) for c in rows["child_id"]],
             "Priorities met": rows["priority_criteria_met"],
             "Why": ["; ".join(priority_reasons(r, values)) for _, r in rows.iterrows()],
             **{label: rows[name].map(TICK) for name, label in PRIORITY_LABELS.items()},
@@ -158,31 +151,12 @@ with slot:
     )
 
 
-def export_table() -> pd.DataFrame:
-    # Runs only when a button is clicked; the list goes through the pupil-level choke point.
-    frames = [
-        children_meeting_priorities(f, n, EXPORT_LIMIT)
-        for n in range(1, math.ceil(any_priority / EXPORT_LIMIT) + 1)
-    ]
-    return list_table(pd.concat(frames, ignore_index=True)).drop(columns=["Chronology"])
-
-
-left, right = st.columns(2)
-left.download_button(
-    "Download the whole list (CSV)",
-    data=lambda: csv_bytes(export_table()),
-    file_name=f"priority_cases_{f.period}.csv",
-    mime="text/csv",
-    key="priority-csv",
-    on_click="ignore",
-    icon=":material/download:",
-)
-right.download_button(
-    "Download the whole list (Excel)",
-    data=lambda: excel_bytes(export_table(), sheet="Priority cases"),
-    file_name=f"priority_cases_{f.period}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="priority-xlsx",
-    on_click="ignore",
-    icon=":material/download:",
+download_buttons(
+    "the whole list",
+    lambda: list_table(
+        whole_list(lambda n, size: children_meeting_priorities(f, n, size), any_priority)
+    ).drop(columns=["Chronology"]),
+    f"priority_cases_{f.period}",
+    "Priority cases",
+    "priority",
 )

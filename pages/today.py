@@ -10,12 +10,11 @@ pages/common/flag_words.py (tested), not from here.
 from __future__ import annotations
 
 import math
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from pages.common.exports import csv_bytes, excel_bytes
+from pages.common.child_lists import chronology_link, download_buttons, whole_list
 from pages.common.flag_words import flag_help, settings_lines, tier_lines, worklist_reason_text
 from pages.common.format import escape_md, fmt_date, fmt_int, period_label
 from pages.common.page import frame_context, page_header
@@ -24,7 +23,6 @@ from queries.flag_settings import read_flag_settings
 from queries.flags import FLAGS, TIERS
 
 PAGE_SIZE = 50
-EXPORT_LIMIT = 1000  # the largest page the choke point hands out in one go
 
 
 def heading() -> str:
@@ -85,18 +83,13 @@ if counts["on_list"] == 0:
     st.stop()
 
 
-def chronology_link(child_id: str) -> str:
-    """The chronology page for this child and period (a relative link: same server)."""
-    return "chronology?" + urlencode({"child": child_id, "period": f.period})
-
-
 def list_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Worklist rows as shown: tier, reasons in words, then the facts behind them."""
     return pd.DataFrame(
         {
             "Child ID": rows["child_id"],
             "Tier": [TIERS[t].label for t in rows["tier"]],
-            "Chronology": [chronology_link(c) for c in rows["child_id"]],
+            "Chronology": [chronology_link(c, f.period) for c in rows["child_id"]],
             "Why": [worklist_reason_text(r, previous_name) for _, r in rows.iterrows()],
             "Flags": rows["flags_raised"],
             "Days without provision": rows["days_without_provision"],
@@ -174,33 +167,14 @@ else:
         show_detail(table, selection, "child listed")
 
 
-def export_table() -> pd.DataFrame:
-    # Runs only when a button is clicked; the list goes through the pupil-level choke point.
-    frames = [
-        worklist_children(f, None, n, EXPORT_LIMIT)
-        for n in range(1, math.ceil(counts["on_list"] / EXPORT_LIMIT) + 1)
-    ]
-    return list_table(pd.concat(frames, ignore_index=True)).drop(columns=["Chronology"])
-
-
-left, right = st.columns(2)
-left.download_button(
-    "Download the whole worklist (CSV)",
-    data=lambda: csv_bytes(export_table()),
-    file_name=f"worklist_{f.period}.csv",
-    mime="text/csv",
-    key="today-csv",
-    on_click="ignore",
-    icon=":material/download:",
-)
-right.download_button(
-    "Download the whole worklist (Excel)",
-    data=lambda: excel_bytes(export_table(), sheet="Worklist"),
-    file_name=f"worklist_{f.period}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="today-xlsx",
-    on_click="ignore",
-    icon=":material/download:",
+download_buttons(
+    "the whole worklist",
+    lambda: list_table(
+        whole_list(lambda n, size: worklist_children(f, None, n, size), counts["on_list"])
+    ).drop(columns=["Chronology"]),
+    f"worklist_{f.period}",
+    "Worklist",
+    "today",
 )
 
 # --- records that disagree -------------------------------------------------------------------

@@ -173,6 +173,18 @@ def crosstab(f: CohortFilter, rows: str, cols: str, *, db=None) -> pd.DataFrame:
 TOTAL = "Total"
 
 
+def _wide(data: pd.DataFrame, index: str, columns: str) -> pd.DataFrame:
+    """Long counts (`children`) as a wide table, rows and columns in the order they come."""
+    wide = data.pivot_table(
+        index=index, columns=columns, values="children", aggfunc="sum", fill_value=0, sort=False
+    )
+    order = {
+        "index": list(dict.fromkeys(data[index])),
+        "columns": list(dict.fromkeys(data[columns])),
+    }
+    return wide.reindex(**order, fill_value=0).astype(int)
+
+
 def crosstab_table(f: CohortFilter, rows: str, cols: str, *, db=None) -> pd.DataFrame:
     """The cross-tab as the table people read: one row per row category and one column per
     column category (stored values, natural order; `row_category` holds the row's), each
@@ -180,17 +192,7 @@ def crosstab_table(f: CohortFilter, rows: str, cols: str, *, db=None) -> pd.Data
     data = crosstab(f, rows, cols, db=db)
     if data.empty:
         return pd.DataFrame()
-    row_order = list(dict.fromkeys(data["row_category"]))
-    col_order = list(dict.fromkeys(data["col_category"]))
-    wide = data.pivot_table(
-        index="row_category",
-        columns="col_category",
-        values="children",
-        aggfunc="sum",
-        fill_value=0,
-        sort=False,
-    )
-    wide = wide.reindex(index=row_order, columns=col_order, fill_value=0).astype(int)
+    wide = _wide(data, "row_category", "col_category")
     wide[TOTAL] = wide.sum(axis=1)
     wide.loc[TOTAL] = wide.sum(axis=0)
     wide = wide.reset_index()
@@ -206,16 +208,7 @@ def trend_table(
     data = trend(f, dimension, period_from, period_to, db=db)
     if data.empty:
         return pd.DataFrame()
-    wide = data.pivot_table(
-        index="period",
-        columns="category",
-        values="children",
-        aggfunc="sum",
-        fill_value=0,
-        sort=False,
-    )
-    wide = wide.reindex(columns=list(dict.fromkeys(data["category"]))).sort_index()
-    wide = wide.reset_index()
+    wide = _wide(data, "period", "category").sort_index().reset_index()
     wide.columns.name = None
     return wide
 
