@@ -78,19 +78,24 @@ def _check_flag(flag: str) -> str:
     return flag
 
 
-def flag_by_category(f: CohortFilter, dimension: str, flag: str, *, db=None) -> pd.DataFrame:
-    """One flag by district or SEN team: category, children, flagged, percent (of the
-    category's children), in natural order."""
-    data = flags_by_category(f, dimension, db=db)
+def _one_flag(data: pd.DataFrame, key: str, flag: str, *extra: str) -> pd.DataFrame:
+    """`key`, children, flagged (the `flag` column), percent of the children, and `extra`."""
     flagged = data[_check_flag(flag)]
     return pd.DataFrame(
         {
-            "category": data["category"],
+            key: data[key],
             "children": data["children"],
             "flagged": flagged,
             "percent": _share(flagged, data["children"]),
+            **{column: data[column] for column in extra},
         }
     )
+
+
+def flag_by_category(f: CohortFilter, dimension: str, flag: str, *, db=None) -> pd.DataFrame:
+    """One flag by district or SEN team: category, children, flagged, percent (of the
+    category's children), in natural order."""
+    return _one_flag(flags_by_category(f, dimension, db=db), "category", flag)
 
 
 def flag_by_period(
@@ -99,16 +104,7 @@ def flag_by_period(
     """One flag month by month: period, children, flagged, percent (of the month's children),
     median_days_without_provision."""
     data = flags_by_period(f, period_from, period_to, db=db)
-    flagged = data[_check_flag(flag)]
-    return pd.DataFrame(
-        {
-            "period": data["period"],
-            "children": data["children"],
-            "flagged": flagged,
-            "percent": _share(flagged, data["children"]),
-            "median_days_without_provision": data["median_days_without_provision"],
-        }
-    )
+    return _one_flag(data, "period", flag, "median_days_without_provision")
 
 
 def cost_of_delay(

@@ -3,8 +3,9 @@
     run("children_by_category", params, template={"dimension": expr}) -> pandas.DataFrame
 
 - A query is a file `queries/<name>.sql` (one query per file, header comment first).
-- `{{cohort_filter}}`, `{{flag_counts}}` and `{{worklist}}` in a query are replaced by the shared
-  filter, the shared flag counts and Today's worklist tiers in `fragments/` (each written once).
+- `{{cohort_filter}}`, `{{flag_counts}}`, `{{child_flags}}` and `{{worklist}}` in a query are
+  replaced by the shared filter, flag counts, child's flag columns and Today's worklist tiers
+  in `fragments/` (each written once).
 - Other `{{slot}}` placeholders take identifiers or expressions from `template`, and only values
   registered for that slot with `allow_template_values` (the modules owning an allow-list register
   it at import), so no user text can become SQL. Anything else raises ValueError.
@@ -49,8 +50,9 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # Placeholders filled from fragments/<name>.sql rather than from `template`: the shared filter
 # (bracketed, so that it ANDs safely with a query's own conditions), the shared select-list
-# of flag counts (a list of columns, so not bracketed) and Today's worklist tiers (CTEs).
-_FRAGMENTS = ("cohort_filter", "flag_counts", "worklist")
+# of flag counts and of one child's flag columns (lists of columns, so not bracketed) and
+# Today's worklist tiers (CTEs).
+_FRAGMENTS = ("cohort_filter", "flag_counts", "worklist", "child_flags")
 _BRACKETED_FRAGMENTS = ("cohort_filter",)
 
 
