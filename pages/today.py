@@ -141,7 +141,10 @@ tier = st.segmented_control(
 )
 tier = tier if tier in TIERS else "act_now"
 in_tier = counts[tier]
-st.subheader(f"{TIERS[tier].label}: {fmt_int(in_tier)} children", anchor=False)
+st.subheader(
+    f"{TIERS[tier].label}: {fmt_int(in_tier)} " + ("child" if in_tier == 1 else "children"),
+    anchor=False,
+)
 if in_tier == 0:
     st.info(f"No child in the filtered cohort is in this tier at {ctx.period_name}.")
 else:
