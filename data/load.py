@@ -2,6 +2,7 @@
 
     python -m data.load cohort FILE --period YYYY-MM [--db PATH]
     python -m data.load casework FILE [--db PATH]
+    python -m data.load caseload FILE --period YYYY-MM [--db PATH]   (see data/caseload.py)
 
 Every row of a file is loaded or quarantined with a reason, and the load report's counts add up
 to the rows read. A file that cannot be used at all is refused with a message a QA officer can
@@ -23,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from core.paths import resolve_db_path
-from data import lookups, store
+from data import caseload, lookups, store
 from data.extract_reader import ExtractRefused, RawExtract, read_extract, release
 from data.flag_settings import install_flag_settings
 
@@ -97,7 +98,8 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
     # count what actually landed, so the check below compares the database with the file
     report.rows_loaded = con.execute(
         "SELECT (SELECT count(*) FROM snapshot WHERE load_id = $id) "
-        "+ (SELECT count(*) FROM casework WHERE load_id = $id)",
+        "+ (SELECT count(*) FROM casework WHERE load_id = $id) "
+        "+ (SELECT count(*) FROM caseload_snapshot WHERE load_id = $id)",
         {"id": load_id},
     ).fetchone()[0]
     report.quarantine_reasons = dict(
@@ -164,6 +166,21 @@ def _load_cohort_into(
     return report
 
 
+def _load_caseload_into(
+    con, raw: RawExtract, file_path: Path, period: str, synthetic: bool
+) -> LoadReport:
+    report = LoadReport("caseload", file_path.name, period, extra_columns=raw.extra_columns)
+    report.rows_read = raw.rows_parsed + len(raw.rejects)
+    load_id = _next_load_id(con)
+    caseload.stage_and_publish(
+        con, period=period, census=census_date(period), load_id=load_id, file_name=file_path.name
+    )
+    _quarantine_rejects(con, raw.rejects, load_id, "caseload", period, report.file_name)
+    _finish_report(con, report, load_id, synthetic)
+    release(con)
+    return report
+
+
 def _load_casework_into(con, raw: RawExtract, file_path: Path, synthetic: bool) -> LoadReport:
     report = LoadReport("casework", file_path.name, None, extra_columns=raw.extra_columns)
     report.rows_read = raw.rows_parsed + len(raw.rejects)
@@ -185,10 +202,11 @@ def load_batch(
     casework_file: str | Path | None = None,
     *,
     synthetic: bool = False,
+    caseload_files: list[tuple[str | Path, str]] = (),
 ) -> list[LoadReport]:
     """Load several files in ONE atomic publish: all of them go in, or none does."""
     db_path = resolve_db_path(db_path)
-    for _, period in cohort_files:
+    for _, period in [*cohort_files, *caseload_files]:
         census_date(period)  # refuse a malformed period before any work
     reports = []
     with store.publishing(db_path) as con:
@@ -201,6 +219,10 @@ def load_batch(
             raw = read_extract(con, Path(file_path), "cohort")
             with store.transaction(con):
                 reports.append(_load_cohort_into(con, raw, Path(file_path), period, synthetic))
+        for file_path, period in caseload_files:
+            raw = read_extract(con, Path(file_path), "caseload")
+            with store.transaction(con):
+                reports.append(_load_caseload_into(con, raw, Path(file_path), period, synthetic))
         if casework_file is not None:
             raw = read_extract(con, Path(casework_file), "casework")
             with store.transaction(con):
@@ -222,6 +244,11 @@ def load_casework(file_path, db_path=None, *, synthetic: bool = False) -> LoadRe
     return load_batch(db_path, [], file_path, synthetic=synthetic)[0]
 
 
+def load_caseload(file_path, period: str, db_path=None, *, synthetic: bool = False) -> LoadReport:
+    """Load one period's EHC plan caseload, replacing that period's caseload whole."""
+    return load_batch(db_path, [], caseload_files=[(file_path, period)], synthetic=synthetic)[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m data.load", description="Load an extract file into the database."
@@ -234,11 +261,17 @@ def main(argv: list[str] | None = None) -> int:
     casework = sub.add_parser("casework", help="a casework log (replaces the previous log)")
     casework.add_argument("file")
     casework.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
+    plans = sub.add_parser("caseload", help="every child with an EHC plan at one period")
+    plans.add_argument("file")
+    plans.add_argument("--period", required=True, help="reporting period, YYYY-MM")
+    plans.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
     args = parser.parse_args(argv)
     db_path = resolve_db_path(args.db)
     try:
         if args.kind == "cohort":
             report = load_cohort(args.file, args.period, db_path)
+        elif args.kind == "caseload":
+            report = load_caseload(args.file, args.period, db_path)
         else:
             report = load_casework(args.file, db_path)
     except (ExtractRefused, ValueError) as problem:
