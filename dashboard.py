@@ -42,6 +42,7 @@ PAGES = {
         st.Page("pages/crosstab.py", title="Cross-tab"),
         st.Page("pages/trends.py", title="Trends"),
         st.Page("pages/map.py", title="District map"),
+        st.Page("pages/rates.py", title="Rates"),
     ],
     "Children": [
         st.Page("pages/explorer.py", title="Cohort explorer"),

@@ -1,0 +1,64 @@
+"""Page tests (AppTest) of the context pages: rates, time to return, England comparison.
+
+A small synthetic build (every period with a caseload) and the hand-made fixture of
+test_pages_app (cohort only, no caseload), so both the figures and the "no caseload" message
+are checked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.load import load_cohort
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+TIMEOUT = 90
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    from data.generate import build_demo_database
+
+    db = tmp_path_factory.mktemp("context-demo") / "demo.duckdb"
+    build_demo_database(db, children=150, periods=3)
+    return db
+
+
+@pytest.fixture(scope="module")
+def cohort_only_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("context-cohort") / "fixture.duckdb"
+    load_cohort(DATA / "p_cohort_2023_05.csv", "2023-05", db)
+    load_cohort(DATA / "p_cohort_2023_06.csv", "2023-06", db)
+    return db
+
+
+def app(monkeypatch, db: Path, page: str, **query) -> AppTest:
+    monkeypatch.setenv("OOS_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_rates_page_shows_rates_ratios_and_caution(monkeypatch, demo_db):
+    at = app(monkeypatch, demo_db, "pages/rates.py")
+    labels = [m.label for m in at.metric]
+    assert "Out of school per 100 children with a plan" in labels
+    assert len(at.get("plotly_chart")) == 3  # rates, ratios, trend
+    assert any("Holm-Bonferroni" in w.value for w in at.warning)
+    first = at.dataframe[0].value
+    assert {"Children out of school", "Children with a plan", "Rate per 100"} <= set(first)
+
+
+def test_rates_page_without_a_caseload_says_so(monkeypatch, cohort_only_db):
+    at = app(monkeypatch, cohort_only_db, "pages/rates.py")
+    assert any("No EHC plan caseload is loaded for June 2023" in i.value for i in at.info)
+    assert not at.metric
