@@ -43,6 +43,7 @@ PAGES = {
         st.Page("pages/trends.py", title="Trends"),
         st.Page("pages/map.py", title="District map"),
         st.Page("pages/rates.py", title="Rates"),
+        st.Page("pages/time_to_return.py", title="Time to return"),
     ],
     "Children": [
         st.Page("pages/explorer.py", title="Cohort explorer"),

@@ -9,8 +9,9 @@
 --   - in consecutive periods, an out_of_school_since later than the previous census date also
 --     starts a new episode (the child went back and left again between the two censuses);
 --   - start: out_of_school_since of the episode (the earliest recorded in it); end: the census
---     date of the first period the child is no longer in the cohort (a return); a child still
---     in the latest period is censored there;
+--     date of the first period the child is no longer in the cohort (a return), or the start of
+--     the child's next episode when that is earlier (they returned before leaving again); a
+--     child still in the latest period is censored there;
 --   - entry: days from the start to the first census the child was seen (children who went
 --     out and back between two censuses are never seen: delayed entry corrects for that);
 --   - the episode takes the characteristics of its first row (filters and groups use them).
@@ -68,10 +69,16 @@ episodes AS (
     FROM numbered
     GROUP BY child_id, episode
 ),
+with_next AS (
+    SELECT
+        *,
+        lead(episode_start) OVER (PARTITION BY child_id ORDER BY episode) AS next_start
+    FROM episodes
+),
 first_rows AS (
     SELECT e.*, n.* EXCLUDE (child_id, episode, period)
         , e.first_period AS period
-    FROM episodes AS e
+    FROM with_next AS e
     JOIN numbered AS n
         ON n.child_id = e.child_id AND n.episode = e.episode AND n.period = e.first_period
 ),
@@ -79,7 +86,9 @@ ended AS (
     SELECT
         f.*,
         f.last_idx < l.last_idx AS returned,
-        CASE WHEN f.last_idx < l.last_idx THEN nxt.census_date END AS end_date,
+        CASE
+            WHEN f.last_idx < l.last_idx THEN least(nxt.census_date, f.next_start)
+        END AS end_date,
         l.last_census,
         l.first_census
     FROM first_rows AS f

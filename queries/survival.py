@@ -20,6 +20,7 @@ the episodes and in months (30.44 days) in the results.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -169,9 +170,15 @@ def _logrank(frame: pd.DataFrame) -> dict:
     new = frame[frame["started_in_window"]]
     if new["grp"].nunique() < 2 or new["returned"].sum() == 0:
         return {"words": "Too few episodes began within the loaded months to compare groups."}
-    test = multivariate_logrank_test(
-        new["duration_days"].to_numpy(float), new["grp"].astype(str), new["returned"].to_numpy()
-    )
+    with warnings.catch_warnings():
+        # lifelines 0.30 calls pandas' sum positionally; pandas 3.1 warns about pandas 4
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        test = multivariate_logrank_test(
+            new["duration_days"].to_numpy(float),
+            new["grp"].astype(str),
+            new["returned"].to_numpy(),
+        )
     p = float(test.p_value)
     if p < 0.05:
         words = (

@@ -62,3 +62,12 @@ def test_rates_page_without_a_caseload_says_so(monkeypatch, cohort_only_db):
     at = app(monkeypatch, cohort_only_db, "pages/rates.py")
     assert any("No EHC plan caseload is loaded for June 2023" in i.value for i in at.info)
     assert not at.metric
+
+
+def test_time_to_return_page_shows_curves_medians_and_hazard(monkeypatch, demo_db):
+    at = app(monkeypatch, demo_db, "pages/time_to_return.py", surv_dim="Placement status")
+    assert len(at.get("plotly_chart")) == 2  # Kaplan-Meier, hazard
+    text = " ".join(m.value for m in at.markdown)
+    assert "Median time to return:" in text and "Number at risk" in text
+    assert "log-rank" in text or "Too few episodes" in text
+    assert "chance of returning within a month" in text
