@@ -3,6 +3,7 @@
     python -m data.load cohort FILE --period YYYY-MM [--db PATH]
     python -m data.load casework FILE [--db PATH]
     python -m data.load caseload FILE --period YYYY-MM [--db PATH]   (see data/caseload.py)
+    python -m data.load sen2 FILE --release NAME [--db PATH]         (see data/published.py)
 
 Every row of a file is loaded or quarantined with a reason, and the load report's counts add up
 to the rows read. A file that cannot be used at all is refused with a message a QA officer can
@@ -24,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from core.paths import resolve_db_path
-from data import caseload, lookups, store
+from data import caseload, lookups, published, store
 from data.extract_reader import ExtractRefused, RawExtract, read_extract, release
 from data.flag_settings import install_flag_settings
 
@@ -231,6 +232,7 @@ def load_batch(
             # the flag settings and view on every publish; the case-flag basis whole only when
             # the casework changed (see install_flag_settings)
             install_flag_settings(con, casework_changed=casework_file is not None)
+            published.install_shipped(con)
     return reports
 
 
@@ -265,6 +267,10 @@ def main(argv: list[str] | None = None) -> int:
     plans.add_argument("file")
     plans.add_argument("--period", required=True, help="reporting period, YYYY-MM")
     plans.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
+    sen2 = sub.add_parser("sen2", help="a DfE EHC plans release file (caseload.csv)")
+    sen2.add_argument("file")
+    sen2.add_argument("--release", required=True, help="the release's name, as published")
+    sen2.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
     args = parser.parse_args(argv)
     db_path = resolve_db_path(args.db)
     try:
@@ -272,6 +278,11 @@ def main(argv: list[str] | None = None) -> int:
             report = load_cohort(args.file, args.period, db_path)
         elif args.kind == "caseload":
             report = load_caseload(args.file, args.period, db_path)
+        elif args.kind == "sen2":
+            rows = published.load_release(args.file, args.release, db_path)
+            print(f"Loaded {rows:,} rows of '{args.release}' into published_ehcp.")
+            print(f"Published to {db_path}.")
+            return 0
         else:
             report = load_casework(args.file, db_path)
     except (ExtractRefused, ValueError) as problem:

@@ -161,3 +161,26 @@ SELECT
     coalesce(sen_team, 'Not recorded') AS sen_team,
     load_id
 FROM caseload_snapshot;
+
+-- published_ehcp  DfE published EHC plan figures by area and January (data/published.py),
+--                 one row per release, area and year; counts NULL where not published
+CREATE TABLE IF NOT EXISTS published_ehcp (
+    release VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    time_period INTEGER,
+    year INTEGER,
+    geographic_level VARCHAR,
+    area VARCHAR,
+    region_name VARCHAR,
+    new_la_code VARCHAR,
+    old_la_code VARCHAR,
+    breakdown VARCHAR,
+    ehcplans BIGINT,
+    neet BIGINT,
+    neet_other_csa BIGINT,
+    other_placement_settings BIGINT,
+    await_prov_2022 BIGINT,
+    elective_home_education BIGINT,
+    ed_elsewhere BIGINT,
+    placement_unknown BIGINT
+);
