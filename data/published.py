@@ -97,7 +97,7 @@ def _insert(con: duckdb.DuckDBPyConnection, path: Path, release: str, names: lis
     # identifiers come from KNOWN_COLUMNS (checked above); the path and release are bound
     con.execute("DELETE FROM published_ehcp WHERE release = $release", {"release": release})
     con.execute(
-        "INSERT INTO published_ehcp SELECT $release, $file, "  # noqa: S608
+        "INSERT INTO published_ehcp SELECT $release, $file, now()::TIMESTAMP, "  # noqa: S608
         "try_cast(time_period AS INTEGER), 2000 + try_cast(right(time_period, 2) AS INTEGER), "
         "geographic_level, CASE geographic_level WHEN 'National' THEN country_name "
         "WHEN 'Regional' THEN region_name ELSE la_name END, region_name, "

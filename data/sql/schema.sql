@@ -167,6 +167,7 @@ FROM caseload_snapshot;
 CREATE TABLE IF NOT EXISTS published_ehcp (
     release VARCHAR NOT NULL,
     source_file VARCHAR NOT NULL,
+    loaded_at TIMESTAMP NOT NULL,
     time_period INTEGER,
     year INTEGER,
     geographic_level VARCHAR,
