@@ -71,3 +71,18 @@ def test_time_to_return_page_shows_curves_medians_and_hazard(monkeypatch, demo_d
     assert "Median time to return:" in text and "Number at risk" in text
     assert "Do the groups differ?" in text
     assert "chance of returning within a month" in text
+
+
+def test_england_page_compares_and_ranks(monkeypatch, demo_db):
+    at = app(monkeypatch, demo_db, "pages/england.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Kent had the highest rate of the 11 councils" in text
+    values = {m.label: m.value for m in at.metric}
+    # (249 + 416) / 20,635 plans x 1,000 = 32.2; England (2,460 + 4,045) / 638,745 = 10.2
+    assert values["Kent, per 1,000 plans (January 2025)"] == "32.2"
+    assert values["England, per 1,000 plans (January 2025)"] == "10.2"
+    # 20,635 plans / 476,670 residents aged 0-25 x 1,000 = 43.3
+    assert values["Kent EHC plans per 1,000 aged 0–25"] == "43.3"
+    assert values["Published, January 2025"] == "665"
+    assert "Why they differ." in text
+    assert len(at.get("plotly_chart")) == 2
