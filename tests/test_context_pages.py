@@ -86,3 +86,38 @@ def test_england_page_compares_and_ranks(monkeypatch, demo_db):
     assert values["Published, January 2025"] == "665"
     assert "Why they differ." in text
     assert len(at.get("plotly_chart")) == 2
+
+
+def test_map_shades_by_rates(monkeypatch, demo_db, cohort_only_db):
+    at = app(monkeypatch, demo_db, "pages/map.py", shade="Rate per 100 children with a plan")
+    assert "highest rate" in at.get("plotly_chart")[0].proto.spec or any(
+        "highest rate" in s.value for s in at.subheader
+    )
+    table = at.dataframe[0].value
+    assert "Rate per 100 children with a plan" in table.columns
+    at = app(monkeypatch, demo_db, "pages/map.py", shade="Rate per 10,000 aged 0–25")
+    table = at.dataframe[0].value.set_index("District")
+    row = table.loc["Swale"]
+    # Swale: 46,831 residents aged 0-25 (ONS mid-2023)
+    assert row["Residents aged 0-25 (ONS mid-2023)"] == 46831
+    assert row["Rate per 10,000 aged 0-25"] == pytest.approx(10000 * row["Children"] / 46831)
+    # no caseload: says so and falls back to counts
+    at = app(monkeypatch, cohort_only_db, "pages/map.py", shade="Rate per 100 children with a plan")
+    assert any("No EHC plan caseload is loaded" in i.value for i in at.info)
+
+
+def test_breakdown_table_gains_rates_and_data_quality_checks_the_caseload(
+    monkeypatch, demo_db, cohort_only_db
+):
+    at = app(monkeypatch, demo_db, "pages/breakdowns.py", dim="District")
+    table = at.dataframe[0].value.set_index("District")
+    assert {"Children with a plan", "Out of school per 100 with a plan"} <= set(table.columns)
+    swale = table.loc["Swale"]
+    assert swale["Out of school per 100 with a plan"] == pytest.approx(
+        100 * swale["Children"] / swale["Children with a plan"]
+    )
+    at = app(monkeypatch, demo_db, "pages/data_quality.py")
+    headers = [s.value for s in at.subheader]
+    assert "Children out of school missing from the EHC plan caseload" in headers
+    at = app(monkeypatch, cohort_only_db, "pages/data_quality.py")
+    assert any("No EHC plan caseload is loaded" in i.value for i in at.info)
