@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import duckdb
 import pandas as pd
 
 from core.paths import PROJECT_ROOT
@@ -69,7 +70,10 @@ def measures(db=None) -> pd.DataFrame:
         "council_code": COUNCIL_CODE,
         "neighbour_codes": statistical_neighbours()["old_la_code"].tolist(),
     }
-    return runner.run("published_measures", params, db=db)
+    try:
+        return runner.run("published_measures", params, db=db)
+    except duckdb.CatalogException:  # a database built before the published figures shipped
+        return pd.DataFrame(columns=["year", "area", "role", "release", "headline_per_1000"])
 
 
 def latest_year(db=None) -> int | None:
@@ -85,6 +89,8 @@ def comparison(year: int | None = None, *, db=None) -> pd.DataFrame:
     headline rate among the council and its neighbours), release.
     """
     frame = measures(db)
+    if frame.empty:
+        return pd.DataFrame(columns=["area", "role", "plans", "headline_per_1000", "release"])
     year = year or latest_year(db)
     part = frame[(frame["year"] == year) & (frame["role"] != "Other")].copy()
     part = part[(part["role"] != "Region") | (part["area"] == REGION)]

@@ -143,3 +143,17 @@ def test_cohort_children_missing_from_the_caseload_are_counted_not_dropped(db):
     # ... and they still count as out of school in the rates
     frame = rates.rates(CohortFilter(period="2024-01"), "district", db=db)
     assert frame["children_out"].sum() == 20
+
+
+def test_briefing_table_suppresses_small_counts_and_their_rates(db):
+    from queries.context_pack import rates_table
+
+    # girls: Dover 5 out of 20 plans -> 5 is shown as c, and its rate and ratio are hidden
+    table = rates_table(CohortFilter(period="2024-01", genders=("Female",)), "district", db=db)
+    dover = table.set_index("category").loc["Dover"]
+    assert dover["children_out"] == "c" and bool(dover["suppressed"])
+    assert dover[["rate_per_100", "ratio", "rate_low"]].isna().all()
+    assert not bool(dover["excludes_one"])
+    # all children: Dover 10 and Thanet 10 out, nothing to suppress
+    whole = rates_table(CohortFilter(period="2024-01"), "district", db=db).set_index("category")
+    assert whole.loc["Dover", "children_out"] == 10 and whole.loc["Dover", "rate_per_100"] == 10
