@@ -21,7 +21,8 @@ PER_PLANS, PER_POP = "Rate per 100 children with a plan", "Rate per 10,000 aged 
 ctx = page_header(
     "District map",
     "Where the children live. Shading by share shows each district's part of the cohort; "
-    "it is not a rate per head of population.",
+    "the two rates divide by the district's children with an EHC plan or by its residents "
+    "aged 0 to 25.",
 )
 f = ctx.filter
 

@@ -17,6 +17,7 @@ from pages.common.figures import show_figure
 from pages.common.format import escape_md, fmt_int, period_label
 from pages.common.page import page_header
 from queries.rates import (
+    NOT_RECORDED,
     RATE_DIMENSIONS,
     caseload_periods,
     overall_rate,
@@ -82,7 +83,9 @@ else:
         f"{overall['rate_low']:.1f} to {overall['rate_high']:.1f}.",
     )
     shown = data[data["children_with_plan"] > 0]
-    top = shown.loc[shown["rate_per_100"].idxmax()] if not shown.empty else None
+    # the title names a real group: Not recorded is a data-quality category, not a finding
+    named = shown[shown["category"] != NOT_RECORDED]
+    top = named.loc[named["rate_per_100"].idxmax()] if not named.empty else None
     table = data.assign(category=[category_label(dimension, c) for c in data["category"]])
     rate_table = table[
         ["category", "children_out", "children_with_plan", "rate_per_100", "rate_low",
