@@ -57,11 +57,24 @@ def _adapter_sql() -> str:
     )
 
 
-def stage_and_publish(con, *, period: str, census, load_id: int, file_name: str) -> None:
-    """Stage the extract read into `raw` and replace `period`'s caseload with it."""
+def stage_and_publish(
+    con, *, period: str, census, load_id: int, file_name: str, guard=None
+) -> None:
+    """Stage the extract read into `raw` and replace `period`'s caseload with it.
+
+    `guard(held, incoming)` (optional) sees the plans held for the period and the rows about to
+    replace them before anything is written, and raises to refuse the load.
+    """
     con.execute("ALTER VIEW raw RENAME TO caseload_raw")
     con.execute(_adapter_sql())
     store.run_sql_file(con, "stage_cohort.sql", {"census_date": census})
+    if guard is not None:
+        held, incoming = con.execute(
+            "SELECT (SELECT count(*) FROM caseload_snapshot WHERE period = $period), "
+            "(SELECT count(*) FROM staged WHERE quarantine_reason IS NULL)",
+            {"period": period},
+        ).fetchone()
+        guard(held, incoming)
     store.run_sql_file(
         con,
         "publish_caseload.sql",

@@ -10,6 +10,7 @@ from pages.common.figures import show_figure
 from pages.common.format import escape_md, escape_plotly, fmt_int, fmt_pct
 from pages.common.page import page_header
 from queries.aggregates import breakdown
+from queries.dimensions import MAP_DISTRICTS
 from queries.published import district_population
 from queries.rates import has_caseload, rates
 
@@ -74,8 +75,8 @@ hover = {
     )
     for name, row in by_name.items()
 }
-on_map = data[~data["category"].isin(["Out of county", "Not recorded"])]
-off_map = data[data["category"].isin(["Out of county", "Not recorded"])]
+on_map = data[data["category"].isin(MAP_DISTRICTS)]
+off_map = data[~data["category"].isin(MAP_DISTRICTS)]
 if on_map.empty:
     title = "No children in Kent's districts with these filters"
 elif measure in (PER_PLANS, PER_POP) and on_map[shown].notna().any():

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from data.extract_reader import ExtractRefused
-from data.load import load_caseload, load_cohort
+from data.load import LoadRefused, load_caseload, load_cohort
 from tests.conftest import query
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -109,7 +109,11 @@ def test_reloading_a_period_replaces_it(loaded, tmp_path):
     smaller.write_text(
         "child_id,date_of_birth,gender,primary_need,district\nT-9,2015-01-01,F,ASD,Dover\n"
     )
-    load_caseload(smaller, PERIOD, db)
+    # one plan replacing seven is refused without --replace (the loader's shrink guard)
+    with pytest.raises(LoadRefused, match="the plans of period 2023-06"):
+        load_caseload(smaller, PERIOD, db)
+    assert query(db, "SELECT count(*) FROM caseload") == [(7,)]
+    load_caseload(smaller, PERIOD, db, replace=True)
     assert query(db, "SELECT child_id FROM caseload") == [("T-9",)]
     assert query(db, "SELECT count(*) FROM quarantine WHERE kind = 'caseload'") == [(0,)]
 
