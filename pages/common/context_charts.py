@@ -67,6 +67,7 @@ def rate_chart(frame: pd.DataFrame, dimension: str, overall: float | None) -> go
         data=[bar],
         layout=layout(
             height=max(300, 30 * len(labels) + 90),
+            margin={"l": 10, "r": 10, "t": 30, "b": 10},
             yaxis=axis(None, type="category", autorange="reversed"),
             xaxis=axis("Out of school per 100 children with a plan", rangemode="tozero"),
             shapes=shapes,
@@ -75,8 +76,9 @@ def rate_chart(frame: pd.DataFrame, dimension: str, overall: float | None) -> go
             else [
                 {
                     "x": overall,
-                    "y": 1.02,
+                    "y": 1.0,
                     "yref": "paper",
+                    "yanchor": "bottom",
                     "showarrow": False,
                     "text": f"All: {overall:.1f}",
                     "font": {"color": "#0B0C0C"},
