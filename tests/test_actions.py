@@ -104,15 +104,15 @@ def test_overdue_lists_open_actions_past_their_date_oldest_first(store):
 def test_import_accepts_good_rows_and_refuses_bad_ones_with_reasons(store):
     actions.create({**BASE, "title": "Already there", "owner": "Ann"}, store=store)
     csv = (
-        "Title,Owner,Due date,Status,Notes\n"
-        "Review every import,QA officer,2027-01-31,In progress,from the review\n"  # row 2 ok
-        ",Ann,2027-01-31,,\n"  # row 3: no title
-        "Audit section 19,Ann,next week,,\n"  # row 4: bad date
-        "Call schools,Ann,31/01/2027,finished,\n"  # row 5: bad status
-        "Already there,ann,2027-02-01,,\n"  # row 6: duplicate of an existing action
-        "Train caseworkers,Bob,15/02/2027,,\n"  # row 7 ok (UK date, default status)
-        "Review every import,QA officer,2027-01-31,,\n"  # row 8: duplicate within the file
-    ).encode()
+        b"Title,Owner,Due date,Status,Notes\n"
+        b"Review every import,QA officer,2027-01-31,In progress,from the review\n"  # row 2 ok
+        b",Ann,2027-01-31,,\n"  # row 3: no title
+        b"Audit section 19,Ann,next week,,\n"  # row 4: bad date
+        b"Call schools,Ann,31/01/2027,finished,\n"  # row 5: bad status
+        b"Already there,ann,2027-02-01,,\n"  # row 6: duplicate of an existing action
+        b"Train caseworkers,Bob,15/02/2027,,\n"  # row 7 ok (UK date, default status)
+        b"Review every import,QA officer,2027-01-31,,\n"  # row 8: duplicate within the file
+    )
     frame = actions.read_spreadsheet(csv, "plan.csv")
     result = actions.import_plan(frame, user="importer", store=store)
     assert [r["row"] for r in result.accepted] == [2, 7]
