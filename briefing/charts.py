@@ -7,6 +7,7 @@ its bar is left empty and labelled `c`, so no length gives it away.
 
 from __future__ import annotations
 
+import calendar
 import json
 from functools import lru_cache
 from math import cos, radians
@@ -80,8 +81,9 @@ def bar(chart: pd.DataFrame, dimension: str | None) -> go.Figure:
 def trend(chart: pd.DataFrame) -> go.Figure:
     """Children out of school at each month's census date (suppressed months left out)."""
     shown = chart[~chart["suppressed"]]
+    short = [_short_month(p) for p in chart["period"]]
     trace = go.Scatter(
-        x=shown["label"],
+        x=[_short_month(p) for p in shown["period"]],
         y=shown["children"],
         mode="lines+markers+text",
         text=[f"{int(v):,}" for v in shown["children"]],
@@ -90,10 +92,16 @@ def trend(chart: pd.DataFrame) -> go.Figure:
     )
     layout = _layout(
         320,
-        xaxis={"type": "category", "categoryorder": "array", "categoryarray": list(chart["label"])},
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": short},
         yaxis={"tickformat": ",d", "rangemode": "tozero", "title": "Children"},
     )
     return go.Figure(trace, layout)
+
+
+def _short_month(period: str) -> str:
+    """'2026-10' -> 'Oct 2026' (the axis has room for thirteen of these)."""
+    year, month = period.split("-")
+    return f"{calendar.month_abbr[int(month)]} {year}"
 
 
 @lru_cache(maxsize=1)
@@ -129,6 +137,7 @@ def district_map(chart: pd.DataFrame) -> go.Figure:
     traces = []
     for name, rings in _shapes():
         value = values.get(name)
+        text_colour = "#0B0C0C"
         if value is None:
             colour = NO_DATA
         else:
@@ -136,6 +145,8 @@ def district_map(chart: pd.DataFrame) -> go.Figure:
             colour = sample_colorscale(
                 [[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)], share
             )[0]
+            if share > 0.55:  # dark fills take white labels (contrast)
+                text_colour = "#FFFFFF"
         label = f"{_esc(name)}: {SUPPRESSED if value is None else f'{int(value):,}'}"
         for lons, lats in rings:
             traces.append(
@@ -157,7 +168,7 @@ def district_map(chart: pd.DataFrame) -> go.Figure:
                 y=[sum(biggest[1]) / len(biggest[1])],
                 mode="text",
                 text=[label.replace(": ", "<br>")],
-                textfont={"size": 10, "color": "#0B0C0C"},
+                textfont={"size": 10, "color": text_colour},
                 hoverinfo="skip",
             )
         )
