@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
 
+import pandas as pd
+
 from core import vocab
 from queries.filters import PERIOD_PATTERN, CohortFilter
 from queries.pupil import cohort_count, run_pupil_query
@@ -108,7 +110,7 @@ def child_figure(child_id: str, period: str, *, db=None) -> Figure:
         return Figure(period, None, "not in the cohort (not out of school with an EHC plan)")
     row = rows.iloc[0]
     days = row.get("days_out")
-    if days is None or days != days:
+    if days is None or pd.isna(days):
         return Figure(period, None, f"{row['placement_status']}, days out not recorded")
     return Figure(period, float(days), f"{row['placement_status']}, {int(days):,} days out")
 
