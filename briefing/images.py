@@ -4,7 +4,7 @@ kaleido 1.5 drives Debian's chromium (found by choreographer) with no network. S
 browser takes about 2 s, so one kaleido server is started on first use and kept for the life of
 the process (stopped at exit); a lock makes the dashboard's session threads take turns on it.
 
-`labelled` copies a figure and draws its finding title, caption and source line into it, so a
+`labelled` draws a figure's finding title, and its caption and source line under it, into it, so a
 chart pasted into slides is never unlabelled: the dashboard's image downloads and plotly's
 camera button both use it.
 """
@@ -23,7 +23,7 @@ _LOCK = threading.Lock()
 _STARTED = False
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 IMAGE_WIDTH = 1000  # px: readable on a slide, and the caption wraps at this width
-CAPTION_CHARS = 130  # characters per caption line at IMAGE_WIDTH
+CAPTION_CHARS = 120  # characters per caption line at IMAGE_WIDTH
 _MD_ESCAPE = re.compile(r"\\(.)")
 
 
@@ -60,47 +60,46 @@ def labelled(
     title: str,
     caption: str,
     *,
-    width: int = IMAGE_WIDTH,
+    width: int | None = IMAGE_WIDTH,
     marking: str | None = None,
+    copy: bool = True,
 ) -> go.Figure:
-    """A copy of `fig` with the title above and the caption (what, when, source) below."""
-    out = go.Figure(fig)
+    """`fig` (a copy, unless copy=False) with the title and, under it, the caption.
+
+    `width=None` leaves the width to the page (the dashboard's responsive charts); the
+    caption is wrapped for IMAGE_WIDTH, the width the camera button exports at.
+    """
+    out = go.Figure(fig) if copy else fig
     lines = textwrap.wrap(plain(caption), CAPTION_CHARS) or [""]
     if marking:
         lines.append(plain(marking))
-    height = (fig.layout.height or 380) + 70 + 18 * len(lines)
+    # The caption goes in the title's subtitle: plotly places it, whatever the axes need below.
+    height = (fig.layout.height or 380) + 50 + 17 * len(lines)
     margin = fig.layout.margin
     out.update_layout(
         title={
             "text": f"<b>{plain(title)}</b>",
+            "subtitle": {
+                "text": "<br>".join(lines),
+                "font": {"size": 12, "color": "#3D3D3D"},
+            },
             "x": 0,
             "xanchor": "left",
+            "xref": "container",
             "y": 1,
             "yanchor": "top",
             "yref": "container",
-            "pad": {"t": 12, "l": 10},
-            "font": {"size": 18},
+            "pad": {"t": 10, "l": 10},
+            "font": {"size": 16},
         },
         margin={
-            "t": 60,
-            "b": (margin.b or 10) + 18 * len(lines) + 30,
+            "t": 50 + 17 * len(lines),
+            "b": margin.b,
             "l": margin.l,
             "r": margin.r,
         },
-        width=width,
         height=height,
     )
-    out.add_annotation(
-        text="<br>".join(lines),
-        xref="paper",
-        yref="container",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="bottom",
-        align="left",
-        showarrow=False,
-        font={"size": 12, "color": "#3D3D3D"},
-        yshift=8,
-    )
+    if width:
+        out.update_layout(width=width)
     return out
