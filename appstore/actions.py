@@ -167,6 +167,9 @@ def _clean(values: dict) -> dict:
     out["status"] = status
     kind = str(values.get("measure_kind") or "").strip().lower()
     measure = str(values.get("measure") or "").strip()
+    if measure and not kind:
+        # A measure typed without saying what it is: a link is a view, anything else an ID.
+        kind = "view" if measure.lower().startswith(("http://", "https://", "/")) else "child"
     if kind not in MEASURE_KINDS:
         raise ActionError(f"The measure type {kind!r} is not a view link or a child ID.")
     if kind and not measure:

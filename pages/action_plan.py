@@ -20,7 +20,11 @@ from pages.common.format import escape_md, fmt_date, period_label
 from pages.common.page import page_header
 from queries.measures import measure_figure
 
-MEASURE_CHOICES = {"": "No measure", "view": "A saved dashboard view", "child": "A child (ID)"}
+MEASURE_CHOICES = {
+    "": "No measure (or work it out)",
+    "view": "A saved dashboard view",
+    "child": "A child (ID)",
+}
 IMPORT_KEY = "_oos_plan_import_result"
 BASE_KEY = "_oos_action_edit_base"  # action ID -> the version this person's edit started from
 

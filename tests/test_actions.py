@@ -150,3 +150,13 @@ def test_import_reads_excel_and_refuses_a_sheet_without_the_columns(store, tmp_p
     assert actions.current(store).iloc[0]["due_date"] == "2027-03-01"
     with pytest.raises(actions.ActionError, match="no column for: owner"):
         actions.import_plan(pd.DataFrame({"title": ["x"], "due date": ["2027-01-01"]}), store=store)
+
+
+def test_a_measure_given_without_its_kind_is_read_as_a_link_or_an_id(store):
+    link = actions.create(
+        {**BASE, "measure_kind": "", "measure": "https://dash/?period=2026-10"}, store=store
+    )
+    child = actions.create({**BASE, "measure_kind": "", "measure": "SYN0001"}, store=store)
+    plan = actions.current(store).set_index("action_id")
+    assert plan.loc[link, "measure_kind"] == "view"
+    assert (plan.loc[child, "measure_kind"], plan.loc[child, "measure"]) == ("child", "SYN0001")
