@@ -80,3 +80,6 @@ def test_overdue_actions_show_on_the_overview(monkeypatch, db):
     warnings = [w.value for w in at.warning]
     assert any("1 overdue action in the action plan" in w and "Late one" in w for w in warnings)
     assert not any("Not yet" in w for w in warnings)
+    # The one-click pack sits on the Overview (built only when clicked).
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Briefing pack (PDF)" in labels and "Briefing pack (HTML)" in labels
