@@ -13,7 +13,7 @@ from pages.common.categories import CATEGORICAL
 from pages.common.charts import bar_chart, style, time_axis
 from pages.common.figures import show_figure
 from pages.common.flag_words import cost_sentence
-from pages.common.format import escape_md, fmt_int, period_label
+from pages.common.format import fmt_int, period_label
 from pages.common.page import page_header
 from pages.common.words import moved
 from queries.casework import (
@@ -85,7 +85,7 @@ def by_category(dimension: str) -> None:
     )
     title = most_title(shown, "flagged", "children", FLAG_DIMENSIONS[dimension].lower())
     show_figure(
-        escape_md(title),
+        title,
         ctx.caption(f"Children flagged '{short_label}' by {FLAG_DIMENSIONS[dimension].lower()}"),
         ctx.about(
             f"children in the snapshot who match the filters and are flagged '{label}' at the "
@@ -135,7 +135,7 @@ if len(trend) > 1:
 else:
     trend_title = f"{short_label}: only one period loaded"
 show_figure(
-    escape_md(trend_title),
+    trend_title,
     ctx.caption(
         f"Children flagged '{short_label}' each month",
         f"{period_label(start)} to {ctx.period_name}",
@@ -172,7 +172,7 @@ cost_table = pd.DataFrame(
 )
 cost_title = "Terms lost: " + most_title(shown, "terms_without_provision", "terms", "district")
 show_figure(
-    escape_md(cost_title),
+    cost_title,
     ctx.caption("Terms without provision by district, with an indicative cost range"),
     ctx.about(
         "school terms (autumn, spring, summer; config/school_terms.csv) in which each child had "
