@@ -14,7 +14,12 @@ import math
 import pandas as pd
 import streamlit as st
 
-from pages.common.child_lists import chronology_link, download_buttons, whole_list
+from pages.common.child_lists import (
+    chronology_link,
+    detail_panel,
+    download_buttons,
+    whole_list,
+)
 from pages.common.flag_words import flag_help, settings_lines, tier_lines, worklist_reason_text
 from pages.common.format import escape_md, fmt_date, fmt_int, period_label
 from pages.common.page import frame_context, page_header
@@ -111,25 +116,6 @@ COLUMNS = {
 }
 
 
-def show_detail(table: pd.DataFrame, selection, what: str) -> None:
-    """The chosen child's reasons in full (plain text, wrapped) and a link to the chronology."""
-    chosen = list(getattr(selection, "selection", {}).get("rows", [])) if selection else []
-    row = table.iloc[chosen[0]] if chosen else table.iloc[0]
-    with st.container(border=True):
-        st.markdown(
-            f"**{escape_md(row['Child ID'])}** · {escape_md(row['Tier'])}"
-            + ("" if chosen else f" · the first {what}; pick a row to see another")
-        )
-        for reason in str(row["Why"]).split("; "):
-            st.text(f"• {reason}")
-        st.page_link(
-            "pages/chronology.py",
-            label=f"Open the chronology of {row['Child ID']}",
-            query_params={"child": row["Child ID"], "period": f.period},
-            icon=":material/timeline:",
-        )
-
-
 tier = st.segmented_control(
     "Tier shown",
     list(TIERS),
@@ -167,7 +153,7 @@ else:
             selection_mode="single-row",
             key="today-table",
         )
-        show_detail(table, selection, "child listed")
+        detail_panel(table, selection, f.period, "Tier")
 
 
 download_buttons(

@@ -176,6 +176,9 @@ def test_priority_page(monkeypatch, flags_db):
         "younger; looked after; previously looked after"
     )
     assert f12["Chronology"] == "chronology?child=F-0012&period=2024-03"
+    # the first child's reasons in full, one per line, in the detail panel
+    texts = [t.value for t in at.text]
+    assert "• age 9, year group not recorded: primary age or younger" in texts
     labels = [b.label for b in at.get("download_button")]
     assert "Download the whole list (CSV)" in labels
     assert "Download the whole list (Excel)" in labels
