@@ -172,11 +172,26 @@ st.subheader(f"Records that disagree: {fmt_int(disagree)}", anchor=False)
 st.caption(flag_help(values)["records_disagree"] + " Update whichever record is wrong.")
 if disagree:
     rows = worklist_children(f, None, 1, PAGE_SIZE, disagree_only=True)
-    table = list_table(rows)
+    table = list_table(rows).assign(**{"Provision started": rows["last_provision_started"]})
     st.dataframe(
-        table[["Child ID", "Tier", "Chronology", "Why", "Placement status", "District"]],
+        table[
+            [
+                "Child ID",
+                "Placement status",
+                "Provision started",
+                "Chronology",
+                "Tier",
+                "District",
+                "SEN team",
+            ]
+        ],
         hide_index=True,
-        column_config=COLUMNS,
+        column_config={
+            **COLUMNS,
+            "Provision started": st.column_config.DateColumn(
+                "Provision started (casework)", format="D MMM YYYY"
+            ),
+        },
         key="today-disagree",
     )
     if disagree > len(rows):

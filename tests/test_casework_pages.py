@@ -108,7 +108,9 @@ def test_today_tiers_and_list(monkeypatch, flags_db):
     texts = [t.value for t in at.text]
     assert "• out of sight: provision unknown and looked after" in texts
     # records that disagree, listed on their own
-    assert at.dataframe[1].value["Child ID"].tolist() == ["F-0009"]
+    disagree = at.dataframe[1].value
+    assert disagree["Child ID"].tolist() == ["F-0009"]
+    assert str(disagree["Provision started"].iloc[0])[:10] == "2024-02-12"  # Fir AP
 
 
 def test_today_other_tiers(monkeypatch, flags_db):
