@@ -36,6 +36,7 @@ PAGES = {
         st.Page("pages/overview.py", title="Overview", default=True),
         st.Page("pages/today.py", title="Today"),
         st.Page("pages/priority.py", title="Priority cases"),
+        st.Page("pages/action_plan.py", title="Action plan"),
     ],
     "Appendix B": [
         st.Page("pages/breakdowns.py", title="Breakdowns"),

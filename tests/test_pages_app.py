@@ -44,6 +44,7 @@ PAGES = [
     "pages/overview.py",
     "pages/today.py",
     "pages/priority.py",
+    "pages/action_plan.py",
     "pages/breakdowns.py",
     "pages/crosstab.py",
     "pages/trends.py",
