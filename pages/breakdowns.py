@@ -14,6 +14,7 @@ from pages.common.page import page_header
 from pages.common.words import breakdown_title
 from queries.aggregates import DIMENSIONS, breakdown
 from queries.dimensions import SPECS
+from queries.rates import RATE_DIMENSIONS, has_caseload, rates
 
 DEFAULT = "primary_need"
 
@@ -42,8 +43,20 @@ label = dimension_label(dimension)
 shown = dataclasses.replace(f, is_import=True) if dimension == "imported_from" else f
 data = breakdown(shown, dimension)
 table = data.assign(category=[category_label(dimension, c) for c in data["category"]])
+# With the period's EHC plan caseload loaded, the rate beside each count (Rates page for more)
+with_rates = dimension in RATE_DIMENSIONS and has_caseload(f.period)
+if with_rates:
+    planned = rates(f, dimension)[["category", "children_with_plan", "rate_per_100"]]
+    planned["category"] = [category_label(dimension, c) for c in planned["category"]]
+    table = table.merge(planned, on="category", how="left")
 table = table.rename(
-    columns={"category": label, "children": "Children", "percent": "Percent of children"}
+    columns={
+        "category": label,
+        "children": "Children",
+        "percent": "Percent of children",
+        "children_with_plan": "Children with a plan",
+        "rate_per_100": "Out of school per 100 with a plan",
+    }
 )
 counted, caveats = SPECS[dimension].counted, SPECS[dimension].caveats
 show_figure(
@@ -53,7 +66,17 @@ show_figure(
         if dimension == "imported_from"
         else f"Children out of school by {label.lower()}"
     ),
-    ctx.about(counted + " Percentages are of the children in the figure.", caveats),
+    ctx.about(
+        counted
+        + " Percentages are of the children in the figure."
+        + (
+            " The table adds each group's children with an EHC plan (the caseload at the same "
+            "census date) and the rate per 100 of them; see the Rates page for intervals."
+            if with_rates
+            else ""
+        ),
+        caveats,
+    ),
     bar_chart(data, dimension) if not data.empty else None,
     table,
     f"children_by_{dimension}_{f.period}.csv",
