@@ -11,7 +11,7 @@ from pages.common.figures import show_figure
 from pages.common.format import period_label
 from pages.common.page import page_header
 from pages.common.words import trend_title
-from queries.aggregates import DIMENSIONS, trend
+from queries.aggregates import DIMENSIONS, trend, trend_table
 
 ALL = "all"
 DEFAULT_SPAN = 12  # periods shown when the page opens: the last year
@@ -27,7 +27,7 @@ options = [ALL] + list(DIMENSIONS)
 
 
 def label_of(d: str) -> str:
-    return "All children" if d == ALL else (DIMENSIONS.get(d) or dimension_label(d))
+    return "All children" if d == ALL else dimension_label(d)
 
 
 left, right = st.columns([2, 1])
@@ -62,25 +62,13 @@ else:
 data = trend(f, dimension, start, end)
 span = f"{period_label(start)} to {period_label(end)}"
 label = label_of(choice)
-if data.empty:
-    wide = data
-else:
-    frame = data.assign(
-        Period=[period_label(p) for p in data["period"]],
-        category=[category_label(dimension, c) for c in data["category"]],
-    )
-    wide = frame.pivot_table(
-        index=["period", "Period"],
-        columns="category",
-        values="children",
-        aggfunc="sum",
-        fill_value=0,
-        sort=False,
-    )
-    wide = wide.sort_index(level=0).reset_index().drop(columns="period")
-    wide.columns.name = None
+wide = trend_table(f, dimension, start, end)
+if not wide.empty:
+    names = {c: category_label(dimension, c) for c in wide.columns if c != "period"}
     if dimension is None:
-        wide = wide.rename(columns={"All": "Children"})
+        names = {"All": "Children"}
+    wide = wide.rename(columns=names)
+    wide.insert(0, "Period", [period_label(p) for p in wide.pop("period")])
 if not data.empty and too_many_series(data):
     st.caption(
         "More than six categories: one small chart each, on the same scale, so each can be read."

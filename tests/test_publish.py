@@ -80,9 +80,11 @@ def test_readers_during_a_load_see_the_old_data_or_the_new_never_a_mix(db_path, 
 
     thread = threading.Thread(target=read_repeatedly)
     thread.start()
+    overlapped = []  # reads made while each load ran: proves the reads overlapped the loads
     try:
         for _ in range(3):
             for source in ("load_cohort_problems.csv", "load_cohort_forms.csv"):
+                before = len(seen)
                 subprocess.run(
                     [
                         sys.executable,
@@ -99,10 +101,14 @@ def test_readers_during_a_load_see_the_old_data_or_the_new_never_a_mix(db_path, 
                     cwd=PROJECT,
                     check=True,
                     capture_output=True,
+                    timeout=120,
                 )
+                overlapped.append(len(seen) - before)
     finally:
         stop.set()
-        thread.join()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
     new = ["T-0201", "T-0202", "T-0203", "T-0204", "T-0205"]
     assert len(seen) > 5
+    assert all(n > 0 for n in overlapped), overlapped
     assert all(state in (old, new) for state in seen)

@@ -12,17 +12,9 @@ import datetime as dt
 import math
 import re
 
+from core.dates import is_missing  # one definition for every layer; pages import it from here
+
 MINUS = "\u2212"  # a real minus sign reads better than a hyphen in figures
-
-
-def is_missing(value) -> bool:
-    """True for None, NaN and pandas' NA/NaT."""
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN, NaT and pd.NA compare unequal to themselves
-    except (TypeError, ValueError):
-        return False
 
 
 def fmt_int(value) -> str:
