@@ -491,6 +491,18 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    except Exception as error:
+        # An error nobody foresaw: its message may quote a value from the file (DuckDB's do),
+        # so the terminal and its logs get its type only, unless OOS_DEBUG asks for the rest.
+        if os.environ.get("OOS_DEBUG"):
+            raise
+        print(
+            f"FAILED. The load stopped on an unexpected error ({type(error).__name__}). "
+            "Nothing in the database was changed. Run it again with OOS_DEBUG=1 set to see "
+            "the details (they may quote the file), and report them.",
+            file=sys.stderr,
+        )
+        return 1
     print(report.text())
     print(f"Published to {db_path}.")
     return 0
