@@ -136,7 +136,7 @@ def _previous_load(con, kind: str, period: str | None) -> str | None:
     ).fetchone()
     if row is None:
         return None
-    return f"load {row[0]} of '{row[1]}' at {row[2]} UTC"
+    return f"load {row[0]} of '{row[1]}' at {row[2]}"
 
 
 def guard_shrink(
@@ -182,7 +182,7 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
             # grouped without the row numbers and raw values reasons name, so the printed
             # report (and its logs) never carries a value from the file
             "SELECT regexp_replace(regexp_replace(reason, 'row \\d+', 'row N'), "
-            "'''.*''', '(value)'), count(*) FROM quarantine "
+            "'''.*''', '''…'''), count(*) FROM quarantine "
             "WHERE load_id = $id GROUP BY 1",
             {"id": load_id},
         ).fetchall()
