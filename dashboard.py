@@ -18,6 +18,9 @@ from pages.common.database import check_database
 from pages.common.filters import render_sidebar
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
 from startup import build_demo_database_if_missing
+from trust import signin
+from trust.access import allowed_pages
+from trust.viewer import set_current
 
 LOG = logging.getLogger(__name__)
 
@@ -50,15 +53,28 @@ PAGES = {
     ],
     "Data": [
         st.Page("pages/data_quality.py", title="Data quality"),
+        st.Page("pages/audit.py", title="Audit trail"),
     ],
 }
 
-page = st.navigation(PAGES, position="top")
+# The gate (trust/signin.py), before anything reads the database for a page: no viewer from an
+# earlier run carries over, and the navigation holds only the pages the viewer's role may open
+# (trust/access.py), so a typed URL of any other page falls back to the viewer's first page.
+set_current(None)
+db_path = resolve_db_path()
+status = check_database(db_path, build_demo_database_if_missing(db_path))
+access = signin.decide(bool(status.ok and status.info.get("synthetic")))
+if access.blocked_page is not None:
+    gate_page = st.Page(access.blocked_page, title=access.blocked_title, url_path="access")
+    st.navigation([gate_page], position="hidden").run()
+    st.stop()
+viewer = access.viewer
+page = st.navigation(allowed_pages(PAGES, viewer.role), position="top")
+set_current(viewer.on_page(page.title))
 # Less empty space above the page title, so a 1280x800 screen shows more figures. Static CSS
 # written here, never data.
 st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 4.5rem; }</style>")
-db_path = resolve_db_path()
-status = check_database(db_path, build_demo_database_if_missing(db_path))
+signin.show_identity(viewer)
 if not status.ok:
     st.error(status.message)
     st.stop()
