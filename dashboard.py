@@ -17,6 +17,7 @@ from pages.common import share
 from pages.common.database import check_database
 from pages.common.filters import render_sidebar
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
+from queries.pupil import AccessDenied
 from startup import build_demo_database_if_missing
 from trust import signin
 from trust.access import allowed_pages
@@ -100,6 +101,10 @@ link_slot = st.sidebar.empty()
 
 try:
     page.run()
+except AccessDenied as refused:
+    # The pupil-level choke point refused (and audited) a request the page made, e.g. a
+    # caseworker's chronology of a child outside their teams, typed into the URL.
+    st.warning(str(refused), icon=":material/lock:")
 finally:
     # After the page (which records its own choices), even when it stopped early.
     if context.filter is not None:

@@ -18,6 +18,7 @@ from pages.common.format import escape_md, escape_plotly, fmt_int, fmt_pct, peri
 from pages.common.page import page_header
 from queries.aggregates import load_history, not_recorded_share, warnings_by_column
 from queries.pupil import quarantine_count, quarantine_rows
+from trust.viewer import current
 
 QUARANTINE_PAGE = 100
 FIELD_LABELS = {
@@ -97,6 +98,15 @@ else:
         f"{fmt_int(total_quarantined)} rows could not be loaded and are not counted in any "
         "figure. Raw values are shown exactly as they were in the file."
     )
+    viewer = current()
+    if viewer is None or not viewer.sees_pupils or viewer.sen_teams:
+        # Raw values name children (IDs, dates of birth): only for roles that see pupil rows
+        # county-wide; the count above is all other roles get.
+        st.info(
+            "The quarantined rows' raw values are pupil-level data: they are shown to "
+            "safeguarding leads and QA officers only."
+        )
+        st.stop()
     slot = st.container()
     page = st.pagination(pages, key="quarantine_page") if pages > 1 else 1
     rows = quarantine_rows(limit=QUARANTINE_PAGE, offset=(page - 1) * QUARANTINE_PAGE)
