@@ -289,6 +289,7 @@ show_figure(
     log,
     f"chronology_{child}.csv",
     key="chronology",
+    pupil_ids=[child],
 )
 
 left, right = st.columns(2)

@@ -84,6 +84,9 @@ def run_pupil_query(
     `viewer` defaults to the script run's viewer; `action` is "view" or "export" (an export
     names its `file_name` and is never cached)."""
     viewer = viewer or current()
+    if viewer is not None and viewer.export_file:
+        # rows read for a download (pages/common/pupil_export.py): an export of that file
+        action, file_name = "export", file_name or viewer.export_file
     if viewer is None or not viewer.sees_pupils:
         if viewer is not None:
             _write(viewer, "denied", name, params, template, db, file_name=file_name)
@@ -99,6 +102,25 @@ def run_pupil_query(
     )
     _write(viewer, action, name, params, template, db, frame=frame, file_name=file_name)
     return frame
+
+
+def record_export(
+    table: pd.DataFrame,
+    file_name: str,
+    viewer: Viewer | None = None,
+    child_ids: list[str] | None = None,
+) -> None:
+    """Audit a download of pupil-level rows a page already holds (read through this module
+    when it drew them). The children are `child_ids`, else the table's child_id or "Child ID"
+    column."""
+    viewer = viewer or current()
+    if viewer is None or not viewer.sees_pupils:
+        raise AccessDenied("Pupil-level downloads are not available to this viewer.")
+    named = table.rename(columns={"Child ID": "child_id"})
+    if child_ids is not None:
+        named = pd.DataFrame({"child_id": list(child_ids)})
+    _write(viewer, "export", "(rows shown on the page)", {}, None, None, frame=named,
+           file_name=file_name)  # fmt: skip
 
 
 def _caseworker_scope(viewer: Viewer, name: str, params: dict, db) -> dict:
@@ -199,7 +221,7 @@ def cohort_page(
 
 
 def cohort_export(
-    f: CohortFilter, *, db=None, viewer: Viewer | None = None, file_name: str = "cohort.csv"
+    f: CohortFilter, *, db=None, viewer: Viewer | None = None, file_name: str | None = None
 ) -> pd.DataFrame:
     """Every row of the filtered cohort, by child_id, for a download (audited as an export
     naming `file_name`; not cached). `viewer`: the one captured when the page was drawn."""

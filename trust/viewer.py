@@ -29,6 +29,7 @@ class Viewer:
     sen_teams: tuple[str, ...] = ()  # a caseworker's teams
     page: str | None = None  # the page being drawn
     session: str | None = None  # the Streamlit session, to avoid repeating audit records
+    export_file: str | None = None  # set while rows are read for a download of this file
 
     @property
     def role_label(self) -> str:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from pages.common.exports import csv_bytes
 from pages.common.format import escape_md
+from pages.common.pupil_export import pupil_download
 
 # Buttons that make no sense for bar charts of counts; the PNG export stays.
 PLOTLY_CONFIG = {
@@ -78,12 +79,15 @@ def show_figure(
     *,
     key: str | None = None,
     note: str | None = None,
+    pupil_ids: list[str] | None = None,
 ) -> None:
     """Lay out one figure: title, caption, chart and table tabs, CSV download, About note.
 
     `title`, `caption` and `about` are the page's own words; anything in them that came from
     the data must already be escaped (`escape_md`). The CSV holds the table exactly.
     `note` is a line shown under the chart (a map's attribution, for instance).
+    `pupil_ids`: the figure shows these children's own rows (a chronology), so its CSV is an
+    audited pupil-level download made on click (pages/common/pupil_export.py).
     """
     key = key or safe_file_name(csv_name)
     with st.container(border=True):
@@ -103,15 +107,25 @@ def show_figure(
             show_table(table, key=f"table-{key}")
         left, right = st.columns([1, 3], vertical_alignment="center")
         with left:
-            st.download_button(
-                "Download CSV",
-                data=csv_bytes(rounded_percentages(table)),
-                file_name=safe_file_name(csv_name),
-                mime="text/csv",
-                key=f"csv-{key}",
-                on_click="ignore",
-                icon=":material/download:",
-            )
+            if pupil_ids is not None:
+                pupil_download(
+                    "Download CSV",
+                    lambda: rounded_percentages(table),
+                    safe_file_name(csv_name),
+                    key=f"csv-{key}",
+                    rows_in_hand=True,
+                    child_ids=pupil_ids,
+                )
+            else:
+                st.download_button(
+                    "Download CSV",
+                    data=csv_bytes(rounded_percentages(table)),
+                    file_name=safe_file_name(csv_name),
+                    mime="text/csv",
+                    key=f"csv-{key}",
+                    on_click="ignore",
+                    icon=":material/download:",
+                )
         with right:
             with st.expander("About this figure"):
                 st.markdown(about)
