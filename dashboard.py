@@ -13,7 +13,7 @@ import logging
 import streamlit as st
 
 from core.paths import resolve_db_path
-from pages.common import share
+from pages.common import share, smallnumbers
 from pages.common.database import check_database
 from pages.common.filters import render_sidebar
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
@@ -97,6 +97,8 @@ if status.periods:
         st.error("The cohort could not be read from the database. The server log has details.")
         st.stop()
 st.session_state[CONTEXT_KEY] = context
+# Small numbers: always hidden for senior leaders; a switch, off by default, for other roles.
+smallnumbers.sidebar_switch()
 link_slot = st.sidebar.empty()
 
 try:

@@ -7,6 +7,7 @@ import dataclasses
 import streamlit as st
 
 from pages.common import share
+from pages.common import smallnumbers as small
 from pages.common.categories import category_label, dimension_label
 from pages.common.charts import bar_chart
 from pages.common.figures import show_figure
@@ -81,7 +82,10 @@ label = dimension_label(dimension)
 # percentages are more useful as shares of the imports.
 shown = dataclasses.replace(f, is_import=True) if dimension == "imported_from" else f
 data = breakdown(shown, dimension)
-table = data.assign(category=[category_label(dimension, c) for c in data["category"]])
+# Small numbers hidden (senior leaders, or the sidebar switch): the table shows c, the chart
+# draws no bar for a hidden count, and the title names only a category it can show.
+table_data, data, hidden = small.long(data)
+table = table_data.assign(category=[category_label(dimension, c) for c in data["category"]])
 table = table.rename(
     columns={"category": label, "children": "Children", "percent": "Percent of children"}
 )
@@ -93,7 +97,9 @@ show_figure(
         if dimension == "imported_from"
         else f"Children out of school by {label.lower()}"
     ),
-    ctx.about(counted + " Percentages are of the children in the figure.", caveats),
+    small.about(
+        ctx.about(counted + " Percentages are of the children in the figure.", caveats), hidden
+    ),
     bar_chart(data, dimension) if not data.empty else None,
     table,
     f"children_by_{dimension}_{f.period}.csv",

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import share
+from pages.common import smallnumbers as small
 from pages.common.categories import dimension_label
 from pages.common.charts import heatmap, pivot
 from pages.common.figures import show_figure
@@ -52,24 +53,30 @@ if rows == cols:
 
 data = crosstab(f, rows, cols)
 wide = pivot(data, rows, cols) if not data.empty else None
+hidden, suppressed = None, False
 if wide is not None:
-    table = wide.copy()
-    table["Total"] = table.sum(axis=1)
-    table.loc["Total"] = table.sum(axis=0)
-    table = table.reset_index().rename(columns={"row": label_of(rows)})
+    # Totals added; small numbers hidden when on (a second cell per row or column too).
+    table, hidden, suppressed = small.matrix(wide)
+    table = table.reset_index().rename(columns={"row": label_of(rows), "index": label_of(rows)})
     table.columns.name = None
 else:
     table = pd.DataFrame()
+title = crosstab_title(data, rows, cols)
+if hidden is not None and hidden.to_numpy().any() and data["children"].max() <= small.THRESHOLD:
+    title = "Every group is small: counts of 1 to 5 are hidden"
 show_figure(
-    crosstab_title(data, rows, cols),
+    title,
     ctx.caption(f"Children out of school by {label_of(rows).lower()} and {label_of(cols).lower()}"),
-    ctx.about(
-        f"each child once, in the cell of their {label_of(rows).lower()} (row) and "
-        f"{label_of(cols).lower()} (column). The table adds row and column totals.",
-        "Care status is one value per child (the first that applies); imports by council "
-        "count imports only.",
+    small.about(
+        ctx.about(
+            f"each child once, in the cell of their {label_of(rows).lower()} (row) and "
+            f"{label_of(cols).lower()} (column). The table adds row and column totals.",
+            "Care status is one value per child (the first that applies); imports by council "
+            "count imports only.",
+        ),
+        suppressed,
     ),
-    heatmap(data, rows, cols) if wide is not None else None,
+    heatmap(data, rows, cols, hidden) if wide is not None else None,
     table,
     f"children_by_{rows}_and_{cols}_{f.period}.csv",
     key=f"crosstab-{rows}-{cols}",

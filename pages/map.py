@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from pages.common import share
+from pages.common import smallnumbers as small
 from pages.common.district_map import ATTRIBUTION, map_figure
 from pages.common.figures import show_figure
 from pages.common.format import escape_md, escape_plotly, fmt_int, fmt_pct
@@ -28,22 +30,31 @@ if measure != COUNT:
     share.remember("shade", measure)
 
 data = breakdown(f, "district")
+# Small numbers hidden (when on): a hidden district is left unshaded and reads c.
+table_data, data, hidden = small.long(data)
 by_name = {str(r.category): r for r in data.itertuples()}
 shown = "children" if measure == COUNT else "percent"
-values = {name: float(getattr(row, shown)) for name, row in by_name.items()}
-hover = {
-    name: f"<b>{escape_plotly(name)}</b><br>{fmt_int(row.children)} children<br>"
-    f"{fmt_pct(row.percent)} of the children shown"
+values = {
+    name: None if pd.isna(getattr(row, shown)) else float(getattr(row, shown))
     for name, row in by_name.items()
 }
-on_map = data[~data["category"].isin(["Out of county", "Not recorded"])]
-off_map = data[data["category"].isin(["Out of county", "Not recorded"])]
+hover = {
+    name: f"<b>{escape_plotly(name)}</b><br>"
+    + (
+        f"{small.SUPPRESSED}: a small number, hidden"
+        if pd.isna(row.children)
+        else f"{fmt_int(row.children)} children<br>{fmt_pct(row.percent)} of the children shown"
+    )
+    for name, row in by_name.items()
+}
+on_map = data[~data["category"].isin(["Out of county", "Not recorded"])].dropna(subset=["children"])
+off_map = table_data[table_data["category"].isin(["Out of county", "Not recorded"])]
 if on_map.empty:
     title = "No children in Kent's districts with these filters"
 else:
     top = on_map.loc[on_map["children"].idxmax()]
     title = f"{top['category']} has the most children out of school ({fmt_pct(top['percent'])})"
-table = data.rename(
+table = table_data.rename(
     columns={"category": "District", "children": "Children", "percent": "Percent of children"}
 )
 about = ctx.about(
@@ -54,6 +65,7 @@ about = ctx.about(
     "children living in it will tend to have more children out of school. "
     + escape_md(ATTRIBUTION),
 )
+about = small.about(about, hidden)
 show_figure(
     title,
     ctx.caption(f"Children out of school by district ({measure.lower()})"),
@@ -69,7 +81,7 @@ show_figure(
             ""
             if off_map.empty
             else "Not on the map: "
-            + "; ".join(f"{r.category} {fmt_int(r.children)}" for r in off_map.itertuples())
+            + "; ".join(f"{r.category} {small.fmt_count(r.children)}" for r in off_map.itertuples())
             + ". "
         )
         + ATTRIBUTION

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pages.common import smallnumbers as small
 from pages.common.categories import CATEGORICAL
 from pages.common.charts import bar_chart, style, time_axis
 from pages.common.figures import show_figure
@@ -78,24 +79,37 @@ def by_category(dimension: str) -> None:
             100.0 * n / c if c else 0.0 for n, c in zip(data[flag], data["children"], strict=True)
         ]
     )
+    # Small numbers hidden (when on): flagged children and all children by category, each
+    # column's total known; the percentage goes with a hidden flagged count.
+    flagged_table, flagged_chart, hidden_flagged = small.long(data, flag, ["percent"])
+    children_table, _, hidden_children = small.long(data, "children", ())
+    hidden = hidden_flagged or hidden_children
     table = pd.DataFrame(
         {
             FLAG_DIMENSIONS[dimension]: data["category"],
-            "Children": data["children"],
-            short_label: data[flag],
-            "Percent of children": data["percent"],
+            "Children": children_table["children"],
+            short_label: flagged_table[flag],
+            "Percent of children": flagged_table["percent"],
         }
     )
-    shown = data.rename(columns={flag: "flagged"})
-    title = most_title(shown, "flagged", "children", FLAG_DIMENSIONS[dimension].lower())
+    shown = flagged_chart.rename(columns={flag: "flagged"})
+    visible = shown.dropna(subset=["flagged"])  # hidden counts are never a title's leader
+    title = (
+        most_title(visible, "flagged", "children", FLAG_DIMENSIONS[dimension].lower())
+        if not (hidden_flagged and (visible.empty or not visible["flagged"].max()))
+        else "Counts are small: those of 1 to 5 are hidden"
+    )
     show_figure(
         escape_md(title),
         ctx.caption(f"Children flagged '{short_label}' by {FLAG_DIMENSIONS[dimension].lower()}"),
-        ctx.about(
-            f"children in the snapshot who match the filters and are flagged '{label}' at the "
-            f"census date, by {FLAG_DIMENSIONS[dimension].lower()}; the percentage is of the "
-            f"children in that {FLAG_DIMENSIONS[dimension].lower()}.",
-            "Flags are computed from the casework log up to the census date (case_flags view).",
+        small.about(
+            ctx.about(
+                f"children in the snapshot who match the filters and are flagged '{label}' at "
+                f"the census date, by {FLAG_DIMENSIONS[dimension].lower()}; the percentage is "
+                f"of the children in that {FLAG_DIMENSIONS[dimension].lower()}.",
+                "Flags are computed from the casework log up to the census date (case_flags view).",
+            ),
+            hidden,
         ),
         bar_chart(shown, dimension, value="flagged", percent="percent", value_name="Children"),
         table,
@@ -111,21 +125,30 @@ by_category("sen_team")
 index = ctx.periods.index(f.period)
 start = ctx.periods[max(0, index - TREND_PERIODS + 1)]
 trend = flags_by_period(f, start, f.period)
+trend = trend.assign(
+    percent=[
+        100.0 * n / c if c else 0.0 for n, c in zip(trend[flag], trend["children"], strict=True)
+    ]
+)
+# Small numbers hidden (when on): each month's count stands alone (primary rule only); a
+# hidden month's percentage and median go with it.
+trend_flagged, trend_chart_data, trend_hidden = small.long(
+    trend, flag, ["percent", "median_days_without_provision"], total_known=False
+)
+trend_children, _, trend_hidden_children = small.long(trend, "children", (), total_known=False)
 trend_table = pd.DataFrame(
     {
         "Period": [period_label(p) for p in trend["period"]],
-        "Children": trend["children"],
-        short_label: trend[flag],
-        "Percent of children": [
-            100.0 * n / c if c else 0.0 for n, c in zip(trend[flag], trend["children"], strict=True)
-        ],
-        "Median days without provision": trend["median_days_without_provision"],
+        "Children": trend_children["children"],
+        short_label: trend_flagged[flag],
+        "Percent of children": trend_flagged["percent"],
+        "Median days without provision": trend_flagged["median_days_without_provision"],
     }
 )
 fig = go.Figure(
     go.Scatter(
         x=time_axis(trend["period"]),
-        y=trend[flag].tolist(),
+        y=[None if pd.isna(v) else v for v in trend_chart_data[flag]],
         mode="lines+markers",
         line={"color": CATEGORICAL[0], "width": 2.5},
         name=short_label,
@@ -135,7 +158,9 @@ fig = go.Figure(
 style(fig, height=320)
 fig.update_xaxes(tickformat="%b %Y", title=None)
 fig.update_yaxes(title="Children", rangemode="tozero", tickformat=",d")
-if len(trend) > 1:
+if trend_hidden and len(trend) > 1:
+    trend_title = f"{short_label}: small monthly counts are hidden"
+elif len(trend) > 1:
     change = int(trend[flag].iloc[-1]) - int(trend[flag].iloc[0])
     trend_title = f"{short_label} {moved(change)} since {period_label(trend['period'].iloc[0])}"
 else:
@@ -146,11 +171,14 @@ show_figure(
         f"Children flagged '{short_label}' each month",
         f"{period_label(start)} to {ctx.period_name}",
     ),
-    ctx.about(
-        f"children in each monthly snapshot who match the filters and are flagged '{label}' "
-        "at that month's census date.",
-        "A child flagged for several months is counted in each of them. The table adds the "
-        "median days without provision of the children whose days are known.",
+    small.about(
+        ctx.about(
+            f"children in each monthly snapshot who match the filters and are flagged '{label}' "
+            "at that month's census date.",
+            "A child flagged for several months is counted in each of them. The table adds the "
+            "median days without provision of the children whose days are known.",
+        ),
+        trend_hidden or trend_hidden_children,
     ),
     fig,
     trend_table,
@@ -167,19 +195,22 @@ children_with_terms = int(districts["children_with_terms"].sum())
 low, high = cost_range(terms, low_rate, high_rate)
 st.subheader("Cost of delay (INDICATIVE)", anchor=False)
 st.markdown(
-    f"**{fmt_int(terms)} terms without provision** across **{fmt_int(children_with_terms)} "
-    f"children** in the filtered cohort at {ctx.period_name}. At the Ombudsman's usual "
+    f"**{fmt_int(terms)} terms without provision** across "
+    f"**{small.fmt_count(small.count_text(children_with_terms))} children** in the filtered "
+    f"cohort at {ctx.period_name}. At the Ombudsman's usual "
     f"remedies of £{fmt_int(low_rate)} to £{fmt_int(high_rate)} a term, that is between "
     f"**£{fmt_int(low)} and £{fmt_int(high)}**: an indicative range, not an estimate of what "
     "the council will pay."
 )
 st.caption(f"Source of the per-term range: {COST_SOURCE}")
 district_table = districts[districts["children"] > 0]
+cost_children, _, cost_hidden = small.long(district_table, "children", ())
+cost_with_terms, _, cost_hidden_terms = small.long(district_table, "children_with_terms", ())
 cost_table = pd.DataFrame(
     {
         "District": district_table["category"],
-        "Children": district_table["children"],
-        "Children with a term without provision": district_table["children_with_terms"],
+        "Children": cost_children["children"],
+        "Children with a term without provision": cost_with_terms["children_with_terms"],
         "Terms without provision": district_table["terms_without_provision"],
         "Indicative cost, low (£)": [
             cost_range(int(t), low_rate, high_rate)[0]
@@ -198,15 +229,18 @@ cost_title = "Terms lost: " + most_title(shown, "terms_without_provision", "term
 show_figure(
     escape_md(cost_title),
     ctx.caption("Terms without provision by district, with an indicative cost range"),
-    ctx.about(
-        "school terms (autumn, spring, summer; config/school_terms.csv) in which each child had "
-        "no provision for more than half the term, from the casework log and the date the "
-        "child left school, up to the census date, added up over the filtered cohort. The "
-        "current term counts once more than half of it has passed without provision.",
-        f"INDICATIVE. The cost is the terms times £{fmt_int(low_rate)} and times "
-        f"£{fmt_int(high_rate)} (config/flags.toml), rounded outwards to two significant "
-        f"figures. {COST_SOURCE} Remedies depend on each case; terms before the casework log "
-        "began are not counted.",
+    small.about(
+        ctx.about(
+            "school terms (autumn, spring, summer; config/school_terms.csv) in which each child "
+            "had no provision for more than half the term, from the casework log and the date the "
+            "child left school, up to the census date, added up over the filtered cohort. The "
+            "current term counts once more than half of it has passed without provision.",
+            f"INDICATIVE. The cost is the terms times £{fmt_int(low_rate)} and times "
+            f"£{fmt_int(high_rate)} (config/flags.toml), rounded outwards to two significant "
+            f"figures. {COST_SOURCE} Remedies depend on each case; terms before the casework log "
+            "began are not counted.",
+        ),
+        cost_hidden or cost_hidden_terms,
     ),
     bar_chart(
         shown, "district", value="terms_without_provision", percent="percent", value_name="Terms"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import share
+from pages.common import smallnumbers as small
 from pages.common.categories import category_label, dimension_label
 from pages.common.charts import too_many_series, trend_chart
 from pages.common.figures import show_figure
@@ -60,21 +61,23 @@ else:
     st.caption(f"Only {period_label(start)} is loaded, so the trend has one point.")
 
 data = trend(f, dimension, start, end)
+# Small numbers hidden (when on): within each period the categories add up to its total.
+table_data, data, hidden = small.long(data, group_cols=["period"])
 span = f"{period_label(start)} to {period_label(end)}"
 label = label_of(choice)
 if data.empty:
     wide = data
 else:
-    frame = data.assign(
-        Period=[period_label(p) for p in data["period"]],
-        category=[category_label(dimension, c) for c in data["category"]],
+    frame = table_data.assign(
+        Period=[period_label(p) for p in table_data["period"]],
+        category=[category_label(dimension, c) for c in table_data["category"]],
     )
     wide = frame.pivot_table(
         index=["period", "Period"],
         columns="category",
         values="children",
-        aggfunc="sum",
-        fill_value=0,
+        aggfunc="first" if hidden else "sum",
+        fill_value="0" if hidden else 0,
         sort=False,
     )
     wide = wide.sort_index(level=0).reset_index().drop(columns="period")
@@ -85,17 +88,30 @@ if not data.empty and too_many_series(data):
     st.caption(
         "More than six categories: one small chart each, on the same scale, so each can be read."
     )
+title_data = data
+if hidden:
+    # The title speaks only of categories with no hidden count (a change from a hidden count
+    # would give it away).
+    title_data = data[~data["category"].isin(set(data.loc[data["suppressed"], "category"]))]
+title = (
+    trend_title(title_data, dimension)
+    if not (hidden and title_data.empty)
+    else "Counts are small: those of 1 to 5 are hidden"
+)
 show_figure(
-    trend_title(data, dimension),
+    title,
     ctx.caption(
         "Children out of school" + ("" if dimension is None else f" by {label.lower()}"), span
     ),
-    ctx.about(
-        "children in each monthly snapshot who match the filters"
-        + ("" if dimension is None else f", by {label.lower()}")
-        + ", each counted at its own period's census date.",
-        "A child out of school for several months appears in each of those snapshots. The "
-        "sidebar's period does not narrow this chart: the period range above does.",
+    small.about(
+        ctx.about(
+            "children in each monthly snapshot who match the filters"
+            + ("" if dimension is None else f", by {label.lower()}")
+            + ", each counted at its own period's census date.",
+            "A child out of school for several months appears in each of those snapshots. The "
+            "sidebar's period does not narrow this chart: the period range above does.",
+        ),
+        hidden,
     ),
     trend_chart(data, dimension, stacked=style == "Stacked areas") if not data.empty else None,
     wide,
