@@ -174,6 +174,44 @@ def record(
     return fields["seq"]
 
 
+def file_checksum(path) -> str:
+    """SHA-256 of a file, read in blocks (an extract can be hundreds of megabytes)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def record_load(
+    file_path, kind: str, db_path, *, period=None, loaded=0, quarantined=0, read=0, outcome="loaded"
+) -> int:
+    """Audit one loader run: who ran it (the operating-system account), the file and its
+    checksum, the rows loaded and quarantined, and whether it was published or refused. Kept in
+    the store beside the database it loaded."""
+    import getpass
+
+    path = Path(file_path)
+    return record(
+        f"loader: {getpass.getuser()}",
+        "loader",
+        "load",
+        detail={
+            "kind": kind,
+            "period": period,
+            "outcome": outcome,
+            "rows_read": read,
+            "rows_loaded": loaded,
+            "rows_quarantined": quarantined,
+            "sha256": file_checksum(path) if path.is_file() else None,
+            "database": str(db_path),
+        },
+        children=None,
+        file_name=path.name,
+        store=store_path(db_path),
+    )
+
+
 # --- reading -------------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from appstore.audit import record_load  # every CLI load is audited (who, file, checksum)
 from core.paths import resolve_db_path
 from data import lookups, store
 from data.extract_reader import ExtractRefused, RawExtract, read_extract, release
@@ -247,7 +248,11 @@ def main(argv: list[str] | None = None) -> int:
             f"Load report: {args.kind} extract '{Path(args.file).name}': refused; "
             "rows loaded: 0; the database is unchanged.",
         )
+        record_load(args.file, args.kind, db_path, period=getattr(args, "period", None),
+                    outcome=f"refused: {problem}")  # fmt: skip
         return 2
+    record_load(args.file, args.kind, db_path, period=report.period, read=report.rows_read,
+                loaded=report.rows_loaded, quarantined=report.rows_quarantined)  # fmt: skip
     print(report.text())
     print(f"Published to {db_path}.")
     return 0

@@ -179,3 +179,31 @@ def test_killed_mid_write_keeps_every_reported_record_and_the_chain(store):
     present = {row[0] for row in con.execute("SELECT seq FROM audit")}
     assert set(reported) <= present
     assert n == len(present) == max(present)  # no gaps
+
+
+def test_a_loader_run_is_audited_with_file_checksum_and_rows(tmp_path, monkeypatch):
+    import hashlib
+    import json
+
+    from data.load import main
+
+    monkeypatch.delenv("OOS_APP_STORE", raising=False)
+    extract = ROOT / "tests" / "data" / "p_cohort_2023_06.csv"
+    db = tmp_path / "load.duckdb"
+    assert main(["cohort", str(extract), "--period", "2023-06", "--db", str(db)]) == 0
+    bad = tmp_path / "empty.csv"
+    bad.write_text("", encoding="utf-8")
+    assert main(["cohort", str(bad), "--period", "2023-07", "--db", str(db)]) == 2
+    audit.close_connections()
+    rows = audit.search(store=tmp_path / "oos_app.sqlite")[::-1]  # oldest first
+    assert [(r["action"], r["file_name"]) for r in rows] == [
+        ("load", "p_cohort_2023_06.csv"),
+        ("load", "empty.csv"),
+    ]
+    assert rows[0]["actor"].startswith("loader: ")
+    detail = json.loads(rows[0]["detail"])
+    # 11 rows read: 10 loaded, the one with no child_id quarantined (tests/test_pages_app.py)
+    assert (detail["rows_read"], detail["rows_loaded"], detail["rows_quarantined"]) == (11, 10, 1)
+    assert detail["sha256"] == hashlib.sha256(extract.read_bytes()).hexdigest()
+    assert json.loads(rows[1]["detail"])["outcome"].startswith("refused")
+    assert audit.check(tmp_path / "oos_app.sqlite") == (2, None)
