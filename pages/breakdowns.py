@@ -14,49 +14,9 @@ from pages.common.figures import show_figure
 from pages.common.page import page_header
 from pages.common.words import breakdown_title
 from queries.aggregates import DIMENSIONS, breakdown
+from queries.dimensions import SPECS
 
 DEFAULT = "primary_need"
-
-# What "About this figure" says each dimension counts, and its caveats.
-NOTES = {
-    "age": ("each child's age in whole years at the census date.", ""),
-    "age_band": ("each child's age band at the census date.", ""),
-    "gender": ("each child's recorded gender.", ""),
-    "year_group": (
-        "each child's year group: as recorded, or worked out from the date of birth for the "
-        "academic year holding the census date when the extract leaves it blank.",
-        "",
-    ),
-    "primary_need": (
-        "each child's primary need, using the DfE school census / SEN2 codes and labels.",
-        "",
-    ),
-    "need_area": (
-        "each child's broad area of need (SEND Code of Practice) from the primary need.",
-        "Down syndrome, other difficulty and SEN support without assessment sit outside the "
-        "four areas and are shown as Other.",
-    ),
-    "district": ("the Kent district each child lives in.", ""),
-    "care_status": (
-        "one care status per child: the first that applies of looked after, child protection, "
-        "child in need and previously looked after.",
-        "A child with several flags is counted once, under the first. Filter on the flags in "
-        "the sidebar to count every child with a given flag.",
-    ),
-    "placement_status": ("whether each child has no placement or unknown provision.", ""),
-    "imported_from": (
-        "imports (children whose EHC plan transferred from another council) by the council "
-        "they came from. Only imports are counted, so percentages are shares of the imports.",
-        "Council names are as typed in the extract.",
-    ),
-    "days_out_band": (
-        "how long each child has been out of school at the census date, in bands; a term is "
-        "taken as 97 days.",
-        "Children with no 'out of school since' date are shown as Not recorded.",
-    ),
-    "sen_team": ("the SEN area team holding each child's case.", "Team names are as typed."),
-    "is_import": ("whether each child's EHC plan transferred from another council.", ""),
-}
 
 ctx = page_header(
     "Breakdowns",
@@ -69,13 +29,13 @@ dimension = st.pills(
     "Break down by",
     options,
     default=DEFAULT,
-    format_func=lambda d: DIMENSIONS.get(d) or dimension_label(d),
+    format_func=dimension_label,
     key="dim",
     bind="query-params",
 )
 dimension = dimension or DEFAULT
 if dimension != DEFAULT:
-    share.remember("dim", DIMENSIONS.get(dimension) or dimension_label(dimension))
+    share.remember("dim", dimension_label(dimension))
 label = dimension_label(dimension)
 
 # Imports by council count imports only: a "Not an import" bar would dwarf the councils, and
@@ -89,7 +49,7 @@ table = table_data.assign(category=[category_label(dimension, c) for c in data["
 table = table.rename(
     columns={"category": label, "children": "Children", "percent": "Percent of children"}
 )
-counted, caveats = NOTES.get(dimension, ("each child's " + label.lower() + ".", ""))
+counted, caveats = SPECS[dimension].counted, SPECS[dimension].caveats
 show_figure(
     breakdown_title(data, dimension),
     ctx.caption(

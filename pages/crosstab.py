@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from pages.common import share
 from pages.common import smallnumbers as small
-from pages.common.categories import dimension_label
-from pages.common.charts import heatmap, pivot
+from pages.common.categories import category_label, dimension_label
+from pages.common.charts import heatmap
 from pages.common.figures import show_figure
 from pages.common.page import page_header
 from pages.common.words import crosstab_title
-from queries.aggregates import DIMENSIONS, crosstab
+from queries.aggregates import DIMENSIONS, TOTAL, crosstab, crosstab_table
 
 ctx = page_header(
     "Cross-tab",
@@ -24,7 +23,7 @@ options = list(DIMENSIONS)
 
 
 def label_of(d: str) -> str:
-    return DIMENSIONS.get(d) or dimension_label(d)
+    return dimension_label(d)
 
 
 left, right = st.columns(2)
@@ -52,17 +51,30 @@ if rows == cols:
     st.stop()
 
 data = crosstab(f, rows, cols)
-wide = pivot(data, rows, cols) if not data.empty else None
+wide = crosstab_table(f, rows, cols)
 hidden, suppressed = None, False
-if wide is not None:
-    # Totals added; small numbers hidden when on (a second cell per row or column too).
-    table, hidden, suppressed = small.matrix(wide)
-    table = table.reset_index().rename(columns={"row": label_of(rows), "index": label_of(rows)})
-    table.columns.name = None
+if not wide.empty:
+    # Small numbers hidden when on: the counts without their totals go through the DfE rule
+    # (a second cell per row or column too), which writes the totals back, c where needed.
+    counts = wide.set_index("row_category").drop(index=TOTAL, columns=TOTAL)
+    suppressed_wide, hidden, suppressed = small.matrix(counts, total_label=TOTAL)
+    if hidden is not None:
+        wide = suppressed_wide.rename_axis("row_category").reset_index()
+        hidden.index = [category_label(rows, v) for v in hidden.index]
+        hidden.columns = [category_label(cols, c) for c in hidden.columns]
+    table = wide.assign(
+        row_category=[
+            TOTAL if v == TOTAL else category_label(rows, v) for v in wide["row_category"]
+        ]
+    )
+    table = table.rename(
+        columns={"row_category": label_of(rows)}
+        | {c: category_label(cols, c) for c in wide.columns if c not in ("row_category", TOTAL)}
+    )
 else:
-    table = pd.DataFrame()
+    table = wide
 title = crosstab_title(data, rows, cols)
-if hidden is not None and hidden.to_numpy().any() and data["children"].max() <= small.THRESHOLD:
+if suppressed and data["children"].max() <= small.THRESHOLD:
     title = "Every group is small: counts of 1 to 5 are hidden"
 show_figure(
     title,
@@ -76,7 +88,7 @@ show_figure(
         ),
         suppressed,
     ),
-    heatmap(data, rows, cols, hidden) if wide is not None else None,
+    heatmap(data, rows, cols, hidden) if not wide.empty else None,
     table,
     f"children_by_{rows}_and_{cols}_{f.period}.csv",
     key=f"crosstab-{rows}-{cols}",

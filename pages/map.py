@@ -12,6 +12,7 @@ from pages.common.figures import show_figure
 from pages.common.format import escape_md, escape_plotly, fmt_int, fmt_pct
 from pages.common.page import page_header
 from queries.aggregates import breakdown
+from queries.dimensions import MAP_DISTRICTS
 
 COUNT, SHARE = "Number of children", "Share of the cohort"
 
@@ -47,8 +48,8 @@ hover = {
     )
     for name, row in by_name.items()
 }
-on_map = data[~data["category"].isin(["Out of county", "Not recorded"])].dropna(subset=["children"])
-off_map = table_data[table_data["category"].isin(["Out of county", "Not recorded"])]
+on_map = data[data["category"].isin(MAP_DISTRICTS)].dropna(subset=["children"])
+off_map = table_data[~table_data["category"].isin(MAP_DISTRICTS)]
 if on_map.empty:
     title = "No children in Kent's districts with these filters"
 else:

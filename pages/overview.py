@@ -12,7 +12,7 @@ from pages.common.format import escape_md, fmt_int, fmt_number, period_label
 from pages.common.page import page_header
 from pages.common.parallel import fetch_all
 from pages.common.words import movement_sentence, trend_title
-from queries.aggregates import headline, largest_movements, trend
+from queries.aggregates import OVER_A_TERM_DAYS, headline, largest_movements, trend
 
 TREND_PERIODS = 12  # the small trend shows the last year
 
@@ -44,18 +44,18 @@ HELP = {
     "cin": "Children flagged as a child in need.",
     "median_days_out": "Half the children have been out of school longer than this. Children "
     "with no 'out of school since' date are left out of the median.",
-    "over_a_term": "Out of school for more than 97 days (about one school term) at the census "
-    "date. Children with no 'out of school since' date are not counted.",
+    "over_a_term": f"Out of school for more than {OVER_A_TERM_DAYS} days (about one school "
+    "term) at the census date. Children with no 'out of school since' date are not counted.",
 }
 
 index = ctx.periods.index(f.period)
-previous = ctx.periods[index - 1] if index > 0 else None
 start = ctx.periods[max(0, index - TREND_PERIODS + 1)]
 figures, movements, data = fetch_all(
     lambda: headline(f),
     lambda: largest_movements(f, 3),
     lambda: trend(f, None, start, f.period),
 )
+previous = figures["previous_period"].iloc[0] if not figures.empty else None
 figures = figures.set_index("measure")
 # Small numbers hidden (when on): counts of 1 to 5 read c and their change is not shown; no
 # placement and provision unknown add up to the total, so one hidden gives a second away.
@@ -104,7 +104,7 @@ for i, (measure, label) in enumerate(HEADLINES):
 
 st.subheader("Largest movements since the previous period", anchor=False)
 if previous is None:
-    st.info("Movements need an earlier period; only one period is loaded.")
+    st.info(f"Movements need an earlier period; {ctx.period_name} is the first one loaded.")
 else:
     moving = movements[movements["change"] != 0] if not movements.empty else movements
     if hide_counts and not moving.empty:

@@ -13,19 +13,20 @@ from pages.common import smallnumbers as small
 from pages.common.categories import CATEGORICAL
 from pages.common.charts import bar_chart, style, time_axis
 from pages.common.figures import show_figure
-from pages.common.format import escape_md, fmt_int, period_label
+from pages.common.flag_words import cost_sentence
+from pages.common.format import fmt_int, period_label
 from pages.common.page import page_header
 from pages.common.words import moved
 from queries.casework import (
     FLAG_DIMENSIONS,
-    FLAG_LABELS,
-    cost_range,
+    cost_of_delay,
+    flag_by_category,
+    flag_by_period,
     flags_available,
-    flags_by_category,
-    flags_by_period,
-    setting,
+    terms_by_district,
 )
-from queries.casework import settings as flag_settings
+from queries.flag_settings import read_flag_settings
+from queries.flags import FLAGS
 
 TREND_PERIODS = 12
 COST_SOURCE = (
@@ -43,8 +44,9 @@ if not flags_available():
     st.info("This database has no case flags yet. Load the next extract again to add them.")
     st.stop()
 f = ctx.filter
-values = flag_settings()
+values = read_flag_settings()
 
+FLAG_LABELS = {name: FLAGS[name].label for name in FLAGS}
 flag = st.selectbox(
     "Flag",
     list(FLAG_LABELS),
@@ -54,8 +56,8 @@ flag = st.selectbox(
     bind="query-params",
     help="The flag the charts below count (the link keeps the choice).",
 )
-label = FLAG_LABELS[flag]
-short_label = label.split(" (")[0]
+label = FLAGS[flag].label
+short_label = FLAGS[flag].short
 
 
 def most_title(data: pd.DataFrame, column: str, unit: str, place: str) -> str:
@@ -73,34 +75,27 @@ def most_title(data: pd.DataFrame, column: str, unit: str, place: str) -> str:
 
 
 def by_category(dimension: str) -> None:
-    data = flags_by_category(f, dimension)
-    data = data.assign(
-        percent=[
-            100.0 * n / c if c else 0.0 for n, c in zip(data[flag], data["children"], strict=True)
-        ]
-    )
+    data = flag_by_category(f, dimension, flag)
     # Small numbers hidden (when on): flagged children and all children by category, each
     # column's total known; the percentage goes with a hidden flagged count.
-    flagged_table, flagged_chart, hidden_flagged = small.long(data, flag, ["percent"])
+    flagged_table, shown, hidden_flagged = small.long(data, "flagged", ["percent"])
     children_table, _, hidden_children = small.long(data, "children", ())
-    hidden = hidden_flagged or hidden_children
     table = pd.DataFrame(
         {
             FLAG_DIMENSIONS[dimension]: data["category"],
             "Children": children_table["children"],
-            short_label: flagged_table[flag],
+            short_label: flagged_table["flagged"],
             "Percent of children": flagged_table["percent"],
         }
     )
-    shown = flagged_chart.rename(columns={flag: "flagged"})
-    visible = shown.dropna(subset=["flagged"])  # hidden counts are never a title's leader
+    visible = shown.dropna(subset=["flagged"])  # a hidden count never leads a title
     title = (
         most_title(visible, "flagged", "children", FLAG_DIMENSIONS[dimension].lower())
         if not (hidden_flagged and (visible.empty or not visible["flagged"].max()))
         else "Counts are small: those of 1 to 5 are hidden"
     )
     show_figure(
-        escape_md(title),
+        title,
         ctx.caption(f"Children flagged '{short_label}' by {FLAG_DIMENSIONS[dimension].lower()}"),
         small.about(
             ctx.about(
@@ -109,7 +104,7 @@ def by_category(dimension: str) -> None:
                 f"of the children in that {FLAG_DIMENSIONS[dimension].lower()}.",
                 "Flags are computed from the casework log up to the census date (case_flags view).",
             ),
-            hidden,
+            hidden_flagged or hidden_children,
         ),
         bar_chart(shown, dimension, value="flagged", percent="percent", value_name="Children"),
         table,
@@ -124,23 +119,18 @@ by_category("sen_team")
 # --- month by month --------------------------------------------------------------------------
 index = ctx.periods.index(f.period)
 start = ctx.periods[max(0, index - TREND_PERIODS + 1)]
-trend = flags_by_period(f, start, f.period)
-trend = trend.assign(
-    percent=[
-        100.0 * n / c if c else 0.0 for n, c in zip(trend[flag], trend["children"], strict=True)
-    ]
-)
+trend = flag_by_period(f, start, f.period, flag)
 # Small numbers hidden (when on): each month's count stands alone (primary rule only); a
-# hidden month's percentage and median go with it.
+# hidden month's percentage and median go with it, and the line has no point there.
 trend_flagged, trend_chart_data, trend_hidden = small.long(
-    trend, flag, ["percent", "median_days_without_provision"], total_known=False
+    trend, "flagged", ["percent", "median_days_without_provision"], total_known=False
 )
 trend_children, _, trend_hidden_children = small.long(trend, "children", (), total_known=False)
 trend_table = pd.DataFrame(
     {
         "Period": [period_label(p) for p in trend["period"]],
         "Children": trend_children["children"],
-        short_label: trend_flagged[flag],
+        short_label: trend_flagged["flagged"],
         "Percent of children": trend_flagged["percent"],
         "Median days without provision": trend_flagged["median_days_without_provision"],
     }
@@ -148,7 +138,7 @@ trend_table = pd.DataFrame(
 fig = go.Figure(
     go.Scatter(
         x=time_axis(trend["period"]),
-        y=[None if pd.isna(v) else v for v in trend_chart_data[flag]],
+        y=[None if pd.isna(v) else v for v in trend_chart_data["flagged"]],
         mode="lines+markers",
         line={"color": CATEGORICAL[0], "width": 2.5},
         name=short_label,
@@ -161,12 +151,12 @@ fig.update_yaxes(title="Children", rangemode="tozero", tickformat=",d")
 if trend_hidden and len(trend) > 1:
     trend_title = f"{short_label}: small monthly counts are hidden"
 elif len(trend) > 1:
-    change = int(trend[flag].iloc[-1]) - int(trend[flag].iloc[0])
+    change = int(trend["flagged"].iloc[-1]) - int(trend["flagged"].iloc[0])
     trend_title = f"{short_label} {moved(change)} since {period_label(trend['period'].iloc[0])}"
 else:
     trend_title = f"{short_label}: only one period loaded"
 show_figure(
-    escape_md(trend_title),
+    trend_title,
     ctx.caption(
         f"Children flagged '{short_label}' each month",
         f"{period_label(start)} to {ctx.period_name}",
@@ -187,58 +177,44 @@ show_figure(
 )
 
 # --- cost of delay ---------------------------------------------------------------------------
-low_rate = setting(values, "cost.per_term_low")
-high_rate = setting(values, "cost.per_term_high")
-districts = flags_by_category(f, "district")
-terms = int(districts["terms_without_provision"].sum())
-children_with_terms = int(districts["children_with_terms"].sum())
-low, high = cost_range(terms, low_rate, high_rate)
+low_rate = values.per_term_low
+high_rate = values.per_term_high
+cost = cost_of_delay(f, low_rate, high_rate)
 st.subheader("Cost of delay (INDICATIVE)", anchor=False)
-st.markdown(
-    f"**{fmt_int(terms)} terms without provision** across "
-    f"**{small.fmt_count(small.count_text(children_with_terms))} children** in the filtered "
-    f"cohort at {ctx.period_name}. At the Ombudsman's usual "
-    f"remedies of £{fmt_int(low_rate)} to £{fmt_int(high_rate)} a term, that is between "
-    f"**£{fmt_int(low)} and £{fmt_int(high)}**: an indicative range, not an estimate of what "
-    "the council will pay."
-)
+sentence = cost_sentence(cost, ctx.period_name, values)
+if small.count_text(cost["children_with_terms"]) == small.SUPPRESSED:
+    # a small number of children is not printed, even in words
+    children = fmt_int(cost["children_with_terms"])
+    sentence = sentence.replace(f"**{children} children**", f"**{small.SUPPRESSED} children**")
+st.markdown(sentence)
 st.caption(f"Source of the per-term range: {COST_SOURCE}")
-district_table = districts[districts["children"] > 0]
-cost_children, _, cost_hidden = small.long(district_table, "children", ())
-cost_with_terms, _, cost_hidden_terms = small.long(district_table, "children_with_terms", ())
+shown = terms_by_district(f, low_rate, high_rate)
+cost_children, _, cost_hidden = small.long(shown, "children", ())
+cost_with_terms, _, cost_hidden_terms = small.long(shown, "children_with_terms", ())
 cost_table = pd.DataFrame(
     {
-        "District": district_table["category"],
+        "District": shown["category"],
         "Children": cost_children["children"],
         "Children with a term without provision": cost_with_terms["children_with_terms"],
-        "Terms without provision": district_table["terms_without_provision"],
-        "Indicative cost, low (£)": [
-            cost_range(int(t), low_rate, high_rate)[0]
-            for t in district_table["terms_without_provision"]
-        ],
-        "Indicative cost, high (£)": [
-            cost_range(int(t), low_rate, high_rate)[1]
-            for t in district_table["terms_without_provision"]
-        ],
+        "Terms without provision": shown["terms_without_provision"],
+        "Indicative cost, low (£)": shown["cost_low"],
+        "Indicative cost, high (£)": shown["cost_high"],
     }
-)
-shown = district_table.assign(
-    percent=[100.0 * t / terms if terms else 0.0 for t in district_table["terms_without_provision"]]
 )
 cost_title = "Terms lost: " + most_title(shown, "terms_without_provision", "terms", "district")
 show_figure(
-    escape_md(cost_title),
+    cost_title,
     ctx.caption("Terms without provision by district, with an indicative cost range"),
     small.about(
         ctx.about(
             "school terms (autumn, spring, summer; config/school_terms.csv) in which each child "
-            "had no provision for more than half the term, from the casework log and the date the "
-            "child left school, up to the census date, added up over the filtered cohort. The "
-            "current term counts once more than half of it has passed without provision.",
+            "had no provision for more than half the term, from the casework log and the date "
+            "the child left school, up to the census date, added up over the filtered cohort. "
+            "The current term counts once more than half of it has passed without provision.",
             f"INDICATIVE. The cost is the terms times £{fmt_int(low_rate)} and times "
             f"£{fmt_int(high_rate)} (config/flags.toml), rounded outwards to two significant "
-            f"figures. {COST_SOURCE} Remedies depend on each case; terms before the casework log "
-            "began are not counted.",
+            f"figures. {COST_SOURCE} Remedies depend on each case; terms before the casework "
+            "log began are not counted.",
         ),
         cost_hidden or cost_hidden_terms,
     ),

@@ -12,7 +12,7 @@ from pages.common.figures import show_figure
 from pages.common.format import period_label
 from pages.common.page import page_header
 from pages.common.words import trend_title
-from queries.aggregates import DIMENSIONS, trend
+from queries.aggregates import DIMENSIONS, trend, trend_table
 
 ALL = "all"
 DEFAULT_SPAN = 12  # periods shown when the page opens: the last year
@@ -28,7 +28,7 @@ options = [ALL] + list(DIMENSIONS)
 
 
 def label_of(d: str) -> str:
-    return "All children" if d == ALL else (DIMENSIONS.get(d) or dimension_label(d))
+    return "All children" if d == ALL else dimension_label(d)
 
 
 left, right = st.columns([2, 1])
@@ -65,25 +65,19 @@ data = trend(f, dimension, start, end)
 table_data, data, hidden = small.long(data, group_cols=["period"])
 span = f"{period_label(start)} to {period_label(end)}"
 label = label_of(choice)
-if data.empty:
-    wide = data
-else:
-    frame = table_data.assign(
-        Period=[period_label(p) for p in table_data["period"]],
-        category=[category_label(dimension, c) for c in table_data["category"]],
-    )
-    wide = frame.pivot_table(
-        index=["period", "Period"],
-        columns="category",
-        values="children",
-        aggfunc="first" if hidden else "sum",
-        fill_value="0" if hidden else 0,
-        sort=False,
-    )
-    wide = wide.sort_index(level=0).reset_index().drop(columns="period")
+wide = trend_table(f, dimension, start, end)
+if hidden and not wide.empty:
+    # The same table with c where hidden, from the suppressed long table, in the same order.
+    text = table_data.pivot(index="period", columns="category", values="children")
+    categories = [c for c in wide.columns if c != "period"]
+    wide = text.reindex(index=wide["period"], columns=categories).fillna("0").reset_index()
     wide.columns.name = None
+if not wide.empty:
+    names = {c: category_label(dimension, c) for c in wide.columns if c != "period"}
     if dimension is None:
-        wide = wide.rename(columns={"All": "Children"})
+        names = {"All": "Children"}
+    wide = wide.rename(columns=names)
+    wide.insert(0, "Period", [period_label(p) for p in wide.pop("period")])
 if not data.empty and too_many_series(data):
     st.caption(
         "More than six categories: one small chart each, on the same scale, so each can be read."

@@ -303,7 +303,9 @@ def heatmap(
     table = pivot(data, rows, cols)
     z = table.values.astype(object)
     if hidden is not None:
-        z[hidden.to_numpy()] = None
+        # aligned by label (both in natural order; reindex guards against any difference)
+        mask = hidden.reindex(index=table.index, columns=table.columns, fill_value=False)
+        z[mask.to_numpy(dtype=bool)] = None
     row_labels = [escape_plotly(r) for r in table.index]
     # Column headings sit side by side: wrap them so long names do not overlap.
     col_labels = [wrap(escape_plotly(c), 10) for c in table.columns]

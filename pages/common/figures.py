@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages.common.exports import csv_bytes
-from pages.common.format import escape_md
+from pages.common.format import escape_md, escape_text
 from pages.common.pupil_export import pupil_download
 
 # Buttons that make no sense for bar charts of counts; the PNG export stays.
@@ -83,15 +83,18 @@ def show_figure(
 ) -> None:
     """Lay out one figure: title, caption, chart and table tabs, CSV download, About note.
 
-    `title`, `caption` and `about` are the page's own words; anything in them that came from
-    the data must already be escaped (`escape_md`). The CSV holds the table exactly.
+    `title` is plain text (an active title from pages/common/words.py names categories from
+    the data, a team or a council): it is escaped HERE, once, so a name holding Markdown, HTML
+    or a link shows as typed and makes the browser fetch nothing. Callers pass it unescaped.
+    `caption` and `about` are Markdown the page built (FrameContext.caption and .about escape
+    what came from the data). The CSV holds the table exactly.
     `note` is a line shown under the chart (a map's attribution, for instance).
     `pupil_ids`: the figure shows these children's own rows (a chronology), so its CSV is an
     audited pupil-level download made on click (pages/common/pupil_export.py).
     """
     key = key or safe_file_name(csv_name)
     with st.container(border=True):
-        st.subheader(title, anchor=False)
+        st.subheader(escape_text(title), anchor=False)
         st.caption(caption)
         if fig is None or table.empty:
             st.info("No children to show for this figure with the filters chosen.")

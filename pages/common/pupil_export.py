@@ -36,6 +36,7 @@ def pupil_download(
     icon: str = ":material/download:",
     rows_in_hand: bool = False,
     child_ids: list[str] | None = None,
+    sheet: str = "Children",
 ) -> None:
     """A download button for pupil-level `rows()` as CSV or Excel (by `file_name`'s suffix).
 
@@ -53,7 +54,7 @@ def pupil_download(
             table = rows()
             if rows_in_hand:
                 record_export(table, file_name, exporting, child_ids)
-        return excel_bytes(table) if kind == "xlsx" else csv_bytes(table)
+        return excel_bytes(table, sheet=sheet) if kind == "xlsx" else csv_bytes(table)
 
     (container or st).download_button(
         label,

@@ -120,14 +120,17 @@ def long(
     return table.drop(columns=["suppressed"]), chart, bool(hidden.any())
 
 
-def matrix(wide: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None, bool]:
-    """(table with totals, mask of hidden cells or None, anything hidden) for a cross-tab."""
+def matrix(
+    wide: pd.DataFrame, total_label: str = "Total"
+) -> tuple[pd.DataFrame, pd.DataFrame | None, bool]:
+    """(table with totals, mask of hidden cells or None, anything hidden) for a cross-tab of
+    counts without totals."""
     if not suppressing():
         table = wide.copy()
-        table["Total"] = table.sum(axis=1)
-        table.loc["Total"] = table.sum(axis=0)
+        table[total_label] = table.sum(axis=1)
+        table.loc[total_label] = table.sum(axis=0)
         return table, None, False
-    table = suppress_matrix(wide)
+    table = suppress_matrix(wide, total_label=total_label)
     hidden = table.loc[wide.index, wide.columns] == SUPPRESSED
     anything = bool((table == SUPPRESSED).to_numpy().any())
     return table.map(_as_text), hidden, anything
