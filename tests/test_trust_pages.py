@@ -264,3 +264,46 @@ def test_qa_officer_has_no_audit_page_but_is_audited(env):
     run(user, "pages/chronology.py", child="P-0003")
     views = [r for r in records(env) if r["action"] == "view" and r["page"] == "Chronology"]
     assert any(r["child_ids"] == '["P-0003"]' and r["actor"] == "qa@council.example" for r in views)
+
+
+# --- the synthetic demo database without sign-in ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    from data.generate import build_demo_database
+
+    db = tmp_path_factory.mktemp("trust-demo") / "demo.duckdb"
+    build_demo_database(db, children=200, periods=3)
+    return db
+
+
+def test_demo_database_runs_without_sign_in_with_a_marker_and_role_switcher(
+    monkeypatch, demo_db, tmp_path
+):
+    roles = tmp_path / "roles.toml"
+    roles.write_text('[demo]\ncaseworker_sen_teams = ["SEN North Kent"]\n', encoding="utf-8")
+    monkeypatch.setenv("OOS_DB", str(demo_db))
+    monkeypatch.setenv("OOS_ROLES", str(roles))
+    monkeypatch.setenv("OOS_APP_STORE", str(tmp_path / "app.sqlite"))
+    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
+    at = run(None, "pages/explorer.py", signin=False)
+    assert title(at) == "Cohort explorer"
+    assert "Demo: no sign-in" in text(at)
+    switcher = at.sidebar.selectbox(key="_oos_demo_role")
+    assert switcher.value == "safeguarding_lead"
+    # as a caseworker of SEN North Kent: only that team's children
+    switcher.set_value("caseworker").run()
+    goto(at, "pages/explorer.py")
+    teams = set()
+    for frame in at.dataframe:
+        if "SEN team" in frame.value:
+            teams |= set(frame.value["SEN team"])
+    assert teams == {"SEN North Kent"}
+    # as a senior leader: the explorer's URL gives another page, and no child
+    at.sidebar.selectbox(key="_oos_demo_role").set_value("senior_leader").run()
+    goto(at, "pages/explorer.py")
+    assert title(at) != "Cohort explorer"
+    assert not shown_ids(at)
+    assert "Demo: no sign-in" in text(at)
+    audit.close_connections()
