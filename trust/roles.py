@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from core.paths import PROJECT_ROOT
@@ -84,8 +85,24 @@ def parse(data: dict, source: str = "") -> RoleFile:
 
 
 def load(path: Path | None = None) -> RoleFile:
-    """Read the role file. A missing or unreadable file grants nothing (deny by default)."""
+    """Read the role file. A missing or unreadable file grants nothing (deny by default).
+
+    Read again whenever the file changes (its mtime and size), so a granted or removed role
+    applies on the person's next click, without restarting the server."""
     path = path or role_file_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read(path)
+    return _cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str, mtime_ns: int, size: int) -> RoleFile:
+    return _read(Path(path))
+
+
+def _read(path: Path) -> RoleFile:
     try:
         with open(path, "rb") as handle:
             return parse(tomllib.load(handle), str(path))
