@@ -20,7 +20,7 @@ from pages.common.page import CONTEXT_KEY, FrameContext, build_context
 from queries.pupil import AccessDenied
 from startup import build_demo_database_if_missing
 from trust import signin
-from trust.access import allowed_pages
+from trust.access import EXACT, allowed_pages, page_kind, script_of
 from trust.viewer import set_current
 
 LOG = logging.getLogger(__name__)
@@ -40,12 +40,16 @@ PAGES = {
         st.Page("pages/overview.py", title="Overview", default=True),
         st.Page("pages/today.py", title="Today"),
         st.Page("pages/priority.py", title="Priority cases"),
+        st.Page("pages/action_plan.py", title="Action plan"),
     ],
     "Appendix B": [
         st.Page("pages/breakdowns.py", title="Breakdowns"),
         st.Page("pages/crosstab.py", title="Cross-tab"),
         st.Page("pages/trends.py", title="Trends"),
         st.Page("pages/map.py", title="District map"),
+        st.Page("pages/rates.py", title="Rates"),
+        st.Page("pages/time_to_return.py", title="Time to return"),
+        st.Page("pages/england.py", title="England and similar councils"),
     ],
     "Children": [
         st.Page("pages/explorer.py", title="Cohort explorer"),
@@ -101,6 +105,12 @@ st.session_state[CONTEXT_KEY] = context
 smallnumbers.sidebar_switch()
 link_slot = st.sidebar.empty()
 
+if page_kind(script_of(page)) == EXACT and smallnumbers.suppressing():
+    st.info(
+        "This page does not hide small numbers yet: its counts are exact. Do not copy them "
+        "into a briefing; use the Breakdowns, Cross-tab, Trends or District map pages.",
+        icon=":material/visibility:",
+    )
 try:
     page.run()
 except AccessDenied as refused:

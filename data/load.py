@@ -2,6 +2,8 @@
 
     python -m data.load cohort FILE --period YYYY-MM [--db PATH] [--replace] [--any-period]
     python -m data.load casework FILE [--db PATH] [--replace]
+    python -m data.load caseload FILE --period YYYY-MM [--db PATH] [--replace] [--any-period]
+    python -m data.load sen2 FILE --release NAME [--db PATH]   (a DfE release: data/published.py)
 
 Every row of a file is loaded or quarantined with a reason, and the load report's counts add up
 to the rows read. A file that cannot be used at all is refused with a message a QA officer can
@@ -29,7 +31,7 @@ import duckdb
 
 from appstore.audit import record_load  # every CLI load is audited (who, file, checksum)
 from core.paths import resolve_db_path
-from data import lookups, store
+from data import caseload, lookups, published, store
 from data.extract_reader import ExtractRefused, RawExtract, read_extract, release
 from data.flag_settings import install_flag_settings
 
@@ -172,7 +174,8 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
     # count what actually landed, so the check below compares the database with the file
     report.rows_loaded = con.execute(
         "SELECT (SELECT count(*) FROM snapshot WHERE load_id = $id) "
-        "+ (SELECT count(*) FROM casework WHERE load_id = $id)",
+        "+ (SELECT count(*) FROM casework WHERE load_id = $id) "
+        "+ (SELECT count(*) FROM caseload_snapshot WHERE load_id = $id)",
         {"id": load_id},
     ).fetchone()[0]
     report.quarantine_reasons = dict(
@@ -263,6 +266,34 @@ def _load_cohort_into(
     return report
 
 
+def _load_caseload_into(
+    con, raw: RawExtract, file_path: Path, period: str, synthetic: bool, replace: bool = False
+) -> LoadReport:
+    """One period's EHC plan caseload (data/caseload.py stages it with the cohort's SQL)."""
+    report = _new_report("caseload", raw, file_path, period)
+    load_id = _next_load_id(con)
+
+    def guard(held: int, incoming: int) -> None:
+        guard_shrink(
+            report.file_name, f"the plans of period {period}", held, incoming,
+            report.rows_read, replace,
+        )  # fmt: skip
+        report.replaced = _previous_load(con, "caseload", period)
+
+    caseload.stage_and_publish(
+        con,
+        period=period,
+        census=census_date(period),
+        load_id=load_id,
+        file_name=file_path.name,
+        guard=guard,
+    )
+    _quarantine_rejects(con, raw.rejects, load_id, "caseload", period, report.file_name)
+    _finish_report(con, report, load_id, synthetic)
+    release(con)
+    return report
+
+
 def _load_casework_into(
     con, raw: RawExtract, file_path: Path, synthetic: bool, replace: bool = False
 ) -> LoadReport:
@@ -296,6 +327,7 @@ def load_batch(
     replace: bool = False,
     any_period: bool = False,
     rebuild_flag_basis: bool = False,
+    caseload_files: list[tuple[str | Path, str]] = (),
 ) -> list[LoadReport]:
     """Load several files in ONE atomic publish: all of them go in, or none does.
 
@@ -305,9 +337,9 @@ def load_batch(
     (what a casework load does; bench/bench_load.py times this worst case of a cohort load).
     """
     db_path = resolve_db_path(db_path)
-    for _, period in cohort_files:
+    for _, period in [*cohort_files, *caseload_files]:
         check_period(period, any_period)  # refuse a malformed period before any work
-    files = [Path(f) for f, _ in cohort_files] + (
+    files = [Path(f) for f, _ in [*cohort_files, *caseload_files]] + (
         [Path(casework_file)] if casework_file is not None else []
     )
     # the new rows take room in the copy too: a generous bound is three times the files' size
@@ -326,6 +358,12 @@ def load_batch(
                 reports.append(
                     _load_cohort_into(con, raw, Path(file_path), period, synthetic, replace)
                 )
+        for file_path, period in caseload_files:
+            raw = read_extract(con, Path(file_path), "caseload")
+            with store.transaction(con):
+                reports.append(
+                    _load_caseload_into(con, raw, Path(file_path), period, synthetic, replace)
+                )
         if casework_file is not None:
             raw = read_extract(con, Path(casework_file), "casework")
             with store.transaction(con):
@@ -338,6 +376,7 @@ def load_batch(
             install_flag_settings(
                 con, casework_changed=casework_file is not None or rebuild_flag_basis
             )
+            published.install_shipped(con)
     if reports:
         reports[0].notes += notes
     return reports
@@ -369,6 +408,26 @@ def load_casework(
     return load_batch(db_path, [], file_path, synthetic=synthetic, replace=replace)[0]
 
 
+def load_caseload(
+    file_path,
+    period: str,
+    db_path=None,
+    *,
+    synthetic: bool = False,
+    replace: bool = False,
+    any_period: bool = False,
+) -> LoadReport:
+    """Load one period's EHC plan caseload, replacing that period's caseload whole."""
+    return load_batch(
+        db_path,
+        [],
+        synthetic=synthetic,
+        replace=replace,
+        any_period=any_period,
+        caseload_files=[(file_path, period)],
+    )[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m data.load", description="Load an extract file into the database."
@@ -382,7 +441,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     casework = sub.add_parser("casework", help="a casework log (replaces the previous log)")
     casework.add_argument("file")
-    for command in (cohort, casework):
+    plans = sub.add_parser("caseload", help="every child with an EHC plan at one period")
+    plans.add_argument("file")
+    plans.add_argument("--period", required=True, help="reporting period, YYYY-MM")
+    plans.add_argument(
+        "--any-period", action="store_true", help="accept a period outside 2000-01 to next month"
+    )
+    sen2 = sub.add_parser("sen2", help="a DfE EHC plans release file (caseload.csv)")
+    sen2.add_argument("file")
+    sen2.add_argument("--release", required=True, help="the release's name, as published")
+    sen2.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
+    for command in (cohort, casework, plans):
         command.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
         command.add_argument(
             "--replace",
@@ -396,6 +465,15 @@ def main(argv: list[str] | None = None) -> int:
             report = load_cohort(
                 args.file, args.period, db_path, replace=args.replace, any_period=args.any_period
             )
+        elif args.kind == "caseload":
+            report = load_caseload(
+                args.file, args.period, db_path, replace=args.replace, any_period=args.any_period
+            )
+        elif args.kind == "sen2":
+            rows = published.load_release(args.file, args.release, db_path)
+            print(f"Loaded {rows:,} rows of '{args.release}' into published_ehcp.")
+            print(f"Published to {db_path}.")
+            return 0
         else:
             report = load_casework(args.file, db_path, replace=args.replace)
     except (ExtractRefused, LoadRefused, store.StoreRefused, ValueError) as problem:

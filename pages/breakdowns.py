@@ -15,6 +15,7 @@ from pages.common.page import page_header
 from pages.common.words import breakdown_title
 from queries.aggregates import DIMENSIONS, breakdown
 from queries.dimensions import SPECS
+from queries.rates import RATE_DIMENSIONS, has_caseload, rates
 
 DEFAULT = "primary_need"
 
@@ -46,8 +47,28 @@ data = breakdown(shown, dimension)
 # draws no bar for a hidden count, and the title names only a category it can show.
 table_data, data, hidden = small.long(data)
 table = table_data.assign(category=[category_label(dimension, c) for c in data["category"]])
+# With the period's EHC plan caseload loaded, the rate beside each count (Rates page for more)
+with_rates = dimension in RATE_DIMENSIONS and has_caseload(f.period)
+if with_rates:
+    planned = rates(f, dimension)[["category", "children_with_plan", "rate_per_100"]]
+    planned, _, planned_hidden = small.long(planned, "children_with_plan", ())
+    hidden = hidden or planned_hidden
+    planned["category"] = [category_label(dimension, c) for c in planned["category"]]
+    table = table.merge(planned, on="category", how="left")
+    if small.suppressing():
+        # a rate goes with its count: hidden when either count is
+        gone = (table["children"] == small.SUPPRESSED) | (
+            table["children_with_plan"] == small.SUPPRESSED
+        )
+        table["rate_per_100"] = table["rate_per_100"].astype("Float64").mask(gone.to_numpy())
 table = table.rename(
-    columns={"category": label, "children": "Children", "percent": "Percent of children"}
+    columns={
+        "category": label,
+        "children": "Children",
+        "percent": "Percent of children",
+        "children_with_plan": "Children with a plan",
+        "rate_per_100": "Out of school per 100 with a plan",
+    }
 )
 counted, caveats = SPECS[dimension].counted, SPECS[dimension].caveats
 show_figure(
@@ -58,7 +79,19 @@ show_figure(
         else f"Children out of school by {label.lower()}"
     ),
     small.about(
-        ctx.about(counted + " Percentages are of the children in the figure.", caveats), hidden
+        ctx.about(
+            counted
+            + " Percentages are of the children in the figure."
+            + (
+                " The table adds each group's children with an EHC plan (the caseload at the "
+                "same census date) and the rate per 100 of them; see the Rates page for "
+                "intervals."
+                if with_rates
+                else ""
+            ),
+            caveats,
+        ),
+        hidden,
     ),
     bar_chart(data, dimension) if not data.empty else None,
     table,

@@ -19,6 +19,7 @@ from pages.common.page import page_header
 from queries.aggregates import load_history, not_recorded_table, warnings_by_field
 from queries.casework import flags_available, flags_by_period
 from queries.pupil import quarantine_count, quarantine_rows
+from queries.rates import missing_from_caseload
 from trust.viewer import current
 
 QUARANTINE_PAGE = 100
@@ -127,6 +128,30 @@ else:
             ),
             key="quarantine",
         )
+
+# --- cohort children missing from the caseload (issue 11) ----------------------------------
+st.subheader("Children out of school missing from the EHC plan caseload", anchor=False)
+missing = missing_from_caseload()
+if missing.empty:
+    st.info("No EHC plan caseload is loaded, so this check has nothing to compare.")
+elif int(missing["missing_from_caseload"].sum()) == 0:
+    st.success("Every child out of school is in the caseload of the same month.")
+else:
+    st.caption(
+        "Children in a month's out-of-school cohort whose child_id is not in that month's "
+        "caseload extract. They are still counted in every figure (never dropped); rates treat "
+        "them as out of school, so the two extracts should be reconciled."
+    )
+    show_table(
+        missing.assign(period=[period_label(p) for p in missing["period"]]).rename(
+            columns={
+                "period": "Period",
+                "cohort_children": "Children out of school",
+                "missing_from_caseload": "Missing from the caseload",
+            }
+        ),
+        key="missing-from-caseload",
+    )
 
 # --- warnings by column --------------------------------------------------------------------
 st.subheader("Values loaded as Not recorded", anchor=False)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import smallnumbers as small
+from pages.common.briefing_links import overdue_notice, pack_buttons
 from pages.common.charts import trend_chart
 from pages.common.figures import show_figure
 from pages.common.format import escape_md, fmt_int, fmt_number, period_label
@@ -22,6 +23,8 @@ ctx = page_header(
     "whose **provision is unknown**, as in the Appendix B review.",
 )
 f = ctx.filter
+pack_buttons(ctx)
+overdue_notice()
 
 # What each headline measure is called on the page, in the order shown, and whether it is a
 # count (formatted as a whole number) or a median.

@@ -55,7 +55,7 @@ runner.allow_template_values("dimension", [ALL_SPEC.sql])
 runner.allow_template_values("days_out_band", [SPECS["days_out_band"].sql])
 
 # A child out of school for more than this many days has missed more than a term: the top of
-# the "4 weeks to 1 term" band (97 days, about 14 school weeks).
+# the "4 weeks to 1 term" band (a term is vocab.TERM_DAYS days, set in config/flags.toml).
 OVER_A_TERM_DAYS = vocab.TERM_DAYS  # config/flags.toml: priority.recent_max_days
 
 HEADLINE_MEASURES: dict[str, str] = {

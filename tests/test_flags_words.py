@@ -1,4 +1,5 @@
-"""The pure functions of queries/casework.py: reasons in words, no-action gaps, cost ranges."""
+"""The pure functions behind the casework pages: reasons in words (pages/common/flag_words.py),
+no-action gaps and cost ranges (queries/delay.py)."""
 
 from __future__ import annotations
 

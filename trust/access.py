@@ -10,7 +10,8 @@ from pathlib import Path
 
 from trust.roles import CASEWORKER, QA_OFFICER, SAFEGUARDING_LEAD, SENIOR_LEADER
 
-AGGREGATE = "aggregate"  # counts and charts only (suppressible)
+AGGREGATE = "aggregate"  # counts and charts only, small numbers suppressed when on
+EXACT = "exact"  # aggregates whose small numbers are not yet suppressed: not for senior leaders
 CASEWORK = "casework"  # pupil-level pages caseworkers use for their own teams
 PUPIL = "pupil"  # other pupil-level pages
 AUDIT = "audit"  # the audit trail
@@ -24,6 +25,13 @@ PAGE_KINDS = {
     "pages/map.py": AGGREGATE,
     "pages/service.py": AGGREGATE,
     "pages/data_quality.py": AGGREGATE,  # its raw quarantine rows are pupil-level, gated inside
+    "pages/england.py": AGGREGATE,  # published national and council statistics
+    # Rates (intervals, ratios, tests) and time to return (numbers at risk) print exact small
+    # counts; until they follow the suppression rule they are not offered to senior leaders.
+    "pages/rates.py": EXACT,
+    "pages/time_to_return.py": EXACT,
+    # The action plan can name a child (a measure "A child (ID)"): pupil-level.
+    "pages/action_plan.py": PUPIL,
     "pages/today.py": CASEWORK,
     "pages/priority.py": CASEWORK,
     "pages/explorer.py": CASEWORK,
@@ -32,8 +40,8 @@ PAGE_KINDS = {
 }
 
 KINDS_BY_ROLE = {
-    SAFEGUARDING_LEAD: frozenset({AGGREGATE, CASEWORK, PUPIL, AUDIT}),
-    QA_OFFICER: frozenset({AGGREGATE, CASEWORK, PUPIL}),
+    SAFEGUARDING_LEAD: frozenset({AGGREGATE, EXACT, CASEWORK, PUPIL, AUDIT}),
+    QA_OFFICER: frozenset({AGGREGATE, EXACT, CASEWORK, PUPIL}),
     CASEWORKER: frozenset({CASEWORK}),
     SENIOR_LEADER: frozenset({AGGREGATE}),
 }

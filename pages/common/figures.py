@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pages.common.chart_images import camera_config, file_stem, image_buttons, label_for_screen
 from pages.common.exports import csv_bytes
 from pages.common.format import escape_md, escape_text
 from pages.common.pupil_export import pupil_download
@@ -100,15 +101,26 @@ def show_figure(
             st.info("No children to show for this figure with the filters chosen.")
             return
         chart_tab, table_tab = st.tabs(["Chart", "Table"])
+        # Title and caption drawn into the chart, so a saved image says what it shows.
+        stem = file_stem(safe_file_name(csv_name))
+        label_for_screen(fig, title, caption)
         with chart_tab:
             st.plotly_chart(
-                fig, theme=None, config=PLOTLY_CONFIG, key=f"chart-{key}", alt=escape_md(title)
+                fig,
+                theme=None,
+                config=camera_config(PLOTLY_CONFIG, fig, stem),
+                key=f"chart-{key}",
+                alt=escape_md(title),
             )
             if note:
                 st.caption(note)
         with table_tab:
             show_table(table, key=f"table-{key}")
-        left, right = st.columns([1, 3], vertical_alignment="center")
+        left, png, svg, right = st.columns([1, 1, 1, 3], vertical_alignment="center")
+        with png:
+            image_buttons(fig, stem, key, only="png")
+        with svg:
+            image_buttons(fig, stem, key, only="svg")
         with left:
             if pupil_ids is not None:
                 pupil_download(

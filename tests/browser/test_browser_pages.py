@@ -26,6 +26,7 @@ PAGES = {
     "priority": "Priority cases",
     "chronology": "Chronology",
     "service": "Service",
+    "action_plan": "Action plan",
 }
 CASEWORK_PAGES = {"today", "priority", "chronology", "service"}
 # Pages that always draw at least one chart on the fixture data.

@@ -73,13 +73,17 @@ PAGES = {
     "service": "Service view",
     "data_quality": "Data quality",
     "audit": "Audit trail",
+    "action_plan": "Action plan",
+    "rates": "Rates and over-representation",
+    "time_to_return": "Time to return to school",
+    "england": "England and similar councils",
 }
 PUPIL = {"today", "priority", "explorer", "chronology"}
 ALLOWED = {
     "lead@council.example": set(PAGES),
     "qa@council.example": set(PAGES) - {"audit"},
     "cw@council.example": PUPIL,
-    "sl@council.example": set(PAGES) - PUPIL - {"audit"},
+    "sl@council.example": set(PAGES) - PUPIL - {"audit", "action_plan", "rates", "time_to_return"},
 }
 
 
