@@ -93,6 +93,9 @@ class Pack:
     plan: pd.DataFrame
     methods: list[str] = field(default_factory=list)
     any_suppressed: bool = False
+    # issue 11: rates, time to return, England and neighbours (briefing/context.py)
+    context_sentences: list[str] = field(default_factory=list)
+    context: list[Section] = field(default_factory=list)
 
     @property
     def period_name(self) -> str:
@@ -417,6 +420,11 @@ def collect(
         plan=_plan(periods, today, store, db),
     )
     pack.methods = _methods(period, pack.synthetic, pack.filters_text)
-    printed = [pack.headlines, pack.trend.table, pack.act.table] + [s.table for s in breakdowns]
+    from briefing.context import collect_context  # it imports Section from here
+
+    pack.context_sentences, pack.context = collect_context(f, db)
+    printed = [pack.headlines, pack.trend.table, pack.act.table] + [
+        s.table for s in [*breakdowns, *pack.context]
+    ]
     pack.any_suppressed = any((t == SUPPRESSED).to_numpy().any() for t in printed)
     return pack

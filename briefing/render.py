@@ -9,7 +9,8 @@ on every machine that runs the dashboard and its browser tests). Chromium writes
 (a structure tree that screen readers and search read) with the document's <title> as its
 title and <html lang> as its language. The page furniture uses CSS paged media margin boxes:
 the protective marking at the top and bottom of every page, "Synthetic data" when it is, and
-in the footer the census date, the data's load date, the date produced and "Page n of N".
+in the footer the census date, the data's load date, the date produced, the marking again
+and "Page n of N".
 """
 
 from __future__ import annotations
@@ -42,7 +43,11 @@ def _css_string(text: str) -> str:
 
 
 def _table(frame: pd.DataFrame, caption: str | None = None, numeric_from: int = 1) -> str:
-    head = "".join(f'<th scope="col">{_e(c)}</th>' for c in frame.columns)
+    numeric = ' class="num"'
+    head = "".join(
+        f'<th scope="col"{numeric if i >= numeric_from else ""}>{_e(c)}</th>'
+        for i, c in enumerate(frame.columns)
+    )
     body = []
     for row in frame.itertuples(index=False):
         cells = []
@@ -93,10 +98,8 @@ def _css(pack: Pack) -> str:
   @top-left {{ content: {synthetic}; font: bold 9pt Arial, sans-serif; color: #801650; }}
   @top-center {{ content: {marking}; font: bold 10pt Arial, sans-serif; white-space: nowrap; }}
   @bottom-left {{ content: {footer}; font: 8pt Arial, sans-serif; color: #3D3D3D; }}
-  @bottom-center {{ content: {marking}; font: bold 10pt Arial, sans-serif; white-space: nowrap;
-    width: 45mm; }}
-  @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font: 8pt Arial,
-    sans-serif; }}
+  @bottom-right {{ content: {marking} "  ·  Page " counter(page) " of " counter(pages);
+    font: bold 9pt Arial, sans-serif; white-space: nowrap; }}
 }}
 html {{ font-family: Arial, Helvetica, sans-serif; font-size: 11pt; color: #0B0C0C; }}
 body {{ max-width: 190mm; margin: 0 auto; line-height: 1.4; }}
@@ -113,7 +116,7 @@ caption {{ text-align: left; font-size: 9pt; color: #3D3D3D; padding-bottom: 0.2
 th, td {{ border-bottom: 1px solid #BFBFBF; padding: 0.2em 0.4em; text-align: left;
   vertical-align: top; }}
 thead th {{ border-bottom: 2px solid #0B0C0C; }}
-td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 tr {{ break-inside: avoid; }}
 .figure {{ break-inside: avoid-page; }}
 .chart svg {{ max-width: 100%; height: auto; }}
@@ -199,9 +202,26 @@ def to_html(pack: Pack) -> str:
             pack.districts,
             charts.district_map(pack.districts.chart),
             table=False,
-            note="The figures are in the District table above. Districts with a suppressed "
+            note="Darker districts have more children out of school; each label gives the "
+            "count. The figures are in the District table above. Districts with a suppressed "
             "count are left unshaded. District boundaries: Martin Chorley's UK-GeoJSON, "
             "CC BY 4.0; contains OS data © Crown copyright and database right 2014.",
+        ),
+        "<h2>In context: rates, time to return, England and similar councils</h2>",
+        "<ul class='movements'>"
+        + "".join(f"<li>{_e(line)}</li>" for line in pack.context_sentences)
+        + "</ul>",
+        *(
+            "\n".join(
+                [
+                    '<section class="figure">',
+                    f"<h3>{_e(s.heading)}: {_e(s.title)}</h3>",
+                    f'<p class="caption">{_e(s.caption)}</p>',
+                    _table(s.table, f"{s.heading}: the figures"),
+                    "</section>",
+                ]
+            )
+            for s in pack.context
         ),
         "<h2>Acting on the figures</h2>",
         act_lead,

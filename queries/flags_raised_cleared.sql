@@ -6,7 +6,7 @@
 -- Fragments: cohort_filter (fragments/)
 -- Parameters: the shared cohort filter with $period_from = the previous period and
 --   $period_to = the period; $period VARCHAR, $previous_period VARCHAR
--- Output, one row per flag held in either period (absent flags: none raised or cleared):
+-- Output: one row per flag held in either period (absent flags: none raised or cleared):
 --   flag VARCHAR (a case_flags column name), held_now BIGINT, held_before BIGINT,
 --   raised BIGINT, cleared BIGINT
 WITH held AS (

@@ -7,12 +7,16 @@ click), for the period and filters on screen, so opening the Overview costs noth
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sqlite3
 
 import streamlit as st
 
 from appstore import actions
 from briefing.build import default_name, pack_html, pack_pdf_bytes
 from pages.common.format import escape_md, fmt_date
+
+LOG = logging.getLogger(__name__)
 
 
 def pack_buttons(ctx) -> None:
@@ -56,7 +60,11 @@ def pack_buttons(ctx) -> None:
 
 def overdue_notice(today: dt.date | None = None) -> None:
     """A warning listing the action plan's overdue actions (nothing when none are)."""
-    late = actions.overdue(today)
+    try:
+        late = actions.overdue(today)
+    except sqlite3.Error:  # the Overview still works when the app store cannot be read
+        LOG.exception("the action plan could not be read")
+        return
     if late.empty:
         return
     lines = [
