@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import os
 import re
+import sqlite3
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -504,11 +505,30 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    record_load(args.file, args.kind, db_path, period=report.period, read=report.rows_read,
-                loaded=report.rows_loaded, quarantined=report.rows_quarantined)  # fmt: skip
+    unrecorded = _audit(args.file, args.kind, db_path, period=report.period,
+                        read=report.rows_read, loaded=report.rows_loaded,
+                        quarantined=report.rows_quarantined)  # fmt: skip
     print(report.text())
     print(f"Published to {db_path}.")
+    if unrecorded:
+        print(f"WARNING. {unrecorded}", file=sys.stderr)
     return 0
+
+
+def _audit(file, kind: str, db_path, **fields) -> str | None:
+    """Record the load in the audit trail; say so, rather than fail, when it cannot be written.
+
+    A read-only or full folder that refused the load refuses the audit store beside it too:
+    the refusal's message must still be one paragraph with no traceback.
+    """
+    try:
+        record_load(file, kind, db_path, **fields)
+    except (OSError, sqlite3.Error) as error:
+        return (
+            f"The load could not be recorded in the audit trail ({type(error).__name__}: its "
+            "folder cannot be written); tell whoever looks after the audit trail."
+        )
+    return None
 
 
 def _refused(args, problem: str) -> int:
@@ -516,13 +536,16 @@ def _refused(args, problem: str) -> int:
     text = problem if problem.startswith(("The ", "There ")) else f"The load was refused: {problem}"
     if "Nothing in the database was changed" not in text:
         text += " Nothing in the database was changed."
+    unrecorded = _audit(args.file, args.kind, resolve_db_path(args.db),
+                        period=getattr(args, "period", None),
+                        outcome=f"refused: {problem}")  # fmt: skip
+    if unrecorded:
+        text += " " + unrecorded
     print(f"REFUSED. {text}", file=sys.stderr)
     print(
         f"Load report: {args.kind} extract '{os.path.basename(args.file)}': refused; "
         "rows loaded: 0; the database is unchanged.",
     )
-    record_load(args.file, args.kind, resolve_db_path(args.db),
-                period=getattr(args, "period", None), outcome=f"refused: {problem}")  # fmt: skip
     return 2
 
 
