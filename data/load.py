@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import os
 import re
+import sqlite3
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -504,8 +505,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    record_load(args.file, args.kind, db_path, period=report.period, read=report.rows_read,
-                loaded=report.rows_loaded, quarantined=report.rows_quarantined)  # fmt: skip
+    unaudited = _audit(args, db_path, period=report.period, read=report.rows_read,
+                       loaded=report.rows_loaded, quarantined=report.rows_quarantined)  # fmt: skip
+    if unaudited:
+        print(f"WARNING. {unaudited}", file=sys.stderr)
     print(report.text())
     print(f"Published to {db_path}.")
     return 0
@@ -516,14 +519,24 @@ def _refused(args, problem: str) -> int:
     text = problem if problem.startswith(("The ", "There ")) else f"The load was refused: {problem}"
     if "Nothing in the database was changed" not in text:
         text += " Nothing in the database was changed."
-    print(f"REFUSED. {text}", file=sys.stderr)
+    unaudited = _audit(args, resolve_db_path(args.db), period=getattr(args, "period", None),
+                       outcome=f"refused: {problem}")  # fmt: skip
+    print(f"REFUSED. {text}{' ' + unaudited if unaudited else ''}", file=sys.stderr)
     print(
         f"Load report: {args.kind} extract '{os.path.basename(args.file)}': refused; "
         "rows loaded: 0; the database is unchanged.",
     )
-    record_load(args.file, args.kind, resolve_db_path(args.db),
-                period=getattr(args, "period", None), outcome=f"refused: {problem}")  # fmt: skip
     return 2
+
+
+def _audit(args, db_path, **counts) -> str:
+    """Record the run in the audit trail (appstore/audit.py); the problem in words if the
+    trail cannot be written (a read-only folder), so the run still reports, and says so."""
+    try:
+        record_load(args.file, args.kind, db_path, **counts)
+    except (OSError, sqlite3.Error) as problem:
+        return f"The audit record of this run could not be written ({problem})."
+    return ""
 
 
 if __name__ == "__main__":
