@@ -99,7 +99,7 @@ else:
     )
     show_table(table, key="action-plan-table")
     stamp = f"action_plan_{today.isoformat()}"
-    left, right, _ = st.columns([1, 1, 4])
+    left, right, _ = st.columns([1, 1, 2])
     left.download_button(
         "Download CSV",
         data=csv_bytes(table),
@@ -164,7 +164,8 @@ def action_fields(prefix: str, now: dict | None = None) -> dict:
 
 
 with st.expander("Open a new action", expanded=plan.empty):
-    with st.form("new-action", clear_on_submit=True):
+    # Not clear_on_submit: a refused action keeps what was typed; a saved one clears below.
+    with st.form("new-action"):
         values = action_fields("new")
         if st.form_submit_button("Open the action", type="primary"):
             try:
@@ -176,7 +177,9 @@ with st.expander("Open a new action", expanded=plan.empty):
             except actions.ActionError as problem:
                 st.error(str(problem))
             else:
-                st.success(f"Action {new_id} opened.")
+                for name in ("title", "owner", "due", "status", "kind", "measure", "notes"):
+                    st.session_state.pop(f"new-{name}", None)
+                st.toast(f"Action {new_id} opened.")
                 st.rerun()
 
 if not plan.empty:
@@ -206,7 +209,7 @@ if not plan.empty:
             st.error(str(problem))
         else:
             bases.pop(chosen, None)
-            st.success(f"Saved as version {version}.")
+            st.toast(f"Saved as version {version}.")  # a toast outlives the rerun
             st.rerun()
     if st.button("Reload the latest version", key=f"reload-{chosen}"):
         bases.pop(chosen, None)
