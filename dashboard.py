@@ -13,11 +13,15 @@ import logging
 import streamlit as st
 
 from core.paths import resolve_db_path
-from pages.common import share
+from pages.common import share, smallnumbers
 from pages.common.database import check_database
 from pages.common.filters import render_sidebar
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
+from queries.pupil import AccessDenied
 from startup import build_demo_database_if_missing
+from trust import signin
+from trust.access import EXACT, allowed_pages, page_kind, script_of
+from trust.viewer import set_current
 
 LOG = logging.getLogger(__name__)
 
@@ -54,15 +58,28 @@ PAGES = {
     ],
     "Data": [
         st.Page("pages/data_quality.py", title="Data quality"),
+        st.Page("pages/audit.py", title="Audit trail"),
     ],
 }
 
-page = st.navigation(PAGES, position="top")
+# The gate (trust/signin.py), before anything reads the database for a page: no viewer from an
+# earlier run carries over, and the navigation holds only the pages the viewer's role may open
+# (trust/access.py), so a typed URL of any other page falls back to the viewer's first page.
+set_current(None)
+db_path = resolve_db_path()
+status = check_database(db_path, build_demo_database_if_missing(db_path))
+access = signin.decide(bool(status.ok and status.info.get("synthetic")))
+if access.blocked_page is not None:
+    gate_page = st.Page(access.blocked_page, title=access.blocked_title, url_path="access")
+    st.navigation([gate_page], position="hidden").run()
+    st.stop()
+viewer = access.viewer
+page = st.navigation(allowed_pages(PAGES, viewer.role), position="top")
+set_current(viewer.on_page(page.title))
 # Less empty space above the page title, so a 1280x800 screen shows more figures. Static CSS
 # written here, never data.
 st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 4.5rem; }</style>")
-db_path = resolve_db_path()
-status = check_database(db_path, build_demo_database_if_missing(db_path))
+signin.show_identity(viewer)
 if not status.ok:
     st.error(status.message)
     st.stop()
@@ -84,10 +101,22 @@ if status.periods:
         st.error("The cohort could not be read from the database. The server log has details.")
         st.stop()
 st.session_state[CONTEXT_KEY] = context
+# Small numbers: always hidden for senior leaders; a switch, off by default, for other roles.
+smallnumbers.sidebar_switch()
 link_slot = st.sidebar.empty()
 
+if page_kind(script_of(page)) == EXACT and smallnumbers.suppressing():
+    st.info(
+        "This page does not hide small numbers yet: its counts are exact. Do not copy them "
+        "into a briefing; use the Breakdowns, Cross-tab, Trends or District map pages.",
+        icon=":material/visibility:",
+    )
 try:
     page.run()
+except AccessDenied as refused:
+    # The pupil-level choke point refused (and audited) a request the page made, e.g. a
+    # caseworker's chronology of a child outside their teams, typed into the URL.
+    st.warning(str(refused), icon=":material/lock:")
 finally:
     # After the page (which records its own choices), even when it stopped early.
     if context.filter is not None:

@@ -20,12 +20,13 @@ from afcharts.af_colours import get_af_colours
 from plotly.colors import sample_colorscale
 
 from core.paths import PROJECT_ROOT
+from queries.dimensions import SPECS
 from queries.suppression import SUPPRESSED
 
 COLOUR = get_af_colours("categorical")[0]  # the dashboard's single-series dark blue
 SEQUENTIAL = get_af_colours("sequential")[::-1]
 FONT = 13
-ORDINAL = {"age", "year_group"}
+ORDINAL = {key for key, spec in SPECS.items() if spec.ordinal}  # the registry's ordered ones
 GEOJSON = PROJECT_ROOT / "data" / "reference" / "kent_districts.geojson"
 NO_DATA = "#F2F2F2"
 

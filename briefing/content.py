@@ -32,7 +32,9 @@ from briefing.words import (
 )
 from queries import aggregates, casework
 from queries.filters import CohortFilter
+from queries.flag_changes import FLAGS as FLAG_COLUMNS
 from queries.flag_changes import flags_raised_cleared
+from queries.flags import FLAGS
 from queries.measures import measure_figure
 from queries.suppression import SUPPRESSED, THRESHOLD, suppress_long
 
@@ -51,15 +53,8 @@ BREAKDOWNS = {
 }
 # Headline measures that are counts of children (suppressed below the threshold).
 COUNT_MEASURES = [m for m in aggregates.HEADLINE_MEASURES if m != "median_days_out"]
-FLAG_NAMES = {
-    "out_of_sight": "Out of sight (provision unknown, and CLA, CP or CIN)",
-    "s19_due": "Section 19 provision due",
-    "repeated_offer": "Same provider offered again after refusing",
-    "consultation_chain": "Long chain of consultations",
-    "stalled": "No action recorded recently",
-    "annual_review_overdue": "Annual review overdue",
-    "import_review_due": "Imported plan review due",
-}
+# the flags' names, as the dashboard and its exports call them (queries/flags.py)
+FLAG_NAMES = {name: FLAGS[name].label for name in FLAG_COLUMNS}
 
 
 @dataclass
@@ -98,6 +93,9 @@ class Pack:
     plan: pd.DataFrame
     methods: list[str] = field(default_factory=list)
     any_suppressed: bool = False
+    # issue 11: rates, time to return, England and neighbours (briefing/context.py)
+    context_sentences: list[str] = field(default_factory=list)
+    context: list[Section] = field(default_factory=list)
 
     @property
     def period_name(self) -> str:
@@ -422,6 +420,11 @@ def collect(
         plan=_plan(periods, today, store, db),
     )
     pack.methods = _methods(period, pack.synthetic, pack.filters_text)
-    printed = [pack.headlines, pack.trend.table, pack.act.table] + [s.table for s in breakdowns]
+    from briefing.context import collect_context  # it imports Section from here
+
+    pack.context_sentences, pack.context = collect_context(f, db)
+    printed = [pack.headlines, pack.trend.table, pack.act.table] + [
+        s.table for s in [*breakdowns, *pack.context]
+    ]
     pack.any_suppressed = any((t == SUPPRESSED).to_numpy().any() for t in printed)
     return pack

@@ -207,6 +207,22 @@ def to_html(pack: Pack) -> str:
             "count are left unshaded. District boundaries: Martin Chorley's UK-GeoJSON, "
             "CC BY 4.0; contains OS data © Crown copyright and database right 2014.",
         ),
+        "<h2>In context: rates, time to return, England and similar councils</h2>",
+        "<ul class='movements'>"
+        + "".join(f"<li>{_e(line)}</li>" for line in pack.context_sentences)
+        + "</ul>",
+        *(
+            "\n".join(
+                [
+                    '<section class="figure">',
+                    f"<h3>{_e(s.heading)}: {_e(s.title)}</h3>",
+                    f'<p class="caption">{_e(s.caption)}</p>',
+                    _table(s.table, f"{s.heading}: the figures"),
+                    "</section>",
+                ]
+            )
+            for s in pack.context
+        ),
         "<h2>Acting on the figures</h2>",
         act_lead,
         _table(pack.act.table, pack.act.caption),

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 
+from appstore.audit import record_load  # every CLI load is audited (who, file, checksum)
 from core.paths import resolve_db_path
 from data import caseload, lookups, published, store
 from data.extract_reader import ExtractRefused, RawExtract, read_extract, release
@@ -491,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    record_load(args.file, args.kind, db_path, period=report.period, read=report.rows_read,
+                loaded=report.rows_loaded, quarantined=report.rows_quarantined)  # fmt: skip
     print(report.text())
     print(f"Published to {db_path}.")
     return 0
@@ -506,6 +509,8 @@ def _refused(args, problem: str) -> int:
         f"Load report: {args.kind} extract '{os.path.basename(args.file)}': refused; "
         "rows loaded: 0; the database is unchanged.",
     )
+    record_load(args.file, args.kind, resolve_db_path(args.db),
+                period=getattr(args, "period", None), outcome=f"refused: {problem}")  # fmt: skip
     return 2
 
 

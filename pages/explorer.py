@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import share
-from pages.common.exports import csv_bytes, excel_bytes
 from pages.common.page import page_header
+from pages.common.pupil_export import pupil_download
 from queries.pupil import SORT_COLUMNS, cohort_export, cohort_page
 
 PAGE_SIZES = [25, 50, 100, 250]
@@ -99,25 +99,17 @@ def export_frame() -> pd.DataFrame:
 
 left, right, _ = st.columns([1, 1, 2])
 stem = f"cohort_{f.period}"
-left.download_button(
-    "Download CSV",
-    data=lambda: csv_bytes(export_frame()),
-    file_name=f"{stem}.csv",
-    mime="text/csv",
-    key="cohort-csv",
-    on_click="ignore",
-    icon=":material/download:",
-)
-right.download_button(
+pupil_download("Download CSV", export_frame, f"{stem}.csv", key="cohort-csv", container=left)
+pupil_download(
     "Download Excel",
-    data=lambda: excel_bytes(export_frame()),
-    file_name=f"{stem}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    export_frame,
+    f"{stem}.xlsx",
     key="cohort-xlsx",
-    on_click="ignore",
+    container=right,
     icon=":material/table_view:",
 )
 st.caption(
     f"Downloads hold all {ctx.count:,} children matching the filters, sorted by ID. Handle them "
-    "as personal data: store them only where the council's data-protection rules allow."
+    "as personal data: store them only where the council's data-protection rules allow. "
+    "Each download is recorded in the audit trail."
 )

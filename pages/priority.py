@@ -13,7 +13,12 @@ import streamlit as st
 
 from pages.common.categories import SINGLE
 from pages.common.charts import style
-from pages.common.child_lists import chronology_link, download_buttons, whole_list
+from pages.common.child_lists import (
+    chronology_link,
+    detail_panel,
+    download_buttons,
+    whole_list,
+)
 from pages.common.figures import show_figure
 from pages.common.flag_words import priority_reasons
 from pages.common.format import fmt_int
@@ -138,7 +143,7 @@ with slot:
         f"one priority, {ctx.period_name}: most priorities first, then longest out of school "
         "(not recorded last)."
     )
-    st.dataframe(
+    selection = st.dataframe(
         table,
         hide_index=True,
         column_config={
@@ -147,8 +152,11 @@ with slot:
             "Days out of school": st.column_config.NumberColumn(format="localized"),
             "Days without provision": st.column_config.NumberColumn(format="localized"),
         },
+        on_select="rerun",
+        selection_mode="single-row",
         key="priority-table",
     )
+    detail_panel(table, selection, f.period, "Priorities met")
 
 
 download_buttons(

@@ -16,7 +16,12 @@ from pages.common.context_charts import hazard_chart, survival_chart
 from pages.common.figures import show_figure, show_table
 from pages.common.format import escape_md, fmt_int
 from pages.common.page import page_header
-from queries.survival import SURVIVAL_DIMENSIONS, hazard_by_time_out, hazard_sentence, survival
+from queries.survival import (
+    SURVIVAL_DIMENSIONS,
+    hazard_by_time_out,
+    hazard_sentence,
+    survival,
+)
 
 ALL = "all"
 
@@ -38,9 +43,22 @@ if dimension:
     share.remember("surv_dim", dimension_label(dimension))
 
 result = survival(f, dimension)
+too_few = (
+    "Too few children were seen early in their time out of school to draw a curve for "
+    + ", ".join("all children" if g == "All" else category_label(dimension, g)
+                for g in result.too_few_groups)
+    + " (with nobody followed between two returns, the Kaplan-Meier estimate is undefined). "
+    "It will fill in as more months are loaded."
+)  # fmt: skip
 if not result.groups:
-    st.info("No episodes out of school with a start date match these filters.")
+    st.info(
+        too_few
+        if result.too_few_groups
+        else "No episodes out of school with a start date match these filters."
+    )
     st.stop()
+if result.too_few_groups:
+    st.caption(escape_md(too_few))
 
 
 def group_label(group: str) -> str:

@@ -14,7 +14,12 @@ import math
 import pandas as pd
 import streamlit as st
 
-from pages.common.child_lists import chronology_link, download_buttons, whole_list
+from pages.common.child_lists import (
+    chronology_link,
+    detail_panel,
+    download_buttons,
+    whole_list,
+)
 from pages.common.flag_words import flag_help, settings_lines, tier_lines, worklist_reason_text
 from pages.common.format import escape_md, fmt_date, fmt_int, period_label
 from pages.common.page import frame_context, page_header
@@ -111,25 +116,6 @@ COLUMNS = {
 }
 
 
-def show_detail(table: pd.DataFrame, selection, what: str) -> None:
-    """The chosen child's reasons in full (plain text, wrapped) and a link to the chronology."""
-    chosen = list(getattr(selection, "selection", {}).get("rows", [])) if selection else []
-    row = table.iloc[chosen[0]] if chosen else table.iloc[0]
-    with st.container(border=True):
-        st.markdown(
-            f"**{escape_md(row['Child ID'])}** · {escape_md(row['Tier'])}"
-            + ("" if chosen else f" · the first {what}; pick a row to see another")
-        )
-        for reason in str(row["Why"]).split("; "):
-            st.text(f"• {reason}")
-        st.page_link(
-            "pages/chronology.py",
-            label=f"Open the chronology of {row['Child ID']}",
-            query_params={"child": row["Child ID"], "period": f.period},
-            icon=":material/timeline:",
-        )
-
-
 tier = st.segmented_control(
     "Tier shown",
     list(TIERS),
@@ -141,7 +127,10 @@ tier = st.segmented_control(
 )
 tier = tier if tier in TIERS else "act_now"
 in_tier = counts[tier]
-st.subheader(f"{TIERS[tier].label}: {fmt_int(in_tier)} children", anchor=False)
+st.subheader(
+    f"{TIERS[tier].label}: {fmt_int(in_tier)} " + ("child" if in_tier == 1 else "children"),
+    anchor=False,
+)
 if in_tier == 0:
     st.info(f"No child in the filtered cohort is in this tier at {ctx.period_name}.")
 else:
@@ -164,7 +153,7 @@ else:
             selection_mode="single-row",
             key="today-table",
         )
-        show_detail(table, selection, "child listed")
+        detail_panel(table, selection, f.period, "Tier")
 
 
 download_buttons(
@@ -183,11 +172,26 @@ st.subheader(f"Records that disagree: {fmt_int(disagree)}", anchor=False)
 st.caption(flag_help(values)["records_disagree"] + " Update whichever record is wrong.")
 if disagree:
     rows = worklist_children(f, None, 1, PAGE_SIZE, disagree_only=True)
-    table = list_table(rows)
+    table = list_table(rows).assign(**{"Provision started": rows["last_provision_started"]})
     st.dataframe(
-        table[["Child ID", "Tier", "Chronology", "Why", "Placement status", "District"]],
+        table[
+            [
+                "Child ID",
+                "Placement status",
+                "Provision started",
+                "Chronology",
+                "Tier",
+                "District",
+                "SEN team",
+            ]
+        ],
         hide_index=True,
-        column_config=COLUMNS,
+        column_config={
+            **COLUMNS,
+            "Provision started": st.column_config.DateColumn(
+                "Provision started (casework)", format="D MMM YYYY"
+            ),
+        },
         key="today-disagree",
     )
     if disagree > len(rows):

@@ -55,7 +55,7 @@ runner.allow_template_values("dimension", [ALL_SPEC.sql])
 runner.allow_template_values("days_out_band", [SPECS["days_out_band"].sql])
 
 # A child out of school for more than this many days has missed more than a term: the top of
-# the "4 weeks to 1 term" band (97 days, about 14 school weeks).
+# the "4 weeks to 1 term" band (a term is vocab.TERM_DAYS days, set in config/flags.toml).
 OVER_A_TERM_DAYS = vocab.TERM_DAYS  # config/flags.toml: priority.recent_max_days
 
 HEADLINE_MEASURES: dict[str, str] = {
@@ -101,6 +101,13 @@ def previous_period(period: str, db=None) -> str | None:
     """The loaded period before `period` (not necessarily the month before), or None."""
     earlier = [p for p in list_periods(db) if p < check_period(period)]
     return earlier[-1] if earlier else None
+
+
+def window_start(period: str, count: int, db=None) -> str:
+    """The first of the last `count` loaded periods that end at `period` (fewer when fewer are
+    loaded): where a trend of `count` points starts."""
+    upto = [p for p in list_periods(db) if p <= check_period(period)]
+    return upto[max(0, len(upto) - int(count))] if upto else period
 
 
 def filter_options(db=None) -> dict[str, list[str]]:

@@ -27,6 +27,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from lifelines import KaplanMeierFitter
+from lifelines.exceptions import StatError
 from lifelines.statistics import multivariate_logrank_test
 from scipy.stats import chi2
 
@@ -85,6 +86,8 @@ class Survival:
     no_start_date: int  # episodes left out: no out_of_school_since recorded
     logrank: dict = field(default_factory=dict)  # statistic, df, p_value, episodes, words
     left_out_groups: list[str] = field(default_factory=list)
+    # groups with too few children seen early in their episode for a curve
+    too_few_groups: list[str] = field(default_factory=list)
 
 
 def _usable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -94,10 +97,15 @@ def _usable(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[ok]
 
 
-def kaplan_meier(durations, returned, entry) -> pd.DataFrame:
-    """lifelines' Kaplan-Meier with delayed entry: timeline (days), still_out, lower, upper."""
+def kaplan_meier(durations, returned, entry):
+    """lifelines' Kaplan-Meier with delayed entry: (curve, median in days).
+
+    curve: days, still_out, lower, upper. Raises lifelines' StatError when, with delayed
+    entry, nobody is at risk between two returns (the curve is then undefined).
+    """
     kmf = KaplanMeierFitter()
     kmf.fit(durations, event_observed=returned, entry=entry)
+    median = float(kmf.median_survival_time_)
     sf = kmf.survival_function_.iloc[:, 0]
     ci = kmf.confidence_interval_
     return pd.DataFrame(
@@ -107,7 +115,7 @@ def kaplan_meier(durations, returned, entry) -> pd.DataFrame:
             "lower": ci.iloc[:, 0].to_numpy(float),
             "upper": ci.iloc[:, 1].to_numpy(float),
         }
-    ), float(kmf.median_survival_time_)
+    ), median
 
 
 def _at_risk(durations: np.ndarray, entry: np.ndarray, months: list[int]) -> list[int]:
@@ -128,13 +136,19 @@ def _survival(f: CohortFilter, dimension: str | None, db, version) -> Survival:
     left_out = [str(g) for g in sizes.index[MAX_GROUPS:]]
     if dimension is None:
         groups = [ALL_GROUP] if len(usable) else []
-    curves, rows, risk = [], [], []
+    curves, rows, risk, too_few = [], [], [], []
     for group in groups:
         part = usable if dimension is None else usable[usable["grp"] == group]
         d = part["duration_days"].to_numpy(float)
         e = part["entry_days"].to_numpy(float)
         r = part["returned"].to_numpy(bool)
-        curve, median = kaplan_meier(d, r, e)
+        try:
+            curve, median = kaplan_meier(d, r, e)
+        except StatError:
+            # with delayed entry a small group can have nobody at risk between two returns:
+            # no curve can be drawn for it, and the page says so rather than guess
+            too_few.append(group)
+            continue
         curve.insert(0, "group", group)
         curve["months"] = curve["days"] / DAYS_PER_MONTH
         curves.append(curve)
@@ -155,7 +169,10 @@ def _survival(f: CohortFilter, dimension: str | None, db, version) -> Survival:
         at_risk=pd.DataFrame(risk, columns=["group", *[f"{m} months" for m in AT_RISK_MONTHS]]),
         no_start_date=no_start,
         left_out_groups=left_out,
+        too_few_groups=too_few,
     )
+    result.groups = [g for g in groups if g not in too_few]
+    groups = result.groups
     if dimension is not None and len(groups) > 1:
         result.logrank = _logrank(usable[usable["grp"].isin(groups)])
     return result

@@ -53,6 +53,9 @@ PAGES = [
     "pages/chronology.py",
     "pages/service.py",
     "pages/data_quality.py",
+    "pages/rates.py",
+    "pages/time_to_return.py",
+    "pages/england.py",
 ]
 TIMEOUT = 60
 

@@ -187,13 +187,26 @@ def test_large_results_are_not_cached(live, monkeypatch):
     assert runner.cache_info()["entries"] == 1
 
 
-def test_concurrent_queries_from_many_threads(live):
+def test_concurrent_queries_from_many_threads(live, monkeypatch):
     runner.clear_cache()
     expected = {"gender": [6, 5, 1, 1], "placement_status": [7, 6], "is_import": [3, 10]}
     results, errors = [], []
+    # How many queries held the connection at once, seen each time one starts: proves the
+    # threads' queries really overlapped (rather than ran one after another).
+    users_at_start = []
+    real_acquire = runner._acquire
+
+    def counting_acquire(path):
+        handle = real_acquire(path)
+        users_at_start.append(handle.users)
+        return handle
+
+    monkeypatch.setattr(runner, "_acquire", counting_acquire)
+    start = threading.Barrier(9, timeout=30)  # every thread starts its queries together
 
     def work(dimension: str) -> None:
         try:
+            start.wait()
             for _ in range(10):
                 frame = aggregates.breakdown(APRIL, dimension, db=live)
                 results.append((dimension, frame["children"].tolist()))
@@ -206,8 +219,10 @@ def test_concurrent_queries_from_many_threads(live):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
     assert not errors
     assert len(results) == 90
+    assert max(users_at_start) > 1  # at least two queries were running at the same time
     assert all(children == expected[d] for d, children in results)
 
 
@@ -260,14 +275,14 @@ def test_allowed_template_runs(live):
 def test_sort_template_injection_is_refused(live):
     params = {**APRIL.params(), "limit": 10, "offset": 0}
     with pytest.raises(ValueError):
-        runner.run(
+        pupil.run_pupil_query(
             "cohort_rows",
             params,
             db=live,
             template={"sort_expr": "child_id; DROP TABLE snapshot", "sort_direction": "ASC"},
         )
     with pytest.raises(ValueError):
-        runner.run(
+        pupil.run_pupil_query(
             "cohort_rows",
             params,
             db=live,

@@ -141,3 +141,11 @@ def test_hazard_of_return_counts_child_months(db):
     # A 75.31, B1 30.31, B2 30, C 65.31, D1 29, D2 61.31, E1 10, E2 61 = 362.25 days
     assert first["child_months"] == pytest.approx(362.25 / (365.25 / 12), abs=1e-3)
     assert hazard.loc["3 to 6 months", "returns"] == 3  # 106, 121, 147 days
+
+
+def test_a_curve_that_cannot_be_estimated_is_reported_not_drawn():
+    from lifelines.exceptions import StatError
+
+    # a return at 4 days with the only other child entering at 6: nobody at risk in between
+    with pytest.raises(StatError):
+        sv.kaplan_meier([4, 10], [1, 1], [0, 6])

@@ -134,6 +134,14 @@ def ensure_frame() -> None:
         st.rerun()
 
 
+def _count(n: int) -> str:
+    # The cohort's size is a count like any other: 1 to 5 reads c when small numbers are hidden.
+    from pages.common.smallnumbers import count_text
+
+    shown = count_text(n)
+    return shown if isinstance(shown, str) else fmt_int(shown)
+
+
 def page_header(
     title: str, intro: str = "", *, needs_period: bool = True, allow_empty: bool = False
 ) -> FrameContext:
@@ -158,9 +166,9 @@ def page_header(
     line = (
         f"**{ctx.period_name}** · census date {fmt_date(ctx.census)}"
         + (f" · data loaded {fmt_datetime(loaded)}" if loaded else "")
-        + f" · **{fmt_int(ctx.count)}** "
-        + ("child" if ctx.count == 1 else "children")
-        + (f" match the filters (of {fmt_int(ctx.total)})" if ctx.filtered else " in the cohort")
+        + f" · **{_count(ctx.count)}** "
+        + ("child" if ctx.count == 1 and _count(1) != "c" else "children")
+        + (f" match the filters (of {_count(ctx.total)})" if ctx.filtered else " in the cohort")
     )
     st.caption(line)
     if ctx.filtered:
