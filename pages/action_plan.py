@@ -19,6 +19,7 @@ from pages.common.figures import show_table
 from pages.common.format import escape_md, fmt_date, period_label
 from pages.common.page import page_header
 from queries.measures import measure_figure
+from trust.viewer import current as current_viewer
 
 MEASURE_CHOICES = {
     "": "No measure (or work it out)",
@@ -37,7 +38,10 @@ ctx = page_header(
 )
 latest = ctx.periods[-1]
 today = dt.date.today()
-user = actions.current_user_name()
+# Who a change is recorded against: the signed-in viewer (e-mail, or the single user's name);
+# the OS user only when no viewer is set (a bare run outside the frame).
+viewer = current_viewer()
+user = viewer.actor if viewer is not None else actions.current_user_name()
 
 
 def figure_text(kind: str, measure: str, period: str) -> str:

@@ -4,6 +4,7 @@ same action at once (the second save, made from a replaced version, is refused).
 from __future__ import annotations
 
 from tests.browser.conftest import VIEWPORT, Dashboard
+from tests.conftest import SINGLE_USER_FOR_TESTS
 
 TITLE = "Browser test: review every import"
 
@@ -51,6 +52,8 @@ def test_two_people_editing_one_action(dash, browser, server, outside_requests):
         body = _save_note(dash, "first person's note")
         assert "Your changes were not saved" in body
         assert "(version 2)" in body
+        # Changes are recorded against the signed-in viewer (here the single test analyst).
+        assert f"changed by {SINGLE_USER_FOR_TESTS} at" in body
     finally:
         other_context.close()
     assert dash.outside == []
