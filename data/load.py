@@ -505,30 +505,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    unrecorded = _audit(args.file, args.kind, db_path, period=report.period,
-                        read=report.rows_read, loaded=report.rows_loaded,
-                        quarantined=report.rows_quarantined)  # fmt: skip
+    unaudited = _audit(args, db_path, period=report.period, read=report.rows_read,
+                       loaded=report.rows_loaded, quarantined=report.rows_quarantined)  # fmt: skip
+    if unaudited:
+        print(f"WARNING. {unaudited}", file=sys.stderr)
     print(report.text())
     print(f"Published to {db_path}.")
-    if unrecorded:
-        print(f"WARNING. {unrecorded}", file=sys.stderr)
     return 0
-
-
-def _audit(file, kind: str, db_path, **fields) -> str | None:
-    """Record the load in the audit trail; say so, rather than fail, when it cannot be written.
-
-    A read-only or full folder that refused the load refuses the audit store beside it too:
-    the refusal's message must still be one paragraph with no traceback.
-    """
-    try:
-        record_load(file, kind, db_path, **fields)
-    except (OSError, sqlite3.Error) as error:
-        return (
-            f"The load could not be recorded in the audit trail ({type(error).__name__}: its "
-            "folder cannot be written); tell whoever looks after the audit trail."
-        )
-    return None
 
 
 def _refused(args, problem: str) -> int:
@@ -536,17 +519,24 @@ def _refused(args, problem: str) -> int:
     text = problem if problem.startswith(("The ", "There ")) else f"The load was refused: {problem}"
     if "Nothing in the database was changed" not in text:
         text += " Nothing in the database was changed."
-    unrecorded = _audit(args.file, args.kind, resolve_db_path(args.db),
-                        period=getattr(args, "period", None),
-                        outcome=f"refused: {problem}")  # fmt: skip
-    if unrecorded:
-        text += " " + unrecorded
-    print(f"REFUSED. {text}", file=sys.stderr)
+    unaudited = _audit(args, resolve_db_path(args.db), period=getattr(args, "period", None),
+                       outcome=f"refused: {problem}")  # fmt: skip
+    print(f"REFUSED. {text}{' ' + unaudited if unaudited else ''}", file=sys.stderr)
     print(
         f"Load report: {args.kind} extract '{os.path.basename(args.file)}': refused; "
         "rows loaded: 0; the database is unchanged.",
     )
     return 2
+
+
+def _audit(args, db_path, **counts) -> str:
+    """Record the run in the audit trail (appstore/audit.py); the problem in words if the
+    trail cannot be written (a read-only folder), so the run still reports, and says so."""
+    try:
+        record_load(args.file, args.kind, db_path, **counts)
+    except (OSError, sqlite3.Error) as problem:
+        return f"The audit record of this run could not be written ({problem})."
+    return ""
 
 
 if __name__ == "__main__":
