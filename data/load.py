@@ -221,6 +221,24 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
     )
 
 
+def _purge_extra_values(con) -> None:
+    """Remove extra columns' values that loads before this rule kept in the quarantine.
+
+    Quarantined rows used to keep their extra columns (names, addresses, NHS numbers) as an
+    `extras` object, and rows the CSV parser could not split their whole raw line. The first
+    load into such a database removes both; the rows, reasons and contract columns stay.
+    """
+    con.execute(
+        "UPDATE quarantine SET raw_values = json_merge_patch(raw_values, '{\"extras\": null}') "
+        "WHERE json_valid(raw_values) AND json_exists(raw_values, '$.extras')"
+    )
+    con.execute(
+        "UPDATE quarantine SET raw_values = json_object('raw_line', "
+        "'(removed: the line held columns outside the contract)') "
+        "WHERE json_valid(raw_values) AND json_exists(raw_values, '$.raw_line')"
+    )
+
+
 def _new_report(kind: str, raw: RawExtract, file_path: Path, period: str | None) -> LoadReport:
     report = LoadReport(kind, file_path.name, period, extra_columns=raw.extra_columns)
     report.rows_read = raw.rows_parsed + len(raw.rejects)
@@ -349,6 +367,8 @@ def load_batch(
     notes: list[str] = []
     with store.publishing(db_path, extra_bytes=extra, notes=notes) as con:
         lookups.install(con)
+        with store.transaction(con):
+            _purge_extra_values(con)
         # a transaction per file: each is whole or absent, and memory stays bounded; the batch
         # as a whole is published (or thrown away) by store.publishing
         # Each file is read (into temp tables, which are not part of the database) before its

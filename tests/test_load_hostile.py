@@ -15,6 +15,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 
@@ -463,3 +464,20 @@ def test_an_unforeseen_error_prints_its_type_only(db_path, tmp_path):
     env = {**os.environ, "OOS_DEBUG": "1"}
     loud = subprocess.run(args, cwd=PROJECT, capture_output=True, text=True, timeout=120, env=env)
     assert loud.returncode == 1 and "T-0501" in loud.stderr
+
+
+def test_extra_values_kept_by_older_loads_are_removed_by_the_next(june, tmp_path):
+    # two quarantine rows as loads before this rule wrote them
+    con = duckdb.connect(str(june))
+    con.execute(
+        "INSERT INTO quarantine VALUES "
+        "(1, 'cohort', '2023-05', 'may.csv', 2, 'T-9', 'no child_id', "
+        """'{"child_id": "T-9", "extras": {"extra_2": "Alexandra"}}'), """
+        "(1, 'cohort', '2023-05', 'may.csv', 3, NULL, 'the row could not be read as CSV', "
+        """'{"raw_line": "T-8,Bartholomew,2015-02-01"}')"""
+    )
+    con.close()
+    load_cohort(write(tmp_path, "july.csv", HEADER + row("T-1")), "2023-07", june)
+    kept = [r[0] for r in query(june, "SELECT raw_values FROM quarantine ORDER BY source_row")]
+    assert kept[0] == '{"child_id":"T-9"}'
+    assert "Bartholomew" not in kept[1] and "removed" in kept[1]
