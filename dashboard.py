@@ -13,7 +13,7 @@ import logging
 import streamlit as st
 
 from core.paths import resolve_db_path
-from pages.common import share
+from pages.common import link_check, share
 from pages.common.database import check_database
 from pages.common.filters import render_sidebar
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
@@ -54,6 +54,10 @@ PAGES = {
 }
 
 page = st.navigation(PAGES, position="top")
+# Each page its own browser-tab title (WCAG 2.4.2), so tabs and history can be told apart.
+st.set_page_config(page_title=f"{page.title} · Children out of school with an EHC plan")
+share.start_run(page.url_path)
+link_check.unknown_page(st.context.url, page, PAGES)
 # Less empty space above the page title, so a 1280x800 screen shows more figures. Static CSS
 # written here, never data.
 st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 4.5rem; }</style>")
@@ -71,7 +75,6 @@ if status.info.get("synthetic"):
     )
 
 context = FrameContext(filter=None, periods=status.periods, info=status.info)
-share.start_run()
 if status.periods:
     try:
         context = build_context(status, render_sidebar(status.periods, status.sen_teams))
@@ -81,10 +84,17 @@ if status.periods:
         st.stop()
 st.session_state[CONTEXT_KEY] = context
 link_slot = st.sidebar.empty()
+notice_slot = st.empty()
 
-try:
-    page.run()
-finally:
-    # After the page (which records its own choices), even when it stopped early.
+
+def show_link_and_notices() -> None:
+    link_check.show_notices(notice_slot)
     if context.filter is not None:
         share.show_link(link_slot, page.url_path, context.filter.period)
+
+
+# Drawn before the page (a page that stops early with st.stop() cannot draw anything after
+# it), from the choices known so far, and again after the page with the choices it drew.
+show_link_and_notices()
+page.run()
+show_link_and_notices()

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
-import streamlit as st
-
-from pages.common import share
+from pages.common import state
 from pages.common.categories import category_label, dimension_label
 from pages.common.charts import bar_chart
 from pages.common.figures import show_figure
 from pages.common.page import page_header
 from pages.common.words import breakdown_title
-from queries.aggregates import DIMENSIONS, breakdown
+from queries.aggregates import breakdown
 
 DEFAULT = "primary_need"
 
@@ -63,24 +61,14 @@ ctx = page_header(
 )
 f = ctx.filter
 
-options = list(DIMENSIONS)
-dimension = st.pills(
-    "Break down by",
-    options,
-    default=DEFAULT,
-    format_func=lambda d: DIMENSIONS.get(d) or dimension_label(d),
-    key="dim",
-    bind="query-params",
-)
-dimension = dimension or DEFAULT
-if dimension != DEFAULT:
-    share.remember("dim", DIMENSIONS.get(dimension) or dimension_label(dimension))
+dimension = state.draw("dim") or DEFAULT
+by_size = state.draw("order") == state.SIZE_ORDER[1]
 label = dimension_label(dimension)
 
 # Imports by council count imports only: a "Not an import" bar would dwarf the councils, and
 # percentages are more useful as shares of the imports.
 shown = dataclasses.replace(f, is_import=True) if dimension == "imported_from" else f
-data = breakdown(shown, dimension)
+data = breakdown(shown, dimension, by_size=by_size)
 table = data.assign(category=[category_label(dimension, c) for c in data["category"]])
 table = table.rename(
     columns={"category": label, "children": "Children", "percent": "Percent of children"}

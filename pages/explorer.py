@@ -7,12 +7,10 @@ import math
 import pandas as pd
 import streamlit as st
 
-from pages.common import share
+from pages.common import state
 from pages.common.exports import csv_bytes, excel_bytes
 from pages.common.page import page_header
-from queries.pupil import SORT_COLUMNS, cohort_export, cohort_page
-
-PAGE_SIZES = [25, 50, 100, 250]
+from queries.pupil import cohort_export, cohort_page
 
 # Columns of the list in the order shown, with their headings. Pseudonymous IDs only.
 COLUMNS = {
@@ -30,7 +28,6 @@ COLUMNS = {
     "out_of_school_since": "Out of school since",
     "sen_team": "SEN team",
 }
-SORTABLE = [c for c in COLUMNS if c in SORT_COLUMNS]
 
 
 def people_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -49,27 +46,13 @@ ctx = page_header(
 f = ctx.filter
 
 sort_col, order_col, size_col = st.columns([2, 1, 1])
-sort_by = sort_col.selectbox(
-    "Sort by",
-    SORTABLE,
-    index=SORTABLE.index("days_out"),
-    format_func=COLUMNS.get,
-    key="sort",
-    bind="query-params",
-)
-descending = order_col.toggle("Largest first", value=True, key="desc", bind="query-params")
-if sort_by != "days_out":
-    share.remember("sort", COLUMNS[sort_by])
-if not descending:
-    share.remember("desc", "false")
-page_size = size_col.selectbox("Rows per page", PAGE_SIZES, index=1, key="rows_per_page")
+sort_by = state.draw("sort", sort_col) or "days_out"
+descending = state.draw("desc", order_col)
+page_size = state.draw("rows_per_page", size_col) or 50
 
 pages = max(1, math.ceil(ctx.count / page_size))
 page_slot = st.container()
-page = st.pagination(pages, key="page", bind="query-params", max_visible_pages=7)
-page = min(max(1, page), pages)
-if page > 1:
-    share.remember("page", page)
+page = state.draw_pages("page", pages, max_visible_pages=7)
 rows = cohort_page(f, sort_by, descending, page, page_size)
 first = (page - 1) * page_size + 1
 last = first + len(rows) - 1

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
-from pages.common import share
+from pages.common import state
 from pages.common.district_map import ATTRIBUTION, map_figure
 from pages.common.figures import show_figure
 from pages.common.format import escape_md, escape_plotly, fmt_int, fmt_pct
@@ -20,12 +18,7 @@ ctx = page_header(
 )
 f = ctx.filter
 
-measure = st.segmented_control(
-    "Shade by", [COUNT, SHARE], default=COUNT, key="shade", bind="query-params"
-)
-measure = measure or COUNT
-if measure != COUNT:
-    share.remember("shade", measure)
+measure = state.draw("shade") or COUNT
 
 data = breakdown(f, "district")
 by_name = {str(r.category): r for r in data.itertuples()}

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pages.common import state
 from pages.common.categories import CATEGORICAL
 from pages.common.charts import bar_chart, style, time_axis
 from pages.common.figures import show_figure
@@ -44,15 +45,7 @@ if not flags_available():
 f = ctx.filter
 values = flag_settings()
 
-flag = st.selectbox(
-    "Flag",
-    list(FLAG_LABELS),
-    index=list(FLAG_LABELS).index("s19_due"),
-    format_func=FLAG_LABELS.get,
-    key="flag",
-    bind="query-params",
-    help="The flag the charts below count (the link keeps the choice).",
-)
+flag = state.draw("flag") or "s19_due"
 label = FLAG_LABELS[flag]
 short_label = label.split(" (")[0]
 
@@ -87,7 +80,9 @@ def by_category(dimension: str) -> None:
         }
     )
     shown = data.rename(columns={flag: "flagged"})
-    title = most_title(shown, "flagged", "children", FLAG_DIMENSIONS[dimension].lower())
+    title = f"{short_label}: " + most_title(
+        shown, "flagged", "children", FLAG_DIMENSIONS[dimension].lower()
+    )
     show_figure(
         escape_md(title),
         ctx.caption(f"Children flagged '{short_label}' by {FLAG_DIMENSIONS[dimension].lower()}"),

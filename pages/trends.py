@@ -1,104 +1,114 @@
-"""Trends: any breakdown across a range of periods, as lines or stacked areas, with the table."""
+"""Trends: any breakdown over a window of months (by default the last 13: the same month a year
+ago to now), as lines or stacked areas, with a table that gives each row's change."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from pages.common import share
-from pages.common.categories import category_label, dimension_label
+from pages.common import state
+from pages.common.categories import category_label
 from pages.common.charts import too_many_series, trend_chart
 from pages.common.figures import show_figure
 from pages.common.format import period_label
 from pages.common.page import page_header
 from pages.common.words import trend_title
-from queries.aggregates import DIMENSIONS, trend
+from queries.aggregates import trend
 
 ALL = "all"
-DEFAULT_SPAN = 12  # periods shown when the page opens: the last year
-
-ctx = page_header(
-    "Trends",
-    "How the cohort has changed month by month, in total or by any breakdown.",
-)
-f = ctx.filter
-periods = ctx.periods
-
-options = [ALL] + list(DIMENSIONS)
+# The same month a year ago to now: 13 monthly points, 12 months of change (year on year).
+DEFAULT_SPAN = 13
 
 
-def label_of(d: str) -> str:
-    return "All children" if d == ALL else (DIMENSIONS.get(d) or dimension_label(d))
+def year_apart(first: str, last: str) -> bool:
+    y1, m1 = (int(x) for x in first.split("-"))
+    y2, m2 = (int(x) for x in last.split("-"))
+    return (y2 * 12 + m2) - (y1 * 12 + m1) == 12
 
 
-left, right = st.columns([2, 1])
-choice = left.selectbox(
-    "Break down by", options, format_func=label_of, key="trend_dim", bind="query-params"
-)
-style = right.segmented_control(
-    "Show as", ["Lines", "Stacked areas"], default="Lines", key="style", bind="query-params"
-)
-dimension = None if choice == ALL else choice
-if choice != ALL:
-    share.remember("trend_dim", label_of(choice))
-if style and style != "Lines":
-    share.remember("style", style)
-if len(periods) > 1:
-    end_index = periods.index(f.period)
-    default = (periods[max(0, end_index - DEFAULT_SPAN + 1)], f.period)
-    start, end = st.select_slider(
-        "Periods",
-        periods,
-        value=default,
-        format_func=period_label,
-        key="periods",
-        bind="query-params",
-    )
-    if (start, end) != default:
-        share.remember("periods", [period_label(start), period_label(end)])
-else:
-    start = end = periods[0]
-    st.caption(f"Only {period_label(start)} is loaded, so the trend has one point.")
-
-data = trend(f, dimension, start, end)
-span = f"{period_label(start)} to {period_label(end)}"
-label = label_of(choice)
-if data.empty:
-    wide = data
-else:
+def change_table(data: pd.DataFrame, dimension: str | None, start: str, end: str):
+    """One row per category, one column per month, then the change from the first month."""
     frame = data.assign(
         Period=[period_label(p) for p in data["period"]],
         category=[category_label(dimension, c) for c in data["category"]],
     )
     wide = frame.pivot_table(
-        index=["period", "Period"],
-        columns="category",
+        index="category",
+        columns="period",
         values="children",
         aggfunc="sum",
         fill_value=0,
         sort=False,
     )
-    wide = wide.sort_index(level=0).reset_index().drop(columns="period")
-    wide.columns.name = None
+    wide = wide[sorted(wide.columns)]
+    first, last = wide.columns[0], wide.columns[-1]
+    change = wide[last] - wide[first]
+    wide.columns = [period_label(p) for p in wide.columns]
+    name = (
+        "Year-on-year change" if year_apart(first, last) else f"Change since {period_label(first)}"
+    )
+    wide[name] = change
+    wide[f"{name} (%)"] = [
+        round(100.0 * c / b, 1) if b else None for c, b in zip(change, wide.iloc[:, 0], strict=True)
+    ]
+    label = "Breakdown" if dimension is None else "Category"
+    out = wide.reset_index().rename(columns={"category": label})
     if dimension is None:
-        wide = wide.rename(columns={"All": "Children"})
-if not data.empty and too_many_series(data):
-    st.caption(
+        out[label] = "Children out of school"
+    return out
+
+
+ctx = page_header(
+    "Trends",
+    "How the cohort has changed month by month, in total or by any breakdown. The window "
+    "opens on the last 13 months: the same month a year ago to now.",
+)
+f = ctx.filter
+periods = ctx.periods
+
+left, right = st.columns([2, 1])
+choice = state.draw("trend_dim", left) or ALL
+dimension = None if choice == ALL else choice
+label = state.control("trend_dim").format(choice)
+if len(periods) > 1:
+    end_index = periods.index(f.period)
+    default = (periods[max(0, end_index - DEFAULT_SPAN + 1)], f.period)
+    start, end = state.draw("periods", options=periods, default=default)
+else:
+    start = end = periods[0]
+    st.caption(f"Only {period_label(start)} is loaded, so the trend has one point.")
+
+data = trend(f, dimension, start, end)
+many = not data.empty and too_many_series(data)
+if many:
+    # Stacked areas mean nothing with one small chart per category: the choice is not offered.
+    style = "Lines"
+    right.caption(
         "More than six categories: one small chart each, on the same scale, so each can be read."
     )
+else:
+    with right:
+        style = state.draw("style") or "Lines"
+
+title = trend_title(data, dimension)
+if not data.empty and year_apart(start, end):
+    title = title.replace(f"since {period_label(start)}", f"in the year to {period_label(end)}")
+span = f"{period_label(start)} to {period_label(end)}"
 show_figure(
-    trend_title(data, dimension),
+    title,
     ctx.caption(
         "Children out of school" + ("" if dimension is None else f" by {label.lower()}"), span
     ),
     ctx.about(
         "children in each monthly snapshot who match the filters"
         + ("" if dimension is None else f", by {label.lower()}")
-        + ", each counted at its own period's census date.",
+        + ", each counted at its own period's census date. The table's last columns give the "
+        "change from the first month of the window to the last.",
         "A child out of school for several months appears in each of those snapshots. The "
         "sidebar's period does not narrow this chart: the period range above does.",
     ),
     trend_chart(data, dimension, stacked=style == "Stacked areas") if not data.empty else None,
-    wide,
+    change_table(data, dimension, start, end) if not data.empty else pd.DataFrame(),
     f"children_trend_{'total' if dimension is None else dimension}_{start}_to_{end}.csv",
     key=f"trend-{choice}",
 )

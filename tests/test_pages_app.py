@@ -32,6 +32,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -300,8 +301,13 @@ def test_trend_by_placement_status(monkeypatch, fixture_db):
     traces = {t["name"]: t["y"] for t in spec(at)["data"]}
     assert traces["No placement"] == [7, 6]  # May 7, June 6
     assert traces["Provision unknown"] == [0, 4]
-    table = at.dataframe[0].value
-    assert list(table["Period"]) == ["May 2023", "June 2023"]
+    table = at.dataframe[0].value.set_index("Category")
+    assert list(table.columns[:3]) == ["May 2023", "June 2023", "Change since May 2023"]
+    # No placement 7 -> 6: -1 (-14.3%); provision unknown 0 -> 4: +4 (no percentage of 0)
+    assert table.loc["No placement", "Change since May 2023"] == -1
+    assert table.loc["No placement", "Change since May 2023 (%)"] == -14.3
+    assert table.loc["Provision unknown", "Change since May 2023"] == 4
+    assert pd.isna(table.loc["Provision unknown", "Change since May 2023 (%)"])
     assert (
         at.subheader[0].value == "Provision unknown rose by 4, the largest change, since May 2023"
     )

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pages.common import state as page_state
 from pages.common.exports import csv_bytes
 from pages.common.format import escape_md
 
@@ -92,7 +93,10 @@ def show_figure(
         if fig is None or table.empty:
             st.info("No children to show for this figure with the filters chosen.")
             return
-        chart_tab, table_tab = st.tabs(["Chart", "Table"])
+        # Bound to the URL (key "tab-<figure>"), so a link to the table opens on the table.
+        chart_tab, table_tab = st.tabs(
+            page_state.TAB_LABELS, key=page_state.tab_key(key), bind=page_state.BIND
+        )
         with chart_tab:
             st.plotly_chart(
                 fig, theme=None, config=PLOTLY_CONFIG, key=f"chart-{key}", alt=escape_md(title)

@@ -24,6 +24,13 @@ from pages.common.format import (
 CONTEXT_KEY = "_oos_frame_context"
 
 
+def filter_summary() -> list[str]:
+    """The sidebar's filters in words, from the one description of the filters (state.py)."""
+    from pages.common import state as page_state
+
+    return page_state.describe(st.session_state)
+
+
 @dataclass
 class FrameContext:
     """Shared by the frame with the page for one script run."""
@@ -91,7 +98,7 @@ class FrameContext:
             "school are worked out at this date.",
         ]
         if self.filtered:
-            parts.append("**Filters:** " + escape_md("; ".join(self.filter.describe())) + ".")
+            parts.append("**Filters:** " + escape_md("; ".join(filter_summary())) + ".")
         if caveats:
             parts.append(f"**Caveats:** {caveats}")
         return "\n\n".join(parts)
@@ -164,7 +171,7 @@ def page_header(
     )
     st.caption(line)
     if ctx.filtered:
-        st.caption("Filters: " + escape_md("; ".join(ctx.filter.describe())))
+        st.caption("Filters: " + escape_md("; ".join(filter_summary())))
     if ctx.count == 0 and not allow_empty:
         if ctx.total == 0:
             st.info(f"No children are recorded in the {ctx.period_name} snapshot.")
