@@ -83,7 +83,8 @@ if status.periods:
         st.error("The cohort could not be read from the database. The server log has details.")
         st.stop()
 st.session_state[CONTEXT_KEY] = context
-link_slot = st.sidebar.empty()
+# Keyed once (st-key-view-link): the copy fallback in share.py finds the link box by it.
+link_slot = st.sidebar.container(key="view-link").empty()
 notice_slot = st.empty()
 
 

@@ -76,7 +76,7 @@ def view_link(base_url: str | None, page_path: str, period: str) -> str:
 
 def show_link(slot, page_path: str, period: str) -> None:
     """Write the link into `slot` (a sidebar placeholder), with a copy button (st.code)."""
-    with slot.container(key="view-link"):
+    with slot.container():
         st.caption("Link to this view (copy it into a briefing or an email):")
         st.code(view_link(st.context.url, page_path, period), language=None, wrap_lines=True)
         st.html(COPY_FALLBACK, unsafe_allow_javascript=True)
