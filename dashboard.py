@@ -13,7 +13,7 @@ import logging
 import streamlit as st
 
 from core.paths import resolve_db_path
-from pages.common import link_check, share
+from pages.common import a11y, link_check, share
 from pages.common.database import check_database
 from pages.common.filters import render_sidebar
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
@@ -54,6 +54,7 @@ PAGES = {
 }
 
 page = st.navigation(PAGES, position="top")
+a11y.apply()  # caption contrast, skip link to the filters, print stylesheet
 # Each page its own browser-tab title (WCAG 2.4.2), so tabs and history can be told apart.
 st.set_page_config(page_title=f"{page.title} · Children out of school with an EHC plan")
 share.start_run(page.url_path)

@@ -202,7 +202,11 @@ def test_district_filter_from_the_url_narrows_every_figure(monkeypatch, fixture_
     assert shown["Provision unknown"] == ("2", "+2")
     assert shown["Imports"][0] == "1"
     assert shown["Median days out of school"][0] == "179"  # 60, 179, 302
-    assert any("3** children match the filters (of 10)" in c.value for c in at.caption)
+    # the context line (a level-2 heading drawn with st.html)
+    assert any(
+        "<strong>3</strong> children match the filters (of 10)" in h.proto.body
+        for h in at.get("html")
+    )
 
 
 def test_sidebar_filters_combine(monkeypatch, fixture_db):
@@ -233,7 +237,7 @@ def test_earlier_period_from_the_picker(monkeypatch, fixture_db):
     at.selectbox(key="period").set_value("2023-05").run()
     shown = metrics(at)
     assert shown["Children out of school"] == ("7", "")  # no period before May: no change
-    assert any("census date 31 May 2023" in c.value for c in at.caption)
+    assert any("census date 31 May 2023" in h.proto.body for h in at.get("html"))
 
 
 # --- breakdowns, cross-tab, trends, map ----------------------------------------------------

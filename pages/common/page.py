@@ -9,6 +9,7 @@ plain message when there is nothing to show, so no page ever draws an empty char
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 
 import streamlit as st
 
@@ -162,14 +163,20 @@ def page_header(
             st.stop()
         return ctx
     loaded = ctx.loaded_at
+    # A level-2 heading styled as a caption (pages/common/a11y.py): headings then run h1, h2,
+    # h3 with no level skipped. Every part is escaped; none is free text from an extract.
+    who = "child" if ctx.count == 1 else "children"
     line = (
-        f"**{ctx.period_name}** · census date {fmt_date(ctx.census)}"
-        + (f" · data loaded {fmt_datetime(loaded)}" if loaded else "")
-        + f" · **{fmt_int(ctx.count)}** "
-        + ("child" if ctx.count == 1 else "children")
-        + (f" match the filters (of {fmt_int(ctx.total)})" if ctx.filtered else " in the cohort")
+        f"<strong>{escape(ctx.period_name)}</strong> · census date {escape(fmt_date(ctx.census))}"
+        + (f" · data loaded {escape(fmt_datetime(loaded))}" if loaded else "")
+        + f" · <strong>{escape(fmt_int(ctx.count))}</strong> {who}"
+        + (
+            f" match the filters (of {escape(fmt_int(ctx.total))})"
+            if ctx.filtered
+            else " in the cohort"
+        )
     )
-    st.caption(line)
+    st.html(f'<h2 class="oos-context">{line}</h2>')
     if ctx.filtered:
         st.caption("Filters: " + escape_md("; ".join(filter_summary())))
     if ctx.count == 0 and not allow_empty:
