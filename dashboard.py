@@ -51,6 +51,10 @@ PAGES = {
     "Data": [
         st.Page("pages/data_quality.py", title="Data quality"),
     ],
+    "Help": [
+        st.Page("pages/glossary.py", title="Glossary"),
+        st.Page("pages/accessibility.py", title="Accessibility statement"),
+    ],
 }
 
 page = st.navigation(PAGES, position="top")

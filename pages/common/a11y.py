@@ -27,6 +27,7 @@ STYLE = f"""
 [data-testid="stMetricDeltaDescription"], [data-testid="stWidgetLabel"] small,
 [data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"] {{
   color: {CAPTION_COLOUR} !important;
+  opacity: 1 !important;
 }}
 h2.oos-context {{
   font-size: 0.875rem; font-weight: 400; line-height: 1.6; color: {CAPTION_COLOUR};

@@ -16,7 +16,6 @@ import streamlit as st
 
 from pages.common import state as page_state
 from pages.common.exports import csv_bytes
-from pages.common.format import escape_md
 
 # Buttons that make no sense for bar charts of counts; the PNG export stays.
 PLOTLY_CONFIG = {
@@ -36,6 +35,12 @@ def rounded_percentages(table: pd.DataFrame) -> pd.DataFrame:
         ):
             out[column] = out[column].round(1)
     return out
+
+
+def plain_text(markdown: str) -> str:
+    """A title as a screen reader should read it: Markdown escapes removed ('\\(37\\.3%\\)'
+    -> '(37.3%)'). The chart's name is an attribute, not Markdown, so nothing is rendered."""
+    return re.sub(r"\\(.)", r"\1", str(markdown))
 
 
 def safe_file_name(name: str) -> str:
@@ -99,7 +104,7 @@ def show_figure(
         )
         with chart_tab:
             st.plotly_chart(
-                fig, theme=None, config=PLOTLY_CONFIG, key=f"chart-{key}", alt=escape_md(title)
+                fig, theme=None, config=PLOTLY_CONFIG, key=f"chart-{key}", alt=plain_text(title)
             )
             if note:
                 st.caption(note)
