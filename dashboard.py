@@ -58,7 +58,7 @@ PAGES = {
 }
 
 page = st.navigation(PAGES, position="top")
-a11y.apply()  # caption contrast, skip link to the filters, print stylesheet
+a11y.apply()  # caption contrast, print stylesheet
 # Each page its own browser-tab title (WCAG 2.4.2), so tabs and history can be told apart.
 st.set_page_config(page_title=f"{page.title} · Children out of school with an EHC plan")
 share.start_run(page.url_path)

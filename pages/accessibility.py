@@ -28,7 +28,7 @@ st.markdown(
     "when, a **Table** tab with the same numbers, and a CSV download.\n"
     "- Colour is never the only signal: bars carry their numbers, lines their labels, and the "
     "map's table lists every district.\n"
-    "- A **Skip to the filters** link is the first thing the keyboard reaches on each page.\n"
+    "- With the keyboard, a **Skip to main content** link comes first, then the filters.\n"
     "- Each page has its own title in the browser tab, and headings run in order.\n"
     "- Printing a page leaves out the sidebar and buttons and fits the charts to A4."
 )

@@ -1,11 +1,11 @@
-"""The frame's accessibility and print rules: one stylesheet and a skip link, static text only.
+"""The frame's accessibility and print rules: one stylesheet, static text only.
 
 - Caption text: Streamlit's default caption grey is about 3.9:1 on white (WCAG 2.2 AA asks
   4.5:1 for text under 18pt); captions carry the census date and the population of every
   figure, so they are drawn in #505a5f (GOV.UK's secondary text colour, 7:1 on white).
-- A skip link ("Skip to the filters") at the start of the page, visible when it has keyboard
-  focus, jumps to the sidebar's filters, which otherwise come after the whole page in tab
-  order. Its target is the `filters` anchor drawn at the top of the sidebar (filters.py).
+- Keyboard: Streamlit 1.67 puts its own "Skip to main content" link first and the sidebar's
+  filters next in tab order (the period picker is the third tab stop), so no skip link of
+  ours is needed; tests/browser/test_accessibility.py keeps that true.
 - The page's context line is a level-2 heading styled as a caption, so headings run h1 (the
   page), h2 (period and cohort), h3 (each figure) without a skipped level.
 - Print (A4): no sidebar, top bar, toolbars, buttons or tabs' "About" expanders; the main
@@ -34,17 +34,11 @@ h2.oos-context {{
   padding: 0; margin: 0 0 0.5rem 0;
 }}
 h2.oos-context strong {{ font-weight: 700; }}
-.oos-skip {{
-  position: absolute; left: -9999px; top: 0; z-index: 1000100;
-  background: #ffdd00; color: #0b0c0c; padding: 0.5rem 1rem; font-weight: 700;
-  text-decoration: underline;
-}}
-.oos-skip:focus {{ left: 1rem; top: 0.5rem; outline: 3px solid #0b0c0c; }}
 @media print {{
   @page {{ size: A4; margin: 12mm; }}
   [data-testid="stSidebar"], [data-testid="stHeader"], header, [data-testid="stToolbar"],
   [data-testid="stDecoration"], .modebar-container, [data-testid="stElementToolbar"],
-  [data-testid="stDownloadButton"], [data-testid="stExpander"], .oos-skip,
+  [data-testid="stDownloadButton"], [data-testid="stExpander"],
   [data-testid="stSidebarCollapsedControl"], [data-testid="stBaseButton-headerNoPadding"] {{
     display: none !important;
   }}
@@ -64,15 +58,7 @@ h2.oos-context strong {{ font-weight: 700; }}
 </style>
 """
 
-SKIP_LINK = '<a class="oos-skip" href="#filters">Skip to the filters</a>'
-# The sidebar's anchor: focusable by script only, so the next Tab reaches the period picker.
-FILTERS_ANCHOR = '<span id="filters" tabindex="-1"></span>'
-
 
 def apply() -> None:
-    """The stylesheet and the skip link, drawn by the frame before anything else."""
-    st.html(STYLE + SKIP_LINK)
-
-
-def filters_anchor() -> None:
-    st.html(FILTERS_ANCHOR)
+    """The stylesheet, drawn by the frame before anything else."""
+    st.html(STYLE)

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from pages.common import a11y
 from pages.common import state as page_state
 from pages.common.categories import category_label
 from queries.filters import CohortFilter
@@ -140,8 +139,6 @@ def render_sidebar(periods: list[str], sen_teams: list[str]) -> CohortFilter:
     _seed_period(periods)
     p = page_state.PERIOD
     with st.sidebar:
-        # The skip link (pages/common/a11y.py) jumps here: the filters are early in tab order.
-        a11y.filters_anchor()
         # Periods are shown as stored (2023-06) so that the URL carries the same stable text.
         period = st.selectbox(
             p.label,
