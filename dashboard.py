@@ -36,12 +36,16 @@ PAGES = {
         st.Page("pages/overview.py", title="Overview", default=True),
         st.Page("pages/today.py", title="Today"),
         st.Page("pages/priority.py", title="Priority cases"),
+        st.Page("pages/action_plan.py", title="Action plan"),
     ],
     "Appendix B": [
         st.Page("pages/breakdowns.py", title="Breakdowns"),
         st.Page("pages/crosstab.py", title="Cross-tab"),
         st.Page("pages/trends.py", title="Trends"),
         st.Page("pages/map.py", title="District map"),
+        st.Page("pages/rates.py", title="Rates"),
+        st.Page("pages/time_to_return.py", title="Time to return"),
+        st.Page("pages/england.py", title="England and similar councils"),
     ],
     "Children": [
         st.Page("pages/explorer.py", title="Cohort explorer"),

@@ -198,10 +198,11 @@ def page_queries(db: Path, period: str) -> None:
 
     f = CohortFilter(period=period)
     calls = [
-        ("today: headline counts", lambda: casework.flags_by_period(f, db=db)),
-        ("today: first 50 children", lambda: casework.today_list(f, db=db)),
+        ("today: flag counts", lambda: casework.flags_by_period(f, db=db)),
+        ("today: tier counts", lambda: casework.worklist_counts(f, db=db)),
+        ("today: first 50 act now", lambda: casework.worklist_children(f, "act_now", db=db)),
         ("priority: counts", lambda: casework.priority_counts(f, db=db)),
-        ("priority: first 50 children", lambda: casework.priority_list(f, db=db)),
+        ("priority: first 50 children", lambda: casework.children_meeting_priorities(f, db=db)),
         ("service: by district", lambda: casework.flags_by_category(f, "district", db=db)),
         ("service: by SEN team", lambda: casework.flags_by_category(f, "sen_team", db=db)),
     ]

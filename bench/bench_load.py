@@ -24,10 +24,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data import lookups, store  # noqa: E402
-from data.extract_reader import read_extract  # noqa: E402
-from data.flag_settings import install_flag_settings  # noqa: E402
-from data.load import _load_cohort_into, load_batch, load_cohort  # noqa: E402
+from data.load import load_batch, load_cohort  # noqa: E402
 
 # A synthetic extract, written by DuckDB so that making it takes seconds. Some values use the
 # other accepted forms (UK dates, labels, mixed case, '&') and some are unreadable, so the
@@ -112,13 +109,7 @@ def time_next_month(month_db: Path, next_csv: Path, db_path: Path, *, rebuild: b
     shutil.copyfile(month_db, db_path)
     start = time.perf_counter()
     if rebuild:
-        with store.publishing(db_path) as con:
-            lookups.install(con)
-            raw = read_extract(con, next_csv, "cohort")
-            with store.transaction(con):
-                report = _load_cohort_into(con, raw, next_csv, "2023-07", False)
-            with store.transaction(con):
-                install_flag_settings(con, casework_changed=True)
+        report = load_batch(db_path, [(next_csv, "2023-07")], rebuild_flag_basis=True)[0]
     else:
         report = load_cohort(next_csv, "2023-07", db_path)
     elapsed = time.perf_counter() - start

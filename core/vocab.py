@@ -7,6 +7,10 @@ spelled, ordered and coloured the same way everywhere.
 
 from __future__ import annotations
 
+import tomllib
+
+from core.paths import PROJECT_ROOT
+
 NOT_RECORDED = "Not recorded"
 
 # DfE school census / SEN2 primary need codes: (code, label, broad area of need).
@@ -80,13 +84,6 @@ CARE_STATUSES = [
     "Previously looked after",
     "None",
 ]
-CARE_FLAGS = ["cin", "cp", "cla", "previously_looked_after"]
-CARE_FLAG_LABELS = {
-    "cin": "Child in need (CIN)",
-    "cp": "Child protection (CP)",
-    "cla": "Looked after (CLA)",
-    "previously_looked_after": "Previously looked after",
-}
 
 TRUE_WORDS = ["y", "yes", "true", "1"]
 FALSE_WORDS = ["n", "no", "false", "0"]
@@ -114,10 +111,21 @@ AGE_BANDS = [
     ("16 to 18", 16, 18),
     ("19 to 25", 19, 25),
 ]
+
+
+def _term_days() -> int:
+    """Days in a school term, as config/flags.toml writes it once: priority.recent_max_days
+    ('less than a term'). The bands below and the priority agree because both read it."""
+    with open(PROJECT_ROOT / "config" / "flags.toml", "rb") as handle:
+        return int(tomllib.load(handle)["priority"]["recent_max_days"]["value"])
+
+
+TERM_DAYS = _term_days()  # 97
+# Term k ends on day k x (TERM_DAYS + 1) - 1 (days 0 to 97, 98 to 195, 196 to 293).
 DAYS_OUT_BANDS = [
     ("Under 4 weeks", 0, 27),
-    ("4 weeks to 1 term", 28, 97),
-    ("1 to 2 terms", 98, 195),
-    ("2 to 3 terms", 196, 293),
-    ("Over 3 terms", 294, 100000),
+    ("4 weeks to 1 term", 28, TERM_DAYS),
+    ("1 to 2 terms", TERM_DAYS + 1, 2 * (TERM_DAYS + 1) - 1),
+    ("2 to 3 terms", 2 * (TERM_DAYS + 1), 3 * (TERM_DAYS + 1) - 1),
+    ("Over 3 terms", 3 * (TERM_DAYS + 1), 100000),
 ]

@@ -6,7 +6,11 @@ produces a table with a `src_row` column (the row number a person sees in Excel,
 `extras` struct holding the columns the contract does not know (they count when telling exact
 repeats from conflicting rows).
 Records the CSV parser cannot split into the header's columns come back as `rejects`, so the
-loader can quarantine them rather than lose them.
+loader can quarantine them rather than lose them; only their contract columns' text is kept.
+
+Messages never quote a line of the file (a line is a child's record): they name the problem,
+the line number and what to do. A zip or Excel workbook renamed .csv, a folder, a bare carriage
+return and a quoted field that runs over whole records are each named as such.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,8 +83,11 @@ class RawExtract:
     table: str
     rows_parsed: int
     extra_columns: list[str] = field(default_factory=list)
-    # (row number, reason, raw text) for records the CSV parser could not split
+    # (row number, reason, raw values as JSON) for records the CSV parser could not split
     rejects: list[tuple[int, str, str]] = field(default_factory=list)
+    # physical lines of a CSV file, header included; None for a workbook
+    lines_read: int | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def normalise_header(name: str) -> str:
@@ -116,19 +124,63 @@ def _map_header(path: Path, header: list[str], kind: str) -> tuple[list[str], li
             names.append(f"extra_{position + 1}")
     missing = [column for column in required if column not in seen]
     if missing:
+        # The header's cells are not quoted back: when the first row is a child's record
+        # rather than the column names, that would print the record to the terminal and logs.
         raise _refuse(
             path,
             "the required column(s) " + ", ".join(missing) + " are missing from the header "
-            f"(found: {', '.join(h.strip() for h in header) or 'nothing'}).",
+            f"(its first row has {len(header)} cells, {len(seen)} of them contract columns).",
             f"Check that this is a {kind} extract and that its first row holds the column names.",
         )
     return names, extras
 
 
-def _check_utf8(path: Path) -> None:
-    """Refuse a file that is not UTF-8, naming the first bad position."""
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls
+_BARE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _check_not_binary(path: Path) -> None:
+    """Name a zip or an Excel workbook renamed .csv, rather than calling it bad UTF-8."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(_ZIP_MAGIC):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                workbook = any(name.startswith("xl/") for name in archive.namelist())
+        except zipfile.BadZipFile:
+            workbook = False
+        if workbook:
+            raise _refuse(
+                path,
+                "it is an Excel workbook (.xlsx) renamed .csv.",
+                "Rename it to end .xlsx (only its first sheet is read), or save it from Excel "
+                "as 'CSV UTF-8'.",
+            )
+        raise _refuse(
+            path, "it is a zip archive renamed .csv.", "Unzip it and load the extract inside."
+        )
+    if head.startswith(_OLE2_MAGIC):
+        raise _refuse(
+            path,
+            "it is an old-style Excel workbook (.xls, Excel 97-2003) renamed .csv.",
+            "Open it in Excel and save it as 'CSV UTF-8' or as .xlsx.",
+        )
+
+
+def _scan_csv_bytes(path: Path) -> int:
+    """Refuse a file that is not UTF-8 or holds a bare carriage return; count its lines.
+
+    One pass over the bytes, in chunks. A carriage return not followed by a line feed is no
+    line ending in a file whose lines end LF or CRLF: DuckDB's parser stops on it with a
+    traceback, and a person cannot see it in Excel, so it is named with its line number.
+    """
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0
+    newlines = 0
+    last_byte = b""
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 22):
             try:
@@ -140,13 +192,33 @@ def _check_utf8(path: Path) -> None:
                     f"{offset + error.start}).",
                     "Export it again as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8).",
                 ) from None
+            # a CR ending the previous chunk is bare unless this chunk starts with LF
+            bare = (last_byte == b"\r" and not chunk.startswith(b"\n")) and -1
+            if bare is False:
+                match = _BARE_CR.search(chunk[:-1] if chunk.endswith(b"\r") else chunk)
+                bare = match.start() if match else False
+            if bare is not False:
+                line = newlines + chunk.count(b"\n", 0, max(bare, 0)) + 1
+                raise _refuse(
+                    path,
+                    f"line {line} holds a carriage return (CR) that does not end the line, "
+                    "so the rows after it cannot be told apart.",
+                    "Remove line breaks inside cells (or save the file again as 'CSV UTF-8' "
+                    "from Excel) and load it again.",
+                )
+            newlines += chunk.count(b"\n")
+            last_byte = chunk[-1:]
             offset += len(chunk)
+        if last_byte == b"\r":
+            newlines += 1  # a final bare CR ends the last line: harmless
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             raise _refuse(
                 path, "it is not UTF-8 text (it ends part-way through a character).", ""
             ) from None
+    # the last line need not end with a newline
+    return newlines + (1 if last_byte not in (b"", b"\n", b"\r") else 0)
 
 
 def _read_csv_header(path: Path) -> list[str]:
@@ -199,6 +271,8 @@ def read_extract(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> RawEx
     """Read `path` into the temp view `raw`; raise ExtractRefused when it cannot be used."""
     table = "raw"
     path = Path(path)
+    if path.is_dir():
+        raise _refuse(path, "that path is a folder, not a file.", "Give the extract file's path.")
     if not path.is_file():
         raise _refuse(path, "the file does not exist.", "Check the file name and folder.")
     suffix = path.suffix.lower()
@@ -213,8 +287,36 @@ def read_extract(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> RawEx
     )
 
 
+def _contract_cells(raw: str, names: list[str]) -> str:
+    """A rejected record's text as JSON of its contract columns only (extras never stored)."""
+    cells = next(csv.reader([raw.split("\n", 1)[0]]), [])
+    kept = {
+        name: cells[i]
+        for i, name in enumerate(names)
+        if i < len(cells) and not name.startswith("extra_")
+    }
+    return json.dumps({**kept, "cells_in_row": len(cells)})
+
+
+def _looks_like_records(text: str, width: int) -> bool:
+    """Whether a value's later lines are whole records: a quote opened and never closed."""
+    lines = text.split("\n")[1:]
+    return any(len(next(csv.reader([line]), [])) >= width for line in lines if line.strip())
+
+
+def _refuse_runaway_quote(path: Path, line: int, spanned: int) -> ExtractRefused:
+    return _refuse(
+        path,
+        f"a quoted field that starts on line {line} runs on over {spanned} more lines that "
+        'look like whole records (a double quote " opened and never closed), so those rows '
+        "would be lost inside one value.",
+        "Close or remove that quote and export the file again.",
+    )
+
+
 def _read_csv(con, path: Path, kind: str, table: str) -> RawExtract:
-    _check_utf8(path)
+    _check_not_binary(path)
+    lines = _scan_csv_bytes(path)
     header = _read_csv_header(path)
     names, extras = _map_header(path, header, kind)
     # column names are allow-listed (contract names or generated extra_N); the path is bound
@@ -225,14 +327,30 @@ def _read_csv(con, path: Path, kind: str, table: str) -> RawExtract:
         f"auto_detect=false, columns={columns}, delim=',', quote='\"', escape='\"', "
         "store_rejects=true, rejects_table='csv_rejects', rejects_scan='csv_scans')"
     )
-    con.execute(sql, {"path": str(path)})
+    try:
+        con.execute(sql, {"path": str(path)})
+    except duckdb.Error:
+        # DuckDB's message quotes the offending line: it is not passed on
+        raise _refuse(
+            path,
+            "it could not be read as CSV (its structure is broken beyond single rows).",
+            "Open it in Excel, save it as 'CSV UTF-8', and load it again.",
+        ) from None
     record = _record_number(con)
     reject_rows = con.execute(
         "SELECT line, string_agg(DISTINCT error_type, '; '), any_value(csv_line) "
         "FROM csv_rejects GROUP BY line ORDER BY line"
     ).fetchall()
+    for line, _, raw in reject_rows:
+        if raw and "\n" in raw.rstrip("\n") and _looks_like_records(raw.rstrip("\n"), len(names)):
+            raise _refuse_runaway_quote(path, int(line), raw.rstrip("\n").count("\n"))
+    _check_accepted_values(con, path, names, record)
     rejects = [
-        (int(line), f"the row could not be read as CSV ({errors.lower()})", raw or "")
+        (
+            int(line),
+            f"the row could not be read as CSV ({errors.lower()})",
+            _contract_cells(raw or "", names),
+        )
         for line, errors, raw in reject_rows
     ]
     if rejects:
@@ -252,7 +370,37 @@ def _read_csv(con, path: Path, kind: str, table: str) -> RawExtract:
     con.execute("DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_scans")
     if rows + len(rejects) == 0:
         raise _refuse(path, "it holds a header but no data rows.", "Check the export.")
-    return RawExtract(table=table, rows_parsed=rows, extra_columns=extras, rejects=rejects)
+    return RawExtract(
+        table=table, rows_parsed=rows, extra_columns=extras, rejects=rejects, lines_read=lines
+    )
+
+
+def _check_accepted_values(con, path: Path, names: list[str], record: str) -> None:
+    """Refuse when an accepted value holds lines that look like whole records.
+
+    An unbalanced quote the parser could close further down swallows the rows between into
+    one value; such a row is accepted, so it is found here: a value holding a line break whose
+    later lines split into as many cells as the header has.
+    """
+    quoted = " OR ".join(f'contains("{name}", chr(10))' for name in names)
+    # identifiers are allow-listed names (contract columns or extra_N)
+    selected = ", ".join(f'"{name}"' for name in names)
+    sql = f"SELECT {record}, {selected} FROM csv_in WHERE {quoted}"  # noqa: S608
+    for row in con.execute(sql).fetchall():
+        for value in row[1:]:
+            if value and "\n" in value and _looks_like_records(value, len(names)):
+                # the record's first line: header is line 1, and earlier values' line breaks count
+                first_line = _first_line_of_record(con, names, record, row[0])
+                raise _refuse_runaway_quote(path, first_line, value.count("\n"))
+
+
+def _first_line_of_record(con, names: list[str], record: str, number: int) -> int:
+    breaks = " + ".join(
+        f'coalesce(length("{n}") - length(replace("{n}", chr(10), \'\')), 0)' for n in names
+    )
+    sql = f"SELECT coalesce(sum({breaks}), 0) FROM csv_in WHERE {record} < $n"  # noqa: S608
+    earlier = con.execute(sql, {"n": number}).fetchone()[0]
+    return int(number) + 2 + int(earlier)
 
 
 def _record_number(con: duckdb.DuckDBPyConnection) -> str:
@@ -300,7 +448,13 @@ def _read_xlsx(con, path: Path, kind: str, table: str) -> RawExtract:
             f"it could not be opened as an Excel workbook ({type(error).__name__}).",
             "Open it in Excel, save it as .xlsx, and try again.",
         ) from None
+    notes = []
     try:
+        if len(book.worksheets) > 1:
+            notes.append(
+                f"the workbook has {len(book.worksheets)} sheets: only the first, "
+                f"'{book.worksheets[0].title}', was read"
+            )
         rows = book.worksheets[0].iter_rows(values_only=True)
         header_cells = next(rows, None)
         if not header_cells or not any(cell is not None for cell in header_cells):
@@ -331,7 +485,7 @@ def _read_xlsx(con, path: Path, kind: str, table: str) -> RawExtract:
     finally:
         con.unregister("xlsx_arrow")
     _finish_table(con, "xlsx_in", names, kind, table)
-    return RawExtract(table=table, rows_parsed=len(numbers), extra_columns=extras)
+    return RawExtract(table=table, rows_parsed=len(numbers), extra_columns=extras, notes=notes)
 
 
 __all__ = ["ExtractRefused", "RawExtract", "read_extract", "release", "normalise_header"]

@@ -31,13 +31,59 @@ from data import store
 FLAGS_TOML = PROJECT_ROOT / "config" / "flags.toml"
 TERMS_CSV = PROJECT_ROOT / "config" / "school_terms.csv"
 SQL = PROJECT_ROOT / "data" / "sql"
-VIEW_SQL = SQL / "case_flags.sql"
-BASIS_SQL = SQL / "case_flag_basis.sql"
-PAIR_PERIODS_SQL = SQL / "basis_pair_periods.sql"
-# (pairs to build, how to store them): everything again, or only what a cohort load added
-FULL_REBUILD = (SQL / "basis_pairs_all.sql", SQL / "basis_store_all.sql")
-NEW_PAIRS_ONLY = (SQL / "basis_pairs_new.sql", SQL / "basis_store_new.sql")
-DEFINITION_FILES = (VIEW_SQL, BASIS_SQL, PAIR_PERIODS_SQL, *FULL_REBUILD, *NEW_PAIRS_ONLY)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One script of the case-flag build: what it reads and the tables it hands on."""
+
+    script: Path
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    # both are checked around the run, so a broken hand-over fails naming its script
+
+
+# The case-flag basis and view are built by these scripts, in order, inside the publish's
+# transaction; each hands the next the (temp) tables named in `writes`.
+PAIR_PERIODS = Stage(
+    SQL / "basis_pair_periods.sql",
+    reads=("snapshot", "casework"),
+    writes=("pair_periods",),  # temp: each (child, out_of_school_since) pair, first/last period
+)
+PAIRS_ALL = Stage(
+    SQL / "basis_pairs_all.sql",
+    reads=("pair_periods", "snapshot"),
+    writes=("basis_pairs",),  # temp: every pair, and one row per out_of_school_since date
+)
+PAIRS_NEW = Stage(
+    SQL / "basis_pairs_new.sql",
+    reads=("pair_periods", "snapshot", "case_flag_basis", "case_flag_dates"),
+    writes=("basis_pairs",),  # temp: only the pairs and dates the stored basis lacks
+)
+BASIS = Stage(
+    SQL / "case_flag_basis.sql",
+    reads=("basis_pairs", "casework", "school_terms", "flag_settings"),
+    writes=("basis_rows",),  # temp: one basis row per pair (the census-date-free facts)
+)
+STORE_ALL = Stage(
+    SQL / "basis_store_all.sql",
+    reads=("basis_rows",),
+    writes=("case_flag_basis", "case_flag_dates"),  # replaced; the temp tables dropped
+)
+STORE_NEW = Stage(
+    SQL / "basis_store_new.sql",
+    reads=("case_flag_basis", "pair_periods", "basis_rows"),
+    writes=("case_flag_basis", "case_flag_dates"),  # rewritten with the new rows; temps dropped
+)
+VIEW = Stage(
+    SQL / "case_flags.sql",
+    reads=("cohort", "case_flag_basis", "case_flag_dates", "school_terms", "flag_settings"),
+    writes=("census_terms", "case_flags"),  # the month-end term table and the view
+)
+# Everything again (casework or definition changed), or only what a cohort load added.
+FULL_REBUILD = (PAIR_PERIODS, PAIRS_ALL, BASIS, STORE_ALL, VIEW)
+NEW_PAIRS_ONLY = (PAIR_PERIODS, PAIRS_NEW, BASIS, STORE_NEW, VIEW)
+DEFINITION_FILES = tuple(dict.fromkeys(stage.script for stage in (*FULL_REBUILD, *NEW_PAIRS_ONLY)))
 
 # Every setting the view and the casework pages read: a config file missing one is refused.
 REQUIRED_SETTINGS = (
@@ -48,6 +94,7 @@ REQUIRED_SETTINGS = (
     "flags.import_months_from_review",
     "flags.import_months_from_transfer",
     "flags.term_share_without_provision",
+    "worklist.act_now_within_days",
     "priority.recent_max_days",
     "priority.primary_last_year_group",
     "priority.primary_max_age",
@@ -175,9 +222,10 @@ def install_flag_settings(
             for number, t in enumerate(terms, start=1)
         ],
     )
-    pairs_sql, store_sql = FULL_REBUILD if rebuild else NEW_PAIRS_ONLY
-    for path in (PAIR_PERIODS_SQL, pairs_sql, BASIS_SQL, store_sql, VIEW_SQL):
-        store.run_script(con, path.read_text(encoding="utf-8"))
+    for stage in FULL_REBUILD if rebuild else NEW_PAIRS_ONLY:
+        _check_present(con, stage, stage.reads, "needs")
+        store.run_script(con, stage.script.read_text(encoding="utf-8"))
+        _check_present(con, stage, stage.writes, "did not create")
     # which definition of the flags this file holds (analysts, the benchmark and the next
     # publish check it)
     con.execute(
@@ -185,6 +233,21 @@ def install_flag_settings(
         "$sha AS definition_sha256",
         {"sha": definition},
     )
+
+
+def _check_present(
+    con: duckdb.DuckDBPyConnection, stage: Stage, names: tuple[str, ...], problem: str
+) -> None:
+    """Fail, naming the script, when a table a stage reads or hands on is not there."""
+    present = {
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views()"
+        ).fetchall()
+    }
+    missing = [name for name in names if name not in present]
+    if missing:
+        raise RuntimeError(f"{stage.script.name} {problem} {', '.join(missing)}")
 
 
 def stored_definition(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -2,13 +2,15 @@
 
     python -m data.generate [--db PATH] [--seed N] [--children N] [--periods N] [--end YYYY-MM]
 
-Writes one cohort snapshot CSV per monthly period and one casework CSV into a temporary folder,
-exported the way a case-management system would (an older export format for the earlier months,
-a newer one later: UK or ISO dates, need labels or codes, Y/blank or Yes/No flags, 'Shepway',
-a few unreadable values), loads them all with `data.load.load_batch(..., synthetic=True)` in one
-atomic publish, and deletes the files. The same seed gives the same database on any day.
+Writes one cohort snapshot CSV and one EHC plan caseload CSV per monthly period and one
+casework CSV into a temporary folder, exported the way a case-management system would (an
+older export format for the earlier months, a newer one later: UK or ISO dates, need labels
+or codes, Y/blank or Yes/No flags, 'Shepway', a few unreadable values), loads them all with
+`data.load.load_batch(..., synthetic=True)` in one atomic publish, and deletes the files. The
+same seed gives the same database on any day.
 
-The children and their cases are simulated in synth_cohort.py and synth_casework.py; this
+The children and their cases are simulated in synth_cohort.py, synth_casework.py and
+synth_caseload.py (the plans of children in school); this
 module turns them into extract files. `--children N` is the number of children out of school
 in the latest snapshot; each earlier snapshot holds about as many (a gentle upward trend).
 """
@@ -33,6 +35,7 @@ import pyarrow as pa
 from core import vocab
 from core.paths import resolve_db_path
 from data import store
+from data import synth_caseload as sl
 from data import synth_casework as sc
 from data import synth_cohort as sy
 
@@ -94,6 +97,14 @@ CURRENT_SQL = """COPY (SELECT
     strftime(last_review, $datefmt) AS last_annual_review,
     CASE WHEN hours_tbc THEN 'TBC' ELSE hours::VARCHAR END AS provision_hours,
     team AS sen_team
+FROM r) TO $path (HEADER)"""
+
+# The EHC plan caseload (every child with a plan): the newer system's export, ISO dates.
+CASELOAD_SQL = """COPY (SELECT
+    child_id(number, false, blank_id, $width) AS child_id,
+    strftime(dob, '%Y-%m-%d') AS date_of_birth,
+    gender, need AS primary_need, district, team AS sen_team, cin, cp, cla,
+    pla AS previously_looked_after
 FROM r) TO $path (HEADER)"""
 
 CASEWORK_SQL = """COPY (SELECT
@@ -268,6 +279,36 @@ def cohort_table(
     return _with_repeats(rng, pa.table(columns), 0.001)
 
 
+def caseload_table(rng, kids: sy.Children, rows: np.ndarray, pool: sl.Pool, members) -> pa.Table:
+    """One period's caseload: the cohort's children (`rows`) and the pool's (`members`)."""
+
+    def both(kid_values, pool_values):
+        return np.concatenate([kid_values[rows], pool_values[members]])
+
+    number, care = both(kids.number, pool.number), both(kids.care, pool.care)
+    order = np.argsort(number, kind="stable")
+    n = len(number)
+    districts = [d if d not in ("blank", "unknown") else None for d in sy.DISTRICTS]
+    districts[sy.DISTRICTS.index("unknown")] = "Unknown"
+    flags = ["No", "Yes"]
+    table = pa.table(
+        {
+            "number": number,
+            "blank_id": _some(rng, n, sl.LOST_ID_SHARE),
+            "dob": _dates(both(kids.dob, pool.dob), np.zeros(n, bool)),
+            "gender": _strings(both(kids.gender, pool.gender), list(CURRENT.gender)),
+            "need": _strings(both(kids.need, pool.need), sy.NEED_CODES),
+            "district": _strings(both(kids.district, pool.district), districts),
+            "team": _strings(both(kids.team, pool.team), sy.SEN_TEAMS),
+            "cla": _strings((care == 0).astype(np.int64), flags),
+            "cp": _strings((care == 1).astype(np.int64), flags),
+            "cin": _strings((care == 2).astype(np.int64), flags),
+            "pla": _strings((care == 3).astype(np.int64), flags),
+        }
+    ).take(order)
+    return _with_repeats(rng, table, 0.0005)
+
+
 def _with_repeats(rng, table: pa.Table, share: float) -> pa.Table:
     """The table with `share` of its rows exported twice (a fault of the export)."""
     n = table.num_rows
@@ -355,7 +396,7 @@ def write_extracts(
     out_dir.mkdir(parents=True, exist_ok=True)
     if children < 1:
         raise ValueError("children must be at least 1")
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
     labels, census = sy.census_days(end, periods)
     last_census = int(census[-1])
     progress(0.02, "Simulating out-of-school episodes")
@@ -363,7 +404,8 @@ def write_extracts(
     kids = sy.make_children(streams[1], ep)
     progress(0.08, f"Simulating casework for {len(ep.start):,} children")
     cw = sc.make_casework(streams[2], ep, kids, last_census)
-    width = max(7, len(str(len(ep.start))))
+    pool = sl.make_pool(streams[4], children, len(ep.start) + 1, last_census)
+    width = max(7, len(str(len(ep.start) + len(pool.number))))
     rng = streams[3]
 
     files = []
@@ -380,6 +422,16 @@ def write_extracts(
         with duckdb.connect() as con:
             _copy(con, fmt.sql, table, path, **params)
         files.append((path, label))
+        plans = out_dir / f"send_ehcp_caseload_{label}.csv"
+        members = sl.pool_rows(pool, int(census_day), last_census)
+        with duckdb.connect() as con:
+            _copy(
+                con,
+                CASELOAD_SQL,
+                caseload_table(streams[4], kids, rows, pool, members),
+                plans,
+                width=width,
+            )
     progress(0.62, f"Writing the casework log ({len(cw.child):,} events)")
     casework_path = out_dir / f"send_oos_casework_{labels[-1]}.csv"
     with duckdb.connect() as con:
@@ -392,6 +444,13 @@ def write_extracts(
             width=width,
         )
     return files, casework_path
+
+
+def caseload_files(out_dir) -> list[tuple[Path, str]]:
+    """The caseload files write_extracts wrote into `out_dir`, [(file, period)] oldest first."""
+    prefix = "send_ehcp_caseload_"
+    found = sorted(Path(out_dir).glob(f"{prefix}*.csv"))
+    return [(path, path.stem.removeprefix(prefix)) for path in found]
 
 
 def _holds_real_data(db_path: Path) -> bool:
@@ -435,7 +494,7 @@ def build_demo_database(
             work_dir, seed=seed, children=children, periods=periods, end=end, progress=progress
         )
         progress(0.8, f"Loading {len(files)} snapshots and the casework log")
-        load_batch(fresh, files, casework, synthetic=True)
+        load_batch(fresh, files, casework, synthetic=True, caseload_files=caseload_files(work_dir))
         with store.writer_lock(db_path):
             store.swap_in(fresh, db_path)
     finally:

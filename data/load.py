@@ -1,12 +1,18 @@
 """Load extract files into the database: the only way data gets in.
 
-    python -m data.load cohort FILE --period YYYY-MM [--db PATH]
-    python -m data.load casework FILE [--db PATH]
+    python -m data.load cohort FILE --period YYYY-MM [--db PATH] [--replace] [--any-period]
+    python -m data.load casework FILE [--db PATH] [--replace]
+    python -m data.load caseload FILE --period YYYY-MM [--db PATH] [--replace] [--any-period]
+    python -m data.load sen2 FILE --release NAME [--db PATH]   (a DfE release: data/published.py)
 
 Every row of a file is loaded or quarantined with a reason, and the load report's counts add up
 to the rows read. A file that cannot be used at all is refused with a message a QA officer can
 act on, and the database is left exactly as it was. Loads publish atomically (see store.py),
 so the dashboard can stay open while a new month goes in.
+
+A load never silently loses children: a file that would replace a loaded period (or the
+casework log) with nothing, or with under half of what it holds, is refused unless the command
+says `--replace`, and the refusal gives both counts. Messages never quote a line of the file.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import argparse
 import calendar
 import datetime as dt
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -23,11 +30,20 @@ from pathlib import Path
 import duckdb
 
 from core.paths import resolve_db_path
-from data import lookups, store
+from data import caseload, lookups, published, store
 from data.extract_reader import ExtractRefused, RawExtract, read_extract, release
 from data.flag_settings import install_flag_settings
 
-PERIOD_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# ASCII digits only and the whole string: `\d` would take full-width digits, and `$` a
+# trailing newline, each making a new period that looks like an old one
+PERIOD_PATTERN = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])", re.ASCII)
+FIRST_PERIOD = "2000-01"
+# A file holding under this share of the children (or events) it replaces needs --replace.
+SHRINK_LIMIT = 0.5
+
+
+class LoadRefused(Exception):
+    """The load would lose data or break a rule; the message says both counts and what to do."""
 
 
 @dataclass
@@ -44,6 +60,10 @@ class LoadReport:
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     extra_columns: list[str] = field(default_factory=list)
     load_id: int | None = None
+    # physical lines of a CSV file, header included (a quoted field may span lines)
+    lines_read: int | None = None
+    replaced: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> int:
@@ -53,7 +73,12 @@ class LoadReport:
         lines = [
             f"Load report: {self.kind} extract '{self.file_name}'"
             + (f", period {self.period}" if self.period else ""),
-            f"  rows read:        {self.rows_read:,}",
+            f"  rows read:        {self.rows_read:,}"
+            + (
+                f" (from {self.lines_read:,} lines, header included)"
+                if self.lines_read is not None
+                else ""
+            ),
             f"  rows loaded:      {self.rows_loaded:,}",
             f"  rows quarantined: {self.rows_quarantined:,}",
         ]
@@ -63,17 +88,70 @@ class LoadReport:
         for column, count in sorted(self.warnings_by_column.items()):
             lines.append(f"    {column}: {count:,}")
         extras = ", ".join(self.extra_columns) if self.extra_columns else "none"
-        lines.append(f"  extra columns ignored: {extras}")
+        lines.append(f"  extra columns ignored (their values are not stored): {extras}")
+        if self.replaced:
+            lines.append(f"  replaced: {self.replaced}")
+        lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
 
 
 def census_date(period: str) -> dt.date:
     """The last day of the period's month; raises ValueError for a malformed period."""
-    match = PERIOD_PATTERN.match(period or "")
+    match = PERIOD_PATTERN.fullmatch(period or "")
     if not match:
-        raise ValueError(f"period '{period}' is not of the form YYYY-MM (for example 2023-06)")
+        raise ValueError(
+            f"the period {period!r} is not of the form YYYY-MM written in plain digits "
+            "(for example 2023-06)."
+        )
     year, month = int(match.group(1)), int(match.group(2))
     return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def latest_period(today: dt.date | None = None) -> str:
+    """Next month: the latest period a load accepts without --any-period."""
+    today = today or dt.date.today()
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return f"{year:04d}-{month:02d}"
+
+
+def check_period(period: str, any_period: bool = False) -> dt.date:
+    """Refuse a malformed period, or one outside 2000-01 to next month unless told otherwise."""
+    census = census_date(period)
+    last = latest_period()
+    if not any_period and not FIRST_PERIOD <= period <= last:
+        raise ValueError(
+            f"the period {period} is outside the plausible range {FIRST_PERIOD} to {last}. "
+            "Check it; if it is right, load again with --any-period."
+        )
+    return census
+
+
+def _previous_load(con, kind: str, period: str | None) -> str | None:
+    """Which load the new one replaces: id, file and time (a concurrent load's report says so)."""
+    row = con.execute(
+        "SELECT load_id, file_name, strftime(loaded_at, '%Y-%m-%d %H:%M:%S') FROM load_log "
+        "WHERE kind = $kind AND period IS NOT DISTINCT FROM $period "
+        "ORDER BY load_id DESC LIMIT 1",
+        {"kind": kind, "period": period},
+    ).fetchone()
+    if row is None:
+        return None
+    return f"load {row[0]} of '{row[1]}' at {row[2]} UTC"
+
+
+def guard_shrink(
+    file_name: str, what: str, held: int, incoming: int, rows_read: int, replace: bool
+) -> None:
+    """Refuse to replace `held` children (or events) with none or under half, unless told."""
+    if replace or held == 0 or (incoming > 0 and incoming >= held * SHRINK_LIMIT):
+        return
+    raise LoadRefused(
+        f"The file '{file_name}' was not loaded: it would replace {what} ({held:,}) "
+        f"with {incoming:,} ({rows_read:,} rows read, {rows_read - incoming:,} quarantined). "
+        "A file with under half of what it replaces is usually a partial or wrong export "
+        "(or a workbook whose formulas have no saved values). Check the file; if it is "
+        "right, load it again with --replace. Nothing in the database was changed."
+    )
 
 
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -81,14 +159,12 @@ def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _quarantine_rejects(con, rejects, load_id, kind, period, file_name) -> None:
-    """Rows the CSV parser could not split still reach the quarantine, raw text and all."""
+    """Rows the CSV parser could not split still reach the quarantine, with their contract
+    columns' text (extract_reader keeps no extra column's value)."""
     if rejects:
         con.executemany(
             "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
-            [
-                (load_id, kind, period, file_name, row, reason, json.dumps({"raw_line": raw}))
-                for row, reason, raw in rejects
-            ],
+            [(load_id, kind, period, file_name, row, reason, raw) for row, reason, raw in rejects],
         )
 
 
@@ -97,12 +173,16 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
     # count what actually landed, so the check below compares the database with the file
     report.rows_loaded = con.execute(
         "SELECT (SELECT count(*) FROM snapshot WHERE load_id = $id) "
-        "+ (SELECT count(*) FROM casework WHERE load_id = $id)",
+        "+ (SELECT count(*) FROM casework WHERE load_id = $id) "
+        "+ (SELECT count(*) FROM caseload_snapshot WHERE load_id = $id)",
         {"id": load_id},
     ).fetchone()[0]
     report.quarantine_reasons = dict(
         con.execute(
-            "SELECT regexp_replace(reason, 'row \\d+', 'row N'), count(*) FROM quarantine "
+            # grouped without the row numbers and raw values reasons name, so the printed
+            # report (and its logs) never carries a value from the file
+            "SELECT regexp_replace(regexp_replace(reason, 'row \\d+', 'row N'), "
+            "'''.*''', '(value)'), count(*) FROM quarantine "
             "WHERE load_id = $id GROUP BY 1",
             {"id": load_id},
         ).fetchall()
@@ -139,14 +219,35 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
     )
 
 
+def _new_report(kind: str, raw: RawExtract, file_path: Path, period: str | None) -> LoadReport:
+    report = LoadReport(kind, file_path.name, period, extra_columns=raw.extra_columns)
+    report.rows_read = raw.rows_parsed + len(raw.rejects)
+    report.lines_read = raw.lines_read
+    report.notes = list(raw.notes)
+    return report
+
+
 def _load_cohort_into(
-    con, raw: RawExtract, file_path: Path, period: str, synthetic: bool
+    con, raw: RawExtract, file_path: Path, period: str, synthetic: bool, replace: bool = False
 ) -> LoadReport:
     census = census_date(period)
-    report = LoadReport("cohort", file_path.name, period, extra_columns=raw.extra_columns)
-    report.rows_read = raw.rows_parsed + len(raw.rejects)
+    report = _new_report("cohort", raw, file_path, period)
     load_id = _next_load_id(con)
     store.run_sql_file(con, "stage_cohort.sql", {"census_date": census})
+    held, incoming = con.execute(
+        "SELECT (SELECT count(*) FROM snapshot WHERE period = $period), "
+        "(SELECT count(*) FROM staged WHERE quarantine_reason IS NULL)",
+        {"period": period},
+    ).fetchone()
+    guard_shrink(
+        report.file_name,
+        f"the children of period {period}",
+        held,
+        incoming,
+        report.rows_read,
+        replace,
+    )
+    report.replaced = _previous_load(con, "cohort", period)
     store.run_sql_file(
         con,
         "publish_cohort.sql",
@@ -164,11 +265,48 @@ def _load_cohort_into(
     return report
 
 
-def _load_casework_into(con, raw: RawExtract, file_path: Path, synthetic: bool) -> LoadReport:
-    report = LoadReport("casework", file_path.name, None, extra_columns=raw.extra_columns)
-    report.rows_read = raw.rows_parsed + len(raw.rejects)
+def _load_caseload_into(
+    con, raw: RawExtract, file_path: Path, period: str, synthetic: bool, replace: bool = False
+) -> LoadReport:
+    """One period's EHC plan caseload (data/caseload.py stages it with the cohort's SQL)."""
+    report = _new_report("caseload", raw, file_path, period)
+    load_id = _next_load_id(con)
+
+    def guard(held: int, incoming: int) -> None:
+        guard_shrink(
+            report.file_name, f"the plans of period {period}", held, incoming,
+            report.rows_read, replace,
+        )  # fmt: skip
+        report.replaced = _previous_load(con, "caseload", period)
+
+    caseload.stage_and_publish(
+        con,
+        period=period,
+        census=census_date(period),
+        load_id=load_id,
+        file_name=file_path.name,
+        guard=guard,
+    )
+    _quarantine_rejects(con, raw.rejects, load_id, "caseload", period, report.file_name)
+    _finish_report(con, report, load_id, synthetic)
+    release(con)
+    return report
+
+
+def _load_casework_into(
+    con, raw: RawExtract, file_path: Path, synthetic: bool, replace: bool = False
+) -> LoadReport:
+    report = _new_report("casework", raw, file_path, None)
     load_id = _next_load_id(con)
     store.run_sql_file(con, "stage_casework.sql")
+    held, incoming = con.execute(
+        "SELECT (SELECT count(*) FROM casework), "
+        "(SELECT count(*) FROM staged_events WHERE quarantine_reason IS NULL)"
+    ).fetchone()
+    guard_shrink(
+        report.file_name, "the casework log's events", held, incoming, report.rows_read, replace
+    )
+    report.replaced = _previous_load(con, "casework", None)
     store.run_sql_file(
         con, "publish_casework.sql", {"load_id": load_id, "file_name": report.file_name}
     )
@@ -185,13 +323,29 @@ def load_batch(
     casework_file: str | Path | None = None,
     *,
     synthetic: bool = False,
+    replace: bool = False,
+    any_period: bool = False,
+    rebuild_flag_basis: bool = False,
+    caseload_files: list[tuple[str | Path, str]] = (),
 ) -> list[LoadReport]:
-    """Load several files in ONE atomic publish: all of them go in, or none does."""
+    """Load several files in ONE atomic publish: all of them go in, or none does.
+
+    `replace` lets a file replace a period (or the casework log) with under half of what it
+    holds; `any_period` accepts a period outside 2000-01 to next month.
+    `rebuild_flag_basis` rebuilds the whole case-flag basis even when no casework file is given
+    (what a casework load does; bench/bench_load.py times this worst case of a cohort load).
+    """
     db_path = resolve_db_path(db_path)
-    for _, period in cohort_files:
-        census_date(period)  # refuse a malformed period before any work
-    reports = []
-    with store.publishing(db_path) as con:
+    for _, period in [*cohort_files, *caseload_files]:
+        check_period(period, any_period)  # refuse a malformed period before any work
+    files = [Path(f) for f, _ in [*cohort_files, *caseload_files]] + (
+        [Path(casework_file)] if casework_file is not None else []
+    )
+    # the new rows take room in the copy too: a generous bound is three times the files' size
+    extra = sum(3 * f.stat().st_size for f in files if f.is_file())
+    reports: list[LoadReport] = []
+    notes: list[str] = []
+    with store.publishing(db_path, extra_bytes=extra, notes=notes) as con:
         lookups.install(con)
         # a transaction per file: each is whole or absent, and memory stays bounded; the batch
         # as a whole is published (or thrown away) by store.publishing
@@ -200,26 +354,77 @@ def load_batch(
         for file_path, period in cohort_files:
             raw = read_extract(con, Path(file_path), "cohort")
             with store.transaction(con):
-                reports.append(_load_cohort_into(con, raw, Path(file_path), period, synthetic))
+                reports.append(
+                    _load_cohort_into(con, raw, Path(file_path), period, synthetic, replace)
+                )
+        for file_path, period in caseload_files:
+            raw = read_extract(con, Path(file_path), "caseload")
+            with store.transaction(con):
+                reports.append(
+                    _load_caseload_into(con, raw, Path(file_path), period, synthetic, replace)
+                )
         if casework_file is not None:
             raw = read_extract(con, Path(casework_file), "casework")
             with store.transaction(con):
-                reports.append(_load_casework_into(con, raw, Path(casework_file), synthetic))
+                reports.append(
+                    _load_casework_into(con, raw, Path(casework_file), synthetic, replace)
+                )
         with store.transaction(con):
             # the flag settings and view on every publish; the case-flag basis whole only when
             # the casework changed (see install_flag_settings)
-            install_flag_settings(con, casework_changed=casework_file is not None)
+            install_flag_settings(
+                con, casework_changed=casework_file is not None or rebuild_flag_basis
+            )
+            published.install_shipped(con)
+    if reports:
+        reports[0].notes += notes
     return reports
 
 
-def load_cohort(file_path, period: str, db_path=None, *, synthetic: bool = False) -> LoadReport:
+def load_cohort(
+    file_path,
+    period: str,
+    db_path=None,
+    *,
+    synthetic: bool = False,
+    replace: bool = False,
+    any_period: bool = False,
+) -> LoadReport:
     """Load one cohort snapshot for `period`, replacing that period whole."""
-    return load_batch(db_path, [(file_path, period)], synthetic=synthetic)[0]
+    return load_batch(
+        db_path,
+        [(file_path, period)],
+        synthetic=synthetic,
+        replace=replace,
+        any_period=any_period,
+    )[0]
 
 
-def load_casework(file_path, db_path=None, *, synthetic: bool = False) -> LoadReport:
+def load_casework(
+    file_path, db_path=None, *, synthetic: bool = False, replace: bool = False
+) -> LoadReport:
     """Load a casework log, replacing the previous log whole."""
-    return load_batch(db_path, [], file_path, synthetic=synthetic)[0]
+    return load_batch(db_path, [], file_path, synthetic=synthetic, replace=replace)[0]
+
+
+def load_caseload(
+    file_path,
+    period: str,
+    db_path=None,
+    *,
+    synthetic: bool = False,
+    replace: bool = False,
+    any_period: bool = False,
+) -> LoadReport:
+    """Load one period's EHC plan caseload, replacing that period's caseload whole."""
+    return load_batch(
+        db_path,
+        [],
+        synthetic=synthetic,
+        replace=replace,
+        any_period=any_period,
+        caseload_files=[(file_path, period)],
+    )[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -230,27 +435,78 @@ def main(argv: list[str] | None = None) -> int:
     cohort = sub.add_parser("cohort", help="a cohort snapshot for one reporting period")
     cohort.add_argument("file")
     cohort.add_argument("--period", required=True, help="reporting period, YYYY-MM")
-    cohort.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
+    cohort.add_argument(
+        "--any-period", action="store_true", help="accept a period outside 2000-01 to next month"
+    )
     casework = sub.add_parser("casework", help="a casework log (replaces the previous log)")
     casework.add_argument("file")
-    casework.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
+    plans = sub.add_parser("caseload", help="every child with an EHC plan at one period")
+    plans.add_argument("file")
+    plans.add_argument("--period", required=True, help="reporting period, YYYY-MM")
+    plans.add_argument(
+        "--any-period", action="store_true", help="accept a period outside 2000-01 to next month"
+    )
+    sen2 = sub.add_parser("sen2", help="a DfE EHC plans release file (caseload.csv)")
+    sen2.add_argument("file")
+    sen2.add_argument("--release", required=True, help="the release's name, as published")
+    sen2.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
+    for command in (cohort, casework, plans):
+        command.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
+        command.add_argument(
+            "--replace",
+            action="store_true",
+            help="replace even when the file holds under half of what it replaces",
+        )
     args = parser.parse_args(argv)
     db_path = resolve_db_path(args.db)
     try:
         if args.kind == "cohort":
-            report = load_cohort(args.file, args.period, db_path)
+            report = load_cohort(
+                args.file, args.period, db_path, replace=args.replace, any_period=args.any_period
+            )
+        elif args.kind == "caseload":
+            report = load_caseload(
+                args.file, args.period, db_path, replace=args.replace, any_period=args.any_period
+            )
+        elif args.kind == "sen2":
+            rows = published.load_release(args.file, args.release, db_path)
+            print(f"Loaded {rows:,} rows of '{args.release}' into published_ehcp.")
+            print(f"Published to {db_path}.")
+            return 0
         else:
-            report = load_casework(args.file, db_path)
-    except (ExtractRefused, ValueError) as problem:
-        print(f"REFUSED. {problem}", file=sys.stderr)
+            report = load_casework(args.file, db_path, replace=args.replace)
+    except (ExtractRefused, LoadRefused, store.StoreRefused, ValueError) as problem:
+        return _refused(args, str(problem))
+    except store.Interrupted as stop:
         print(
-            f"Load report: {args.kind} extract '{Path(args.file).name}': refused; "
-            "rows loaded: 0; the database is unchanged.",
+            f"STOPPED by {stop}. The load was abandoned: the database is unchanged and the "
+            "working copy was removed.",
+            file=sys.stderr,
         )
-        return 2
+        return 128 + stop.signum
+    except KeyboardInterrupt:
+        print(
+            "STOPPED (interrupted). The load was abandoned: the database is unchanged and the "
+            "working copy was removed.",
+            file=sys.stderr,
+        )
+        return 130
     print(report.text())
     print(f"Published to {db_path}.")
     return 0
+
+
+def _refused(args, problem: str) -> int:
+    """One paragraph on stderr, a one-line report on stdout, exit status 2, no traceback."""
+    text = problem if problem.startswith(("The ", "There ")) else f"The load was refused: {problem}"
+    if "Nothing in the database was changed" not in text:
+        text += " Nothing in the database was changed."
+    print(f"REFUSED. {text}", file=sys.stderr)
+    print(
+        f"Load report: {args.kind} extract '{os.path.basename(args.file)}': refused; "
+        "rows loaded: 0; the database is unchanged.",
+    )
+    return 2
 
 
 if __name__ == "__main__":

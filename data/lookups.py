@@ -13,6 +13,12 @@ import duckdb
 
 from core import vocab
 
+# The longest child_id the contract accepts: pseudonymous IDs are short, and a long one is a
+# column mix-up (a note or an address in the ID column) more often than an ID.
+CHILD_ID_MAX = 64
+# Dates in a case (out of school since, plan issued, last review) before this are not real.
+EARLIEST_CASE_DATE = "1990-01-01"
+
 # The Python twin of the SQL macro `oos_key`: both must normalise a value the same way.
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
@@ -74,6 +80,34 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
         "split_part(s, '/', 3) || '-' || split_part(s, '/', 2) || '-' || split_part(s, '/', 1) "
         "AS DATE) "
         "WHEN s LIKE '____-%' THEN try_cast(s AS DATE) END"
+    )
+    # Child IDs: every kind of Unicode space trimmed from both ends (a tab- or
+    # no-break-space-wrapped ID is the same child), and what cannot be told apart by eye
+    # inside one (control, zero-width, bidirectional and unusual space characters) named, so
+    # the row is quarantined rather than counted as another child. See docs/extract-spec.md.
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO oos_trim_id(s) AS nullif(regexp_replace(s, "
+        "'^[\\s\\x{0B}\\x{85}\\p{Z}]+|[\\s\\x{0B}\\x{85}\\p{Z}]+$', '', 'g'), '')"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO oos_id_problem(id) AS CASE "
+        "WHEN regexp_matches(replace(id, ' ', ''), '[\\p{Cc}\\p{Cf}\\p{Z}]') THEN "
+        "'child_id holds a control, zero-width, bidirectional or unusual space character' "
+        f"WHEN length(id) > {CHILD_ID_MAX} THEN "
+        f"'child_id is longer than {CHILD_ID_MAX} characters' END"
+    )
+    # A date in a case before 1990 or after the census date cannot be right (0001-01-01 would
+    # give 739,949 days out of school): loaded as Not recorded, with a warning.
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO oos_date_problem(d, census) AS CASE "
+        f"WHEN d < DATE '{EARLIEST_CASE_DATE}' THEN 'before {EARLIEST_CASE_DATE[:4]}' "
+        "WHEN d > census THEN 'after the census date' END"
+    )
+    # Hours a week: NaN, infinity, negative and more than the week's 168 hours are not hours.
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO oos_hours_problem(h) AS CASE "
+        "WHEN isnan(h) THEN 'not a number (NaN)' WHEN isinf(h) THEN 'infinite' "
+        "WHEN h < 0 THEN 'negative' WHEN h > 168 THEN 'more than the 168 hours in a week' END"
     )
     # Age in whole years, as English law counts it: a 29 February birthday comes on 1 March.
     con.execute(

@@ -96,11 +96,6 @@ BLANK_HOURS_SHARE = 0.55  # when no provision is running: blank hours, otherwise
 UNREADABLE_HOURS_SHARE = 0.002  # 'TBC'
 
 
-def day_of(text: str) -> int:
-    """Day number of an ISO date or month ('2026-10' is its first day)."""
-    return int((np.datetime64(text, "D") - EPOCH).astype(np.int64))
-
-
 def census_days(end: str, periods: int) -> tuple[list[str], np.ndarray]:
     """The `periods` monthly periods ending at `end` (YYYY-MM) and their census days."""
     if periods < 1:

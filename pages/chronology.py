@@ -16,6 +16,7 @@ from pages.common import state
 from pages.common.categories import CATEGORICAL, GREY, colour_map
 from pages.common.charts import style
 from pages.common.figures import show_figure, show_table
+from pages.common.flag_words import flag_explanations, reasons
 from pages.common.format import escape_md, escape_plotly, fmt_date, fmt_int, period_label
 from pages.common.page import page_header
 from queries.casework import (
@@ -23,13 +24,11 @@ from queries.casework import (
     child_ids,
     child_offers,
     child_periods,
-    flag_explanations,
+    event_counts,
     flags_available,
-    no_action_gaps,
-    reasons,
-    setting,
 )
-from queries.casework import settings as flag_settings
+from queries.delay import no_action_gaps
+from queries.flag_settings import read_flag_settings
 
 # Timeline lanes, top to bottom, and the event types drawn in each.
 LANES = {
@@ -168,8 +167,8 @@ if not flags_available():
     st.info("This database has no case flags yet. Load the next extract again to add them.")
     st.stop()
 f = ctx.filter
-values = flag_settings()
-stall_days = int(setting(values, "flags.stall_days"))
+values = read_flag_settings()
+stall_days = values.stall_days
 
 options = child_ids(f)
 child = state.draw("child", options=options, accept_new_options=True)
@@ -307,8 +306,9 @@ with left:
         )
 with right:
     st.subheader("Consultations", anchor=False)
-    all_consultations = int((events["event_type"] == "consultation").sum())
-    declined = int((events["event_type"] == "consultation_declined").sum())
+    counted = event_counts(events)
+    all_consultations = counted.get("consultation", 0)
+    declined = counted.get("consultation_declined", 0)
     since = None if current is None else int(current["consultations"])
     st.metric(
         "Consultations since leaving school",

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from pages.common import state
-from pages.common.categories import dimension_label
-from pages.common.charts import heatmap, pivot
+from pages.common.categories import category_label, dimension_label
+from pages.common.charts import heatmap
 from pages.common.figures import show_figure
 from pages.common.page import page_header
 from pages.common.words import crosstab_title
-from queries.aggregates import DIMENSIONS, crosstab
+from queries.aggregates import DIMENSIONS, TOTAL, crosstab, crosstab_table
 
 ctx = page_header(
     "Cross-tab",
@@ -23,7 +22,7 @@ options = list(DIMENSIONS)
 
 
 def label_of(d: str) -> str:
-    return DIMENSIONS.get(d) or dimension_label(d)
+    return dimension_label(d)
 
 
 left, right = st.columns(2)
@@ -34,15 +33,19 @@ if rows == cols:
     st.stop()
 
 data = crosstab(f, rows, cols)
-wide = pivot(data, rows, cols) if not data.empty else None
-if wide is not None:
-    table = wide.copy()
-    table["Total"] = table.sum(axis=1)
-    table.loc["Total"] = table.sum(axis=0)
-    table = table.reset_index().rename(columns={"row": label_of(rows)})
-    table.columns.name = None
+wide = crosstab_table(f, rows, cols)
+if not wide.empty:
+    table = wide.assign(
+        row_category=[
+            TOTAL if v == TOTAL else category_label(rows, v) for v in wide["row_category"]
+        ]
+    )
+    table = table.rename(
+        columns={"row_category": label_of(rows)}
+        | {c: category_label(cols, c) for c in wide.columns if c not in ("row_category", TOTAL)}
+    )
 else:
-    table = pd.DataFrame()
+    table = wide
 show_figure(
     crosstab_title(data, rows, cols),
     ctx.caption(f"Children out of school by {label_of(rows).lower()} and {label_of(cols).lower()}"),
@@ -52,7 +55,7 @@ show_figure(
         "Care status is one value per child (the first that applies); imports by council "
         "count imports only.",
     ),
-    heatmap(data, rows, cols) if wide is not None else None,
+    heatmap(data, rows, cols) if not wide.empty else None,
     table,
     f"children_by_{rows}_and_{cols}_{f.period}.csv",
     key=f"crosstab-{rows}-{cols}",

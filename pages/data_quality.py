@@ -16,8 +16,10 @@ from pages.common.charts import SEQUENTIAL_SCALE, style
 from pages.common.figures import show_figure, show_table
 from pages.common.format import escape_md, escape_plotly, fmt_int, fmt_pct, period_label
 from pages.common.page import page_header
-from queries.aggregates import load_history, not_recorded_share, warnings_by_column
+from queries.aggregates import load_history, not_recorded_table, warnings_by_field
+from queries.casework import flags_available, flags_by_period
 from queries.pupil import quarantine_count, quarantine_rows
+from queries.rates import missing_from_caseload
 
 QUARANTINE_PAGE = 100
 FIELD_LABELS = {
@@ -117,20 +119,39 @@ else:
             key="quarantine",
         )
 
+# --- cohort children missing from the caseload (issue 11) ----------------------------------
+st.subheader("Children out of school missing from the EHC plan caseload", anchor=False)
+missing = missing_from_caseload()
+if missing.empty:
+    st.info("No EHC plan caseload is loaded, so this check has nothing to compare.")
+elif int(missing["missing_from_caseload"].sum()) == 0:
+    st.success("Every child out of school is in the caseload of the same month.")
+else:
+    st.caption(
+        "Children in a month's out-of-school cohort whose child_id is not in that month's "
+        "caseload extract. They are still counted in every figure (never dropped); rates treat "
+        "them as out of school, so the two extracts should be reconciled."
+    )
+    show_table(
+        missing.assign(period=[period_label(p) for p in missing["period"]]).rename(
+            columns={
+                "period": "Period",
+                "cohort_children": "Children out of school",
+                "missing_from_caseload": "Missing from the caseload",
+            }
+        ),
+        key="missing-from-caseload",
+    )
+
 # --- warnings by column --------------------------------------------------------------------
 st.subheader("Values loaded as Not recorded", anchor=False)
 scope = ctx.period
-warnings = warnings_by_column(scope)
-if warnings.empty:
+by_column = warnings_by_field(scope)
+if by_column.empty:
     st.success(
         f"No warnings for {ctx.period_name}." if scope else "No warnings in the loaded data."
     )
 else:
-    by_column = (
-        warnings.groupby(["column_name", "reason"], sort=False, as_index=False)["warnings"]
-        .sum()
-        .sort_values("warnings", ascending=False)
-    )
     st.caption(
         (f"{ctx.period_name} snapshot" if scope else "All loaded data")
         + ": fields that were blank or could not be read were loaded as Not recorded (the "
@@ -141,18 +162,23 @@ else:
         key="warnings",
     )
 
+# --- records that disagree ------------------------------------------------------------------
+if ctx.filter is not None and flags_available():
+    disagree = int(flags_by_period(ctx.filter)["records_disagree"].iloc[0])
+    st.subheader(f"Records that disagree: {fmt_int(disagree)}", anchor=False)
+    st.caption(
+        f"{ctx.period_name}, children matching the filters: placement status 'Provision "
+        "unknown' while the casework log shows provision started, so one of the two records is "
+        "out of date. The Today page lists them with a link to each chronology."
+    )
+
 # --- completeness --------------------------------------------------------------------------
-share = not_recorded_share()
-if share.empty:
+table = not_recorded_table()
+if table.empty:
     st.stop()
-share = share.assign(field_label=share["field"].map(FIELD_LABELS).fillna(share["field"]))
-fields = list(dict.fromkeys(share["field_label"]))
-periods = sorted(share["period"].unique())
-wide = (
-    share.pivot_table(index="field_label", columns="period", values="share", sort=False)
-    .reindex(index=fields, columns=periods)
-    .round(1)
-)
+fields = [FIELD_LABELS.get(f, f) for f in table["field"]]
+periods = [c for c in table.columns if c != "field"]
+wide = table.set_index("field")[periods]
 heat = go.Figure(
     go.Heatmap(
         z=wide.values,
@@ -171,14 +197,16 @@ heat = go.Figure(
 style(heat, height=60 + 34 * len(fields))
 heat.update_yaxes(autorange="reversed", type="category")
 heat.update_xaxes(type="category", tickangle=-45 if len(periods) > 6 else 0)
-worst = share[share["period"] == periods[-1]].sort_values("share", ascending=False).iloc[0]
+latest = wide[periods[-1]]  # the title names the least complete field in the latest period
+worst = latest.idxmax()
 title = (
-    f"{worst['field_label']} is least complete: {fmt_pct(worst['share'])} not recorded"
-    if worst["share"] > 0
+    f"{FIELD_LABELS.get(worst, worst)} is least complete: {fmt_pct(latest[worst])} not recorded"
+    if latest[worst] > 0
     else "Every field is fully recorded"
 )
-table = wide.reset_index().rename(columns={"field_label": "Field"})
+table = wide.reset_index()
 table.columns = ["Field"] + [f"{period_label(p)} (% not recorded)" for p in periods]
+table["Field"] = fields
 show_figure(
     title,
     escape_md(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.common.briefing_links import overdue_notice, pack_buttons
 from pages.common.charts import trend_chart
 from pages.common.figures import show_figure
 from pages.common.format import escape_md, fmt_int, fmt_number, period_label
 from pages.common.page import page_header
 from pages.common.parallel import fetch_all
 from pages.common.words import movement_sentence, trend_title
-from queries.aggregates import headline, largest_movements, trend
+from queries.aggregates import OVER_A_TERM_DAYS, headline, largest_movements, trend
 
 TREND_PERIODS = 12  # the small trend shows the last year
 
@@ -20,6 +21,8 @@ ctx = page_header(
     "whose **provision is unknown**, as in the Appendix B review.",
 )
 f = ctx.filter
+pack_buttons(ctx)
+overdue_notice()
 
 # What each headline measure is called on the page, in the order shown, and whether it is a
 # count (formatted as a whole number) or a median.
@@ -42,18 +45,18 @@ HELP = {
     "cin": "Children flagged as a child in need.",
     "median_days_out": "Half the children have been out of school longer than this. Children "
     "with no 'out of school since' date are left out of the median.",
-    "over_a_term": "Out of school for more than 97 days (about one school term) at the census "
-    "date. Children with no 'out of school since' date are not counted.",
+    "over_a_term": f"Out of school for more than {OVER_A_TERM_DAYS} days (about one school "
+    "term) at the census date. Children with no 'out of school since' date are not counted.",
 }
 
 index = ctx.periods.index(f.period)
-previous = ctx.periods[index - 1] if index > 0 else None
 start = ctx.periods[max(0, index - TREND_PERIODS + 1)]
 figures, movements, data = fetch_all(
     lambda: headline(f),
     lambda: largest_movements(f, 3),
     lambda: trend(f, None, start, f.period),
 )
+previous = figures["previous_period"].iloc[0] if not figures.empty else None
 figures = figures.set_index("measure")
 
 st.subheader(f"Headline figures, {ctx.period_name}", anchor=False)
@@ -83,7 +86,7 @@ for i, (measure, label) in enumerate(HEADLINES):
 
 st.subheader("Largest movements since the previous period", anchor=False)
 if previous is None:
-    st.info("Movements need an earlier period; only one period is loaded.")
+    st.info(f"Movements need an earlier period; {ctx.period_name} is the first one loaded.")
 else:
     moving = movements[movements["change"] != 0] if not movements.empty else movements
     if moving.empty:

@@ -13,19 +13,27 @@ import streamlit as st
 
 from pages.common.categories import SINGLE
 from pages.common.charts import style
+from pages.common.child_lists import (
+    chronology_link,
+    detail_panel,
+    download_buttons,
+    whole_list,
+)
 from pages.common.figures import show_figure
+from pages.common.flag_words import priority_reasons
 from pages.common.format import fmt_int
 from pages.common.page import page_header
 from queries.casework import (
-    PRIORITY_LABELS,
+    children_by_priorities_met,
+    children_meeting_priorities,
     flags_available,
     priority_counts,
-    priority_list,
-    setting,
 )
-from queries.casework import settings as flag_settings
+from queries.flag_settings import read_flag_settings
+from queries.flags import PRIORITIES
 
 PAGE_SIZE = 50
+PRIORITY_LABELS = {name: PRIORITIES[name].label for name in PRIORITIES}
 
 ctx = page_header(
     "Priority cases",
@@ -38,10 +46,10 @@ if not flags_available():
     st.stop()
 
 f = ctx.filter
-values = flag_settings()
-recent_days = int(setting(values, "priority.recent_max_days"))
-last_year = int(setting(values, "priority.primary_last_year_group"))
-max_age = int(setting(values, "priority.primary_max_age"))
+values = read_flag_settings()
+recent_days = values.recent_max_days
+last_year = values.primary_last_year_group
+max_age = values.primary_max_age
 DEFINITIONS = {
     "priority_recent": f"out of school {recent_days} days or fewer (less than a term)",
     "priority_primary": f"early years to Year {last_year} (age {max_age} or under when the year "
@@ -55,14 +63,15 @@ columns = st.columns(4)
 for i, (name, label) in enumerate(PRIORITY_LABELS.items()):
     columns[i].metric(label, fmt_int(counts[name]), help=DEFINITIONS[name], border=True)
 
+by_met = children_by_priorities_met(f)
 met = pd.DataFrame(
     {
-        "Criteria met": [f"{n} of 4" for n in range(5)],
-        "Children": [counts[f"met_{n}"] for n in range(5)],
+        "Criteria met": [f"{n} of 4" for n in by_met["met"]],
+        "Children": by_met["children"],
+        "Percent": by_met["percent"].fillna(0.0),
     }
 )
 total = counts["children"]
-met["Percent"] = [100.0 * c / total if total else 0.0 for c in met["Children"]]
 fig = go.Figure(
     go.Bar(
         x=met["Criteria met"].tolist(),
@@ -103,20 +112,29 @@ TICK = {True: "Yes", False: ""}
 pages = max(1, math.ceil(any_priority / PAGE_SIZE))
 slot = st.container()
 page = min(max(1, st.pagination(pages, key="priority_page", bind="query-params")), pages)
-rows = priority_list(f, page, PAGE_SIZE)
-table = pd.DataFrame(
-    {
-        "Child ID": rows["child_id"],
-        "Priorities met": rows["priority_criteria_met"],
-        **{label: rows[name].map(TICK) for name, label in PRIORITY_LABELS.items()},
-        "Days out of school": rows["days_out"],
-        "Days without provision": rows["days_without_provision"],
-        "Year group": rows["year_group"],
-        "Care status": rows["care_status"],
-        "District": rows["district"],
-        "SEN team": rows["sen_team"],
-    }
-)
+rows = children_meeting_priorities(f, page, PAGE_SIZE)
+
+
+def list_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Priority rows as shown: the priorities met in words, then the facts behind them."""
+    return pd.DataFrame(
+        {
+            "Child ID": rows["child_id"],
+            "Chronology": [chronology_link(c, f.period) for c in rows["child_id"]],
+            "Priorities met": rows["priority_criteria_met"],
+            "Why": ["; ".join(priority_reasons(r, values)) for _, r in rows.iterrows()],
+            **{label: rows[name].map(TICK) for name, label in PRIORITY_LABELS.items()},
+            "Days out of school": rows["days_out"],
+            "Days without provision": rows["days_without_provision"],
+            "Year group": rows["year_group"],
+            "Care status": rows["care_status"],
+            "District": rows["district"],
+            "SEN team": rows["sen_team"],
+        }
+    )
+
+
+table = list_table(rows)
 first = (page - 1) * PAGE_SIZE + 1
 with slot:
     st.subheader("Children in priority order", anchor=False)
@@ -125,12 +143,28 @@ with slot:
         f"one priority, {ctx.period_name}: most priorities first, then longest out of school "
         "(not recorded last)."
     )
-    st.dataframe(
+    selection = st.dataframe(
         table,
         hide_index=True,
         column_config={
+            "Chronology": st.column_config.LinkColumn("Chronology", display_text="Open"),
+            "Why": st.column_config.TextColumn("Why", width="large"),
             "Days out of school": st.column_config.NumberColumn(format="localized"),
             "Days without provision": st.column_config.NumberColumn(format="localized"),
         },
+        on_select="rerun",
+        selection_mode="single-row",
         key="priority-table",
     )
+    detail_panel(table, selection, f.period, "Priorities met")
+
+
+download_buttons(
+    "the whole list",
+    lambda: list_table(
+        whole_list(lambda n, size: children_meeting_priorities(f, n, size), any_priority)
+    ).drop(columns=["Chronology"]),
+    f"priority_cases_{f.period}",
+    "Priority cases",
+    "priority",
+)

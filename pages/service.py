@@ -13,19 +13,20 @@ from pages.common import state
 from pages.common.categories import CATEGORICAL
 from pages.common.charts import bar_chart, style, time_axis
 from pages.common.figures import show_figure
-from pages.common.format import escape_md, fmt_int, period_label
+from pages.common.flag_words import cost_sentence
+from pages.common.format import fmt_int, period_label
 from pages.common.page import page_header
 from pages.common.words import moved
 from queries.casework import (
     FLAG_DIMENSIONS,
-    FLAG_LABELS,
-    cost_range,
+    cost_of_delay,
+    flag_by_category,
+    flag_by_period,
     flags_available,
-    flags_by_category,
-    flags_by_period,
-    setting,
+    terms_by_district,
 )
-from queries.casework import settings as flag_settings
+from queries.flag_settings import read_flag_settings
+from queries.flags import FLAGS
 
 TREND_PERIODS = 12
 COST_SOURCE = (
@@ -43,11 +44,11 @@ if not flags_available():
     st.info("This database has no case flags yet. Load the next extract again to add them.")
     st.stop()
 f = ctx.filter
-values = flag_settings()
+values = read_flag_settings()
 
 flag = state.draw("flag") or "s19_due"
-label = FLAG_LABELS[flag]
-short_label = label.split(" (")[0]
+label = FLAGS[flag].label
+short_label = FLAGS[flag].short
 
 
 def most_title(data: pd.DataFrame, column: str, unit: str, place: str) -> str:
@@ -65,26 +66,20 @@ def most_title(data: pd.DataFrame, column: str, unit: str, place: str) -> str:
 
 
 def by_category(dimension: str) -> None:
-    data = flags_by_category(f, dimension)
-    data = data.assign(
-        percent=[
-            100.0 * n / c if c else 0.0 for n, c in zip(data[flag], data["children"], strict=True)
-        ]
-    )
+    shown = flag_by_category(f, dimension, flag)
     table = pd.DataFrame(
         {
-            FLAG_DIMENSIONS[dimension]: data["category"],
-            "Children": data["children"],
-            short_label: data[flag],
-            "Percent of children": data["percent"],
+            FLAG_DIMENSIONS[dimension]: shown["category"],
+            "Children": shown["children"],
+            short_label: shown["flagged"],
+            "Percent of children": shown["percent"],
         }
     )
-    shown = data.rename(columns={flag: "flagged"})
     title = f"{short_label}: " + most_title(
         shown, "flagged", "children", FLAG_DIMENSIONS[dimension].lower()
     )
     show_figure(
-        escape_md(title),
+        title,
         ctx.caption(f"Children flagged '{short_label}' by {FLAG_DIMENSIONS[dimension].lower()}"),
         ctx.about(
             f"children in the snapshot who match the filters and are flagged '{label}' at the "
@@ -105,22 +100,20 @@ by_category("sen_team")
 # --- month by month --------------------------------------------------------------------------
 index = ctx.periods.index(f.period)
 start = ctx.periods[max(0, index - TREND_PERIODS + 1)]
-trend = flags_by_period(f, start, f.period)
+trend = flag_by_period(f, start, f.period, flag)
 trend_table = pd.DataFrame(
     {
         "Period": [period_label(p) for p in trend["period"]],
         "Children": trend["children"],
-        short_label: trend[flag],
-        "Percent of children": [
-            100.0 * n / c if c else 0.0 for n, c in zip(trend[flag], trend["children"], strict=True)
-        ],
+        short_label: trend["flagged"],
+        "Percent of children": trend["percent"],
         "Median days without provision": trend["median_days_without_provision"],
     }
 )
 fig = go.Figure(
     go.Scatter(
         x=time_axis(trend["period"]),
-        y=trend[flag].tolist(),
+        y=trend["flagged"].tolist(),
         mode="lines+markers",
         line={"color": CATEGORICAL[0], "width": 2.5},
         name=short_label,
@@ -131,12 +124,12 @@ style(fig, height=320)
 fig.update_xaxes(tickformat="%b %Y", title=None)
 fig.update_yaxes(title="Children", rangemode="tozero", tickformat=",d")
 if len(trend) > 1:
-    change = int(trend[flag].iloc[-1]) - int(trend[flag].iloc[0])
+    change = int(trend["flagged"].iloc[-1]) - int(trend["flagged"].iloc[0])
     trend_title = f"{short_label} {moved(change)} since {period_label(trend['period'].iloc[0])}"
 else:
     trend_title = f"{short_label}: only one period loaded"
 show_figure(
-    escape_md(trend_title),
+    trend_title,
     ctx.caption(
         f"Children flagged '{short_label}' each month",
         f"{period_label(start)} to {ctx.period_name}",
@@ -154,44 +147,26 @@ show_figure(
 )
 
 # --- cost of delay ---------------------------------------------------------------------------
-low_rate = setting(values, "cost.per_term_low")
-high_rate = setting(values, "cost.per_term_high")
-districts = flags_by_category(f, "district")
-terms = int(districts["terms_without_provision"].sum())
-children_with_terms = int(districts["children_with_terms"].sum())
-low, high = cost_range(terms, low_rate, high_rate)
+low_rate = values.per_term_low
+high_rate = values.per_term_high
+cost = cost_of_delay(f, low_rate, high_rate)
 st.subheader("Cost of delay (INDICATIVE)", anchor=False)
-st.markdown(
-    f"**{fmt_int(terms)} terms without provision** across **{fmt_int(children_with_terms)} "
-    f"children** in the filtered cohort at {ctx.period_name}. At the Ombudsman's usual "
-    f"remedies of £{fmt_int(low_rate)} to £{fmt_int(high_rate)} a term, that is between "
-    f"**£{fmt_int(low)} and £{fmt_int(high)}**: an indicative range, not an estimate of what "
-    "the council will pay."
-)
+st.markdown(cost_sentence(cost, ctx.period_name, values))
 st.caption(f"Source of the per-term range: {COST_SOURCE}")
-district_table = districts[districts["children"] > 0]
+shown = terms_by_district(f, low_rate, high_rate)
 cost_table = pd.DataFrame(
     {
-        "District": district_table["category"],
-        "Children": district_table["children"],
-        "Children with a term without provision": district_table["children_with_terms"],
-        "Terms without provision": district_table["terms_without_provision"],
-        "Indicative cost, low (£)": [
-            cost_range(int(t), low_rate, high_rate)[0]
-            for t in district_table["terms_without_provision"]
-        ],
-        "Indicative cost, high (£)": [
-            cost_range(int(t), low_rate, high_rate)[1]
-            for t in district_table["terms_without_provision"]
-        ],
+        "District": shown["category"],
+        "Children": shown["children"],
+        "Children with a term without provision": shown["children_with_terms"],
+        "Terms without provision": shown["terms_without_provision"],
+        "Indicative cost, low (£)": shown["cost_low"],
+        "Indicative cost, high (£)": shown["cost_high"],
     }
-)
-shown = district_table.assign(
-    percent=[100.0 * t / terms if terms else 0.0 for t in district_table["terms_without_provision"]]
 )
 cost_title = "Terms lost: " + most_title(shown, "terms_without_provision", "terms", "district")
 show_figure(
-    escape_md(cost_title),
+    cost_title,
     ctx.caption("Terms without provision by district, with an indicative cost range"),
     ctx.about(
         "school terms (autumn, spring, summer; config/school_terms.csv) in which each child had "

@@ -13,7 +13,7 @@ from pages.common.figures import show_figure
 from pages.common.format import period_label
 from pages.common.page import page_header
 from pages.common.words import trend_title
-from queries.aggregates import trend
+from queries.aggregates import trend, trend_table
 
 ALL = "all"
 # The same month a year ago to now: 13 monthly points, 12 months of change (year on year).
@@ -26,36 +26,31 @@ def year_apart(first: str, last: str) -> bool:
     return (y2 * 12 + m2) - (y1 * 12 + m1) == 12
 
 
-def change_table(data: pd.DataFrame, dimension: str | None, start: str, end: str):
-    """One row per category, one column per month, then the change from the first month."""
-    frame = data.assign(
-        Period=[period_label(p) for p in data["period"]],
-        category=[category_label(dimension, c) for c in data["category"]],
-    )
-    wide = frame.pivot_table(
-        index="category",
-        columns="period",
-        values="children",
-        aggfunc="sum",
-        fill_value=0,
-        sort=False,
-    )
-    wide = wide[sorted(wide.columns)]
-    first, last = wide.columns[0], wide.columns[-1]
-    change = wide[last] - wide[first]
-    wide.columns = [period_label(p) for p in wide.columns]
+def change_table(f, dimension: str | None, start: str, end: str) -> pd.DataFrame:
+    """One row per category, one column per month (the query layer's trend table turned on its
+    side), then the change from the window's first month to its last."""
+    wide = trend_table(f, dimension, start, end)
+    if wide.empty:
+        return wide
+    months = [str(p) for p in wide.pop("period")]
+    table = wide.T
+    table.columns = [period_label(p) for p in months]
+    first, last = months[0], months[-1]
     name = (
         "Year-on-year change" if year_apart(first, last) else f"Change since {period_label(first)}"
     )
-    wide[name] = change
-    wide[f"{name} (%)"] = [
-        round(100.0 * c / b, 1) if b else None for c, b in zip(change, wide.iloc[:, 0], strict=True)
+    before, after = table.iloc[:, 0], table.iloc[:, -1]
+    table[name] = after - before
+    table[f"{name} (%)"] = [
+        round(100.0 * (a - b) / b, 1) if b else None for a, b in zip(after, before, strict=True)
     ]
     label = "Breakdown" if dimension is None else "Category"
-    out = wide.reset_index().rename(columns={"category": label})
-    if dimension is None:
-        out[label] = "Children out of school"
-    return out
+    names = [
+        "Children out of school" if dimension is None else category_label(dimension, c)
+        for c in table.index
+    ]
+    table.insert(0, label, names)
+    return table.reset_index(drop=True)
 
 
 ctx = page_header(
@@ -108,7 +103,7 @@ show_figure(
         "sidebar's period does not narrow this chart: the period range above does.",
     ),
     trend_chart(data, dimension, stacked=style == "Stacked areas") if not data.empty else None,
-    change_table(data, dimension, start, end) if not data.empty else pd.DataFrame(),
+    change_table(f, dimension, start, end) if not data.empty else pd.DataFrame(),
     f"children_trend_{'total' if dimension is None else dimension}_{start}_to_{end}.csv",
     key=f"trend-{choice}",
 )

@@ -13,6 +13,8 @@ children as 0, except age (single years), imported_from and sen_team, which list
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from core import vocab
@@ -27,6 +29,7 @@ from queries.dimensions import (
     spec,
 )
 from queries.filters import CohortFilter, check_period
+from queries.pupil import cohort_count
 
 __all__ = [
     "DIMENSIONS",
@@ -52,8 +55,8 @@ runner.allow_template_values("dimension", [ALL_SPEC.sql])
 runner.allow_template_values("days_out_band", [SPECS["days_out_band"].sql])
 
 # A child out of school for more than this many days has missed more than a term: the top of
-# the "4 weeks to 1 term" band (97 days, about 14 school weeks).
-OVER_A_TERM_DAYS = vocab.DAYS_OUT_BANDS[1][2]
+# the "4 weeks to 1 term" band (a term is vocab.TERM_DAYS days, set in config/flags.toml).
+OVER_A_TERM_DAYS = vocab.TERM_DAYS  # config/flags.toml: priority.recent_max_days
 
 HEADLINE_MEASURES: dict[str, str] = {
     "total": "Children out of school",
@@ -167,6 +170,49 @@ def crosstab(f: CohortFilter, rows: str, cols: str, *, db=None) -> pd.DataFrame:
     )
 
 
+TOTAL = "Total"
+
+
+def _wide(data: pd.DataFrame, index: str, columns: str) -> pd.DataFrame:
+    """Long counts (`children`) as a wide table, rows and columns in the order they come."""
+    wide = data.pivot_table(
+        index=index, columns=columns, values="children", aggfunc="sum", fill_value=0, sort=False
+    )
+    order = {
+        "index": list(dict.fromkeys(data[index])),
+        "columns": list(dict.fromkeys(data[columns])),
+    }
+    return wide.reindex(**order, fill_value=0).astype(int)
+
+
+def crosstab_table(f: CohortFilter, rows: str, cols: str, *, db=None) -> pd.DataFrame:
+    """The cross-tab as the table people read: one row per row category and one column per
+    column category (stored values, natural order; `row_category` holds the row's), each
+    child counted once, with a Total column and a last Total row. Empty when no child."""
+    data = crosstab(f, rows, cols, db=db)
+    if data.empty:
+        return pd.DataFrame()
+    wide = _wide(data, "row_category", "col_category")
+    wide[TOTAL] = wide.sum(axis=1)
+    wide.loc[TOTAL] = wide.sum(axis=0)
+    wide = wide.reset_index()
+    wide.columns.name = None
+    return wide
+
+
+def trend_table(
+    f: CohortFilter, dimension: str | None, period_from: str, period_to: str, *, db=None
+) -> pd.DataFrame:
+    """The trend as a table: one row per loaded period (oldest first; column `period`) and one
+    column of children per category (stored values, natural order; 'All' for the total)."""
+    data = trend(f, dimension, period_from, period_to, db=db)
+    if data.empty:
+        return pd.DataFrame()
+    wide = _wide(data, "period", "category").sort_index().reset_index()
+    wide.columns.name = None
+    return wide
+
+
 def trend(
     f: CohortFilter,
     dimension: str | None,
@@ -210,9 +256,22 @@ def headline(f: CohortFilter, *, db=None) -> pd.DataFrame:
         "no_placement": vocab.PLACEMENT_STATUSES[0],
         "provision_unknown": vocab.PLACEMENT_STATUSES[1],
         "over_a_term_days": OVER_A_TERM_DAYS,
-        "measures": list(HEADLINE_MEASURES),
+        "measures": [m for m in HEADLINE_MEASURES if m != "total"],
     }
-    frame = runner.run("headline_measures", params, db=db)
+    # The total is the page header's count: the same query (cohort_count.sql), so the two can
+    # never disagree (and the current period's count is already in the cache).
+    now = float(cohort_count(f, db=db))
+    then = None if before is None else float(cohort_count(replace(f, period=before), db=db))
+    total = pd.DataFrame(
+        {
+            "measure": ["total"],
+            "value": [now],
+            "previous": [then],
+            "change": [None if then is None else now - then],
+        }
+    )
+    measures = runner.run("headline_measures", params, db=db)
+    frame = pd.concat([total.astype(measures.dtypes), measures], ignore_index=True)
     frame.insert(1, "label", frame["measure"].map(HEADLINE_MEASURES))
     frame["period"] = f.period
     frame["previous_period"] = before
@@ -294,3 +353,26 @@ def warnings_by_column(period: str | None = None, *, db=None) -> pd.DataFrame:
 def not_recorded_share(db=None) -> pd.DataFrame:
     """period, field, not_recorded, total, share (percent 0-100) for each field and period."""
     return runner.run("not_recorded_share", db=db)
+
+
+def warnings_by_field(period: str | None = None, *, db=None) -> pd.DataFrame:
+    """Warnings by field over one period (or all the data loaded now): column_name, reason,
+    warnings, most frequent first."""
+    if period is not None:
+        check_period(period)
+    return runner.run("warnings_by_field", {"period": period}, db=db)
+
+
+def not_recorded_table(db=None) -> pd.DataFrame:
+    """The completeness table: one row per field (column `field`, in the query's order) and one
+    column per period (ascending) holding the share not recorded, percent to 1 decimal place."""
+    share = not_recorded_share(db)
+    if share.empty:
+        return pd.DataFrame()
+    wide = share.pivot_table(index="field", columns="period", values="share", sort=False)
+    wide = wide.reindex(
+        index=list(dict.fromkeys(share["field"])), columns=sorted(share["period"].unique())
+    ).round(1)
+    wide = wide.reset_index()
+    wide.columns.name = None
+    return wide

@@ -1,9 +1,13 @@
-"""The allow-list of dimensions: key -> SQL expression over `cohort` and natural category order.
+"""The registry of dimensions: for each, its label, SQL expression over `cohort`, natural
+category order, colour keys and the "About this figure" note, defined once.
 
-Built from `core/vocab.py` only, so a category is spelled and ordered as the loader writes it.
-The SQL here is made from code constants (column names and vocabulary words, quoted by
-`sql_literal`), never from user input; the runner accepts only these expressions for the
-`dimension`, `rows` and `cols` template slots.
+The queries take the SQL and the order from here; the pages (pages/common/categories.py for
+labels and colours, the charts, the words, the breakdown notes, the map) read the same entries,
+so a dimension is named, ordered and explained the same way everywhere. Built from
+`core/vocab.py` only, so a category is spelled and ordered as the loader writes it. The SQL is
+made from code constants (column names and vocabulary words, quoted by `sql_literal`), never
+from user input; the runner accepts only these expressions for the `dimension`, `rows` and
+`cols` template slots.
 """
 
 from __future__ import annotations
@@ -63,6 +67,14 @@ class Dimension:
     categories: tuple[str, ...]  # natural order
     keep_zero: bool  # list categories with no children (stable chart shape)
     tail: tuple[str, ...] = (NOT_RECORDED,)  # catch-all categories the data may add, last
+    # "About this figure": what a breakdown by this dimension counts, and its caveats
+    counted: str = ""
+    caveats: str = ""
+    ordinal: bool = False  # categories have an order (drawn as columns, left to right)
+    # category -> slot in the accessible palette, for categories that recur as series on
+    # several pages (stacked areas, cross-tabs) and so keep one colour; -1: the grey of
+    # "present but not a finding"
+    colour_keys: tuple[tuple[str, int], ...] = ()
 
 
 _AREAS = list(dict.fromkeys(vocab.NEED_AREAS[code] for code in vocab.NEED_CODES))
@@ -77,6 +89,8 @@ _SPECS = [
         f"coalesce(CAST(age AS VARCHAR), {sql_literal(NOT_RECORDED)})",
         tuple(str(a) for a in range(_AGE_LOW, _AGE_HIGH + 1)),
         False,
+        counted="each child's age in whole years at the census date.",
+        ordinal=True,
     ),
     Dimension(
         "age_band",
@@ -84,22 +98,75 @@ _SPECS = [
         _bands("age", vocab.AGE_BANDS),
         tuple(label for label, _, _ in vocab.AGE_BANDS),
         True,
+        counted="each child's age band at the census date.",
+        ordinal=True,
     ),
-    Dimension("gender", "Gender", "gender", tuple(vocab.GENDERS), True),
-    Dimension("year_group", "Year group", "year_group", tuple(vocab.YEAR_GROUPS), True),
+    Dimension(
+        "gender",
+        "Gender",
+        "gender",
+        tuple(vocab.GENDERS),
+        True,
+        counted="each child's recorded gender.",
+    ),
+    Dimension(
+        "year_group",
+        "Year group",
+        "year_group",
+        tuple(vocab.YEAR_GROUPS),
+        True,
+        counted="each child's year group: as recorded, or worked out from the date of birth for "
+        "the academic year holding the census date when the extract leaves it blank.",
+        ordinal=True,
+    ),
     # Needs in the vocabulary's order (communication and interaction first, as the SEND Code of
     # Practice groups them); breakdown(..., by_size=True) sorts them largest first instead.
-    Dimension("primary_need", "Primary need", "primary_need", tuple(vocab.NEED_CODES), True),
+    Dimension(
+        "primary_need",
+        "Primary need",
+        "primary_need",
+        tuple(vocab.NEED_CODES),
+        True,
+        counted="each child's primary need, using the DfE school census / SEN2 codes and labels.",
+    ),
     Dimension(
         "need_area",
         "Broad area of need",
         _mapping("primary_need", vocab.NEED_AREAS),
         tuple(_AREAS),
         True,
+        counted="each child's broad area of need (SEND Code of Practice) from the primary need.",
+        caveats="Down syndrome, other difficulty and SEN support without assessment sit outside "
+        "the four areas and are shown as Other.",
     ),
-    Dimension("district", "District", "district", tuple(vocab.DISTRICT_VALUES), True),
+    Dimension(
+        "district",
+        "District",
+        "district",
+        tuple(vocab.DISTRICT_VALUES),
+        True,
+        counted="the Kent district each child lives in.",
+    ),
     # never NULL in the cohort view (the flags default to N; a bad placement is quarantined)
-    Dimension("care_status", "Care status", "care_status", tuple(vocab.CARE_STATUSES), True, ()),
+    Dimension(
+        "care_status",
+        "Care status",
+        "care_status",
+        tuple(vocab.CARE_STATUSES),
+        True,
+        (),
+        counted="one care status per child: the first that applies of looked after, child "
+        "protection, child in need and previously looked after.",
+        caveats="A child with several flags is counted once, under the first. Filter on the "
+        "flags in the sidebar to count every child with a given flag.",
+        colour_keys=(
+            ("Looked after (CLA)", 0),
+            ("Child protection (CP)", 1),
+            ("Child in need (CIN)", 2),
+            ("Previously looked after", 3),
+            ("None", -1),
+        ),
+    ),
     Dimension(
         "placement_status",
         "Placement status",
@@ -107,6 +174,8 @@ _SPECS = [
         tuple(vocab.PLACEMENT_STATUSES),
         True,
         (),
+        counted="whether each child has no placement or unknown provision.",
+        colour_keys=(("No placement", 0), ("Provision unknown", 3)),
     ),
     # Free text in the extract: list what exists, alphabetically, non-imports last.
     Dimension(
@@ -116,6 +185,10 @@ _SPECS = [
         (),
         False,
         (NOT_AN_IMPORT,),
+        counted="imports (children whose EHC plan transferred from another council) by the "
+        "council they came from. Only imports are counted, so percentages are shares of the "
+        "imports.",
+        caveats="Council names are as typed in the extract.",
     ),
     Dimension(
         "days_out_band",
@@ -123,8 +196,20 @@ _SPECS = [
         _bands("days_out", vocab.DAYS_OUT_BANDS),
         tuple(label for label, _, _ in vocab.DAYS_OUT_BANDS),
         True,
+        counted="how long each child has been out of school at the census date, in bands; a "
+        f"term is taken as {vocab.TERM_DAYS} days.",
+        caveats="Children with no 'out of school since' date are shown as Not recorded.",
+        ordinal=True,
     ),
-    Dimension("sen_team", "SEN team", "sen_team", (), False),
+    Dimension(
+        "sen_team",
+        "SEN team",
+        "sen_team",
+        (),
+        False,
+        counted="the SEN area team holding each child's case.",
+        caveats="Team names are as typed.",
+    ),
     Dimension(
         "is_import",
         "Import",
@@ -132,11 +217,15 @@ _SPECS = [
         (IMPORT, NOT_AN_IMPORT),
         True,
         (),
+        counted="whether each child's EHC plan transferred from another council.",
+        colour_keys=((IMPORT, 0), (NOT_AN_IMPORT, 3)),
     ),
 ]
 
 SPECS: dict[str, Dimension] = {spec.key: spec for spec in _SPECS}
 DIMENSIONS: dict[str, str] = {spec.key: spec.label for spec in _SPECS}
+# Categories of `district` that are places on Kent's map (the rest: out of county, not recorded).
+MAP_DISTRICTS: tuple[str, ...] = tuple(vocab.DISTRICT_NAMES)
 # The total as a pseudo-dimension (trend with no breakdown).
 ALL_SPEC = Dimension("all", "All children", sql_literal(ALL), (ALL,), True, ())
 

@@ -1,7 +1,18 @@
--- Purpose: whether the database holds the case flags (a file published before they existed,
---   or one with no load yet, does not), so the casework pages can say so instead of failing.
+-- Purpose: whether the database holds the case flags as this version reads them: the view,
+--   its settings and its basis, with the worklist's columns (act_now, records_disagree). A
+--   database published by an earlier version answers FALSE until the next load.
 -- Parameters: none
 -- Output: available BOOLEAN
-SELECT count(*) = 3 AS available
-FROM information_schema.tables
-WHERE table_schema = 'main' AND table_name IN ('case_flags', 'flag_settings', 'case_flag_basis')
+SELECT
+    (
+        SELECT count(*)
+        FROM information_schema.tables
+        WHERE table_schema = 'main'
+            AND table_name IN ('case_flags', 'flag_settings', 'case_flag_basis')
+    ) = 3
+    AND (
+        SELECT count(*)
+        FROM information_schema.columns
+        WHERE table_schema = 'main' AND table_name = 'case_flags'
+            AND column_name IN ('act_now', 'records_disagree')
+    ) = 2 AS available

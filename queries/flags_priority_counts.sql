@@ -1,9 +1,9 @@
 -- Purpose: how many children in the filtered cohort meet each priority for returns to
---   education, and how many meet 0, 1, 2, 3 or all 4 (the priority page's figure).
+--   education, and any of them (the priority page's cards; the figure of how many meet 0 to 4
+--   is children_by_priorities_met.sql).
 -- Parameters: the shared cohort filter
 -- Output: one row: children, priority_recent, priority_primary, priority_looked_after,
---   priority_previously_looked_after, any_priority, and met_0 .. met_4 (children meeting
---   exactly that many), all BIGINT
+--   priority_previously_looked_after, any_priority, all BIGINT
 SELECT
     count(*) AS children,
     count(*) FILTER (WHERE priority_recent) AS priority_recent,
@@ -11,11 +11,6 @@ SELECT
     count(*) FILTER (WHERE priority_looked_after) AS priority_looked_after,
     count(*) FILTER (WHERE priority_previously_looked_after)
         AS priority_previously_looked_after,
-    count(*) FILTER (WHERE priority_criteria_met > 0) AS any_priority,
-    count(*) FILTER (WHERE priority_criteria_met = 0) AS met_0,
-    count(*) FILTER (WHERE priority_criteria_met = 1) AS met_1,
-    count(*) FILTER (WHERE priority_criteria_met = 2) AS met_2,
-    count(*) FILTER (WHERE priority_criteria_met = 3) AS met_3,
-    count(*) FILTER (WHERE priority_criteria_met = 4) AS met_4
+    count(*) FILTER (WHERE priority_criteria_met > 0) AS any_priority
 FROM case_flags
 WHERE {{cohort_filter}}

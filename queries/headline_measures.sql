@@ -1,5 +1,5 @@
 -- Purpose: the overview's headline figures for a period and the change against the previous
---   loaded period. Counts are 0 (not missing) when the filtered cohort is empty; with no
+--   loaded period, except the total (the page header's count, cohort_count.sql, gives it). Counts are 0 (not missing) when the filtered cohort is empty; with no
 --   previous period, previous and change are NULL.
 -- Parameters: the shared cohort filter with $period_from = previous period (or the period
 --   itself) and $period_to = $period, and
@@ -9,7 +9,7 @@
 --   $provision_unknown      VARCHAR  placement status label 'Provision unknown'
 --   $over_a_term_days       INTEGER  days out above which a child counts as out over a term
 --   $measures               VARCHAR[] output order of the measures
--- Output: measure VARCHAR (total, no_placement, provision_unknown, imports, cla, cp, cin,
+-- Output: measure VARCHAR (no_placement, provision_unknown, imports, cla, cp, cin,
 --   median_days_out, over_a_term), value DOUBLE, previous DOUBLE, change DOUBLE
 WITH wanted AS (
     SELECT $period AS period
@@ -19,7 +19,6 @@ WITH wanted AS (
 counted AS (
     SELECT
         period,
-        count(*) AS total,
         count(*) FILTER (WHERE placement_status = $no_placement) AS no_placement,
         count(*) FILTER (WHERE placement_status = $provision_unknown) AS provision_unknown,
         count(*) FILTER (WHERE is_import) AS imports,
@@ -35,7 +34,6 @@ counted AS (
 per_period AS (
     SELECT
         w.period,
-        coalesce(c.total, 0)::DOUBLE AS total,
         coalesce(c.no_placement, 0)::DOUBLE AS no_placement,
         coalesce(c.provision_unknown, 0)::DOUBLE AS provision_unknown,
         coalesce(c.imports, 0)::DOUBLE AS imports,
@@ -52,8 +50,7 @@ long AS (
     FROM per_period
     UNPIVOT INCLUDE NULLS (
         value FOR measure IN (
-            total, no_placement, provision_unknown, imports, cla, cp, cin, median_days_out,
-            over_a_term
+            no_placement, provision_unknown, imports, cla, cp, cin, median_days_out, over_a_term
         )
     )
 ),

@@ -3,8 +3,9 @@
     run("children_by_category", params, template={"dimension": expr}) -> pandas.DataFrame
 
 - A query is a file `queries/<name>.sql` (one query per file, header comment first).
-- `{{cohort_filter}}` and `{{flag_counts}}` in a query are replaced by the shared filter and the
-  shared flag counts in `fragments/` (each written once).
+- `{{cohort_filter}}`, `{{flag_counts}}`, `{{child_flags}}` and `{{worklist}}` in a query are
+  replaced by the shared filter, flag counts, child's flag columns and Today's worklist tiers
+  in `fragments/` (each written once).
 - Other `{{slot}}` placeholders take identifiers or expressions from `template`, and only values
   registered for that slot with `allow_template_values` (the modules owning an allow-list register
   it at import), so no user text can become SQL. Anything else raises ValueError.
@@ -48,9 +49,10 @@ _QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # Placeholders filled from fragments/<name>.sql rather than from `template`: the shared filter
-# (bracketed, so that it ANDs safely with a query's own conditions) and the shared select-list
-# of flag counts (a list of columns, so not bracketed).
-_FRAGMENTS = ("cohort_filter", "flag_counts")
+# (bracketed, so that it ANDs safely with a query's own conditions), the shared select-list
+# of flag counts and of one child's flag columns (lists of columns, so not bracketed) and
+# Today's worklist tiers (CTEs).
+_FRAGMENTS = ("cohort_filter", "flag_counts", "worklist", "child_flags")
 _BRACKETED_FRAGMENTS = ("cohort_filter",)
 
 
@@ -145,7 +147,8 @@ def _render(name: str, template_items: tuple[tuple[str, str], ...]) -> str:
     def fill(match: re.Match) -> str:
         slot = match.group(1)
         if slot in _FRAGMENTS:
-            text = _sql_file(FRAGMENT_DIR / f"{slot}.sql").strip()
+            # a fragment may use another (the worklist uses the cohort filter)
+            text = _PLACEHOLDER.sub(fill, _sql_file(FRAGMENT_DIR / f"{slot}.sql").strip())
             return f"({text})" if slot in _BRACKETED_FRAGMENTS else text
         if slot not in template:
             raise ValueError(f"query {name!r} needs template slot {slot!r}")

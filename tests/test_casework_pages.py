@@ -59,10 +59,21 @@ def markdown(at: AppTest) -> str:
 # --- today -----------------------------------------------------------------------------------
 
 
-def test_today_counts_and_list(monkeypatch, flags_db):
+def test_today_tiers_and_list(monkeypatch, flags_db):
+    # Tiers at 31 March 2024, compared with February (F-0001, F-0004, F-0006), worked out from
+    # the flags in test_flags_definitions.py (act-now window 7 days, stall 28 days):
+    #   act now: out of sight F-0003, F-0009, F-0012; stalled with a clock passed or within 7
+    #     days: F-0004 (71 days without provision), F-0006 and F-0007 (annual review overdue),
+    #     F-0013 (98 days), F-0014 (97 days) = 8. Not F-0008 (review due 1 Aug, no import
+    #     review: reviewed after the import) nor F-0010 (no dates): stalled, no clock.
+    #   new this month: joined since February F-0002, F-0005, F-0008, F-0010, F-0011 = 5;
+    #   watch: F-0001 (repeated offer in both months, no new flag) = 1.
     at = app(monkeypatch, flags_db, "pages/today.py")
+    assert at.title[0].value.startswith("Today: flags at 31 March 2024, from data loaded ")
     shown = metrics(at)
-    assert shown["Need action"] == "13"
+    assert [shown["Act now"], shown["New this month"], shown["Watch"]] == ["8", "5", "1"]
+    # the flags one by one (expander): the same figures the old page showed at the top
+    assert shown["Any flag"] == "13"
     assert shown["Out of sight"] == "3"
     assert shown["Section 19 provision due"] == "7"
     assert shown["No recent action"] == "10"
@@ -70,9 +81,14 @@ def test_today_counts_and_list(monkeypatch, flags_db):
     assert shown["Long consultation chains"] == "1"
     assert shown["Annual review overdue"] == "3"  # F-0006, F-0007, F-0014
     assert shown["Imported plan review due"] == "1"  # F-0007
+    assert shown["Records disagree"] == "1"  # F-0009: provision unknown, Fir AP started 12 Feb
     table = at.dataframe[0].value
-    assert table["Child ID"].tolist()[:4] == ["F-0012", "F-0003", "F-0009", "F-0014"]
-    assert len(table) == 13
+    # act now, most severe first: out of sight F-0012 (2 flags, 45 days), F-0003 (2, 21),
+    # F-0009 (1, 0); then F-0014 (3 flags, 97), F-0004 (3, 71), F-0007 (3, unknown), F-0013
+    # (2, 98), F-0006 (2, 6)
+    assert table["Child ID"].tolist() == [
+        "F-0012", "F-0003", "F-0009", "F-0014", "F-0004", "F-0007", "F-0013", "F-0006",
+    ]  # fmt: skip
     why = dict(zip(table["Child ID"], table["Why"], strict=True))
     assert why["F-0004"] == (
         "no provision for 71 days; 2 terms without provision; 10 consultations since leaving "
@@ -82,22 +98,53 @@ def test_today_counts_and_list(monkeypatch, flags_db):
         "out of sight: provision unknown and looked after; no provision for 45 days; "
         "no casework recorded"
     )
+    assert why["F-0009"].endswith(
+        "records disagree: placement says provision unknown, but casework shows provision "
+        "started on 12 February (update the placement status or the casework log)"
+    )
     links = dict(zip(table["Child ID"], table["Chronology"], strict=True))
     assert links["F-0004"] == "chronology?child=F-0004&period=2024-03"
+    # the detail panel shows the first child's reasons in full, one per line
+    texts = [t.value for t in at.text]
+    assert "• out of sight: provision unknown and looked after" in texts
+    # records that disagree, listed on their own
+    disagree = at.dataframe[1].value
+    assert disagree["Child ID"].tolist() == ["F-0009"]
+    assert str(disagree["Provision started"].iloc[0])[:10] == "2024-02-12"  # Fir AP
+
+
+def test_today_other_tiers(monkeypatch, flags_db):
+    at = app(monkeypatch, flags_db, "pages/today.py", today_tier="New this month")
+    table = at.dataframe[0].value
+    # none out of sight; 1 flag each, longest without provision first: F-0011 (s19, 90 days),
+    # F-0005 (s19, 59), then unknown days by ID: F-0008, F-0010 (stalled); F-0002 (no flag)
+    assert table["Child ID"].tolist() == ["F-0011", "F-0005", "F-0008", "F-0010", "F-0002"]
+    why = dict(zip(table["Child ID"], table["Why"], strict=True))
+    assert why["F-0002"] == "joined the cohort since February 2024"
+    assert why["F-0011"].startswith("joined the cohort since February 2024; no provision for ")
+    at = app(monkeypatch, flags_db, "pages/today.py", today_tier="Watch")
+    assert at.dataframe[0].value["Child ID"].tolist() == ["F-0001"]
 
 
 def test_today_follows_the_sidebar_filters(monkeypatch, flags_db):
-    # Thanet: F-0002 (no flags), F-0009 (out of sight, stalled), F-0010 (stalled)
+    # Thanet: F-0002 (no flags, joined), F-0009 (out of sight), F-0010 (stalled, joined)
     at = app(monkeypatch, flags_db, "pages/today.py", district="Thanet")
-    assert metrics(at)["Need action"] == "2"
-    assert at.dataframe[0].value["Child ID"].tolist() == ["F-0009", "F-0010"]
+    shown = metrics(at)
+    assert [shown["Act now"], shown["New this month"], shown["Watch"]] == ["1", "2", "0"]
+    assert shown["Any flag"] == "2"
+    assert at.dataframe[0].value["Child ID"].tolist() == ["F-0009"]
 
 
 def test_today_in_an_earlier_period(monkeypatch, flags_db):
-    # February: F-0001 (s19 120 days, repeated), F-0004 (s19, chain), F-0006 (stalled, review)
+    # February, the first period: nothing to compare with, so no "new this month".
+    # F-0001 (s19 120 days, repeated; last event 15 Feb: not stalled) and F-0004 (s19, chain;
+    # last event 20 Feb) watch; F-0006 (stalled, annual review due 28 Feb, overdue) acts now.
     at = app(monkeypatch, flags_db, "pages/today.py", period="2024-02")
-    assert metrics(at)["Need action"] == "3"
-    assert metrics(at)["Section 19 provision due"] == "2"
+    shown = metrics(at)
+    assert [shown["Act now"], shown["New this month"], shown["Watch"]] == ["1", "0", "2"]
+    assert shown["Any flag"] == "3"
+    assert shown["Section 19 provision due"] == "2"
+    at = app(monkeypatch, flags_db, "pages/today.py", period="2024-02", today_tier="Watch")
     why = dict(zip(at.dataframe[0].value["Child ID"], at.dataframe[0].value["Why"], strict=True))
     assert why["F-0001"] == (
         "no provision for 120 days; 1 term without provision; offered ACME tuition again on "
@@ -124,6 +171,19 @@ def test_priority_page(monkeypatch, flags_db):
     assert table["Priorities met"].tolist() == [4, 2, 2, 2, 1, 1, 1]
     f12 = table.iloc[0]
     assert [f12[c] for c in ("Out of school less than a term", "Looked after")] == ["Yes", "Yes"]
+    # F-0012: out since 15 Feb (45 days to 31 Mar), "Year 99" read as not recorded and born
+    # 1 Jun 2014 (age 9 at the census date), looked after and previously looked after
+    assert f12["Why"] == (
+        "out of school 45 days (at most 97); age 9, year group not recorded: primary age or "
+        "younger; looked after; previously looked after"
+    )
+    assert f12["Chronology"] == "chronology?child=F-0012&period=2024-03"
+    # the first child's reasons in full, one per line, in the detail panel
+    texts = [t.value for t in at.text]
+    assert "• age 9, year group not recorded: primary age or younger" in texts
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the whole list (CSV)" in labels
+    assert "Download the whole list (Excel)" in labels
 
 
 # --- chronology ------------------------------------------------------------------------------
@@ -213,3 +273,11 @@ def test_service_view_flag_choice_from_the_url(monkeypatch, flags_db):
     # stalled by district: Ashford F-0012, F-0013, F-0014 = 3; Dover F-0003 = 1; Swale F-0004,
     # F-0006, F-0007, F-0008 = 4; Thanet F-0009, F-0010 = 2
     assert spec(at, 0)["data"][0]["x"][:10] == [3, 0, 0, 1, 0, 0, 0, 0, 4, 2]
+
+
+def test_data_quality_counts_records_that_disagree(monkeypatch, flags_db):
+    # F-0009: placement "Provision unknown", casework shows Fir AP started on 12 February
+    at = app(monkeypatch, flags_db, "pages/data_quality.py")
+    assert "Records that disagree: 1" in [s.value for s in at.subheader]
+    at = app(monkeypatch, flags_db, "pages/data_quality.py", district="Dover")
+    assert "Records that disagree: 0" in [s.value for s in at.subheader]

@@ -15,12 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from data.load import load_batch
+from pages.common.flag_words import reason_text
 from queries import casework
 from queries import pupil as pupil_module
 from queries.filters import CohortFilter
+from queries.flag_settings import FlagSettingsMissing, read_flag_settings
 
 DATA = Path(__file__).resolve().parent / "data"
 MARCH = CohortFilter(period="2024-03")
@@ -42,32 +45,33 @@ def test_today_list_in_severity_order(db):
     # then 3 flags: F-0014 (97 days), F-0004 (71), F-0007 (unknown); 2 flags: F-0013 (98),
     # F-0006 (6); 1 flag: F-0011 (90), F-0005 (59), F-0001 (0), F-0008 and F-0010 (unknown,
     # by ID).
-    rows = casework.today_list(MARCH, db=db)
+    rows = casework.children_needing_action(MARCH, db=db)
     assert rows["child_id"].tolist() == [
         "F-0012", "F-0003", "F-0009", "F-0014", "F-0004", "F-0007", "F-0013", "F-0006",
         "F-0011", "F-0005", "F-0001", "F-0008", "F-0010",
     ]  # fmt: skip
     # pages of 5: the second holds the 6th to 10th children of the list above
-    second = casework.today_list(MARCH, page=2, page_size=5, db=db)
+    second = casework.children_needing_action(MARCH, page=2, page_size=5, db=db)
     assert second["child_id"].tolist() == ["F-0007", "F-0013", "F-0006", "F-0011", "F-0005"]
 
 
 def test_today_list_respects_the_cohort_filter(db):
     thanet = CohortFilter(period="2024-03", districts=("Thanet",))
-    assert casework.today_list(thanet, db=db)["child_id"].tolist() == ["F-0009", "F-0010"]
+    rows = casework.children_needing_action(thanet, db=db)
+    assert rows["child_id"].tolist() == ["F-0009", "F-0010"]
 
 
 def test_reason_text_of_listed_children(db):
-    rows = casework.today_list(MARCH, db=db).set_index("child_id", drop=False)
-    assert casework.reason_text(rows.loc["F-0004"]) == (
+    rows = casework.children_needing_action(MARCH, db=db).set_index("child_id", drop=False)
+    assert reason_text(rows.loc["F-0004"]) == (
         "no provision for 71 days; 2 terms without provision; 10 consultations since leaving "
         "school on 1 September 2023; no action for 40 days"
     )
-    assert casework.reason_text(rows.loc["F-0001"]) == (
+    assert reason_text(rows.loc["F-0001"]) == (
         "1 term without provision; offered ACME tuition again on 10 February after it "
         "withdrew on 10 January"
     )
-    assert casework.reason_text(rows.loc["F-0009"]) == (
+    assert reason_text(rows.loc["F-0009"]) == (
         "out of sight: provision unknown and a child in need; no action for 48 days"
     )
 
@@ -109,8 +113,11 @@ def test_priority_counts_and_list(db):
     assert counts["priority_primary"] == 3  # F-0003, F-0010, F-0012
     assert counts["priority_looked_after"] == 2  # F-0010, F-0012
     assert counts["priority_previously_looked_after"] == 2  # F-0011, F-0012
-    assert [counts[f"met_{n}"] for n in range(5)] == [7, 3, 3, 0, 1]
-    rows = casework.priority_list(MARCH, db=db)
+    met = casework.children_by_priorities_met(MARCH, db=db)
+    assert met["children"].tolist() == [7, 3, 3, 0, 1]
+    assert met["met"].tolist() == [0, 1, 2, 3, 4]
+    assert round(met["percent"].iloc[0], 6) == round(100 * 7 / 14, 6)
+    rows = casework.children_meeting_priorities(MARCH, db=db)
     # 4: F-0012; 2: F-0011 (90 days out), F-0003 (21), F-0010 (unknown); 1: F-0014 (97),
     # F-0005 (59), F-0006 (6)
     assert rows["child_id"].tolist() == [
@@ -159,24 +166,111 @@ def test_pupil_level_reads_go_through_the_choke_point(db, monkeypatch):
         return real(name, params, **kwargs)
 
     monkeypatch.setattr(casework, "run_pupil_query", spy)
-    casework.today_list(MARCH, db=db)
-    casework.priority_list(MARCH, db=db)
+    casework.children_needing_action(MARCH, db=db)
+    casework.children_meeting_priorities(MARCH, db=db)
     casework.child_ids(MARCH, db=db)
     casework.child_periods("F-0001", db=db)
     casework.child_events("F-0001", db=db)
     casework.child_offers("F-0001", db=db)
+    casework.worklist_children(MARCH, db=db)
     assert seen == [
-        "casework_today",
-        "casework_priority",
+        "children_needing_action",
+        "children_meeting_priorities",
         "casework_child_ids",
         "casework_child_periods",
         "casework_child_events",
         "casework_child_offers",
+        "worklist_children",
     ]
 
 
 def test_settings_are_read_from_the_database(db):
-    values = casework.settings(db)
-    assert casework.setting(values, "flags.s19_days") == 21
-    assert casework.setting(values, "cost.per_term_high") == 2400
+    values = read_flag_settings(db)
+    assert values.s19_days == 21
+    assert values.per_term_high == 2400
+    assert values.act_now_within_days == 7
     assert casework.flags_available(db) is True
+
+
+def test_a_missing_setting_is_refused_not_guessed(tmp_path):
+    # no copy of the thresholds in code: a database without one says so
+    path = tmp_path / "old.duckdb"
+    load_batch(path, [(DATA / "f_cohort_2024_02.csv", "2024-02")])
+    con = duckdb.connect(str(path))
+    con.execute("DELETE FROM flag_settings WHERE name = 'flags.stall_days'")
+    con.close()
+    with pytest.raises(FlagSettingsMissing, match="flags.stall_days"):
+        read_flag_settings(path)
+
+
+# --- Today's worklist tiers (fragments/worklist.sql) ----------------------------------------
+# Worked out by hand from the flags in test_flags_definitions.py; see test_casework_pages.py
+# for each child's tier. March compared with February (F-0001, F-0004, F-0006).
+
+
+def test_worklist_tier_counts(db):
+    counts = casework.worklist_counts(MARCH, db=db)
+    assert counts["previous_period"] == "2024-02"
+    assert [counts[k] for k in ("act_now", "new_this_month", "watch", "on_list")] == [8, 5, 1, 14]
+    # new this month: all five joined since February; nobody present then gained a flag
+    # (F-0001 kept its repeated offer and lost section 19; F-0004 and F-0006 act now)
+    assert (counts["joined_cohort"], counts["gained_flag"]) == (5, 0)
+    assert counts["records_disagree"] == 1  # F-0009
+    # events after 31 March: F-0002 on 1 and 2 April
+    assert counts["events_after_census"] == 2
+
+
+def test_worklist_first_period_has_no_new_tier(db):
+    counts = casework.worklist_counts(CohortFilter(period="2024-02"), db=db)
+    assert counts["previous_period"] is None
+    assert [counts[k] for k in ("act_now", "new_this_month", "watch")] == [1, 0, 2]
+
+
+def test_worklist_children_by_tier(db):
+    assert casework.worklist_children(MARCH, "watch", db=db)["child_id"].tolist() == ["F-0001"]
+    every = casework.worklist_children(MARCH, db=db)
+    assert every["tier"].tolist() == ["act_now"] * 8 + ["new_this_month"] * 5 + ["watch"]
+    disagree = casework.worklist_children(MARCH, disagree_only=True, db=db)
+    assert disagree["child_id"].tolist() == ["F-0009"]
+    f2 = every.set_index("child_id").loc["F-0002"]
+    assert f2["events_after_census"] == 2
+    with pytest.raises(ValueError):
+        casework.worklist_children(MARCH, "everyone", db=db)
+
+
+def test_one_flag_by_district_with_its_share(db):
+    # section 19 due: Ashford 4 of its 4 children, Dover 2 of 3 (F-0003, F-0005 of F-0001,
+    # F-0003, F-0005), Swale 1 of 4 (F-0004), Thanet 0 of 3
+    shown = casework.flag_by_category(MARCH, "district", "s19_due", db=db).set_index("category")
+    assert shown.loc["Ashford", ["children", "flagged", "percent"]].tolist() == [4, 4, 100.0]
+    assert shown.loc["Dover", "percent"] == pytest.approx(200 / 3)
+    assert shown.loc["Swale", "percent"] == 25.0
+    assert shown.loc["Thanet", "percent"] == 0.0
+    assert shown.loc["Canterbury", "percent"] == 0.0  # no children: 0, not a division error
+    with pytest.raises(ValueError):
+        casework.flag_by_category(MARCH, "district", "children; DROP TABLE x", db=db)
+
+
+def test_cost_of_delay_and_terms_by_district(db):
+    # 7 terms across 6 children (module docstring); 7 x 900 = 6,300; 7 x 2,400 = 16,800,
+    # rounded up to 17,000
+    assert casework.cost_of_delay(MARCH, 900, 2400, db=db) == {
+        "terms": 7,
+        "children_with_terms": 6,
+        "cost_low": 6300,
+        "cost_high": 17000,
+    }
+    # Ashford F-0011, F-0013, F-0014 one term each: 3 of the 7 terms
+    by_district = casework.terms_by_district(MARCH, 900, 2400, db=db).set_index("category")
+    assert by_district.loc["Ashford", "terms_without_provision"] == 3
+    assert by_district.loc["Ashford", "percent"] == pytest.approx(300 / 7)
+    assert by_district.loc["Ashford", ["cost_low", "cost_high"]].tolist() == [2700, 7200]
+    assert "Canterbury" not in by_district.index  # districts with no children are left out
+
+
+def test_event_counts_of_a_child(db):
+    # F-0004: 10 consultations in the log plus the one on 20 Aug 2023 before leaving school,
+    # 2 provision starts and 2 ends
+    counts = casework.event_counts(casework.child_events("F-0004", db=db))
+    assert counts == {"consultation": 11, "provision_started": 2, "provision_ended": 2}
+    assert casework.event_counts(casework.child_events("F-0003", db=db)) == {}

@@ -109,10 +109,14 @@ def reference_flags(child: dict, events: list[dict], census_day: dt.date, s, ter
             day += dt.timedelta(days=1)
         counted += gone > share * length
 
-    base = child["review"] or child["ehcp"]
+    # The extract contract: a plan or review date after the census date cannot be right and is
+    # loaded as not recorded (docs/extract-spec.md), so it is not there to read.
+    ehcp = child["ehcp"] if child["ehcp"] and child["ehcp"] <= census_day else None
+    review = child["review"] if child["review"] and child["review"] <= census_day else None
+    base = review or ehcp
     review_due = add_months(base, int(s["flags.annual_review_months"].value)) if base else None
     import_due = None
-    if child["import_date"] and not (child["review"] and child["review"] >= child["import_date"]):
+    if child["import_date"] and not (review and review >= child["import_date"]):
         candidates = [add_months(child["import_date"], 3)]
         if base:
             candidates.append(add_months(base, 12))

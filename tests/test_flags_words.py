@@ -1,4 +1,5 @@
-"""The pure functions of queries/casework.py: reasons in words, no-action gaps, cost ranges."""
+"""The pure functions behind the casework pages: reasons in words (pages/common/flag_words.py),
+no-action gaps and cost ranges (queries/delay.py)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,28 @@ import datetime as dt
 
 import pandas as pd
 
-from queries.casework import (
-    Gap,
-    cost_range,
-    day_words,
-    flag_explanations,
-    no_action_gaps,
-    reason_text,
-    reasons,
-)
+from pages.common.flag_words import day_words, flag_explanations, reason_text, reasons
+from queries.delay import Gap, cost_range, no_action_gaps
+from queries.flag_settings import FlagSettings
 
 D = dt.date
 CENSUS = D(2024, 3, 31)
+# the thresholds as in config/flags.toml
+CONFIG_VALUES = FlagSettings(
+    s19_days=21,
+    stall_days=28,
+    consultation_chain=10,
+    annual_review_months=12,
+    import_months_from_review=12,
+    import_months_from_transfer=3,
+    term_share_without_provision=0.5,
+    act_now_within_days=7,
+    recent_max_days=97,
+    primary_last_year_group=6,
+    primary_max_age=10,
+    per_term_low=900,
+    per_term_high=2400,
+)
 
 
 def test_day_words_leaves_out_the_census_year():
@@ -156,8 +167,7 @@ def test_each_flag_explained_with_its_rule():
         "out_of_sight": False,
         "placement_status": "No placement",
     }
-    values = {"flags.s19_days": (21.0, ""), "flags.stall_days": (28.0, "")}
-    table = {e["flag"]: e for e in flag_explanations(row, values)}
+    table = {e["flag"]: e for e in flag_explanations(row, CONFIG_VALUES)}
     assert table["Section 19 provision due"] == {
         "flag": "Section 19 provision due",
         "raised": True,

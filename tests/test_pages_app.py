@@ -45,6 +45,7 @@ PAGES = [
     "pages/overview.py",
     "pages/today.py",
     "pages/priority.py",
+    "pages/action_plan.py",
     "pages/breakdowns.py",
     "pages/crosstab.py",
     "pages/trends.py",
@@ -53,6 +54,9 @@ PAGES = [
     "pages/chronology.py",
     "pages/service.py",
     "pages/data_quality.py",
+    "pages/rates.py",
+    "pages/time_to_return.py",
+    "pages/england.py",
 ]
 TIMEOUT = 60
 

@@ -27,7 +27,8 @@ def _children(db: Path, period: str) -> list[str]:
 def test_loading_a_period_again_replaces_it_whole(db_path, test_data):
     load_cohort(test_data / "load_cohort_forms.csv", "2023-06", db_path)
     load_cohort(test_data / "load_cohort_forms.csv", "2023-05", db_path)
-    load_cohort(test_data / "load_cohort_problems.csv", "2023-06", db_path)
+    # 5 children replacing 14: under half, so the command says it means it (--replace)
+    load_cohort(test_data / "load_cohort_problems.csv", "2023-06", db_path, replace=True)
     # June now holds only the second file's five loaded children; May is untouched (14)
     assert _children(db_path, "2023-06") == ["T-0201", "T-0202", "T-0203", "T-0204", "T-0205"]
     assert len(_children(db_path, "2023-05")) == 14
@@ -52,6 +53,7 @@ def test_a_load_succeeds_while_a_reader_holds_the_database_open(db_path, test_da
                 "2023-06",
                 "--db",
                 str(db_path),
+                "--replace",  # 5 children replacing 14
             ],
             cwd=PROJECT,
             capture_output=True,
@@ -78,9 +80,11 @@ def test_readers_during_a_load_see_the_old_data_or_the_new_never_a_mix(db_path, 
 
     thread = threading.Thread(target=read_repeatedly)
     thread.start()
+    overlapped = []  # reads made while each load ran: proves the reads overlapped the loads
     try:
         for _ in range(3):
             for source in ("load_cohort_problems.csv", "load_cohort_forms.csv"):
+                before = len(seen)
                 subprocess.run(
                     [
                         sys.executable,
@@ -92,14 +96,19 @@ def test_readers_during_a_load_see_the_old_data_or_the_new_never_a_mix(db_path, 
                         "2023-06",
                         "--db",
                         str(db_path),
+                        "--replace",  # 5 children replacing 14, on purpose
                     ],
                     cwd=PROJECT,
                     check=True,
                     capture_output=True,
+                    timeout=120,
                 )
+                overlapped.append(len(seen) - before)
     finally:
         stop.set()
-        thread.join()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
     new = ["T-0201", "T-0202", "T-0203", "T-0204", "T-0205"]
     assert len(seen) > 5
+    assert all(n > 0 for n in overlapped), overlapped
     assert all(state in (old, new) for state in seen)

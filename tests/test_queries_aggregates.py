@@ -276,6 +276,24 @@ def test_crosstab_district_by_placement_filtered_to_semh(db):
     assert result["row_category"].iloc[-1] == "Out of county"
 
 
+def test_crosstab_table_with_totals(db):
+    # the cells above: No placement 4 2 1 0 (7), Provision unknown 2 3 0 1 (6); 13 in all
+    table = aggregates.crosstab_table(APRIL, "placement_status", "gender", db=db)
+    assert list(table.columns) == [
+        "row_category",
+        "Female",
+        "Male",
+        "Other",
+        "Not recorded",
+        "Total",
+    ]
+    assert table.values.tolist() == [
+        ["No placement", 4, 2, 1, 0, 7],
+        ["Provision unknown", 2, 3, 0, 1, 6],
+        ["Total", 6, 5, 1, 1, 13],
+    ]
+
+
 def test_crosstab_needs_two_different_dimensions(db):
     with pytest.raises(ValueError):
         aggregates.crosstab(APRIL, "district", "district", db=db)
@@ -311,6 +329,13 @@ def test_trend_of_the_total_and_a_narrower_range(db):
     # the range is inclusive and may be given either way round
     narrow = aggregates.trend(APRIL, None, "2024-04", "2024-02", db=db)
     assert narrow["period"].tolist() == ["2024-02", "2024-04"]
+
+
+def test_trend_table_one_row_per_period(db):
+    # the totals above, as the table shows them (2024-03 is not loaded: absent, not zero)
+    table = aggregates.trend_table(APRIL, None, "2024-04", "2024-01", db=db)
+    assert table.values.tolist() == [["2024-01", 6], ["2024-02", 9], ["2024-04", 13]]
+    assert list(table.columns) == ["period", "All"]
 
 
 def test_trend_applies_the_other_filters_and_keeps_zero_periods(db):
@@ -518,6 +543,30 @@ def test_warnings_by_column(db):
     assert pairs(everything.iloc[[-1]], "kind", "column_name") == [("casework", "hours_per_week")]
     with pytest.raises(ValueError):
         aggregates.warnings_by_column("last month", db=db)
+
+
+def test_warnings_by_field_summed_over_the_data_loaded(db):
+    # q_load_warnings.csv: gender, need and district in each of 3 periods; one date of birth
+    # (2024-04); one casework hours value. Most frequent first, then by field name.
+    everything = aggregates.warnings_by_field(db=db)
+    assert pairs(everything, "column_name", "warnings") == [
+        ("district", 3),
+        ("gender", 3),
+        ("primary_need", 3),
+        ("date_of_birth", 1),
+        ("hours_per_week", 1),
+    ]
+    april = aggregates.warnings_by_field("2024-04", db=db)
+    assert april["warnings"].tolist() == [1, 1, 1, 1]
+
+
+def test_not_recorded_table_one_row_per_field(db):
+    # the shares below: provision hours 10 of 13 in April; out of school since 2 of 6 in January
+    table = aggregates.not_recorded_table(db=db).set_index("field")
+    assert list(table.columns) == ["2024-01", "2024-02", "2024-04"]
+    assert table.loc["provision_hours", "2024-04"] == round(100 * 10 / 13, 1)
+    assert table.loc["out_of_school_since", "2024-01"] == round(100 * 2 / 6, 1)
+    assert table.index[0] == "gender"
 
 
 def test_not_recorded_share(db):

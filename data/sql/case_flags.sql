@@ -86,6 +86,14 @@
 --   current_term_days_without_provision  INTEGER  days without provision so far in the term
 --                                     holding the census date (NULL in August)
 --   out_of_sight             BOOLEAN  provision unknown and looked after, CP or CIN
+--   records_disagree         BOOLEAN  placement status 'Provision unknown' while the casework log
+--                                     shows provision started (a provision_started on or after
+--                                     no_provision_since, or with no gap known): one record is
+--                                     out of date; not counted in flags_raised or needs_action
+--   statutory_clock_near     BOOLEAN  a statutory clock passed or passes within
+--                                     [worklist.act_now_within_days] days of the census date:
+--                                     days_without_provision reaches [flags.s19_days], or the
+--                                     annual or imported-plan review falls due
 --   priority_recent          BOOLEAN  days_out <= [priority.recent_max_days]
 --   priority_primary         BOOLEAN  early years to Year [priority.primary_last_year_group],
 --                                     by age <= [priority.primary_max_age] when the year group
@@ -95,6 +103,8 @@
 --   flags_raised             INTEGER  how many of s19_due, repeated_offer, consultation_chain,
 --                                     stalled, annual_review_overdue, import_review_due hold
 --   needs_action             BOOLEAN  out_of_sight or flags_raised > 0
+--   act_now                  BOOLEAN  Today's top tier: out_of_sight, or statutory_clock_near and
+--                                     stalled (the clock is near and nobody has acted)
 
 CREATE OR REPLACE TABLE census_terms AS
 WITH month_ends AS (
@@ -130,16 +140,14 @@ settings AS NOT MATERIALIZED (
         max(value) FILTER (WHERE name = 'flags.import_months_from_transfer')::INTEGER
             AS import_months_from_transfer,
         max(value) FILTER (WHERE name = 'flags.term_share_without_provision') AS term_share,
+        max(value) FILTER (WHERE name = 'worklist.act_now_within_days')::INTEGER
+            AS act_now_within_days,
         max(value) FILTER (WHERE name = 'priority.recent_max_days')::INTEGER AS recent_max_days,
         max(value) FILTER (WHERE name = 'priority.primary_last_year_group')::INTEGER
             AS primary_last_year_group,
         max(value) FILTER (WHERE name = 'priority.primary_max_age')::INTEGER AS primary_max_age
     FROM flag_settings
 ),
--- the child's casework cut at the census date. The lists are sorted, so a cut is a count:
--- the last event on or before the census date is the list's element at that count. When a
--- list ends on or before the census date (most children in recent periods) the count is its
--- length and no list is walked; CASE evaluates the walking branch only for the other rows.
 -- each cohort row with its basis: the child's own row when the child has casework, else the
 -- row for its out_of_school_since date (no events; one interval open since that date)
 based AS NOT MATERIALIZED (
@@ -172,6 +180,10 @@ based AS NOT MATERIALIZED (
         AND b.last_period >= c.period
     LEFT JOIN case_flag_dates d ON d.out_of_school_since = c.out_of_school_since
 ),
+-- the child's casework cut at the census date. The lists are sorted, so a cut is a count:
+-- the last event on or before the census date is the list's element at that count. When a
+-- list ends on or before the census date (most children in recent periods) the count is its
+-- length and no list is walked; CASE evaluates the walking branch only for the other rows.
 cut AS NOT MATERIALIZED (
     SELECT
         b.* EXCLUDE (
@@ -304,7 +316,7 @@ flagged AS NOT MATERIALIZED (
         * EXCLUDE (
             s19_days, stall_days, chain_threshold, annual_review_months,
             import_months_from_review, import_months_from_transfer, term_share,
-            recent_max_days, primary_last_year_group, primary_max_age
+            act_now_within_days, recent_max_days, primary_last_year_group, primary_max_age
         ),
         coalesce(days_without_provision >= s19_days, FALSE) AS s19_due,
         repeated_offers > 0 AS repeated_offer,
@@ -313,6 +325,14 @@ flagged AS NOT MATERIALIZED (
         coalesce(census_date > annual_review_due_date, FALSE) AS annual_review_overdue,
         coalesce(census_date > import_review_due_date, FALSE) AS import_review_due,
         placement_status = 'Provision unknown' AND (cla OR cp OR cin) AS out_of_sight,
+        placement_status = 'Provision unknown'
+            AND last_provision_started IS NOT NULL
+            AND coalesce(last_provision_started >= no_provision_since, TRUE)
+            AS records_disagree,
+        coalesce(days_without_provision >= s19_days - act_now_within_days, FALSE)
+            OR coalesce(annual_review_due_date <= census_date + act_now_within_days, FALSE)
+            OR coalesce(import_review_due_date <= census_date + act_now_within_days, FALSE)
+            AS statutory_clock_near,
         coalesce(days_out <= recent_max_days, FALSE) AS priority_recent,
         CASE
             WHEN year_group IN ('Early years', 'N1', 'N2', 'R') THEN TRUE
@@ -332,5 +352,6 @@ SELECT
     s19_due::INTEGER + repeated_offer::INTEGER + consultation_chain::INTEGER + stalled::INTEGER
         + annual_review_overdue::INTEGER + import_review_due::INTEGER AS flags_raised,
     out_of_sight OR s19_due OR repeated_offer OR consultation_chain OR stalled
-        OR annual_review_overdue OR import_review_due AS needs_action
+        OR annual_review_overdue OR import_review_due AS needs_action,
+    out_of_sight OR (statutory_clock_near AND stalled) AS act_now
 FROM flagged

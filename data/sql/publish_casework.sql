@@ -12,11 +12,12 @@ SELECT child_id, event_date, event_type, provider, provider_key, provision_type,
 FROM staged_events
 WHERE quarantine_reason IS NULL;
 
+-- Raw values of the contract's columns only: extra columns' values are never stored.
 INSERT INTO quarantine
 SELECT $load_id, 'casework', NULL, $file_name, s.src_row, s.child_id, s.quarantine_reason,
     to_json(r)::VARCHAR
 FROM staged_events s
-JOIN raw AS r USING (src_row)
+JOIN (SELECT * EXCLUDE (extras) FROM raw) AS r USING (src_row)
 WHERE s.quarantine_reason IS NOT NULL;
 
 INSERT INTO load_warnings
@@ -27,12 +28,7 @@ FROM (
     FROM staged_events
     WHERE quarantine_reason IS NULL AND provision_raw IS NOT NULL AND provision_type IS NULL
     UNION ALL
-    SELECT src_row, 'hours_per_week', hours_raw,
-        CASE WHEN hours_per_week < 0 THEN 'negative' ELSE 'not a number' END
+    SELECT src_row, 'hours_per_week', hours_raw, coalesce(hours_problem, 'not a number')
     FROM staged_events
-    WHERE quarantine_reason IS NULL AND hours_raw IS NOT NULL
-        AND (hours_per_week IS NULL OR hours_per_week < 0)
+    WHERE quarantine_reason IS NULL AND hours_raw IS NOT NULL AND hours_per_week IS NULL
 ) AS field_warnings;
-
--- a negative number of hours is loaded as unknown, as the warning says
-UPDATE casework SET hours_per_week = NULL WHERE load_id = $load_id AND hours_per_week < 0;

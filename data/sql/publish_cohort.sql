@@ -37,11 +37,13 @@ SELECT
 FROM staged
 WHERE quarantine_reason IS NULL;
 
+-- Raw values of the contract's columns only: extra columns (names, addresses, NHS numbers an
+-- export may carry) are named in the load report but their values are never stored.
 INSERT INTO quarantine
 SELECT $load_id, 'cohort', $period, $file_name, s.src_row, s.child_id, s.quarantine_reason,
     to_json(r)::VARCHAR
 FROM staged s
-JOIN raw AS r USING (src_row)
+JOIN (SELECT * EXCLUDE (extras) FROM raw) AS r USING (src_row)
 WHERE s.quarantine_reason IS NOT NULL;
 
 -- A field that is blank (in a required column) or cannot be read is loaded as Not recorded
@@ -91,11 +93,12 @@ FROM (
     SELECT src_row, 'import_date', import_date_raw, 'not a date (expected YYYY-MM-DD or DD/MM/YYYY)'
     FROM staged WHERE import_date_raw IS NOT NULL AND import_date IS NULL
     UNION ALL
-    SELECT src_row, 'ehcp_issued', ehcp_raw, 'not a date (expected YYYY-MM-DD or DD/MM/YYYY)'
+    SELECT src_row, 'ehcp_issued', ehcp_raw,
+        coalesce(ehcp_problem, 'not a date (expected YYYY-MM-DD or DD/MM/YYYY)')
     FROM staged WHERE ehcp_raw IS NOT NULL AND ehcp_issued IS NULL
     UNION ALL
     SELECT src_row, 'last_annual_review', review_raw,
-        'not a date (expected YYYY-MM-DD or DD/MM/YYYY)'
+        coalesce(review_problem, 'not a date (expected YYYY-MM-DD or DD/MM/YYYY)')
     FROM staged WHERE review_raw IS NOT NULL AND last_annual_review IS NULL
     UNION ALL
     SELECT src_row, 'provision_hours', hours_raw,

@@ -117,3 +117,71 @@ SELECT
     coalesce(sen_team, 'Not recorded') AS sen_team,
     load_id
 FROM snapshot;
+
+-- caseload_snapshot  every child with an EHC plan at a period's census date, in school or not
+--                    (the caseload extract); the denominator of out-of-school rates
+-- caseload           the analysts' view of it: the `cohort` view's names and values for the
+--                    columns the two share
+CREATE TABLE IF NOT EXISTS caseload_snapshot (
+    period VARCHAR NOT NULL,
+    census_date DATE NOT NULL,
+    child_id VARCHAR NOT NULL,
+    date_of_birth DATE,
+    age INTEGER,
+    gender VARCHAR NOT NULL,
+    year_group VARCHAR NOT NULL,
+    primary_need VARCHAR NOT NULL,
+    district VARCHAR NOT NULL,
+    care_status VARCHAR NOT NULL,
+    cin BOOLEAN NOT NULL,
+    cp BOOLEAN NOT NULL,
+    cla BOOLEAN NOT NULL,
+    previously_looked_after BOOLEAN NOT NULL,
+    sen_team VARCHAR,
+    source_row INTEGER NOT NULL,
+    load_id INTEGER NOT NULL
+);
+
+CREATE OR REPLACE VIEW caseload AS
+SELECT
+    period,
+    census_date,
+    child_id,
+    age,
+    gender,
+    year_group,
+    primary_need,
+    district,
+    care_status,
+    cin,
+    cp,
+    cla,
+    previously_looked_after,
+    date_of_birth,
+    coalesce(sen_team, 'Not recorded') AS sen_team,
+    load_id
+FROM caseload_snapshot;
+
+-- published_ehcp  DfE published EHC plan figures by area and January (data/published.py),
+--                 one row per release, area and year; counts NULL where not published
+CREATE TABLE IF NOT EXISTS published_ehcp (
+    release VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    loaded_at TIMESTAMP NOT NULL,
+    time_period INTEGER,
+    year INTEGER,
+    geographic_level VARCHAR,
+    area VARCHAR,
+    region_name VARCHAR,
+    new_la_code VARCHAR,
+    old_la_code VARCHAR,
+    breakdown VARCHAR,
+    ehcplans BIGINT,
+    neet BIGINT,
+    neet_other_csa BIGINT,
+    other_placement_settings BIGINT,
+    await_prov_2022 BIGINT,
+    elective_home_education BIGINT,
+    ed_elsewhere BIGINT,
+    placement_unknown BIGINT
+);

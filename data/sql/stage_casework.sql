@@ -9,9 +9,10 @@ CREATE OR REPLACE TEMP TABLE trimmed_events AS
 SELECT
     src_row,
     -- the whole raw row, extra columns too: "repeated to the letter" means every value
-    hash(child_id, event_date, event_type, provider, provision_type, hours_per_week, detail,
+    -- (the ID as trimmed: a tab-wrapped copy of a row is a repeat, not another event)
+    hash(oos_trim_id(child_id), event_date, event_type, provider, provision_type, hours_per_week, detail,
         extras) AS row_key,
-    nullif(trim(child_id), '') AS child_id,
+    oos_trim_id(child_id) AS child_id,
     nullif(trim(event_date), '') AS date_raw,
     nullif(trim(event_type), '') AS type_raw,
     nullif(trim(provider), '') AS provider,
@@ -51,9 +52,14 @@ SELECT
     event_code.value AS event_type,
     provider_keys.provider_key,
     provision_code.value AS provision_type,
-    try_cast(hours_raw AS DOUBLE) AS hours_per_week,
+    try_cast(hours_raw AS DOUBLE) AS hours_parsed,
+    oos_hours_problem(try_cast(hours_raw AS DOUBLE)) AS hours_problem,
+    -- NaN, infinite, negative or over 168 hours: loaded as unknown, with a warning
+    CASE WHEN oos_hours_problem(try_cast(hours_raw AS DOUBLE)) IS NULL
+        THEN try_cast(hours_raw AS DOUBLE) END AS hours_per_week,
     CASE
         WHEN t.child_id IS NULL THEN 'no child_id'
+        WHEN oos_id_problem(t.child_id) IS NOT NULL THEN oos_id_problem(t.child_id)
         WHEN repeated.first_row IS NOT NULL AND repeated.first_row <> t.src_row
             THEN 'exact repeat of row ' || repeated.first_row || ' (loaded once)'
         WHEN date_raw IS NULL THEN 'event_date is blank'

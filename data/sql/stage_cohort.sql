@@ -11,7 +11,7 @@
 CREATE OR REPLACE TEMP VIEW trimmed AS
 SELECT
     src_row,
-    nullif(trim(child_id), '') AS child_id,
+    oos_trim_id(child_id) AS child_id,
     nullif(trim(date_of_birth), '') AS dob_raw,
     nullif(trim(gender), '') AS gender_raw,
     nullif(trim(primary_need), '') AS need_raw,
@@ -53,7 +53,9 @@ JOIN lookup
     AND lookup.key = CASE d.domain
         -- '&' is 'and' in district names; year groups compare with their spaces removed
         WHEN 'district' THEN oos_key(replace(d.raw_value, '&', ' and '))
-        WHEN 'year' THEN replace(oos_key(d.raw_value), ' ', '')
+        -- a leading minus is no year group ('-1' would otherwise meet '1', Year 1)
+        WHEN 'year' THEN CASE WHEN NOT starts_with(d.raw_value, '-')
+            THEN replace(oos_key(d.raw_value), ' ', '') END
         ELSE oos_key(d.raw_value)
     END;
 
@@ -68,11 +70,12 @@ WITH repeated AS (
 ),
 repeated_rows AS (
     -- the whole raw row, extra columns too: "repeated to the letter" means every value
+    -- (the ID as trimmed: a tab-wrapped copy of a row is a repeat, not another version)
     SELECT
         t.src_row,
         t.child_id,
         repeated.copies,
-        hash(r.child_id, r.date_of_birth, r.gender, r.primary_need, r.district,
+        hash(t.child_id, r.date_of_birth, r.gender, r.primary_need, r.district,
             r.placement_status, r.out_of_school_since, r.year_group, r.cin, r.cp, r.cla,
             r.previously_looked_after, r.imported_from, r.import_date, r.ehcp_issued,
             r.last_annual_review, r.provision_hours, r.sen_team, r.extras) AS row_key
@@ -103,11 +106,12 @@ parsed AS (
         cla_code.value::BOOLEAN AS cla_value,
         pla_code.value::BOOLEAN AS pla_value,
         oos_parse_date(import_date_raw) AS import_date,
-        oos_parse_date(ehcp_raw) AS ehcp_issued,
-        oos_parse_date(review_raw) AS last_annual_review,
+        oos_parse_date(ehcp_raw) AS ehcp_parsed,
+        oos_parse_date(review_raw) AS review_parsed,
         try_cast(hours_raw AS DOUBLE) AS hours_parsed,
         CASE
             WHEN t.child_id IS NULL THEN 'no child_id'
+            WHEN oos_id_problem(t.child_id) IS NOT NULL THEN oos_id_problem(t.child_id)
             WHEN rs.versions > 1
                 THEN 'child_id appears ' || rs.copies
                     || ' times in the file with different values'
@@ -142,8 +146,10 @@ checked AS (
             WHEN oos_age(dob_parsed, $census_date) > 25
                 THEN 'gives an age over 25 at the census date'
         END AS dob_problem,
-        CASE WHEN oos_parsed > $census_date THEN 'after the census date' END AS oos_problem,
-        CASE WHEN hours_parsed < 0 THEN 'negative' END AS hours_problem
+        oos_date_problem(oos_parsed, $census_date) AS oos_problem,
+        oos_date_problem(ehcp_parsed, $census_date) AS ehcp_problem,
+        oos_date_problem(review_parsed, $census_date) AS review_problem,
+        oos_hours_problem(hours_parsed) AS hours_problem
     FROM parsed
 ),
 derived AS (
@@ -151,6 +157,8 @@ derived AS (
         *,
         CASE WHEN dob_problem IS NULL THEN dob_parsed END AS date_of_birth,
         CASE WHEN oos_problem IS NULL THEN oos_parsed END AS out_of_school_since,
+        CASE WHEN ehcp_problem IS NULL THEN ehcp_parsed END AS ehcp_issued,
+        CASE WHEN review_problem IS NULL THEN review_parsed END AS last_annual_review,
         CASE WHEN hours_problem IS NULL THEN hours_parsed END AS provision_hours,
         coalesce(cin_value, false) AS cin,
         coalesce(cp_value, false) AS cp,

@@ -15,7 +15,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages.common import state as page_state
+from pages.common.chart_images import camera_config, file_stem, image_buttons, label_for_screen
 from pages.common.exports import csv_bytes
+from pages.common.format import escape_text
 
 # Buttons that make no sense for bar charts of counts; the PNG export stays.
 PLOTLY_CONFIG = {
@@ -35,12 +37,6 @@ def rounded_percentages(table: pd.DataFrame) -> pd.DataFrame:
         ):
             out[column] = out[column].round(1)
     return out
-
-
-def plain_text(markdown: str) -> str:
-    """A title as a screen reader should read it: Markdown escapes removed ('\\(37\\.3%\\)'
-    -> '(37.3%)'). The chart's name is an attribute, not Markdown, so nothing is rendered."""
-    return re.sub(r"\\(.)", r"\1", str(markdown))
 
 
 def safe_file_name(name: str) -> str:
@@ -87,13 +83,16 @@ def show_figure(
 ) -> None:
     """Lay out one figure: title, caption, chart and table tabs, CSV download, About note.
 
-    `title`, `caption` and `about` are the page's own words; anything in them that came from
-    the data must already be escaped (`escape_md`). The CSV holds the table exactly.
+    `title` is plain text (an active title from pages/common/words.py names categories from
+    the data, a team or a council): it is escaped HERE, once, so a name holding Markdown, HTML
+    or a link shows as typed and makes the browser fetch nothing. Callers pass it unescaped.
+    `caption` and `about` are Markdown the page built (FrameContext.caption and .about escape
+    what came from the data). The CSV holds the table exactly.
     `note` is a line shown under the chart (a map's attribution, for instance).
     """
     key = key or safe_file_name(csv_name)
     with st.container(border=True):
-        st.subheader(title, anchor=False)
+        st.subheader(escape_text(title), anchor=False)
         st.caption(caption)
         if fig is None or table.empty:
             st.info("No children to show for this figure with the filters chosen.")
@@ -102,15 +101,27 @@ def show_figure(
         chart_tab, table_tab = st.tabs(
             page_state.TAB_LABELS, key=page_state.tab_key(key), bind=page_state.BIND
         )
+        # Title and caption drawn into the chart, so a saved image says what it shows.
+        stem = file_stem(safe_file_name(csv_name))
+        label_for_screen(fig, title, caption)
         with chart_tab:
             st.plotly_chart(
-                fig, theme=None, config=PLOTLY_CONFIG, key=f"chart-{key}", alt=plain_text(title)
+                fig,
+                theme=None,
+                config=camera_config(PLOTLY_CONFIG, fig, stem),
+                key=f"chart-{key}",
+                # the title is plain text: a screen reader reads it as is, no Markdown escapes
+                alt=title,
             )
             if note:
                 st.caption(note)
         with table_tab:
             show_table(table, key=f"table-{key}")
-        left, right = st.columns([1, 3], vertical_alignment="center")
+        left, png, svg, right = st.columns([1, 1, 1, 3], vertical_alignment="center")
+        with png:
+            image_buttons(fig, stem, key, only="png")
+        with svg:
+            image_buttons(fig, stem, key, only="svg")
         with left:
             st.download_button(
                 "Download CSV",

@@ -12,17 +12,9 @@ import datetime as dt
 import math
 import re
 
+from core.dates import is_missing  # one definition for every layer; pages import it from here
+
 MINUS = "\u2212"  # a real minus sign reads better than a hyphen in figures
-
-
-def is_missing(value) -> bool:
-    """True for None, NaN and pandas' NA/NaT."""
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN, NaT and pd.NA compare unequal to themselves
-    except (TypeError, ValueError):
-        return False
 
 
 def fmt_int(value) -> str:
@@ -99,6 +91,26 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 def escape_md(text) -> str:
     """Escape Markdown so extract text shows literally in st.markdown / captions / labels."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+# Characters that can begin Markdown, HTML or a Streamlit directive anywhere in a line: emphasis,
+# code, links and images, raw HTML and entities, tables, strikethrough, LaTeX, escapes.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~$&#{}@])")
+# ':' and '.' only where they make a link or an icon: 'http://', ':material/x:', 'www.x.org'
+_LINKING_PUNCTUATION = re.compile(r"([:.])(?=[A-Za-z/])")
+
+
+def escape_text(text) -> str:
+    """Plain text on one line, for a Markdown heading or label: nothing in it becomes markup.
+
+    Narrower than `escape_md`: it escapes only what can start markup, an autolink or a
+    Streamlit icon, so ordinary punctuation stays as typed in the source ('Medway (66.7%)').
+    A team or council name holding `![x](http://...)`, `<img src=...>` or `www.site.org` shows
+    exactly as typed and makes the browser fetch nothing. Line breaks become spaces (a new
+    line could start a list, a heading or a table).
+    """
+    one_line = " ".join(str(text).split())
+    return _LINKING_PUNCTUATION.sub(r"\\\1", _INLINE_SPECIAL.sub(r"\\\1", one_line))
 
 
 def escape_plotly(text) -> str:

@@ -86,15 +86,43 @@ def _dimension_name(d) -> str:
 
 
 def _flags() -> list[str]:
-    from queries.casework import FLAG_LABELS
+    from queries.flags import FLAGS
 
-    return list(FLAG_LABELS)
+    return list(FLAGS)
 
 
 def _flag_name(flag) -> str:
-    from queries.casework import FLAG_LABELS
+    from queries.flags import FLAGS
 
-    return FLAG_LABELS.get(flag, str(flag))
+    return FLAGS[flag].label if flag in FLAGS else str(flag)
+
+
+def _rate_dimensions() -> list[str]:
+    from queries.rates import RATE_DIMENSIONS
+
+    return list(RATE_DIMENSIONS)
+
+
+def _survival_choices() -> list[str]:
+    from queries.survival import SURVIVAL_DIMENSIONS
+
+    return ["all", *SURVIVAL_DIMENSIONS]
+
+
+def _survival_name(d) -> str:
+    return "All children (no split)" if d == "all" else dimension_label(d)
+
+
+def _tiers() -> list[str]:
+    from queries.flags import TIERS
+
+    return list(TIERS)
+
+
+def _tier_name(t) -> str:
+    from queries.flags import TIERS
+
+    return TIERS[t].label if t in TIERS else str(t)
 
 
 # Cohort explorer: the columns a list can be sorted by, with their headings.
@@ -298,7 +326,12 @@ PAGE_CONTROLS: dict[str, Control] = {
             "segmented",
             "Number of children",
             page="map",
-            options=lambda: ["Number of children", "Share of the cohort"],
+            options=lambda: [
+                "Number of children",
+                "Share of the cohort",
+                "Rate per 100 children with a plan",
+                "Rate per 10,000 aged 0–25",
+            ],
         ),
         Control(
             "sort",
@@ -339,8 +372,35 @@ PAGE_CONTROLS: dict[str, Control] = {
             format=_flag_name,
             help="The flag the charts below count (the link keeps the choice).",
         ),
-        # Drawn by the Today and Priority pages themselves (they are another engineer's);
-        # the link reads them from here.
+        Control(
+            "rate_dim",
+            "Break down by",
+            "select",
+            "district",
+            page="rates",
+            options=_rate_dimensions,
+            format=dimension_label,
+        ),
+        Control(
+            "surv_dim",
+            "Compare by",
+            "select",
+            "all",
+            page="time_to_return",
+            options=_survival_choices,
+            format=_survival_name,
+        ),
+        # Drawn by the Today and Priority pages themselves; the link reads them from here.
+        Control(
+            "today_tier",
+            "Tier shown",
+            "segmented",
+            "act_now",
+            page="today",
+            options=_tiers,
+            format=_tier_name,
+            drawn_by_page=True,
+        ),
         Control("today_page", "Page", "pages", 1, page="today", drawn_by_page=True),
         Control("priority_page", "Page", "pages", 1, page="priority", drawn_by_page=True),
     ]

@@ -26,6 +26,7 @@ PAGES = {
     "priority": "Priority cases",
     "chronology": "Chronology",
     "service": "Service",
+    "action_plan": "Action plan",
 }
 CASEWORK_PAGES = {"today", "priority", "chronology", "service"}
 # Pages that always draw at least one chart on the fixture data.
@@ -123,7 +124,16 @@ def test_url_with_filters_reproduces_the_view(dash):
     if not district.is_visible():
         page.get_by_text("District, need and team").click()
         district.wait_for(state="visible")
-        page.wait_for_timeout(500)  # let the expander finish opening before clicking inside
+        # the expander has finished opening once the box stops moving (bounded, no fixed sleep)
+        page.wait_for_function(
+            """() => new Promise(done => {
+                const box = document.querySelector('.st-key-district');
+                const top = box.getBoundingClientRect().top;
+                requestAnimationFrame(() => requestAnimationFrame(
+                    () => done(box.getBoundingClientRect().top === top)));
+            })""",
+            timeout=10_000,
+        )
     dash.choose(district, "Dover")
     page.keyboard.press("Escape")
     pill = page.locator(".st-key-dim").get_by_text("Placement status", exact=True)

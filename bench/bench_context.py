@@ -1,0 +1,139 @@
+"""Issue 11's figures: caseload load, rates, episodes and survival, at a size you choose.
+
+    python bench/bench_context.py [--children 5000] [--periods 24] [--plans-file-children 20000]
+                                  [--workdir /tmp/oos_bench_context]
+
+1. Caseload load against DuckDB's own read_csv of the same file (target ratio <= 3): one
+   synthetic caseload extract (about 14 plans per child out, so --plans-file-children 20000
+   makes about 280,000 rows), loaded by `data.load.load_caseload` into a fresh database and read
+   by `CREATE TABLE t AS SELECT * FROM read_csv(file)` into another; medians of 3.
+2. A synthetic database of --children children out of school x --periods months (with a
+   caseload every month), then, through the query layer with the cache missed (a new filter
+   each time, as after a filter change in the sidebar):
+   - rates page re-run: overall rate, rates by the dimension, rate trend over 12 months;
+   - episodes build: the episodes query over every snapshot;
+   - survival page re-run: Kaplan-Meier by a dimension, plus the hazard by time out.
+   Target: under 1 s for a page re-run. Not a test: it prints figures. The machine may be
+   shared: compare ratios measured in the same run rather than absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from data import generate  # noqa: E402
+from data.load import load_caseload  # noqa: E402
+from queries import rates, runner, survival  # noqa: E402
+from queries.filters import CohortFilter  # noqa: E402
+
+
+def _median(fn, repeats: int = 3) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def bench_load(work: Path, children: int) -> None:
+    files = work / "plans"
+    generate.write_extracts(files, children=children, periods=1)
+    (plans, period), *_ = generate.caseload_files(files)
+    rows = sum(1 for _ in plans.open()) - 1
+
+    def duck():
+        target = work / "duck.duckdb"
+        target.unlink(missing_ok=True)
+        with duckdb.connect(str(target)) as con:
+            con.execute("CREATE TABLE t AS SELECT * FROM read_csv($p)", {"p": str(plans)})
+
+    def loader():
+        target = work / "loader.duckdb"
+        target.unlink(missing_ok=True)
+        load_caseload(plans, period, target)
+
+    d, l_ = _median(duck), _median(loader)
+    print(f"caseload file: {rows:,} rows")
+    print(f"  DuckDB read_csv into a table: {d:6.2f} s")
+    print(f"  loader (load_caseload):       {l_:6.2f} s   ratio {l_ / d:4.2f} (target <= 3)")
+
+
+def bench_queries(work: Path, children: int, periods: int) -> None:
+    db = work / "context.duckdb"
+    started = time.perf_counter()
+    generate.build_demo_database(db, children=children, periods=periods)
+    with duckdb.connect(str(db), read_only=True) as con:
+        cohort, plans = con.execute(
+            "SELECT (SELECT count(*) FROM cohort), (SELECT count(*) FROM caseload)"
+        ).fetchone()
+    print(
+        f"database: {children:,} children x {periods} periods: {cohort:,} cohort rows, "
+        f"{plans:,} caseload rows, built in {time.perf_counter() - started:.1f} s"
+    )
+    latest = rates.caseload_periods(db)
+    period = max(latest)
+    first = sorted(latest)[max(0, len(latest) - 12)]
+    filters = [
+        CohortFilter(period=period, age_min=a, age_max=25) for a in range(0, 6)
+    ]  # a new filter each run: the cache never answers
+
+    def rates_page(f):
+        rates.overall_rate(f, db=db)
+        rates.rates(f, "district", db=db)
+        rates.rate_trend(f, None, first, period, db=db)
+
+    def episodes(f):
+        runner.run(
+            "episodes",
+            {**f.params(), "period_from": "0000-01", "period_to": "9999-12"},
+            db=db,
+            template={"dimension": "'All'"},
+            cache=False,
+        )
+
+    def survival_page(f):
+        survival.survival(f, "placement_status", db=db)
+        survival.hazard_by_time_out(f, db=db)
+
+    for name, fn in (("rates page re-run", rates_page), ("episodes build", episodes),
+                     ("survival page re-run", survival_page)):  # fmt: skip
+        times = []
+        for f in filters[1:4]:
+            runner.clear_cache()
+            started = time.perf_counter()
+            fn(f)
+            times.append(time.perf_counter() - started)
+        print(f"  {name:22s} median {statistics.median(times):5.2f} s (target < 1 s)")
+    count = len(survival.episodes(filters[0], db=db))
+    print(f"  episodes: {count:,}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--children", type=int, default=5000)
+    parser.add_argument("--periods", type=int, default=24)
+    parser.add_argument("--plans-file-children", type=int, default=20000)
+    parser.add_argument("--workdir", default="/tmp/oos_bench_context")
+    args = parser.parse_args()
+    work = Path(args.workdir)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        bench_load(work, args.plans_file_children)
+        bench_queries(work, args.children, args.periods)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

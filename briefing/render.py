@@ -1,0 +1,285 @@
+"""The pack as one self-contained HTML file, and that file printed to an A4 PDF by chromium.
+
+The HTML holds everything it shows: CSS inline, each chart as inline SVG (drawn offline by
+kaleido), no script, no link, no font or image fetched from anywhere. Every text that came
+from the data or the action plan is HTML-escaped.
+
+The PDF is chromium's print of the same HTML (`--print-to-pdf`, Debian's chromium is already
+on every machine that runs the dashboard and its browser tests). Chromium writes a tagged PDF
+(a structure tree that screen readers and search read) with the document's <title> as its
+title and <html lang> as its language. The page furniture uses CSS paged media margin boxes:
+the protective marking at the top and bottom of every page, "Synthetic data" when it is, and
+in the footer the census date, the data's load date, the date produced, the marking again
+and "Page n of N".
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from briefing import charts
+from briefing.content import Pack, Section
+from briefing.images import figure_image
+from briefing.words import fmt_date, fmt_datetime
+
+CHROMIUM_TIMEOUT_S = 120
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _css_string(text: str) -> str:
+    """Text as a CSS string literal (for the margin boxes' `content`)."""
+    cleaned = " ".join(str(text).split())
+    return '"' + cleaned.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _table(frame: pd.DataFrame, caption: str | None = None, numeric_from: int = 1) -> str:
+    numeric = ' class="num"'
+    head = "".join(
+        f'<th scope="col"{numeric if i >= numeric_from else ""}>{_e(c)}</th>'
+        for i, c in enumerate(frame.columns)
+    )
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for i, value in enumerate(row):
+            if i == 0:
+                cells.append(f'<th scope="row">{_e(value)}</th>')
+            else:
+                cls = ' class="num"' if i >= numeric_from else ""
+                cells.append(f"<td{cls}>{_e(value)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{_e(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _svg(fig, title: str) -> str:
+    """A figure as inline SVG, announced to screen readers by its title."""
+    svg = figure_image(fig, "svg").decode("utf-8")
+    svg = svg[svg.find("<svg") :]
+    return f'<div class="chart" role="img" aria-label="{_e(title)}">{svg}</div>' if svg else ""
+
+
+def _figure(section: Section, fig, *, table: bool = True, note: str = "") -> str:
+    parts = [
+        '<section class="figure">',
+        f"<h3>{_e(section.heading)}: {_e(section.title)}</h3>",
+        f'<p class="caption">{_e(section.caption)}</p>',
+        _svg(fig, section.title) if fig is not None else "",
+    ]
+    if note:
+        parts.append(f'<p class="note">{_e(note)}</p>')
+    if table:
+        parts.append(_table(section.table, f"{section.heading}: the figures in the chart"))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _css(pack: Pack) -> str:
+    marking = _css_string(pack.marking)
+    footer = _css_string(
+        f"Census date {fmt_date(pack.census)} · data loaded {fmt_datetime(pack.loaded_at)} · "
+        f"produced {fmt_datetime(pack.produced_at)}"
+    )
+    synthetic = _css_string("Synthetic data" if pack.synthetic else "")
+    return f"""
+@page {{
+  size: A4;
+  margin: 22mm 15mm 22mm 15mm;
+  @top-left {{ content: {synthetic}; font: bold 9pt Arial, sans-serif; color: #801650; }}
+  @top-center {{ content: {marking}; font: bold 10pt Arial, sans-serif; white-space: nowrap; }}
+  @bottom-left {{ content: {footer}; font: 8pt Arial, sans-serif; color: #3D3D3D; }}
+  @bottom-right {{ content: {marking} "  ·  Page " counter(page) " of " counter(pages);
+    font: bold 9pt Arial, sans-serif; white-space: nowrap; }}
+}}
+html {{ font-family: Arial, Helvetica, sans-serif; font-size: 11pt; color: #0B0C0C; }}
+body {{ max-width: 190mm; margin: 0 auto; line-height: 1.4; }}
+h1 {{ font-size: 20pt; color: #12436D; margin: 0.2em 0; }}
+h2 {{ font-size: 15pt; color: #12436D; border-bottom: 2px solid #12436D; margin-top: 1.2em;
+  break-after: avoid; }}
+h3 {{ font-size: 12pt; margin: 0.8em 0 0.2em; break-after: avoid; }}
+.caption, .note, .meta {{ color: #3D3D3D; font-size: 9.5pt; margin: 0.2em 0; }}
+.marking {{ text-align: center; font-weight: bold; letter-spacing: 0.05em; }}
+.synthetic {{ border: 2px solid #801650; color: #801650; padding: 0.3em 0.6em;
+  font-weight: bold; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 9.5pt; margin: 0.4em 0 1em; }}
+caption {{ text-align: left; font-size: 9pt; color: #3D3D3D; padding-bottom: 0.2em; }}
+th, td {{ border-bottom: 1px solid #BFBFBF; padding: 0.2em 0.4em; text-align: left;
+  vertical-align: top; }}
+thead th {{ border-bottom: 2px solid #0B0C0C; }}
+td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+tr {{ break-inside: avoid; }}
+.figure {{ break-inside: avoid-page; }}
+.chart svg {{ max-width: 100%; height: auto; }}
+.overdue {{ font-weight: bold; }}
+ul.movements li {{ margin-bottom: 0.3em; }}
+@media screen {{ body {{ padding: 1em; }} }}
+@media print {{ .marking {{ display: none; }} .synthetic {{ display: none; }} }}
+"""
+
+
+def _plan_table(pack: Pack) -> str:
+    if pack.plan.empty:
+        return "<p>The action plan holds no actions yet.</p>"
+    overdue = int(pack.plan["Status"].str.startswith("OVERDUE").sum())
+    lead = (
+        f"<p><strong>{overdue} overdue action{'s' if overdue != 1 else ''}</strong>, listed "
+        "first.</p>"
+        if overdue
+        else "<p>No action is overdue.</p>"
+    )
+    return lead + _table(pack.plan, "The action plan, overdue actions first", numeric_from=4)
+
+
+def to_html(pack: Pack) -> str:
+    """The whole pack as one self-contained HTML document."""
+    meta = (
+        f"Reporting period {pack.period_name}. Census date {fmt_date(pack.census)}. Data "
+        f"loaded {fmt_datetime(pack.loaded_at)}. Produced {fmt_datetime(pack.produced_at)}. "
+        f"Source: {pack.source}. Filters: {pack.filters_text}."
+    )
+    previous = fmt_date_period(pack.previous)
+    year = fmt_date_period(pack.year_ago)
+    movements = (
+        "<ul class='movements'>" + "".join(f"<li>{_e(s)}</li>" for s in pack.movements) + "</ul>"
+        if pack.movements
+        else "<p>No group changed since the previous month, or no earlier month is loaded.</p>"
+    )
+    act = pack.act_summary
+    act_lead = (
+        f"<p><strong>{_e(act['out_of_sight_shown'])}</strong> children are out of sight "
+        "(provision unknown while looked after, on a child protection plan or a child in "
+        f"need). <strong>{_e(act['priority_shown'])}</strong> meet at least one priority for "
+        "a return to education.</p>"
+    )
+    parts = [
+        "<!doctype html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_e(pack.title)}</title>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<style>{_css(pack)}</style>",
+        "</head>",
+        "<body>",
+        f'<p class="marking" role="note">{_e(pack.marking)}</p>',
+        (
+            '<p class="synthetic" role="note">Synthetic data: these children are made up. '
+            "No figure in this pack describes real children.</p>"
+            if pack.synthetic
+            else ""
+        ),
+        "<main>",
+        f"<h1>{_e(pack.title)}</h1>",
+        f'<p class="meta">{_e(meta)}</p>',
+        (
+            '<p class="synthetic-inline"><strong>Synthetic data</strong> throughout.</p>'
+            if pack.synthetic
+            else ""
+        ),
+        "<h2>Headline figures</h2>",
+        f'<p class="caption">Children out of school at {_e(fmt_date(pack.census))}, with the '
+        f"change on the previous month ({_e(previous)}) and on the same month last year "
+        f"({_e(year)}). c: a count of 1 to 5, or one that would reveal such a count.</p>",
+        _table(pack.headlines, f"Headline figures, {pack.period_name}"),
+        "<h2>The three largest movements</h2>",
+        movements,
+        "<h2>The year so far</h2>",
+        _figure(pack.trend, charts.trend(pack.trend.chart)),
+        "<h2>Appendix B breakdowns</h2>",
+        *(_figure(s, charts.bar(s.chart, s.dimension)) for s in pack.breakdowns),
+        "<h2>District map</h2>",
+        _figure(
+            pack.districts,
+            charts.district_map(pack.districts.chart),
+            table=False,
+            note="Darker districts have more children out of school; each label gives the "
+            "count. The figures are in the District table above. Districts with a suppressed "
+            "count are left unshaded. District boundaries: Martin Chorley's UK-GeoJSON, "
+            "CC BY 4.0; contains OS data © Crown copyright and database right 2014.",
+        ),
+        "<h2>In context: rates, time to return, England and similar councils</h2>",
+        "<ul class='movements'>"
+        + "".join(f"<li>{_e(line)}</li>" for line in pack.context_sentences)
+        + "</ul>",
+        *(
+            "\n".join(
+                [
+                    '<section class="figure">',
+                    f"<h3>{_e(s.heading)}: {_e(s.title)}</h3>",
+                    f'<p class="caption">{_e(s.caption)}</p>',
+                    _table(s.table, f"{s.heading}: the figures"),
+                    "</section>",
+                ]
+            )
+            for s in pack.context
+        ),
+        "<h2>Acting on the figures</h2>",
+        act_lead,
+        _table(pack.act.table, pack.act.caption),
+        "<h2>The action plan</h2>",
+        _plan_table(pack),
+        "<h2>Methods</h2>",
+        *(f"<p>{_e(p)}</p>" for p in pack.methods),
+        "</main>",
+        f'<p class="marking" role="note">{_e(pack.marking)}</p>',
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def fmt_date_period(period: str | None) -> str:
+    from briefing.words import period_label
+
+    return period_label(period) if period else "not loaded"
+
+
+def chromium_path() -> str:
+    """Debian's chromium (or `OOS_CHROMIUM`)."""
+    found = os.environ.get("OOS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(found).exists():
+        raise RuntimeError("chromium is needed to print the pack to PDF and was not found")
+    return found
+
+
+def html_to_pdf(html_text: str, out: Path) -> Path:
+    """Print the HTML to an A4 PDF with chromium, headless and with no network."""
+    out = Path(out)
+    with tempfile.TemporaryDirectory(prefix="oos-pack-") as work:
+        page = Path(work) / "pack.html"
+        page.write_text(html_text, encoding="utf-8")
+        target = Path(work) / "pack.pdf"
+        command = [
+            chromium_path(),
+            "--headless",
+            "--no-sandbox",  # root in containers; the page is our own, with no script
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-extensions",
+            "--no-first-run",
+            f"--user-data-dir={Path(work) / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={target}",
+            page.as_uri(),
+        ]
+        done = subprocess.run(  # noqa: S603 - a fixed command on our own file
+            command, capture_output=True, timeout=CHROMIUM_TIMEOUT_S, check=False
+        )
+        if done.returncode != 0 or not target.exists():
+            raise RuntimeError(
+                "chromium could not print the pack: "
+                + done.stderr.decode("utf-8", "replace")[-500:]
+            )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(target), out)
+    return out

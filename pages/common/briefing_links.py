@@ -1,0 +1,81 @@
+"""The Overview's briefing pack downloads and its overdue-actions notice.
+
+The pack (briefing/) is built only when a button is clicked (Streamlit runs the callable on the
+click), for the period and filters on screen, so opening the Overview costs nothing extra.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+
+import streamlit as st
+
+from appstore import actions
+from briefing.build import default_name, pack_html, pack_pdf_bytes
+from pages.common.format import escape_md, fmt_date
+
+LOG = logging.getLogger(__name__)
+
+
+def pack_buttons(ctx) -> None:
+    """'Briefing pack (PDF)' and '(HTML)' for the period and filters on screen."""
+    period, cohort_filter = ctx.period, ctx.filter
+    name = default_name(period)
+
+    def pdf() -> bytes:
+        return pack_pdf_bytes(period, cohort_filter=cohort_filter)
+
+    def html() -> bytes:
+        return pack_html(period, cohort_filter=cohort_filter).encode("utf-8")
+
+    left, right, _ = st.columns([2, 2, 3], vertical_alignment="center")
+    with left:
+        st.download_button(
+            "Briefing pack (PDF)",
+            data=pdf,
+            file_name=f"{name}.pdf",
+            mime="application/pdf",
+            key="briefing-pack-pdf",
+            on_click="ignore",
+            type="primary",
+            icon=":material/picture_as_pdf:",
+            help="The month's figures for a committee: headlines, movements, Appendix B "
+            "breakdowns, trend, map, flags and the action plan, with these filters. Takes "
+            "about ten seconds to build.",
+        )
+    with right:
+        st.download_button(
+            "Briefing pack (HTML)",
+            data=html,
+            file_name=f"{name}.html",
+            mime="text/html",
+            key="briefing-pack-html",
+            on_click="ignore",
+            icon=":material/description:",
+            help="The same pack as one web page that opens with no network.",
+        )
+
+
+def overdue_notice(today: dt.date | None = None) -> None:
+    """A warning listing the action plan's overdue actions (nothing when none are)."""
+    try:
+        late = actions.overdue(today)
+    except sqlite3.Error:  # the Overview still works when the app store cannot be read
+        LOG.exception("the action plan could not be read")
+        return
+    if late.empty:
+        return
+    lines = [
+        f"- {escape_md(r.title)} ({escape_md(r.owner)}, due {fmt_date(r.due_date)})"
+        for r in late.head(5).itertuples(index=False)
+    ]
+    more = f"\n\n…and {len(late) - 5} more." if len(late) > 5 else ""
+    st.warning(
+        f"**{len(late)} overdue action{'s' if len(late) != 1 else ''} in the action plan**\n\n"
+        + "\n".join(lines)
+        + more,
+        icon=":material/assignment_late:",
+    )
+    st.page_link("pages/action_plan.py", label="Open the action plan", icon=":material/checklist:")

@@ -1,0 +1,8 @@
+-- Purpose: the reporting periods that have an EHC plan caseload loaded, with its size (rates
+--   can be shown only for these periods).
+-- Parameters: none
+-- Output: period VARCHAR 'YYYY-MM', plans BIGINT (children with a plan in that caseload)
+SELECT period, count(*) AS plans
+FROM caseload
+GROUP BY period
+ORDER BY period

@@ -1,0 +1,34 @@
+-- Purpose: case flags raised and cleared between the previous loaded period and this one, for
+--   the briefing pack's "act" half. A flag is raised for a child who holds it now and did not
+--   hold it in the previous period (including a child new to the cohort); cleared for a child
+--   who held it then and does not now (including a child who has left the cohort, e.g. back in
+--   school). The cohort filter applies in each period at that period's own census date.
+-- Fragments: cohort_filter (fragments/)
+-- Parameters: the shared cohort filter with $period_from = the previous period and
+--   $period_to = the period; $period VARCHAR, $previous_period VARCHAR
+-- Output: one row per flag held in either period (absent flags: none raised or cleared):
+--   flag VARCHAR (a case_flags column name), held_now BIGINT, held_before BIGINT,
+--   raised BIGINT, cleared BIGINT
+WITH held AS (
+    UNPIVOT (
+        SELECT child_id, period, out_of_sight, s19_due, repeated_offer, consultation_chain,
+            stalled, annual_review_overdue, import_review_due
+        FROM case_flags
+        WHERE {{cohort_filter}}
+    )
+    ON out_of_sight, s19_due, repeated_offer, consultation_chain, stalled,
+        annual_review_overdue, import_review_due
+    INTO NAME flag VALUE holds
+),
+now AS (SELECT child_id, flag FROM held WHERE period = $period AND holds),
+before AS (SELECT child_id, flag FROM held WHERE period = $previous_period AND holds)
+SELECT
+    flag,
+    count(*) FILTER (WHERE now.child_id IS NOT NULL) AS held_now,
+    count(*) FILTER (WHERE before.child_id IS NOT NULL) AS held_before,
+    count(*) FILTER (WHERE now.child_id IS NOT NULL AND before.child_id IS NULL) AS raised,
+    count(*) FILTER (WHERE now.child_id IS NULL AND before.child_id IS NOT NULL) AS cleared
+FROM now
+FULL JOIN before USING (child_id, flag)
+GROUP BY flag
+ORDER BY flag

@@ -1,0 +1,55 @@
+-- Today's worklist: the filtered cohort's case_flags rows at the period's census date, each
+--   with its tier. Written once for the tier counts (worklist_tier_counts.sql) and the list
+--   (worklist_children.sql), which use it as `WITH {{worklist}} SELECT ... FROM worklist`.
+-- Tiers, first match wins:
+--   act_now         the view's act_now: out of sight, or a statutory clock passed or passing
+--                   within [worklist.act_now_within_days] days and no action for
+--                   [flags.stall_days] days
+--   new_this_month  joined the cohort, or gained a flag (any flag column below, or
+--                   records_disagree), since $previous_period; never when that is NULL (the
+--                   first period loaded: nothing to compare with)
+--   watch           the rest that carry a flag (needs_action) or whose records disagree
+--   NULL            not on the worklist
+-- tier_rank orders the tiers (1, 2, 3). joined_cohort: not in the $previous_period snapshot.
+-- Parameters: the shared cohort filter, and $previous_period VARCHAR (the loaded period before
+--   the filter's, NULL when none).
+earlier AS (
+    SELECT
+        child_id, out_of_sight, s19_due, repeated_offer, consultation_chain, stalled,
+        annual_review_overdue, import_review_due, records_disagree
+    FROM case_flags
+    WHERE period = $previous_period
+),
+compared AS (
+    SELECT
+        c.*,
+        $previous_period IS NOT NULL AND e.child_id IS NULL AS joined_cohort,
+        e.child_id IS NOT NULL AND (
+            (c.out_of_sight AND NOT e.out_of_sight)
+            OR (c.s19_due AND NOT e.s19_due)
+            OR (c.repeated_offer AND NOT e.repeated_offer)
+            OR (c.consultation_chain AND NOT e.consultation_chain)
+            OR (c.stalled AND NOT e.stalled)
+            OR (c.annual_review_overdue AND NOT e.annual_review_overdue)
+            OR (c.import_review_due AND NOT e.import_review_due)
+            OR (c.records_disagree AND NOT e.records_disagree)
+        ) AS gained_flag
+    FROM case_flags c
+    LEFT JOIN earlier e ON e.child_id = c.child_id
+    WHERE {{cohort_filter}}
+),
+worklist AS (
+    SELECT
+        *,
+        CASE
+            WHEN act_now THEN 'act_now'
+            WHEN joined_cohort OR gained_flag THEN 'new_this_month'
+            WHEN needs_action OR records_disagree THEN 'watch'
+        END AS tier,
+        CASE
+            WHEN act_now THEN 1
+            WHEN joined_cohort OR gained_flag THEN 2
+            WHEN needs_action OR records_disagree THEN 3
+        END AS tier_rank
+    FROM compared
+)

@@ -1,0 +1,150 @@
+"""The briefing pack: its figures are the dashboard's, suppressed; its PDF says what it must.
+
+Two fixture databases: the hand-worked casework fixture (tests/data/f_*.csv, 14 children in
+March 2024, 3 in February; see test_flags_queries.py for each child's flags), and a small
+synthetic demo database (200 children, 14 months) for the PDF, so "Synthetic data" shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pypdf
+import pytest
+
+from appstore import actions
+from briefing.build import build
+from briefing.content import collect
+from data.generate import build_demo_database
+from data.load import load_batch
+from queries import aggregates, casework
+from queries.filters import CohortFilter
+
+DATA = Path(__file__).resolve().parent / "data"
+MARCH = "2024-03"
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pack") / "flags.duckdb"
+    load_batch(
+        path,
+        [(DATA / "f_cohort_2024_02.csv", "2024-02"), (DATA / "f_cohort_2024_03.csv", MARCH)],
+        DATA / "f_casework.csv",
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo-pack") / "demo.duckdb"
+    return build_demo_database(path, children=200, periods=14, end="2026-10")
+
+
+def test_every_figure_is_the_dashboards_for_the_same_period_and_filters(fixture_db, tmp_path):
+    f = CohortFilter(period=MARCH, districts=("Dover", "Swale", "Ashford"))
+    pack = collect(MARCH, cohort_filter=f, db=fixture_db, store=tmp_path / "s.sqlite")
+    dash = aggregates.headline(f, db=fixture_db)
+    pd.testing.assert_series_equal(
+        pack.headline_raw["value"].reset_index(drop=True), dash["value"], check_names=False
+    )
+    for section in pack.breakdowns:
+        expected = aggregates.breakdown(f, section.dimension, db=fixture_db)
+        pd.testing.assert_frame_equal(section.raw.reset_index(drop=True), expected)
+    trend = aggregates.trend(f, None, "2024-02", MARCH, db=fixture_db)
+    pd.testing.assert_frame_equal(pack.trend.raw, trend)
+    flags = casework.flags_by_period(f, db=fixture_db).iloc[0]
+    held = pack.act.raw.set_index("flag")["held_now"]
+    for flag in held.index:
+        assert held[flag] == flags[flag], flag
+    assert (
+        pack.act_summary["priority"] == casework.priority_counts(f, db=fixture_db)["any_priority"]
+    )
+    assert "District: Dover, Swale, Ashford" in pack.filters_text
+
+
+def test_printed_figures_are_suppressed_by_hand(fixture_db, tmp_path):
+    pack = collect(MARCH, db=fixture_db, store=tmp_path / "s.sqlite")
+    head = pack.headlines.set_index("Measure")
+    # 14 children now; 3 in February: 3 is suppressed, and so is the change worked from it.
+    assert head.loc["Children out of school", "Now"] == "14"
+    assert head.loc["Children out of school", "Previous month"] == "c"
+    assert head.loc["Children out of school", "Change on the month"] == "c"
+    # no March 2023 loaded: nothing to compare, shown as a dash (not as c)
+    assert head.loc["Children out of school", "Same month last year"] == "–"
+    assert head.loc["Children out of school", "Change on the year"] == "–"
+    # Gender: 7 girls and 7 boys are shown; Other is a true zero.
+    gender = next(s for s in pack.breakdowns if s.key == "gender").table
+    assert gender["Children"].tolist() == ["7", "7", "0"]
+    # Districts: Dover 3, Thanet 3, Swale 4, Ashford 4 are all 1-5: every one is c, zeros stay.
+    district = next(s for s in pack.breakdowns if s.key == "district").table.set_index("District")
+    assert district.loc[["Ashford", "Dover", "Swale", "Thanet"], "Children"].tolist() == ["c"] * 4
+    assert district.loc["Canterbury", "Children"] == "0"
+    assert district.loc["Dover", "Share"] == "c"
+    # Flags: s19 due held by 7 now (F-0003, -04, -05, -11, -12, -13, -14), 2 in February
+    # (F-0001, F-0004): raised 6, cleared 1 (F-0001) -> c. Out of sight: 3 now -> c.
+    act = pack.act.table.set_index("Flag")
+    s19 = act.loc["Section 19 provision due"]
+    assert (s19["Children now"], s19["Raised this month"], s19["Cleared this month"]) == (
+        "7",
+        "6",
+        "c",
+    )
+    assert pack.act_summary["out_of_sight_shown"] == "c"
+    assert pack.any_suppressed
+
+
+def test_the_plan_in_the_pack_lists_overdue_actions_first_with_the_measure(fixture_db, tmp_path):
+    store = tmp_path / "s.sqlite"
+    link = "http://dash/explorer?period=2024-03&district=Swale&district=Ashford"
+    actions.create(
+        {"title": "Later", "owner": "Ann", "due_date": "2024-12-01", "measure_kind": "view",
+         "measure": link},
+        store=store,
+        opened=actions.Opened("2024-02", 9.0, "9 children"),
+    )  # fmt: skip
+    actions.create({"title": "Late", "owner": "Bob", "due_date": "2024-03-01"}, store=store)
+    pack = collect(MARCH, db=fixture_db, store=store, today=dt.date(2024, 4, 10))
+    plan = pack.plan
+    assert plan["Action"].tolist() == ["Late", "Later"]
+    assert plan["Status"].tolist() == ["OVERDUE, not started", "not started"]
+    # The view's figure now: Swale 4 + Ashford 4 = 8 children in March; 9 when opened.
+    assert plan.loc[1, "Measure now"] == "8"
+    assert plan.loc[1, "Measure when opened"] == "9"
+
+
+def test_the_pdf_has_the_figures_dates_marking_and_page_numbers_on_every_page(demo_db, tmp_path):
+    period = "2026-10"
+    pdf_path, html_path = build(
+        period, tmp_path / "pack", db=demo_db, store=tmp_path / "s.sqlite", marking="OFFICIAL"
+    )
+    reader = pypdf.PdfReader(pdf_path)
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) >= 5
+    # Extracted text breaks lines at will: compare with whitespace removed.
+    flat = ["".join(text.split()) for text in pages]
+    for number, text in enumerate(flat, start=1):
+        assert "OFFICIAL" in text and "OFFICIAL-SENSITIVE" not in text, number
+        assert "Syntheticdata" in text, number
+        assert "Censusdate31October2026" in text, number
+        assert "dataloaded" in text and "produced" in text, number
+        assert f"Page{number}of{len(pages)}" in text, number
+    whole = "".join(flat)
+    head = aggregates.headline(CohortFilter(period=period), db=demo_db).set_index("measure")
+    total = int(head.loc["total", "value"])
+    assert f"Childrenoutofschool{total:,}" in whole
+    # Suppression marks: some small count (imports by council, ages) is printed as c.
+    imports = aggregates.breakdown(CohortFilter(period=period), "imported_from", db=demo_db)
+    small = imports[imports["children"].between(1, 5)]
+    assert not small.empty  # the demo data has small groups: the test must see a c
+    first = small.iloc[0]["category"]
+    assert f"{''.join(first.split())}cc" in whole  # the council's row: children c, share c
+    # Tagged, with a title and a language, for screen readers and search.
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en-GB"
+    assert reader.metadata.title.startswith("Children with an EHC plan out of school")
+    assert html_path.read_text(encoding="utf-8").count("<svg") >= 9

@@ -1,0 +1,50 @@
+"""The briefing pack's context part (briefing/context.py): rates, time to return, England.
+
+A small synthetic build (with a caseload every month) through the real loader; figures are
+compared with the query layer's, and suppression is checked on a filter small enough to hide.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefing.content import collect
+from briefing.render import to_html
+from queries import rates
+from queries.filters import CohortFilter
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    from data.generate import build_demo_database
+
+    db = tmp_path_factory.mktemp("pack-context") / "demo.duckdb"
+    build_demo_database(db, children=150, periods=3)
+    return db
+
+
+def test_pack_holds_rates_time_to_return_and_england(demo_db, tmp_path):
+    pack = collect("2026-10", db=demo_db, store=tmp_path / "s.sqlite")
+    assert [s.key for s in pack.context] == ["rates", "time_to_return", "england"]
+    overall = rates.overall_rate(CohortFilter(period="2026-10"), db=demo_db)
+    assert pack.context_sentences[0].startswith(f"{overall['rate_per_100']:.1f} in every 100")
+    assert any("Kent had the highest rate of the 11" in s for s in pack.context_sentences)
+    england = pack.context[2].table.set_index("Area")
+    assert england.loc["Kent", "Per 1,000 plans"] == "32.2"
+    html = to_html(pack)
+    assert "In context: rates, time to return, England and similar councils" in html
+
+
+def test_small_counts_in_the_context_tables_are_suppressed(demo_db, tmp_path):
+    # one district's girls in year 7: counts of 1 to 5 somewhere in the district table
+    f = CohortFilter(period="2026-10", genders=("Female",), year_groups=("Year 7",))
+    pack = collect("2026-10", cohort_filter=f, db=demo_db, store=tmp_path / "s.sqlite")
+    rates_table = pack.context[0].table
+    raw = pack.context[0].raw
+    small = (raw["children_out"].astype(str) == "c").to_numpy()
+    assert small.any()
+    assert (rates_table.loc[small, "Per 100 with a plan"] == "c").all()
+    assert (rates_table.loc[small, "Out of school"] == "c").all()
+    assert pack.any_suppressed
