@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import state
-from pages.common.exports import csv_bytes, excel_bytes
+from pages.common.child_lists import whole_list
+from pages.common.exports import csv_bytes, excel_bytes, export_info
 from pages.common.page import page_header
-from queries.pupil import cohort_export, cohort_page
+from queries.pupil import cohort_page
 
 # Columns of the list in the order shown, with their headings. Pseudonymous IDs only.
 COLUMNS = {
@@ -75,16 +76,26 @@ with page_slot:
     )
 
 
+order = (
+    f"Sorted by {COLUMNS[sort_by].lower()}, {'largest' if descending else 'smallest'} first "
+    "(not recorded last), as on the screen"
+)
+info = export_info("Children out of school: cohort list", order=order, pupil_level=True)
+
+
 def export_frame() -> pd.DataFrame:
-    # Runs only when a download button is clicked (deferred), not on every rerun.
-    return people_table(cohort_export(f))
+    # Runs only when a download button is clicked (deferred), not on every rerun: every child
+    # matching the filters, in the screen's order, through the pupil-level choke point.
+    return people_table(
+        whole_list(lambda n, size: cohort_page(f, sort_by, descending, n, size), ctx.count)
+    )
 
 
 left, right, _ = st.columns([1, 1, 2])
 stem = f"cohort_{f.period}"
 left.download_button(
     "Download CSV",
-    data=lambda: csv_bytes(export_frame()),
+    data=lambda: csv_bytes(export_frame(), info=info),
     file_name=f"{stem}.csv",
     mime="text/csv",
     key="cohort-csv",
@@ -93,7 +104,7 @@ left.download_button(
 )
 right.download_button(
     "Download Excel",
-    data=lambda: excel_bytes(export_frame()),
+    data=lambda: excel_bytes(export_frame(), info=info),
     file_name=f"{stem}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="cohort-xlsx",
@@ -101,6 +112,7 @@ right.download_button(
     icon=":material/table_view:",
 )
 st.caption(
-    f"Downloads hold all {ctx.count:,} children matching the filters, sorted by ID. Handle them "
-    "as personal data: store them only where the council's data-protection rules allow."
+    f"Downloads hold all {ctx.count:,} children matching the filters, in the order shown here, "
+    "with a note of the period, filters and source. Handle them as personal data: store them "
+    "only where the council's data-protection rules allow."
 )

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from pages.common.exports import csv_bytes, excel_bytes
+from pages.common.exports import csv_bytes, excel_bytes, export_info
 from pages.common.format import escape_md
 
 EXPORT_LIMIT = 1000  # the largest page the choke point hands out in one go
@@ -36,9 +36,11 @@ def download_buttons(
     """'Download <what> (CSV)' and '(Excel)' side by side. `table` runs only on a click (the
     whole list is fetched then, not on every run of the page)."""
     left, right = st.columns(2)
+    # what the files hold, written into them (read now: the download runs outside the page)
+    info = export_info(f"{what[:1].upper()}{what[1:]}", pupil_level=True)
     left.download_button(
         f"Download {what} (CSV)",
-        data=lambda: csv_bytes(table()),
+        data=lambda: csv_bytes(table(), info=info),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         key=f"{key}-csv",
@@ -47,7 +49,7 @@ def download_buttons(
     )
     right.download_button(
         f"Download {what} (Excel)",
-        data=lambda: excel_bytes(table(), sheet=sheet),
+        data=lambda: excel_bytes(table(), sheet=sheet, info=info),
         file_name=f"{file_stem}.xlsx",
         mime=XLSX,
         key=f"{key}-xlsx",

@@ -16,7 +16,7 @@ import streamlit as st
 
 from pages.common import state as page_state
 from pages.common.chart_images import camera_config, file_stem, image_buttons, label_for_screen
-from pages.common.exports import csv_bytes
+from pages.common.exports import csv_bytes, export_info
 from pages.common.format import escape_text
 
 # Buttons that make no sense for bar charts of counts; the PNG export stays.
@@ -125,7 +125,8 @@ def show_figure(
         with left:
             st.download_button(
                 "Download CSV",
-                data=csv_bytes(rounded_percentages(table)),
+                # the file says what it holds: title, period, filters, source, when made
+                data=csv_bytes(rounded_percentages(table), info=export_info(title)),
                 file_name=safe_file_name(csv_name),
                 mime="text/csv",
                 key=f"csv-{key}",
