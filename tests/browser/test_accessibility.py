@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from data.generate import build_demo_database
 from tests.browser.conftest import start_server, stop_server
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -29,6 +28,10 @@ PAGES = {
     "chronology": "Chronology",
     "service": "Service",
     "data_quality": "Data quality",
+    "action_plan": "Action plan",
+    "rates": "Rates",
+    "time_to_return": "Time to return",
+    "england": "England and similar councils",
     "glossary": "Glossary",
     "accessibility": "Accessibility statement",
 }
@@ -36,10 +39,9 @@ A4_WIDTH = 794  # CSS pixels of an A4 page at 96 dpi (210 mm)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> str:
+def server(tmp_path_factory, demo_db) -> str:
     folder = tmp_path_factory.mktemp("browser-a11y")
-    db = build_demo_database(folder / "demo.duckdb", children=200, periods=14)
-    process, base = start_server(db, folder / "streamlit.log")
+    process, base = start_server(demo_db, folder / "streamlit.log")
     try:
         yield base
     finally:
