@@ -15,15 +15,18 @@ from pages.common import state as page_state
 from pages.common.format import escape_md
 
 
-def requested_path(url: str | None) -> str:
-    """'http://host/app/nosuchpage?x=1' -> 'nosuchpage' (the last part of the path)."""
+def requested_path(url: str | None, base_path: str = "") -> str:
+    """'http://host/app/nosuchpage?x=1' -> 'nosuchpage' (the path after the server's base)."""
     path = unquote(urlsplit(url or "").path).strip("/")
-    return path.rsplit("/", 1)[-1] if path else ""
+    base = base_path.strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base) :].strip("/")
+    return path
 
 
 def unknown_page(url: str | None, page, pages: dict) -> None:
     """Note a link to a page that does not exist (Streamlit shows the default page instead)."""
-    asked = requested_path(url)
+    asked = requested_path(url, str(st.get_option("server.baseUrlPath") or ""))
     known = {p.url_path for group in pages.values() for p in group}
     if asked and asked not in known and asked != page.url_path:
         shown = asked if len(asked) <= 40 else asked[:39] + "…"
