@@ -84,10 +84,12 @@ def cold_opens(base: str, pages: list[str]) -> list[tuple[str, float, float, int
 
 async def one_session(browser, base: str, number: int, changes: int, times: list[float]):
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(TIMEOUT)  # ten sessions on a small machine: slow first runs
     page = await context.new_page()
     await page.goto(f"{base}/breakdowns", timeout=TIMEOUT)
     await page.wait_for_selector(IDLE, timeout=TIMEOUT)
     chart = page.locator('[class*="st-key-chart-"]').first
+    await chart.scroll_into_view_if_needed()  # Streamlit draws a chart once it is in view
     await chart.locator(".js-plotly-plot").wait_for(timeout=TIMEOUT)
     box = page.locator(".st-key-days_from input")
     if not await box.is_visible():
@@ -131,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--changes", type=int, default=5)
     parser.add_argument("--runs", type=int, default=5, help="filter changes per page (part 2)")
     parser.add_argument("--pages", nargs="*", default=PAGES)
-    parser.add_argument("--skip-filter-changes", action="store_true")
+    parser.add_argument(
+        "--parts", nargs="*", type=int, default=[1, 2, 3], help="which measurements to make"
+    )
     args = parser.parse_args(argv)
 
     from tests.browser.conftest import start_server, stop_server
@@ -145,23 +149,25 @@ def main(argv: list[str] | None = None) -> int:
             db = build_demo_database(Path(folder) / "demo.duckdb")
         process, base = start_server(db, Path(folder) / "streamlit.log")
         try:
-            print("\n1. Cold open (new browser context), seconds: script idle / last chart")
-            for name, idle, last, drawn in cold_opens(base, args.pages):
-                print(f"   {name:16s} {idle:6.2f} / {last:6.2f}   ({drawn} charts)")
-
-            print(
-                f"\n3. {args.sessions} sessions at once on Breakdowns, {args.changes} filter "
-                "changes each: seconds to the redrawn chart"
-            )
-            times = asyncio.run(concurrent(base, args.sessions, args.changes))
-            print(
-                f"   {len(times)} changes: p50 {pct(times, 50):.2f}  p95 {pct(times, 95):.2f}  "
-                f"max {max(times):.2f}  mean {statistics.mean(times):.2f}"
-            )
+            if 1 in args.parts:
+                print("\n1. Cold open (new browser context), seconds: script idle / last chart")
+                for name, idle, last, drawn in cold_opens(base, args.pages):
+                    print(f"   {name:16s} {idle:6.2f} / {last:6.2f}   ({drawn} charts)")
+            if 3 in args.parts:
+                print(
+                    f"\n3. {args.sessions} sessions at once on Breakdowns, {args.changes} "
+                    "filter changes each: seconds to the redrawn chart"
+                )
+                times = asyncio.run(concurrent(base, args.sessions, args.changes))
+                print(
+                    f"   {len(times)} changes: p50 {pct(times, 50):.2f}  "
+                    f"p95 {pct(times, 95):.2f}  max {max(times):.2f}  "
+                    f"mean {statistics.mean(times):.2f}"
+                )
         finally:
             stop_server(process)
 
-        if not args.skip_filter_changes:
+        if 2 in args.parts:
             from bench_pages import bench_browser
 
             print("\n2. Filter change to redrawn chart (bench_pages' browser measurement), s:")
