@@ -75,7 +75,7 @@ class TrustOff:
         pupil._write = lambda *args, **kwargs: None
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *_exc_info):
         from queries import pupil
         from trust import signin
 

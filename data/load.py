@@ -138,7 +138,7 @@ def _previous_load(con, kind: str, period: str | None) -> str | None:
     ).fetchone()
     if row is None:
         return None
-    return f"load {row[0]} of '{row[1]}' at {row[2]} UTC"
+    return f"load {row[0]} of '{row[1]}' at {row[2]}"
 
 
 def guard_shrink(
@@ -184,7 +184,7 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
             # grouped without the row numbers and raw values reasons name, so the printed
             # report (and its logs) never carries a value from the file
             "SELECT regexp_replace(regexp_replace(reason, 'row \\d+', 'row N'), "
-            "'''.*''', '(value)'), count(*) FROM quarantine "
+            "'''.*''', '''…'''), count(*) FROM quarantine "
             "WHERE load_id = $id GROUP BY 1",
             {"id": load_id},
         ).fetchall()
@@ -493,6 +493,18 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    except Exception as error:
+        # An error nobody foresaw: its message may quote a value from the file (DuckDB's do),
+        # so the terminal and its logs get its type only, unless OOS_DEBUG asks for the rest.
+        if os.environ.get("OOS_DEBUG"):
+            raise
+        print(
+            f"FAILED. The load stopped on an unexpected error ({type(error).__name__}). "
+            "Nothing in the database was changed. Run it again with OOS_DEBUG=1 set to see "
+            "the details (they may quote the file), and report them.",
+            file=sys.stderr,
+        )
+        return 1
     unaudited = _audit(args, db_path, period=report.period, read=report.rows_read,
                        loaded=report.rows_loaded, quarantined=report.rows_quarantined)  # fmt: skip
     if unaudited:

@@ -26,7 +26,7 @@ from queries.casework import (
     event_counts,
     flags_available,
 )
-from queries.delay import no_action_gaps
+from queries.delay import longest_gap, no_action_gaps
 from queries.flag_settings import read_flag_settings
 
 # Timeline lanes, top to bottom, and the event types drawn in each.
@@ -264,7 +264,7 @@ log = pd.DataFrame(
         "Detail": events["detail"],
     }
 )
-longest = max((g.days for g in gaps), default=0)
+longest = longest_gap(gaps)
 title = (
     f"Longest stretch with no action: {longest} days"
     if gaps

@@ -174,12 +174,15 @@ else:
 
 # --- records that disagree ------------------------------------------------------------------
 if ctx.filter is not None and flags_available():
-    disagree = int(flags_by_period(ctx.filter)["records_disagree"].iloc[0])
+    # the whole snapshot, like the rest of this page (the filters do not apply here)
+    snapshot = type(ctx.filter)(period=ctx.period)
+    disagree = int(flags_by_period(snapshot)["records_disagree"].iloc[0])
     st.subheader(f"Records that disagree: {fmt_int(disagree)}", anchor=False)
     st.caption(
-        f"{ctx.period_name}, children matching the filters: placement status 'Provision "
-        "unknown' while the casework log shows provision started, so one of the two records is "
-        "out of date. The Today page lists them with a link to each chronology."
+        f"{ctx.period_name}, all children in the snapshot (the filters do not apply): "
+        "placement status 'Provision unknown' while the casework log shows provision started, "
+        "so one of the two records is out of date. The Today page lists them with a link to "
+        "each chronology."
     )
 
 # --- completeness --------------------------------------------------------------------------

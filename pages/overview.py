@@ -13,7 +13,13 @@ from pages.common.format import escape_md, fmt_int, fmt_number, period_label
 from pages.common.page import page_header
 from pages.common.parallel import fetch_all
 from pages.common.words import movement_sentence, trend_title
-from queries.aggregates import OVER_A_TERM_DAYS, headline, largest_movements, trend
+from queries.aggregates import (
+    OVER_A_TERM_DAYS,
+    headline,
+    largest_movements,
+    trend,
+    window_start,
+)
 
 TREND_PERIODS = 12  # the small trend shows the last year
 
@@ -51,8 +57,7 @@ HELP = {
     "term) at the census date. Children with no 'out of school since' date are not counted.",
 }
 
-index = ctx.periods.index(f.period)
-start = ctx.periods[max(0, index - TREND_PERIODS + 1)]
+start = window_start(f.period, TREND_PERIODS)
 figures, movements, data = fetch_all(
     lambda: headline(f),
     lambda: largest_movements(f, 3),

@@ -17,6 +17,7 @@ from pages.common.flag_words import cost_sentence
 from pages.common.format import fmt_int, period_label
 from pages.common.page import page_header
 from pages.common.words import moved
+from queries.aggregates import window_start
 from queries.casework import (
     FLAG_DIMENSIONS,
     cost_of_delay,
@@ -117,8 +118,7 @@ by_category("district")
 by_category("sen_team")
 
 # --- month by month --------------------------------------------------------------------------
-index = ctx.periods.index(f.period)
-start = ctx.periods[max(0, index - TREND_PERIODS + 1)]
+start = window_start(f.period, TREND_PERIODS)
 trend = flag_by_period(f, start, f.period, flag)
 # Small numbers hidden (when on): each month's count stands alone (primary rule only); a
 # hidden month's percentage and median go with it, and the line has no point there.

@@ -12,7 +12,7 @@ from pages.common.figures import show_figure
 from pages.common.format import period_label
 from pages.common.page import page_header
 from pages.common.words import trend_title
-from queries.aggregates import DIMENSIONS, trend, trend_table
+from queries.aggregates import DIMENSIONS, trend, trend_table, window_start
 
 ALL = "all"
 DEFAULT_SPAN = 12  # periods shown when the page opens: the last year
@@ -44,8 +44,7 @@ if choice != ALL:
 if style and style != "Lines":
     share.remember("style", style)
 if len(periods) > 1:
-    end_index = periods.index(f.period)
-    default = (periods[max(0, end_index - DEFAULT_SPAN + 1)], f.period)
+    default = (window_start(f.period, DEFAULT_SPAN), f.period)
     start, end = st.select_slider(
         "Periods",
         periods,

@@ -26,10 +26,10 @@ PAGE_KINDS = {
     "pages/service.py": AGGREGATE,
     "pages/data_quality.py": AGGREGATE,  # its raw quarantine rows are pupil-level, gated inside
     "pages/england.py": AGGREGATE,  # published national and council statistics
-    # Rates (intervals, ratios, tests) and time to return (numbers at risk) print exact small
-    # counts; until they follow the suppression rule they are not offered to senior leaders.
-    "pages/rates.py": EXACT,
-    "pages/time_to_return.py": EXACT,
+    # Rates and time to return hide small counts, and what is worked out from them, when
+    # suppression is on (always for senior leaders): pages/common/context_tables.py
+    "pages/rates.py": AGGREGATE,
+    "pages/time_to_return.py": AGGREGATE,
     # The action plan can name a child (a measure "A child (ID)"): pupil-level.
     "pages/action_plan.py": PUPIL,
     "pages/today.py": CASEWORK,

@@ -98,7 +98,8 @@ def load(path: Path | None = None) -> RoleFile:
 
 
 @lru_cache(maxsize=8)
-def _cached(path: str, mtime_ns: int, size: int) -> RoleFile:
+def _cached(path: str, _mtime_ns: int, _size: int) -> RoleFile:
+    """The parsed file, cached per version: the mtime and size are only the cache key."""
     return _read(Path(path))
 
 

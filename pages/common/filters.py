@@ -122,6 +122,22 @@ def _seed_period(periods: list[str]) -> None:
     st.session_state["period"] = periods[-1]
 
 
+def _days_input(column, label: str, key: str, placeholder: str) -> None:
+    """A whole-number days filter bound to the URL.
+
+    Streamlit 1.67 reads a bound number from the URL with int(float(text)) and catches
+    ValueError but not OverflowError, so a link holding `days_to=1e309` would stop every page
+    before it draws. Such a value is ignored: the filter shows empty (unfiltered) on that load.
+    (tests/browser/test_hostile_input.py opens every page with hostile parameters.)
+    """
+    settings = {"min_value": 0, "value": None, "step": 1, "placeholder": placeholder}
+    try:
+        column.number_input(label, key=key, bind="query-params", **settings)
+    except OverflowError:
+        # (the parameter cannot be deleted here: Streamlit keeps it bound to the key)
+        column.number_input(label, key=f"{key}_unreadable", **settings)
+
+
 def render_sidebar(periods: list[str], sen_teams: list[str]) -> CohortFilter:
     """Draw the period picker and every cohort filter in the sidebar; return the filter."""
     newest_first = list(reversed(periods))
@@ -213,24 +229,8 @@ def render_sidebar(periods: list[str], sen_teams: list[str]) -> CohortFilter:
                 help="An import's EHC plan transferred from another council.",
             )
             left, right = st.columns(2)
-            left.number_input(
-                "Days out from",
-                min_value=0,
-                value=None,
-                step=1,
-                key="days_from",
-                bind=bind,
-                placeholder="0",
-            )
-            right.number_input(
-                "Days out to",
-                min_value=0,
-                value=None,
-                step=1,
-                key="days_to",
-                bind=bind,
-                placeholder="any",
-            )
+            _days_input(left, "Days out from", "days_from", "0")
+            _days_input(right, "Days out to", "days_to", "any")
         st.button("Clear filters", on_click=reset_filters, icon=":material/filter_alt_off:")
     values = {key: st.session_state.get(key, default) for key, default in DEFAULTS.items()}
     cohort_filter = filter_from_state(values, period or periods[-1])

@@ -85,7 +85,7 @@ ALLOWED = {
     "lead@council.example": set(PAGES),
     "qa@council.example": set(PAGES) - {"audit"},
     "cw@council.example": PUPIL,
-    "sl@council.example": set(PAGES) - PUPIL - {"audit", "action_plan", "rates", "time_to_return"},
+    "sl@council.example": set(PAGES) - PUPIL - {"audit", "action_plan"},
 }
 
 
