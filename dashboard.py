@@ -13,11 +13,15 @@ import logging
 import streamlit as st
 
 from core.paths import resolve_db_path
-from pages.common import a11y, link_check, share
+from pages.common import a11y, link_check, share, smallnumbers
 from pages.common.database import check_database
 from pages.common.filters import render_sidebar
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
+from queries.pupil import AccessDenied
 from startup import build_demo_database_if_missing
+from trust import signin
+from trust.access import EXACT, allowed_pages, page_kind, script_of
+from trust.viewer import set_current
 
 LOG = logging.getLogger(__name__)
 
@@ -54,6 +58,7 @@ PAGES = {
     ],
     "Data": [
         st.Page("pages/data_quality.py", title="Data quality"),
+        st.Page("pages/audit.py", title="Audit trail"),
     ],
     "Help": [
         st.Page("pages/glossary.py", title="Glossary"),
@@ -61,7 +66,20 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES, position="top")
+# The gate (trust/signin.py), before anything reads the database for a page: no viewer from an
+# earlier run carries over, and the navigation holds only the pages the viewer's role may open
+# (trust/access.py), so a typed URL of any other page falls back to the viewer's first page.
+set_current(None)
+db_path = resolve_db_path()
+status = check_database(db_path, build_demo_database_if_missing(db_path))
+access = signin.decide(bool(status.ok and status.info.get("synthetic")))
+if access.blocked_page is not None:
+    gate_page = st.Page(access.blocked_page, title=access.blocked_title, url_path="access")
+    st.navigation([gate_page], position="hidden").run()
+    st.stop()
+viewer = access.viewer
+page = st.navigation(allowed_pages(PAGES, viewer.role), position="top")
+set_current(viewer.on_page(page.title))
 a11y.apply()  # caption contrast, print stylesheet
 # Each page its own browser-tab title (WCAG 2.4.2), so tabs and history can be told apart.
 st.set_page_config(page_title=f"{page.title} · Children out of school with an EHC plan")
@@ -70,8 +88,7 @@ link_check.unknown_page(st.context.url, page, PAGES)
 # Less empty space above the page title, so a 1280x800 screen shows more figures. Static CSS
 # written here, never data.
 st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 4.5rem; }</style>")
-db_path = resolve_db_path()
-status = check_database(db_path, build_demo_database_if_missing(db_path))
+signin.show_identity(viewer)
 if not status.ok:
     st.error(status.message)
     st.stop()
@@ -92,6 +109,8 @@ if status.periods:
         st.error("The cohort could not be read from the database. The server log has details.")
         st.stop()
 st.session_state[CONTEXT_KEY] = context
+# Small numbers: always hidden for senior leaders; a switch, off by default, for other roles.
+smallnumbers.sidebar_switch()
 # Keyed once (st-key-view-link): the copy fallback in share.py finds the link box by it.
 link_slot = st.sidebar.container(key="view-link").empty()
 notice_slot = st.empty()
@@ -106,5 +125,17 @@ def show_link_and_notices() -> None:
 # Drawn before the page (a page that stops early with st.stop() cannot draw anything after
 # it), from the choices known so far, and again after the page with the choices it drew.
 show_link_and_notices()
-page.run()
+
+if page_kind(script_of(page)) == EXACT and smallnumbers.suppressing():
+    st.info(
+        "This page does not hide small numbers yet: its counts are exact. Do not copy them "
+        "into a briefing; use the Breakdowns, Cross-tab, Trends or District map pages.",
+        icon=":material/visibility:",
+    )
+try:
+    page.run()
+except AccessDenied as refused:
+    # The pupil-level choke point refused (and audited) a request the page made, e.g. a
+    # caseworker's chronology of a child outside their teams, typed into the URL.
+    st.warning(str(refused), icon=":material/lock:")
 show_link_and_notices()

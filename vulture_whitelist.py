@@ -22,3 +22,8 @@ GENDER_VALUES  # data/synth_cohort.py: what each gender index stands for
 
 # pages/common/filters.py (engineer F's, being reworked into the page-state description)
 current_filter
+
+# pytest fixtures that apply themselves (autouse), and an attribute AppTest reads on its next run
+_single_user_env  # tests/conftest.py
+_pupil_viewer  # tests/conftest.py
+_page_hash  # tests/test_trust_pages.py: AppTest requests the page with this URL-path hash

@@ -83,9 +83,10 @@ ORDER BY v.action_id
 
 
 def current_user_name() -> str:
-    """PLACEHOLDER until sign-in lands: the OS user running the app, else "demo user".
+    """The fallback name of who made a change: `OOS_USER`, the OS user, else "demo user".
 
-    The pages pass the signed-in user's name to `create`/`save`; this is only the fallback.
+    The action plan page passes the signed-in viewer (trust.viewer: e-mail, or the single
+    user's name) to `create`/`save`; this is used only when no viewer is set.
     """
     try:
         return os.environ.get("OOS_USER") or getpass.getuser() or "demo user"

@@ -12,6 +12,7 @@ camera button both use it.
 from __future__ import annotations
 
 import atexit
+import logging
 import re
 import textwrap
 import threading
@@ -19,6 +20,7 @@ import threading
 import kaleido
 import plotly.graph_objects as go
 
+LOG = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 _STARTED = False
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
@@ -44,9 +46,17 @@ def figure_image(fig: go.Figure, fmt: str = "svg", *, width=None, height=None, s
         opts["width"] = int(width)
     if height:
         opts["height"] = int(height)
+    global _STARTED
     with _LOCK:
         _start()
-        return kaleido.calc_fig_sync(fig, opts=opts)
+        try:
+            return kaleido.calc_fig_sync(fig, opts=opts)
+        except Exception:  # noqa: BLE001 - a browser that died: start a fresh one, once
+            LOG.warning("kaleido failed; restarting its browser and trying once more")
+            kaleido.stop_sync_server(silence_warnings=True)
+            _STARTED = False
+            _start()
+            return kaleido.calc_fig_sync(fig, opts=opts)
 
 
 def plain(text: str) -> str:

@@ -1,6 +1,7 @@
 """Build the synthetic demonstration database through the same loader as a real extract.
 
     python -m data.generate [--db PATH] [--seed N] [--children N] [--periods N] [--end YYYY-MM]
+                            [--no-caseload]
 
 Writes one cohort snapshot CSV and one EHC plan caseload CSV per monthly period and one
 casework CSV into a temporary folder, exported the way a case-management system would (an
@@ -385,6 +386,7 @@ def write_extracts(
     periods: int = DEFAULT_PERIODS,
     end: str = DEFAULT_END,
     progress: Progress | None = None,
+    caseload: bool = True,
 ) -> tuple[list[tuple[Path, str]], Path]:
     """Write one cohort CSV per period and one casework CSV into `out_dir`.
 
@@ -422,6 +424,8 @@ def write_extracts(
         with duckdb.connect() as con:
             _copy(con, fmt.sql, table, path, **params)
         files.append((path, label))
+        if not caseload:
+            continue
         plans = out_dir / f"send_ehcp_caseload_{label}.csv"
         members = sl.pool_rows(pool, int(census_day), last_census)
         with duckdb.connect() as con:
@@ -473,6 +477,7 @@ def build_demo_database(
     periods: int = DEFAULT_PERIODS,
     end: str = DEFAULT_END,
     progress: Progress | None = None,
+    caseload: bool = True,
 ) -> Path:
     """Replace the database at `db_path` with a freshly built synthetic one; return its path.
 
@@ -491,7 +496,13 @@ def build_demo_database(
     work_dir = Path(tempfile.mkdtemp(prefix="oos-synthetic-"))
     try:
         files, casework = write_extracts(
-            work_dir, seed=seed, children=children, periods=periods, end=end, progress=progress
+            work_dir,
+            seed=seed,
+            children=children,
+            periods=periods,
+            end=end,
+            progress=progress,
+            caseload=caseload,
         )
         progress(0.8, f"Loading {len(files)} snapshots and the casework log")
         load_batch(fresh, files, casework, synthetic=True, caseload_files=caseload_files(work_dir))
@@ -521,6 +532,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--periods", type=int, default=DEFAULT_PERIODS, help="monthly snapshots")
     parser.add_argument("--end", default=DEFAULT_END, help="latest period, YYYY-MM")
+    parser.add_argument(
+        "--no-caseload",
+        action="store_true",
+        help="leave out the EHC plan caseloads (about 14 plans per child out, every period): "
+        "for national-scale builds that time the cohort alone",
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
 
@@ -535,6 +552,7 @@ def main(argv: list[str] | None = None) -> int:
             periods=args.periods,
             end=args.end,
             progress=report,
+            caseload=not args.no_caseload,
         )
     except ValueError as problem:
         print(f"REFUSED. {problem}", file=sys.stderr)

@@ -23,12 +23,14 @@ import datetime as dt
 import json
 import os
 import re
+import sqlite3
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from appstore.audit import record_load  # every CLI load is audited (who, file, checksum)
 from core.paths import resolve_db_path
 from data import caseload, lookups, published, store
 from data.extract_reader import ExtractRefused, RawExtract, read_extract, release
@@ -136,7 +138,7 @@ def _previous_load(con, kind: str, period: str | None) -> str | None:
     ).fetchone()
     if row is None:
         return None
-    return f"load {row[0]} of '{row[1]}' at {row[2]} UTC"
+    return f"load {row[0]} of '{row[1]}' at {row[2]}"
 
 
 def guard_shrink(
@@ -182,7 +184,7 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
             # grouped without the row numbers and raw values reasons name, so the printed
             # report (and its logs) never carries a value from the file
             "SELECT regexp_replace(regexp_replace(reason, 'row \\d+', 'row N'), "
-            "'''.*''', '(value)'), count(*) FROM quarantine "
+            "'''.*''', '''…'''), count(*) FROM quarantine "
             "WHERE load_id = $id GROUP BY 1",
             {"id": load_id},
         ).fetchall()
@@ -491,6 +493,22 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    except Exception as error:
+        # An error nobody foresaw: its message may quote a value from the file (DuckDB's do),
+        # so the terminal and its logs get its type only, unless OOS_DEBUG asks for the rest.
+        if os.environ.get("OOS_DEBUG"):
+            raise
+        print(
+            f"FAILED. The load stopped on an unexpected error ({type(error).__name__}). "
+            "Nothing in the database was changed. Run it again with OOS_DEBUG=1 set to see "
+            "the details (they may quote the file), and report them.",
+            file=sys.stderr,
+        )
+        return 1
+    unaudited = _audit(args, db_path, period=report.period, read=report.rows_read,
+                       loaded=report.rows_loaded, quarantined=report.rows_quarantined)  # fmt: skip
+    if unaudited:
+        print(f"WARNING. {unaudited}", file=sys.stderr)
     print(report.text())
     print(f"Published to {db_path}.")
     return 0
@@ -501,12 +519,24 @@ def _refused(args, problem: str) -> int:
     text = problem if problem.startswith(("The ", "There ")) else f"The load was refused: {problem}"
     if "Nothing in the database was changed" not in text:
         text += " Nothing in the database was changed."
-    print(f"REFUSED. {text}", file=sys.stderr)
+    unaudited = _audit(args, resolve_db_path(args.db), period=getattr(args, "period", None),
+                       outcome=f"refused: {problem}")  # fmt: skip
+    print(f"REFUSED. {text}{' ' + unaudited if unaudited else ''}", file=sys.stderr)
     print(
         f"Load report: {args.kind} extract '{os.path.basename(args.file)}': refused; "
         "rows loaded: 0; the database is unchanged.",
     )
     return 2
+
+
+def _audit(args, db_path, **counts) -> str:
+    """Record the run in the audit trail (appstore/audit.py); the problem in words if the
+    trail cannot be written (a read-only folder), so the run still reports, and says so."""
+    try:
+        record_load(args.file, args.kind, db_path, **counts)
+    except (OSError, sqlite3.Error) as problem:
+        return f"The audit record of this run could not be written ({problem})."
+    return ""
 
 
 if __name__ == "__main__":

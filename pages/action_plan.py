@@ -19,6 +19,7 @@ from pages.common.figures import show_table
 from pages.common.format import escape_md, fmt_date, period_label
 from pages.common.page import page_header
 from queries.measures import measure_figure
+from trust.viewer import current as current_viewer
 
 MEASURE_CHOICES = {
     "": "No measure (or work it out)",
@@ -37,7 +38,10 @@ ctx = page_header(
 )
 latest = ctx.periods[-1]
 today = dt.date.today()
-user = actions.current_user_name()
+# Who a change is recorded against: the signed-in viewer (e-mail, or the single user's name);
+# the OS user only when no viewer is set (a bare run outside the frame).
+viewer = current_viewer()
+user = viewer.actor if viewer is not None else actions.current_user_name()
 
 
 def figure_text(kind: str, measure: str, period: str) -> str:
@@ -99,7 +103,7 @@ else:
     )
     show_table(table, key="action-plan-table")
     stamp = f"action_plan_{today.isoformat()}"
-    left, right, _ = st.columns([1, 1, 4])
+    left, right, _ = st.columns([1, 1, 2])
     left.download_button(
         "Download CSV",
         data=csv_bytes(table),
@@ -164,7 +168,8 @@ def action_fields(prefix: str, now: dict | None = None) -> dict:
 
 
 with st.expander("Open a new action", expanded=plan.empty):
-    with st.form("new-action", clear_on_submit=True):
+    # Not clear_on_submit: a refused action keeps what was typed; a saved one clears below.
+    with st.form("new-action"):
         values = action_fields("new")
         if st.form_submit_button("Open the action", type="primary"):
             try:
@@ -176,7 +181,9 @@ with st.expander("Open a new action", expanded=plan.empty):
             except actions.ActionError as problem:
                 st.error(str(problem))
             else:
-                st.success(f"Action {new_id} opened.")
+                for name in ("title", "owner", "due", "status", "kind", "measure", "notes"):
+                    st.session_state.pop(f"new-{name}", None)
+                st.toast(f"Action {new_id} opened.")
                 st.rerun()
 
 if not plan.empty:
@@ -206,7 +213,7 @@ if not plan.empty:
             st.error(str(problem))
         else:
             bases.pop(chosen, None)
-            st.success(f"Saved as version {version}.")
+            st.toast(f"Saved as version {version}.")  # a toast outlives the rerun
             st.rerun()
     if st.button("Reload the latest version", key=f"reload-{chosen}"):
         bases.pop(chosen, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from pages.common import smallnumbers as small
 from pages.common import state
 from pages.common.categories import category_label, dimension_label
 from pages.common.charts import bar_chart
@@ -30,13 +31,24 @@ label = dimension_label(dimension)
 # percentages are more useful as shares of the imports.
 shown = dataclasses.replace(f, is_import=True) if dimension == "imported_from" else f
 data = breakdown(shown, dimension, by_size=by_size)
-table = data.assign(category=[category_label(dimension, c) for c in data["category"]])
+# Small numbers hidden (senior leaders, or the sidebar switch): the table shows c, the chart
+# draws no bar for a hidden count, and the title names only a category it can show.
+table_data, data, hidden = small.long(data)
+table = table_data.assign(category=[category_label(dimension, c) for c in data["category"]])
 # With the period's EHC plan caseload loaded, the rate beside each count (Rates page for more)
 with_rates = dimension in RATE_DIMENSIONS and has_caseload(f.period)
 if with_rates:
     planned = rates(f, dimension)[["category", "children_with_plan", "rate_per_100"]]
+    planned, _, planned_hidden = small.long(planned, "children_with_plan", ())
+    hidden = hidden or planned_hidden
     planned["category"] = [category_label(dimension, c) for c in planned["category"]]
     table = table.merge(planned, on="category", how="left")
+    if small.suppressing():
+        # a rate goes with its count: hidden when either count is
+        gone = (table["children"] == small.SUPPRESSED) | (
+            table["children_with_plan"] == small.SUPPRESSED
+        )
+        table["rate_per_100"] = table["rate_per_100"].astype("Float64").mask(gone.to_numpy())
 table = table.rename(
     columns={
         "category": label,
@@ -54,16 +66,20 @@ show_figure(
         if dimension == "imported_from"
         else f"Children out of school by {label.lower()}"
     ),
-    ctx.about(
-        counted
-        + " Percentages are of the children in the figure."
-        + (
-            " The table adds each group's children with an EHC plan (the caseload at the same "
-            "census date) and the rate per 100 of them; see the Rates page for intervals."
-            if with_rates
-            else ""
+    small.about(
+        ctx.about(
+            counted
+            + " Percentages are of the children in the figure."
+            + (
+                " The table adds each group's children with an EHC plan (the caseload at the "
+                "same census date) and the rate per 100 of them; see the Rates page for "
+                "intervals."
+                if with_rates
+                else ""
+            ),
+            caveats,
         ),
-        caveats,
+        hidden,
     ),
     bar_chart(data, dimension) if not data.empty else None,
     table,

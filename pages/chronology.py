@@ -27,7 +27,7 @@ from queries.casework import (
     event_counts,
     flags_available,
 )
-from queries.delay import no_action_gaps
+from queries.delay import longest_gap, no_action_gaps
 from queries.flag_settings import read_flag_settings
 
 # Timeline lanes, top to bottom, and the event types drawn in each.
@@ -255,7 +255,7 @@ log = pd.DataFrame(
         "Detail": events["detail"],
     }
 )
-longest = max((g.days for g in gaps), default=0)
+longest = longest_gap(gaps)
 title = (
     f"Longest stretch with no action: {longest} days"
     if gaps
@@ -279,6 +279,7 @@ show_figure(
     log,
     f"chronology_{child}.csv",
     key="chronology",
+    pupil_ids=[child],
 )
 
 left, right = st.columns(2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.common import smallnumbers as small
 from pages.common import state
 from pages.common.categories import category_label, dimension_label
 from pages.common.charts import heatmap
@@ -34,7 +35,16 @@ if rows == cols:
 
 data = crosstab(f, rows, cols)
 wide = crosstab_table(f, rows, cols)
+hidden, suppressed = None, False
 if not wide.empty:
+    # Small numbers hidden when on: the counts without their totals go through the DfE rule
+    # (a second cell per row or column too), which writes the totals back, c where needed.
+    counts = wide.set_index("row_category").drop(index=TOTAL, columns=TOTAL)
+    suppressed_wide, hidden, suppressed = small.matrix(counts, total_label=TOTAL)
+    if hidden is not None:
+        wide = suppressed_wide.rename_axis("row_category").reset_index()
+        hidden.index = [category_label(rows, v) for v in hidden.index]
+        hidden.columns = [category_label(cols, c) for c in hidden.columns]
     table = wide.assign(
         row_category=[
             TOTAL if v == TOTAL else category_label(rows, v) for v in wide["row_category"]
@@ -46,16 +56,22 @@ if not wide.empty:
     )
 else:
     table = wide
+title = crosstab_title(data, rows, cols)
+if suppressed and data["children"].max() <= small.THRESHOLD:
+    title = "Every group is small: counts of 1 to 5 are hidden"
 show_figure(
-    crosstab_title(data, rows, cols),
+    title,
     ctx.caption(f"Children out of school by {label_of(rows).lower()} and {label_of(cols).lower()}"),
-    ctx.about(
-        f"each child once, in the cell of their {label_of(rows).lower()} (row) and "
-        f"{label_of(cols).lower()} (column). The table adds row and column totals.",
-        "Care status is one value per child (the first that applies); imports by council "
-        "count imports only.",
+    small.about(
+        ctx.about(
+            f"each child once, in the cell of their {label_of(rows).lower()} (row) and "
+            f"{label_of(cols).lower()} (column). The table adds row and column totals.",
+            "Care status is one value per child (the first that applies); imports by council "
+            "count imports only.",
+        ),
+        suppressed,
     ),
-    heatmap(data, rows, cols) if not wide.empty else None,
+    heatmap(data, rows, cols, hidden) if not wide.empty else None,
     table,
     f"children_by_{rows}_and_{cols}_{f.period}.csv",
     key=f"crosstab-{rows}-{cols}",

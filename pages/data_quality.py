@@ -20,6 +20,7 @@ from queries.aggregates import load_history, not_recorded_table, warnings_by_fie
 from queries.casework import flags_available, flags_by_period
 from queries.pupil import quarantine_count, quarantine_rows
 from queries.rates import missing_from_caseload
+from trust.viewer import current
 
 QUARANTINE_PAGE = 100
 FIELD_LABELS = {
@@ -99,6 +100,15 @@ else:
         f"{fmt_int(total_quarantined)} rows could not be loaded and are not counted in any "
         "figure. Raw values are shown exactly as they were in the file."
     )
+    viewer = current()
+    if viewer is None or not viewer.sees_pupils or viewer.sen_teams:
+        # Raw values name children (IDs, dates of birth): only for roles that see pupil rows
+        # county-wide; the count above is all other roles get.
+        st.info(
+            "The quarantined rows' raw values are pupil-level data: they are shown to "
+            "safeguarding leads and QA officers only."
+        )
+        st.stop()
     slot = st.container()
     page = st.pagination(pages, key="quarantine_page") if pages > 1 else 1
     rows = quarantine_rows(limit=QUARANTINE_PAGE, offset=(page - 1) * QUARANTINE_PAGE)
@@ -164,12 +174,15 @@ else:
 
 # --- records that disagree ------------------------------------------------------------------
 if ctx.filter is not None and flags_available():
-    disagree = int(flags_by_period(ctx.filter)["records_disagree"].iloc[0])
+    # the whole snapshot, like the rest of this page (the filters do not apply here)
+    snapshot = type(ctx.filter)(period=ctx.period)
+    disagree = int(flags_by_period(snapshot)["records_disagree"].iloc[0])
     st.subheader(f"Records that disagree: {fmt_int(disagree)}", anchor=False)
     st.caption(
-        f"{ctx.period_name}, children matching the filters: placement status 'Provision "
-        "unknown' while the casework log shows provision started, so one of the two records is "
-        "out of date. The Today page lists them with a link to each chronology."
+        f"{ctx.period_name}, all children in the snapshot (the filters do not apply): "
+        "placement status 'Provision unknown' while the casework log shows provision started, "
+        "so one of the two records is out of date. The Today page lists them with a link to "
+        "each chronology."
     )
 
 # --- completeness --------------------------------------------------------------------------

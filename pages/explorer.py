@@ -9,8 +9,9 @@ import streamlit as st
 
 from pages.common import state
 from pages.common.child_lists import whole_list
-from pages.common.exports import csv_bytes, excel_bytes, export_info
+from pages.common.exports import export_info
 from pages.common.page import page_header
+from pages.common.pupil_export import pupil_download
 from queries.pupil import cohort_page
 
 # Columns of the list in the order shown, with their headings. Pseudonymous IDs only.
@@ -93,26 +94,21 @@ def export_frame() -> pd.DataFrame:
 
 left, right, _ = st.columns([1, 1, 2])
 stem = f"cohort_{f.period}"
-left.download_button(
-    "Download CSV",
-    data=lambda: csv_bytes(export_frame(), info=info),
-    file_name=f"{stem}.csv",
-    mime="text/csv",
-    key="cohort-csv",
-    on_click="ignore",
-    icon=":material/download:",
+pupil_download(
+    "Download CSV", export_frame, f"{stem}.csv", key="cohort-csv", container=left, info=info
 )
-right.download_button(
+pupil_download(
     "Download Excel",
-    data=lambda: excel_bytes(export_frame(), info=info),
-    file_name=f"{stem}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    export_frame,
+    f"{stem}.xlsx",
+    info=info,
     key="cohort-xlsx",
-    on_click="ignore",
+    container=right,
     icon=":material/table_view:",
 )
 st.caption(
     f"Downloads hold all {ctx.count:,} children matching the filters, in the order shown here, "
     "with a note of the period, filters and source. Handle them as personal data: store them "
-    "only where the council's data-protection rules allow."
+    "only where the council's data-protection rules allow. "
+    "Each download is recorded in the audit trail."
 )

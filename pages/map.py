@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from pages.common import smallnumbers as small
 from pages.common import state
 from pages.common.district_map import ATTRIBUTION, map_figure
 from pages.common.figures import show_figure
@@ -44,6 +46,11 @@ elif measure == PER_POP:
     population = district_population().rename(columns={"district": "category"})
     data = data.merge(population, on="category", how="left")
     data["rate_per_10000_aged_0_25"] = 10000 * data["children"] / data["age_0_25"]
+# Small numbers hidden (when on): a hidden district is left unshaded and reads c, and its
+# share and rates are hidden with it.
+table_data, data, hidden = small.long(
+    data, share_cols=("percent", "rate_per_100", "rate_per_10000_aged_0_25")
+)
 by_name = {str(r.category): r for r in data.itertuples()}
 shown = {
     COUNT: "children",
@@ -54,10 +61,12 @@ shown = {
 values = {
     name: float(getattr(row, shown))
     for name, row in by_name.items()
-    if getattr(row, shown) == getattr(row, shown)  # NaN (no denominator): not shaded
+    if pd.notna(getattr(row, shown))  # no denominator, or hidden: not shaded
 }
 hover = {
-    name: f"<b>{escape_plotly(name)}</b><br>{fmt_int(row.children)} children<br>"
+    name: f"<b>{escape_plotly(name)}</b><br>{small.SUPPRESSED}: a small number, hidden"
+    if pd.isna(row.children)
+    else f"<b>{escape_plotly(name)}</b><br>{fmt_int(row.children)} children<br>"
     f"{fmt_pct(row.percent)} of the children shown"
     + (
         f"<br>{values[name]:.1f} {measure.lower().removeprefix('rate ')}"
@@ -66,8 +75,8 @@ hover = {
     )
     for name, row in by_name.items()
 }
-on_map = data[data["category"].isin(MAP_DISTRICTS)]
-off_map = data[~data["category"].isin(MAP_DISTRICTS)]
+on_map = data[data["category"].isin(MAP_DISTRICTS)].dropna(subset=["children"])
+off_map = table_data[~table_data["category"].isin(MAP_DISTRICTS)]
 if on_map.empty:
     title = "No children in Kent's districts with these filters"
 elif measure in (PER_PLANS, PER_POP) and on_map[shown].notna().any():
@@ -77,7 +86,7 @@ elif measure in (PER_PLANS, PER_POP) and on_map[shown].notna().any():
 else:
     top = on_map.loc[on_map["children"].idxmax()]
     title = f"{top['category']} has the most children out of school ({fmt_pct(top['percent'])})"
-table = data.rename(
+table = table_data.rename(
     columns={
         "category": "District",
         "children": "Children",
@@ -105,6 +114,7 @@ about = ctx.about(
     "children living in it will tend to have more children out of school. "
     + escape_md(ATTRIBUTION),
 )
+about = small.about(about, hidden)
 show_figure(
     title,
     ctx.caption(f"Children out of school by district ({measure.lower()})"),
@@ -123,7 +133,7 @@ show_figure(
             ""
             if off_map.empty
             else "Not on the map: "
-            + "; ".join(f"{r.category} {fmt_int(r.children)}" for r in off_map.itertuples())
+            + "; ".join(f"{r.category} {small.fmt_count(r.children)}" for r in off_map.itertuples())
             + ". "
         )
         + ATTRIBUTION

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from pages.common import smallnumbers as small
 from pages.common.briefing_links import overdue_notice, pack_buttons
 from pages.common.charts import trend_chart
 from pages.common.figures import show_figure
@@ -11,7 +13,13 @@ from pages.common.format import escape_md, fmt_int, fmt_number, period_label
 from pages.common.page import page_header
 from pages.common.parallel import fetch_all
 from pages.common.words import movement_sentence, trend_title
-from queries.aggregates import OVER_A_TERM_DAYS, headline, largest_movements, trend
+from queries.aggregates import (
+    OVER_A_TERM_DAYS,
+    headline,
+    largest_movements,
+    trend,
+    window_start,
+)
 
 TREND_PERIODS = 12  # the small trend shows the last year
 
@@ -49,8 +57,7 @@ HELP = {
     "term) at the census date. Children with no 'out of school since' date are not counted.",
 }
 
-index = ctx.periods.index(f.period)
-start = ctx.periods[max(0, index - TREND_PERIODS + 1)]
+start = window_start(f.period, TREND_PERIODS)
 figures, movements, data = fetch_all(
     lambda: headline(f),
     lambda: largest_movements(f, 3),
@@ -58,6 +65,21 @@ figures, movements, data = fetch_all(
 )
 previous = figures["previous_period"].iloc[0] if not figures.empty else None
 figures = figures.set_index("measure")
+# Small numbers hidden (when on): counts of 1 to 5 read c and their change is not shown; no
+# placement and provision unknown add up to the total, so one hidden gives a second away.
+hide_counts = small.suppressing()
+hidden = {"value": set(), "previous": set()}  # measures whose count is hidden, now and before
+if hide_counts:
+    for column, measures in hidden.items():
+        for measure in ("total", "imports", "cla", "cp", "cin", "over_a_term"):
+            if measure in figures.index:
+                value = figures.loc[measure, column]
+                if value == value and value is not None and 1 <= value <= small.THRESHOLD:
+                    measures.add(measure)
+        parts = [m for m in ("no_placement", "provision_unknown") if m in figures.index]
+        counts = pd.DataFrame({"children": [figures.loc[m, column] for m in parts]}).fillna(0)
+        mask = small.suppression_mask(counts, rows_have_totals=False, columns_have_totals=True)
+        measures |= {m for m, h in zip(parts, mask["children"], strict=True) if h}
 
 st.subheader(f"Headline figures, {ctx.period_name}", anchor=False)
 columns = st.columns(3)
@@ -67,7 +89,11 @@ for i, (measure, label) in enumerate(HEADLINES):
     change = None if row is None else row["change"]
     is_median = measure == "median_days_out"
     shown = fmt_number(value) if is_median else fmt_int(value)
-    if change is None or change != change:  # no previous period (NULL/NaN)
+    if measure in hidden["value"]:
+        shown = small.SUPPRESSED
+    if measure in hidden["value"] | hidden["previous"]:
+        delta, note = None, "change hidden: a small number"
+    elif change is None or change != change:  # no previous period (NULL/NaN)
         delta, note = None, "no earlier period loaded"
     else:
         # Plain ASCII sign: st.metric reads a leading "-" as a fall.
@@ -89,6 +115,11 @@ if previous is None:
     st.info(f"Movements need an earlier period; {ctx.period_name} is the first one loaded.")
 else:
     moving = movements[movements["change"] != 0] if not movements.empty else movements
+    if hide_counts and not moving.empty:
+        # A movement from or to a small number would print it: such movements are left out.
+        moving = moving[
+            (moving["previous"] > small.THRESHOLD) & (moving["current"] > small.THRESHOLD)
+        ]
     if moving.empty:
         st.info(f"No group changed between {period_label(previous)} and {ctx.period_name}.")
     else:
@@ -99,16 +130,24 @@ else:
             "breakdowns, largest first. Filters apply to both periods."
         )
 
-table = data.assign(Period=[period_label(p) for p in data["period"]])[["Period", "children"]]
-table = table.rename(columns={"children": "Children"})
+table_data, data, trend_hidden = small.long(data, group_cols=["period"], total_known=False)
+table = table_data.assign(Period=[period_label(p) for p in table_data["period"]])
+table = table[["Period", "children"]].rename(columns={"children": "Children"})
+title_data = data.dropna(subset=["children"])
 show_figure(
-    trend_title(data, None),
+    trend_title(title_data, None)
+    if not title_data.empty
+    else "Counts are small: those of 1 to 5 are hidden",
     ctx.caption("Children out of school", f"{period_label(start)} to {ctx.period_name}"),
-    ctx.about(
-        "children in each monthly snapshot who match the filters, counted at each period's "
-        "census date (the last day of the month).",
-        "A child out of school for several months is counted in every one of those snapshots. "
-        "Filters on age, year group and days out are applied at each period's own census date.",
+    small.about(
+        ctx.about(
+            "children in each monthly snapshot who match the filters, counted at each period's "
+            "census date (the last day of the month).",
+            "A child out of school for several months is counted in every one of those "
+            "snapshots. Filters on age, year group and days out are applied at each period's "
+            "own census date.",
+        ),
+        trend_hidden,
     ),
     trend_chart(data, None, height=300),
     table,

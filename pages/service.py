@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pages.common import smallnumbers as small
 from pages.common import state
 from pages.common.categories import CATEGORICAL
 from pages.common.charts import bar_chart, style, time_axis
@@ -17,6 +18,7 @@ from pages.common.flag_words import cost_sentence
 from pages.common.format import fmt_int, period_label
 from pages.common.page import page_header
 from pages.common.words import moved
+from queries.aggregates import window_start
 from queries.casework import (
     FLAG_DIMENSIONS,
     cost_of_delay,
@@ -66,26 +68,36 @@ def most_title(data: pd.DataFrame, column: str, unit: str, place: str) -> str:
 
 
 def by_category(dimension: str) -> None:
-    shown = flag_by_category(f, dimension, flag)
+    data = flag_by_category(f, dimension, flag)
+    # Small numbers hidden (when on): flagged children and all children by category, each
+    # column's total known; the percentage goes with a hidden flagged count.
+    flagged_table, shown, hidden_flagged = small.long(data, "flagged", ["percent"])
+    children_table, _, hidden_children = small.long(data, "children", ())
     table = pd.DataFrame(
         {
-            FLAG_DIMENSIONS[dimension]: shown["category"],
-            "Children": shown["children"],
-            short_label: shown["flagged"],
-            "Percent of children": shown["percent"],
+            FLAG_DIMENSIONS[dimension]: data["category"],
+            "Children": children_table["children"],
+            short_label: flagged_table["flagged"],
+            "Percent of children": flagged_table["percent"],
         }
     )
-    title = f"{short_label}: " + most_title(
-        shown, "flagged", "children", FLAG_DIMENSIONS[dimension].lower()
+    visible = shown.dropna(subset=["flagged"])  # a hidden count never leads a title
+    title = f"{short_label}: " + (
+        most_title(visible, "flagged", "children", FLAG_DIMENSIONS[dimension].lower())
+        if not (hidden_flagged and (visible.empty or not visible["flagged"].max()))
+        else "Counts are small: those of 1 to 5 are hidden"
     )
     show_figure(
         title,
         ctx.caption(f"Children flagged '{short_label}' by {FLAG_DIMENSIONS[dimension].lower()}"),
-        ctx.about(
-            f"children in the snapshot who match the filters and are flagged '{label}' at the "
-            f"census date, by {FLAG_DIMENSIONS[dimension].lower()}; the percentage is of the "
-            f"children in that {FLAG_DIMENSIONS[dimension].lower()}.",
-            "Flags are computed from the casework log up to the census date (case_flags view).",
+        small.about(
+            ctx.about(
+                f"children in the snapshot who match the filters and are flagged '{label}' at "
+                f"the census date, by {FLAG_DIMENSIONS[dimension].lower()}; the percentage is "
+                f"of the children in that {FLAG_DIMENSIONS[dimension].lower()}.",
+                "Flags are computed from the casework log up to the census date (case_flags view).",
+            ),
+            hidden_flagged or hidden_children,
         ),
         bar_chart(shown, dimension, value="flagged", percent="percent", value_name="Children"),
         table,
@@ -98,22 +110,27 @@ by_category("district")
 by_category("sen_team")
 
 # --- month by month --------------------------------------------------------------------------
-index = ctx.periods.index(f.period)
-start = ctx.periods[max(0, index - TREND_PERIODS + 1)]
+start = window_start(f.period, TREND_PERIODS)
 trend = flag_by_period(f, start, f.period, flag)
+# Small numbers hidden (when on): each month's count stands alone (primary rule only); a
+# hidden month's percentage and median go with it, and the line has no point there.
+trend_flagged, trend_chart_data, trend_hidden = small.long(
+    trend, "flagged", ["percent", "median_days_without_provision"], total_known=False
+)
+trend_children, _, trend_hidden_children = small.long(trend, "children", (), total_known=False)
 trend_table = pd.DataFrame(
     {
         "Period": [period_label(p) for p in trend["period"]],
-        "Children": trend["children"],
-        short_label: trend["flagged"],
-        "Percent of children": trend["percent"],
-        "Median days without provision": trend["median_days_without_provision"],
+        "Children": trend_children["children"],
+        short_label: trend_flagged["flagged"],
+        "Percent of children": trend_flagged["percent"],
+        "Median days without provision": trend_flagged["median_days_without_provision"],
     }
 )
 fig = go.Figure(
     go.Scatter(
         x=time_axis(trend["period"]),
-        y=trend["flagged"].tolist(),
+        y=[None if pd.isna(v) else v for v in trend_chart_data["flagged"]],
         mode="lines+markers",
         line={"color": CATEGORICAL[0], "width": 2.5},
         name=short_label,
@@ -123,7 +140,9 @@ fig = go.Figure(
 style(fig, height=320)
 fig.update_xaxes(tickformat="%b %Y", title=None)
 fig.update_yaxes(title="Children", rangemode="tozero", tickformat=",d")
-if len(trend) > 1:
+if trend_hidden and len(trend) > 1:
+    trend_title = f"{short_label}: small monthly counts are hidden"
+elif len(trend) > 1:
     change = int(trend["flagged"].iloc[-1]) - int(trend["flagged"].iloc[0])
     trend_title = f"{short_label} {moved(change)} since {period_label(trend['period'].iloc[0])}"
 else:
@@ -134,11 +153,14 @@ show_figure(
         f"Children flagged '{short_label}' each month",
         f"{period_label(start)} to {ctx.period_name}",
     ),
-    ctx.about(
-        f"children in each monthly snapshot who match the filters and are flagged '{label}' "
-        "at that month's census date.",
-        "A child flagged for several months is counted in each of them. The table adds the "
-        "median days without provision of the children whose days are known.",
+    small.about(
+        ctx.about(
+            f"children in each monthly snapshot who match the filters and are flagged '{label}' "
+            "at that month's census date.",
+            "A child flagged for several months is counted in each of them. The table adds the "
+            "median days without provision of the children whose days are known.",
+        ),
+        trend_hidden or trend_hidden_children,
     ),
     fig,
     trend_table,
@@ -151,14 +173,21 @@ low_rate = values.per_term_low
 high_rate = values.per_term_high
 cost = cost_of_delay(f, low_rate, high_rate)
 st.subheader("Cost of delay (INDICATIVE)", anchor=False)
-st.markdown(cost_sentence(cost, ctx.period_name, values))
+sentence = cost_sentence(cost, ctx.period_name, values)
+if small.count_text(cost["children_with_terms"]) == small.SUPPRESSED:
+    # a small number of children is not printed, even in words
+    children = fmt_int(cost["children_with_terms"])
+    sentence = sentence.replace(f"**{children} children**", f"**{small.SUPPRESSED} children**")
+st.markdown(sentence)
 st.caption(f"Source of the per-term range: {COST_SOURCE}")
 shown = terms_by_district(f, low_rate, high_rate)
+cost_children, _, cost_hidden = small.long(shown, "children", ())
+cost_with_terms, _, cost_hidden_terms = small.long(shown, "children_with_terms", ())
 cost_table = pd.DataFrame(
     {
         "District": shown["category"],
-        "Children": shown["children"],
-        "Children with a term without provision": shown["children_with_terms"],
+        "Children": cost_children["children"],
+        "Children with a term without provision": cost_with_terms["children_with_terms"],
         "Terms without provision": shown["terms_without_provision"],
         "Indicative cost, low (£)": shown["cost_low"],
         "Indicative cost, high (£)": shown["cost_high"],
@@ -168,15 +197,18 @@ cost_title = "Terms lost: " + most_title(shown, "terms_without_provision", "term
 show_figure(
     cost_title,
     ctx.caption("Terms without provision by district, with an indicative cost range"),
-    ctx.about(
-        "school terms (autumn, spring, summer; config/school_terms.csv) in which each child had "
-        "no provision for more than half the term, from the casework log and the date the "
-        "child left school, up to the census date, added up over the filtered cohort. The "
-        "current term counts once more than half of it has passed without provision.",
-        f"INDICATIVE. The cost is the terms times £{fmt_int(low_rate)} and times "
-        f"£{fmt_int(high_rate)} (config/flags.toml), rounded outwards to two significant "
-        f"figures. {COST_SOURCE} Remedies depend on each case; terms before the casework log "
-        "began are not counted.",
+    small.about(
+        ctx.about(
+            "school terms (autumn, spring, summer; config/school_terms.csv) in which each child "
+            "had no provision for more than half the term, from the casework log and the date "
+            "the child left school, up to the census date, added up over the filtered cohort. "
+            "The current term counts once more than half of it has passed without provision.",
+            f"INDICATIVE. The cost is the terms times £{fmt_int(low_rate)} and times "
+            f"£{fmt_int(high_rate)} (config/flags.toml), rounded outwards to two significant "
+            f"figures. {COST_SOURCE} Remedies depend on each case; terms before the casework "
+            "log began are not counted.",
+        ),
+        cost_hidden or cost_hidden_terms,
     ),
     bar_chart(
         shown, "district", value="terms_without_provision", percent="percent", value_name="Terms"

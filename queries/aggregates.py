@@ -103,6 +103,13 @@ def previous_period(period: str, db=None) -> str | None:
     return earlier[-1] if earlier else None
 
 
+def window_start(period: str, count: int, db=None) -> str:
+    """The first of the last `count` loaded periods that end at `period` (fewer when fewer are
+    loaded): where a trend of `count` points starts."""
+    upto = [p for p in list_periods(db) if p <= check_period(period)]
+    return upto[max(0, len(upto) - int(count))] if upto else period
+
+
 def filter_options(db=None) -> dict[str, list[str]]:
     """Choices for each filter field, keyed by dimension name, in natural order.
 

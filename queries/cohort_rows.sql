@@ -6,15 +6,14 @@
 -- Parameters: the shared cohort filter, and
 --   $limit   INTEGER  rows per page
 --   $offset  INTEGER  rows skipped (page - 1) * limit
--- Output: period, child_id, age, gender, year_group, primary_need, district, placement_status,
---   care_status, cin, cp, cla, previously_looked_after, is_import, imported_from,
---   out_of_school_since, days_out, sen_team, ehcp_issued, last_annual_review, provision_hours
---   (as in the cohort view). Values not recorded sort last either way; ties by child_id.
+-- Output: child_id, age, year_group, gender, primary_need, district, placement_status,
+--   care_status, is_import, imported_from, days_out, out_of_school_since, sen_team (as in the
+--   cohort view): the explorer's columns and no more (no date of birth, no care flags).
+--   Values not recorded sort last either way; ties by child_id.
 SELECT
-    period, child_id, age, gender, year_group, primary_need, district, placement_status,
-    care_status, cin, cp, cla, previously_looked_after, is_import, imported_from,
-    out_of_school_since, days_out, sen_team, ehcp_issued, last_annual_review, provision_hours
+    child_id, age, year_group, gender, primary_need, district, placement_status, care_status,
+    is_import, imported_from, days_out, out_of_school_since, sen_team
 FROM cohort
 WHERE {{cohort_filter}}
-ORDER BY {{sort_expr}} {{sort_direction}} NULLS LAST, child_id, period
+ORDER BY {{sort_expr}} {{sort_direction}} NULLS LAST, child_id
 LIMIT $limit OFFSET $offset

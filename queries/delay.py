@@ -46,6 +46,11 @@ def no_action_gaps(
     ]
 
 
+def longest_gap(gaps: list[Gap]) -> int:
+    """Days of the longest stretch with no action (0 when there is none)."""
+    return max((gap.days for gap in gaps), default=0)
+
+
 def _round_sig(value: float, up: bool, figures: int = 2) -> int:
     """`value` rounded to `figures` significant figures, down or up (never a spurious precision)."""
     if value <= 0:

@@ -15,6 +15,9 @@
   sessions in threads). DuckDB hands back the already-open database for a path in the same
   process, so when the loader has replaced the file (os.replace) the runner waits for running
   queries to finish, closes the old connection and only then reconnects.
+- A query whose header comment says PUPIL-LEVEL returns children's rows: `run` refuses it unless
+  called with the key that only `queries/pupil.py` holds (it claims it once, at import), so the
+  role check and the audit record there cannot be skipped by a new page or module.
 - Results are cached in a bounded LRU keyed by (path, data version, query, parameters, template);
   a new data version means new keys, so stale results are never served.
 
@@ -58,6 +61,45 @@ _BRACKETED_FRAGMENTS = ("cohort_filter",)
 
 class DatabaseMissing(FileNotFoundError):
     """The database file does not exist (no extract loaded yet, or a wrong OOS_DB path)."""
+
+
+class PupilLevelRefused(PermissionError):
+    """A pupil-level query was asked for other than through queries/pupil.py."""
+
+
+# --- the pupil-level mark ------------------------------------------------------------------
+
+PUPIL_MARK = "PUPIL-LEVEL"
+_pupil_key: object | None = None
+_pupil_key_lock = threading.Lock()
+
+
+def claim_pupil_key() -> object:
+    """The key that lets `run` execute PUPIL-LEVEL queries. Handed out once: queries/pupil.py
+    claims it at import, and any later claim fails loudly."""
+    global _pupil_key
+    with _pupil_key_lock:
+        if _pupil_key is not None:
+            raise RuntimeError("the pupil-level key is held by queries/pupil.py alone")
+        _pupil_key = object()
+        return _pupil_key
+
+
+def header_comment(name: str) -> str:
+    """The comment lines at the top of a query file (its header)."""
+    _query_text(name)  # validates the name and that the file exists
+    lines = []
+    for line in (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8").splitlines():
+        if not line.lstrip().startswith("--"):
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@cache
+def is_pupil_level(name: str) -> bool:
+    """True when the query's header marks it PUPIL-LEVEL (it returns children's rows)."""
+    return PUPIL_MARK in header_comment(name)
 
 
 # --- template allow-lists ------------------------------------------------------------------
@@ -333,8 +375,16 @@ def run(
     db=None,
     template: dict | None = None,
     cache: bool = True,
+    pupil_key: object | None = None,
 ) -> pd.DataFrame:
-    """Run query `name` and return its result as a DataFrame (cached unless cache=False)."""
+    """Run query `name` and return its result as a DataFrame (cached unless cache=False).
+
+    A PUPIL-LEVEL query runs only with queries/pupil.py's key (PupilLevelRefused otherwise)."""
+    if is_pupil_level(name) and (pupil_key is None or pupil_key is not _pupil_key):
+        raise PupilLevelRefused(
+            f"{name} returns pupil-level rows: run it through queries/pupil.py, which checks the "
+            "viewer's role and writes the audit record"
+        )
     sql, bound = prepare(name, params, template)
     path = _db_path(db)
     version = _stat_version(path)

@@ -28,3 +28,35 @@ def query(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
         return con.execute(sql, params or {}).fetchall()
     finally:
         con.close()
+
+
+# --- who the tests are -----------------------------------------------------------------------
+# The dashboard shows a database holding real loads only to a signed-in role, or to the single
+# analyst named by OOS_SINGLE_USER. Tests that are not about sign-in run as that single analyst
+# (a safeguarding lead, who sees every page), and read pupil-level rows directly as a
+# safeguarding lead; tests of the gate itself (tests/test_trust_*.py) clear both.
+SINGLE_USER_FOR_TESTS = "Test analyst (synthetic fixtures)"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _single_user_env():
+    import os
+
+    before = os.environ.get("OOS_SINGLE_USER")
+    os.environ["OOS_SINGLE_USER"] = SINGLE_USER_FOR_TESTS
+    yield
+    if before is None:
+        os.environ.pop("OOS_SINGLE_USER", None)
+    else:
+        os.environ["OOS_SINGLE_USER"] = before
+
+
+@pytest.fixture(autouse=True)
+def _pupil_viewer():
+    from trust.roles import SAFEGUARDING_LEAD
+    from trust.viewer import SINGLE_USER, Viewer, acting_as
+
+    with acting_as(
+        Viewer(SINGLE_USER_FOR_TESTS, SINGLE_USER_FOR_TESTS, SAFEGUARDING_LEAD, SINGLE_USER)
+    ) as viewer:
+        yield viewer

@@ -80,6 +80,28 @@ def test_overdue_actions_show_on_the_overview(monkeypatch, db):
     warnings = [w.value for w in at.warning]
     assert any("1 overdue action in the action plan" in w and "Late one" in w for w in warnings)
     assert not any("Not yet" in w for w in warnings)
+    assert [link for link in at.get("page_link") if "action plan" in str(link.proto.label)]
     # The one-click pack sits on the Overview (built only when clicked).
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Briefing pack (PDF)" in labels and "Briefing pack (HTML)" in labels
+
+
+def test_a_senior_leader_sees_overdue_actions_but_no_link_to_the_plan(monkeypatch, db, tmp_path):
+    # The plan page can name children, so it is not a senior leader's page (trust/access.py);
+    # the Overview still lists what is overdue (titles and owners only) and offers the pack.
+    from tests.test_trust_pages import ROLE_FILE
+    from tests.test_trust_pages import run as run_signed_in
+
+    roles = tmp_path / "roles.toml"
+    roles.write_text(ROLE_FILE, encoding="utf-8")
+    store = tmp_path / "app.sqlite"
+    monkeypatch.setenv("OOS_DB", str(db))
+    monkeypatch.setenv("OOS_ROLES", str(roles))
+    monkeypatch.setenv("OOS_APP_STORE", str(store))
+    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
+    actions.create({"title": "Late one", "owner": "Ann", "due_date": "2020-01-01"}, store=store)
+    at = run_signed_in({"email": "sl@council.example"})
+    assert any("Late one" in w.value for w in at.warning)
+    assert not [link for link in at.get("page_link") if "action plan" in str(link.proto.label)]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Briefing pack (PDF)" in labels

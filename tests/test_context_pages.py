@@ -121,3 +121,42 @@ def test_breakdown_table_gains_rates_and_data_quality_checks_the_caseload(
     assert "Children out of school missing from the EHC plan caseload" in headers
     at = app(monkeypatch, cohort_only_db, "pages/data_quality.py")
     assert any("No EHC plan caseload is loaded" in i.value for i in at.info)
+
+
+def _app_hiding_small_numbers(monkeypatch, db: Path, page: str, **query) -> AppTest:
+    monkeypatch.setenv("OOS_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.session_state["suppress_small"] = True  # the sidebar switch (always on for leaders)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_rates_page_hides_small_numbers_and_what_is_worked_out_from_them(monkeypatch, demo_db):
+    at = _app_hiding_small_numbers(
+        monkeypatch, demo_db, "pages/rates.py", district="Dover", rate_dim="Primary need"
+    )
+    table = at.dataframe[0].value
+    small = table["Children out of school"] == "c"
+    assert small.any()  # Dover's rarer needs have 1 to 5 children out of school
+    assert table.loc[small, "Rate per 100"].isna().all()
+    # no count of 1 to 5 is printed anywhere in the rate table
+    shown = table["Children out of school"][~small].astype(int)
+    assert not shown.between(1, 5).any()
+
+
+def test_time_to_return_page_hides_small_numbers(monkeypatch, demo_db):
+    at = _app_hiding_small_numbers(
+        monkeypatch, demo_db, "pages/time_to_return.py", gender="Female", surv_dim="Primary need"
+    )
+    medians = at.dataframe[0].value
+    # girls by need: one group has a single episode; it prints c, with its median
+    hidden = medians["Episodes"] == "c"
+    assert hidden.any()
+    assert (medians.loc[hidden, "Median time to return"] == "c").all()
+    shown = medians.loc[~hidden, "Episodes"].astype(int)
+    assert not shown.between(1, 5).any()

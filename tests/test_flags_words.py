@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from pages.common.flag_words import day_words, flag_explanations, reason_text, reasons
-from queries.delay import Gap, cost_range, no_action_gaps
+from queries.delay import Gap, cost_range, longest_gap, no_action_gaps
 from queries.flag_settings import FlagSettings
 
 D = dt.date
@@ -194,3 +194,12 @@ def test_each_flag_explained_with_its_rule():
         True,
         False,
     ]
+
+
+def test_longest_gap():
+    gaps = no_action_gaps(
+        [D(2024, 1, 10), D(2024, 2, 10)], CENSUS, out_of_school_since=D(2023, 11, 1)
+    )
+    # 1 Nov -> 10 Jan (70 days), 10 Jan -> 10 Feb (31), 10 Feb -> 31 Mar (50)
+    assert longest_gap(gaps) == 70
+    assert longest_gap([]) == 0

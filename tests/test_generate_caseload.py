@@ -56,3 +56,12 @@ def test_caseload_size_and_proportions_are_plausible(demo):
         "(WHERE period = '2026-10') FROM caseload",
     )[0]
     assert first < last
+
+
+def test_no_caseload_leaves_the_caseload_out(tmp_path):
+    db = tmp_path / "plain.duckdb"
+    assert (
+        generate.main(["--db", str(db), "--children", "30", "--periods", "1", "--no-caseload"]) == 0
+    )
+    assert _one(db, "SELECT count(*) FROM caseload") == [(0,)]
+    assert _one(db, "SELECT count(*) > 0 FROM cohort") == [(True,)]

@@ -157,3 +157,27 @@ def test_cli_refuses_with_exit_2_and_loads_with_0(loaded, tmp_path, test_data):
     assert accepted.returncode == 0, accepted.stderr
     assert "rows read:        11" in accepted.stdout and "rows quarantined: 4" in accepted.stdout
     assert query(db, "SELECT count(*) FROM caseload WHERE period = '2023-07'") == [(7,)]
+
+
+def test_an_xlsx_caseload_loads_like_a_csv(db_path, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Child ID", "Date of Birth", "Gender", "Primary Need", "District", "CLA"])
+    sheet.append(["X-1", dt.date(2012, 3, 15), "F", "Autism", "Tonbridge & Malling", "Y"])
+    sheet.append(["X-2", "01/02/2015", "m", "semh", "shepway", None])
+    path = tmp_path / "plans.xlsx"
+    book.save(path)
+    report = load_caseload(path, PERIOD, db_path)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (2, 2, 0)
+    assert query(
+        db_path,
+        "SELECT child_id, age, gender, primary_need, district, care_status FROM caseload "
+        "ORDER BY child_id",
+    ) == [
+        # 15/03/2012 -> 11 at 30/06/2023; CLA 'Y' -> looked after
+        ("X-1", 11, "Female", "ASD", "Tonbridge and Malling", "Looked after (CLA)"),
+        # UK date 01/02/2015 -> 8; Shepway -> Folkestone and Hythe
+        ("X-2", 8, "Male", "SEMH", "Folkestone and Hythe", "None"),
+    ]

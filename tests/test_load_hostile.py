@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import subprocess
 import sys
 import zipfile
@@ -261,7 +262,7 @@ def test_the_printed_report_never_carries_a_value_from_the_file(db_path, tmp_pat
     path = write(tmp_path, "odd.csv", HEADER + row("T-1") + "T-2,2015-02-01,F,ASD,Dover,SECRET\n")
     assert main(["cohort", str(path), "--period", "2023-06", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
-    assert "SECRET" not in out and "1 x placement_status (value) is neither" in out
+    assert "SECRET" not in out and "1 x placement_status '…' is neither" in out
 
 
 # --- 3. values the contract cannot hold ---------------------------------------------------------
@@ -440,3 +441,25 @@ def test_extra_columns_are_named_but_their_values_never_stored(db_path, tmp_path
         assert secret not in stored
     # the contract columns of the quarantined rows are kept, so the row can be put right
     assert "T-2" in stored and "T-3" in stored
+
+
+def test_an_unforeseen_error_prints_its_type_only(db_path, tmp_path):
+    """A DuckDB message can quote a value from the file: without OOS_DEBUG, only its type."""
+    path = write(tmp_path, "june.csv", HEADER + row("T-0501"))
+    code = (
+        "import sys, duckdb, data.load as load\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise duckdb.ConversionException(\"Could not convert string 'T-0501' to INT32\")\n"
+        "load._finish_report = broken\n"
+        "sys.exit(load.main(sys.argv[1:]))\n"
+    )
+    args = [sys.executable, "-c", code, "cohort", str(path), "--period", "2023-06", "--db",
+            str(db_path)]  # fmt: skip
+    quiet = subprocess.run(args, cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    assert quiet.returncode == 1
+    assert "unexpected error (ConversionException)" in quiet.stderr
+    assert "T-0501" not in quiet.stderr + quiet.stdout and "Traceback" not in quiet.stderr
+    assert not db_path.exists()  # nothing was published
+    env = {**os.environ, "OOS_DEBUG": "1"}
+    loud = subprocess.run(args, cwd=PROJECT, capture_output=True, text=True, timeout=120, env=env)
+    assert loud.returncode == 1 and "T-0501" in loud.stderr

@@ -20,6 +20,7 @@ IGNORED = [
     "data/oos.duckdb.lock",
     "data/.oos.duckdb.loading-4242",
     "data/.oos.duckdb.loading-4242.wal",
+    "data/.oos.duckdb.synthetic-4242",
     ".streamlit/secrets.toml",
 ]
 KEPT = [

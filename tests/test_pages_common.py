@@ -55,7 +55,8 @@ def test_periods_and_census_dates():
 
 def test_free_text_is_escaped_for_markdown_and_plotly():
     # A link typed into an extract shows as typed, not as a link.
-    assert escape_md("[x](http://evil)") == "\\[x\\]\\(http\\://evil\\)"
+    # (a word joiner, U+2060, between ':' and '//' stops GFM's bare-address links)
+    assert escape_md("[x](http://evil)") == "\\[x\\]\\(http\\:\u2060//evil\\)"
     assert escape_md("**bold**") == "\\*\\*bold\\*\\*"
     assert escape_plotly("A & B <b>") == "A &amp; B &lt;b&gt;"
     assert "<" not in escape_plotly("<a href='x'>team</a>")

@@ -599,3 +599,10 @@ def test_natural_categories_for_colour_maps():
     assert aggregates.natural_categories("gender") == ["Female", "Male", "Other", "Not recorded"]
     assert aggregates.natural_categories("care_status")[-1] == "None"
     assert aggregates.natural_categories("is_import") == ["Import", "Not an import"]
+
+
+def test_window_start_counts_loaded_periods(db):
+    # loaded: 2024-01, 2024-02, 2024-04 (no March)
+    assert aggregates.window_start("2024-04", 2, db=db) == "2024-02"
+    assert aggregates.window_start("2024-04", 12, db=db) == "2024-01"  # fewer are loaded
+    assert aggregates.window_start("2024-02", 1, db=db) == "2024-02"

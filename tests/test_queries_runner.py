@@ -275,14 +275,14 @@ def test_allowed_template_runs(live):
 def test_sort_template_injection_is_refused(live):
     params = {**APRIL.params(), "limit": 10, "offset": 0}
     with pytest.raises(ValueError):
-        runner.run(
+        pupil.run_pupil_query(
             "cohort_rows",
             params,
             db=live,
             template={"sort_expr": "child_id; DROP TABLE snapshot", "sort_direction": "ASC"},
         )
     with pytest.raises(ValueError):
-        runner.run(
+        pupil.run_pupil_query(
             "cohort_rows",
             params,
             db=live,

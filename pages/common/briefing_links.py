@@ -15,8 +15,11 @@ import streamlit as st
 from appstore import actions
 from briefing.build import default_name, pack_html, pack_pdf_bytes
 from pages.common.format import escape_md, fmt_date
+from trust.access import may_open
+from trust.viewer import current as current_viewer
 
 LOG = logging.getLogger(__name__)
+PLAN_PAGE = "pages/action_plan.py"
 
 
 def pack_buttons(ctx) -> None:
@@ -78,4 +81,6 @@ def overdue_notice(today: dt.date | None = None) -> None:
         + more,
         icon=":material/assignment_late:",
     )
-    st.page_link("pages/action_plan.py", label="Open the action plan", icon=":material/checklist:")
+    viewer = current_viewer()
+    if may_open(viewer.role if viewer else None, PLAN_PAGE):  # a page the viewer may open
+        st.page_link(PLAN_PAGE, label="Open the action plan", icon=":material/checklist:")

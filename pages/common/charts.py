@@ -21,6 +21,7 @@ from pages.common.categories import (
     dimension_label,
 )
 from pages.common.format import escape_plotly, fmt_int, fmt_pct
+from queries.suppression import SUPPRESSED
 
 FONT_SIZE = 14
 # afcharts' sequential palette, light to dark, for heat maps and the district map.
@@ -96,18 +97,25 @@ def bar_chart(
     labels = _labels(dimension, data["category"])
     colours = colour_map(dimension, categories)
     bar_colours = [colours.get(c, SINGLE) for c in categories]
-    values = data[value].tolist()
+    # Suppressed counts (pages/common/smallnumbers.py) arrive as missing: no bar, labelled c.
+    hidden = data["suppressed"].tolist() if "suppressed" in data else [False] * len(data)
+    values = [None if h else v for v, h in zip(data[value].tolist(), hidden, strict=True)]
     if percent and percent in data:
         hover = [
-            f"{lab}<br>{fmt_int(v)} {value_name.lower()} ({fmt_pct(p)})"
-            for lab, v, p in zip(labels, values, data[percent], strict=True)
+            "" if h else f"{lab}<br>{fmt_int(v)} {value_name.lower()} ({fmt_pct(p)})"
+            for lab, v, p, h in zip(labels, values, data[percent], hidden, strict=True)
         ]
     else:
         hover = [
             f"{lab}<br>{fmt_int(v)} {value_name.lower()}"
             for lab, v in zip(labels, values, strict=True)
         ]
-    text = [fmt_int(v) for v in values]
+    text = [SUPPRESSED if h else fmt_int(v) for v, h in zip(values, hidden, strict=True)]
+    hover = [
+        f"{lab}<br>{SUPPRESSED}: a small number, hidden" if h else t
+        for lab, t, h in zip(labels, hover, hidden, strict=True)
+    ]
+    values = [0 if h else v for v, h in zip(values, hidden, strict=True)]
     ordinal = dimension in ORDINAL
     bar = {
         "type": "bar",
@@ -151,6 +159,11 @@ def too_many_series(data: pd.DataFrame) -> bool:
     return data["category"].nunique() > MAX_SERIES
 
 
+def _points(values: pd.Series) -> list:
+    # A hidden small number (pages/common/smallnumbers.py) is missing: no point is drawn.
+    return [None if pd.isna(v) else v for v in values]
+
+
 def trend_chart(
     data: pd.DataFrame, dimension: str | None, *, stacked: bool = False, height: int = 380
 ) -> go.Figure:
@@ -177,7 +190,7 @@ def trend_chart(
         trace = {
             "type": "scatter",
             "x": time_axis(part["period"]),
-            "y": part["children"].tolist(),
+            "y": _points(part["children"]),
             "name": label,
             "mode": "lines" if stacked else "lines+markers",
             "line": line,
@@ -235,7 +248,7 @@ def small_multiples(data: pd.DataFrame, dimension: str | None, columns: int = 4)
             {
                 "type": "scatter",
                 "x": time_axis(part["period"]),
-                "y": part["children"].tolist(),
+                "y": _points(part["children"]),
                 "xaxis": f"x{n}",
                 "yaxis": f"y{n}",
                 "mode": "lines",
@@ -297,10 +310,19 @@ def wrap(label: str, width: int = 14) -> str:
     return "<br>".join(lines)
 
 
-def heatmap(data: pd.DataFrame, rows: str, cols: str) -> go.Figure:
-    """A cross-tab as a heat map with the count written in each cell."""
+def heatmap(
+    data: pd.DataFrame, rows: str, cols: str, hidden: pd.DataFrame | None = None
+) -> go.Figure:
+    """A cross-tab as a heat map with the count written in each cell.
+
+    `hidden`: cells suppressed as small numbers (same shape as the pivot): left unshaded and
+    written as c, so the colour never gives the count away."""
     table = pivot(data, rows, cols)
-    z = table.values
+    z = table.values.astype(object)
+    if hidden is not None:
+        # aligned by label (both in natural order; reindex guards against any difference)
+        mask = hidden.reindex(index=table.index, columns=table.columns, fill_value=False)
+        z[mask.to_numpy(dtype=bool)] = None
     row_labels = [escape_plotly(r) for r in table.index]
     # Column headings sit side by side: wrap them so long names do not overlap.
     col_labels = [wrap(escape_plotly(c), 10) for c in table.columns]
@@ -310,7 +332,7 @@ def heatmap(data: pd.DataFrame, rows: str, cols: str) -> go.Figure:
         "x": col_labels,
         "y": row_labels,
         "colorscale": SEQUENTIAL_SCALE,
-        "text": [[fmt_int(v) for v in row] for row in z],
+        "text": [[SUPPRESSED if v is None else fmt_int(v) for v in row] for row in z],
         "texttemplate": "%{text}",
         "customdata": [[escape_plotly(c) for c in table.columns] for _ in table.index],
         "hovertemplate": "%{y}<br>%{customdata}<br>%{z:,} children<extra></extra>",

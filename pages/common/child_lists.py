@@ -1,7 +1,7 @@
 """What the pages listing children (Today, Priority cases) share: the link to a child's
 chronology, a panel showing the chosen child's reasons in full, the whole list fetched page by
-page through the pupil-level choke point, and its CSV and Excel downloads (formula-safe,
-pages/common/exports.py)."""
+page through the pupil-level choke point, and its CSV and Excel downloads (audited and
+formula-safe, pages/common/pupil_export.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from pages.common.exports import csv_bytes, excel_bytes, export_info
 from pages.common.format import escape_md
+from pages.common.pupil_export import pupil_download
 
 EXPORT_LIMIT = 1000  # the largest page the choke point hands out in one go
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def chronology_link(child_id: str, period: str) -> str:
@@ -36,26 +35,12 @@ def download_buttons(
     """'Download <what> (CSV)' and '(Excel)' side by side. `table` runs only on a click (the
     whole list is fetched then, not on every run of the page)."""
     left, right = st.columns(2)
-    # what the files hold, written into them (read now: the download runs outside the page)
-    info = export_info(f"{what[:1].upper()}{what[1:]}", pupil_level=True)
-    left.download_button(
-        f"Download {what} (CSV)",
-        data=lambda: csv_bytes(table(), info=info),
-        file_name=f"{file_stem}.csv",
-        mime="text/csv",
-        key=f"{key}-csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    right.download_button(
-        f"Download {what} (Excel)",
-        data=lambda: excel_bytes(table(), sheet=sheet, info=info),
-        file_name=f"{file_stem}.xlsx",
-        mime=XLSX,
-        key=f"{key}-xlsx",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    # Through the audited export (pages/common/pupil_export.py): recorded with the file name,
+    # made on the click, and not offered at all to roles that may not take children's rows.
+    pupil_download(f"Download {what} (CSV)", table, f"{file_stem}.csv", key=f"{key}-csv",
+                   container=left)  # fmt: skip
+    pupil_download(f"Download {what} (Excel)", table, f"{file_stem}.xlsx", key=f"{key}-xlsx",
+                   container=right, sheet=sheet)  # fmt: skip
 
 
 def detail_panel(table: pd.DataFrame, selection, period: str, label: str) -> None:

@@ -29,7 +29,8 @@ def _band_colour(hex_colour: str, alpha: float = 0.18) -> str:
 
 def rate_chart(frame: pd.DataFrame, dimension: str, overall: float | None) -> go.Figure:
     """Rate per 100 children with a plan by category, with 95% intervals and the overall rate."""
-    data = frame[frame["children_with_plan"] > 0]
+    # hidden (suppressed) counts arrive as missing: no bar for them
+    data = frame[(frame["children_with_plan"].fillna(0) > 0) & frame["rate_per_100"].notna()]
     labels = _labels(dimension, data["category"])
     hover = [
         f"{lab}<br>{r:.1f} per 100 plans (95% interval {lo:.1f} to {hi:.1f})<br>"
@@ -94,7 +95,7 @@ def ratio_chart(frame: pd.DataFrame, dimension: str) -> go.Figure:
     Groups whose interval excludes 1 are drawn as filled diamonds, the others as open circles,
     so the finding does not rest on colour alone.
     """
-    data = frame[frame["ratio"].notna() & (frame["ratio"] > 0)]
+    data = frame[frame["ratio"].fillna(0) > 0]
     labels = _labels(dimension, data["category"])
     excludes = data["excludes_one"].tolist()
     hover = [

@@ -18,6 +18,7 @@ from pages.common import state as page_state
 from pages.common.chart_images import camera_config, file_stem, image_buttons, label_for_screen
 from pages.common.exports import csv_bytes, export_info
 from pages.common.format import escape_text
+from pages.common.pupil_export import pupil_download
 
 # Buttons that make no sense for bar charts of counts; the PNG export stays.
 PLOTLY_CONFIG = {
@@ -80,6 +81,7 @@ def show_figure(
     *,
     key: str | None = None,
     note: str | None = None,
+    pupil_ids: list[str] | None = None,
 ) -> None:
     """Lay out one figure: title, caption, chart and table tabs, CSV download, About note.
 
@@ -89,6 +91,8 @@ def show_figure(
     `caption` and `about` are Markdown the page built (FrameContext.caption and .about escape
     what came from the data). The CSV holds the table exactly.
     `note` is a line shown under the chart (a map's attribution, for instance).
+    `pupil_ids`: the figure shows these children's own rows (a chronology), so its CSV is an
+    audited pupil-level download made on click (pages/common/pupil_export.py).
     """
     key = key or safe_file_name(csv_name)
     with st.container(border=True):
@@ -123,16 +127,27 @@ def show_figure(
         with svg:
             image_buttons(fig, stem, key, only="svg")
         with left:
-            st.download_button(
-                "Download CSV",
-                # the file says what it holds: title, period, filters, source, when made
-                data=csv_bytes(rounded_percentages(table), info=export_info(title)),
-                file_name=safe_file_name(csv_name),
-                mime="text/csv",
-                key=f"csv-{key}",
-                on_click="ignore",
-                icon=":material/download:",
-            )
+            if pupil_ids is not None:
+                pupil_download(
+                    "Download CSV",
+                    lambda: rounded_percentages(table),
+                    safe_file_name(csv_name),
+                    key=f"csv-{key}",
+                    rows_in_hand=True,
+                    child_ids=pupil_ids,
+                    info=export_info(title, pupil_level=True),
+                )
+            else:
+                st.download_button(
+                    "Download CSV",
+                    # the file says what it holds: title, period, filters, source, when made
+                    data=csv_bytes(rounded_percentages(table), info=export_info(title)),
+                    file_name=safe_file_name(csv_name),
+                    mime="text/csv",
+                    key=f"csv-{key}",
+                    on_click="ignore",
+                    icon=":material/download:",
+                )
         with right:
             with st.expander("About this figure"):
                 st.markdown(about)

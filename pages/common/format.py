@@ -88,9 +88,21 @@ def fmt_datetime(value) -> str:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+# GFM turns bare web and e-mail addresses into links AFTER backslash escapes are read (checked
+# in chromium on Streamlit 1.67: `www\.x\.org` and `http\://x` still became links), so a word
+# joiner (U+2060, invisible, no width) is put where those patterns need two characters side
+# by side: `http:` + `//`, `www` + `.`, and before `@`.
+WORD_JOINER = "\u2060"
+_AUTOLINK_SEAMS = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\\?\.)|(?<!\\)(?=\\?@)")
+
+
+def _break_autolinks(text: str) -> str:
+    return _AUTOLINK_SEAMS.sub(WORD_JOINER, text)
+
+
 def escape_md(text) -> str:
     """Escape Markdown so extract text shows literally in st.markdown / captions / labels."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return _break_autolinks(_MARKDOWN_SPECIAL.sub(r"\\\1", str(text)))
 
 
 # Characters that can begin Markdown, HTML or a Streamlit directive anywhere in a line: emphasis,
@@ -110,7 +122,8 @@ def escape_text(text) -> str:
     line could start a list, a heading or a table).
     """
     one_line = " ".join(str(text).split())
-    return _LINKING_PUNCTUATION.sub(r"\\\1", _INLINE_SPECIAL.sub(r"\\\1", one_line))
+    escaped = _LINKING_PUNCTUATION.sub(r"\\\1", _INLINE_SPECIAL.sub(r"\\\1", one_line))
+    return _break_autolinks(escaped)
 
 
 def escape_plotly(text) -> str:

@@ -142,6 +142,14 @@ def ensure_frame() -> None:
         st.rerun()
 
 
+def _count(n: int) -> str:
+    # The cohort's size is a count like any other: 1 to 5 reads c when small numbers are hidden.
+    from pages.common.smallnumbers import count_text
+
+    shown = count_text(n)
+    return shown if isinstance(shown, str) else fmt_int(shown)
+
+
 def page_header(
     title: str, intro: str = "", *, needs_period: bool = True, allow_empty: bool = False
 ) -> FrameContext:
@@ -165,13 +173,13 @@ def page_header(
     loaded = ctx.loaded_at
     # A level-2 heading styled as a caption (pages/common/a11y.py): headings then run h1, h2,
     # h3 with no level skipped. Every part is escaped; none is free text from an extract.
-    who = "child" if ctx.count == 1 else "children"
+    who = "child" if ctx.count == 1 and _count(1) != "c" else "children"
     line = (
         f"<strong>{escape(ctx.period_name)}</strong> · census date {escape(fmt_date(ctx.census))}"
         + (f" · data loaded {escape(fmt_datetime(loaded))}" if loaded else "")
-        + f" · <strong>{escape(fmt_int(ctx.count))}</strong> {who}"
+        + f" · <strong>{escape(_count(ctx.count))}</strong> {who}"
         + (
-            f" match the filters (of {escape(fmt_int(ctx.total))})"
+            f" match the filters (of {escape(_count(ctx.total))})"
             if ctx.filtered
             else " in the cohort"
         )
