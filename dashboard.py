@@ -13,7 +13,7 @@ import logging
 import streamlit as st
 
 from core.paths import resolve_db_path
-from pages.common import share, smallnumbers
+from pages.common import a11y, link_check, share, smallnumbers
 from pages.common.database import check_database
 from pages.common.filters import render_sidebar
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
@@ -60,6 +60,10 @@ PAGES = {
         st.Page("pages/data_quality.py", title="Data quality"),
         st.Page("pages/audit.py", title="Audit trail"),
     ],
+    "Help": [
+        st.Page("pages/glossary.py", title="Glossary"),
+        st.Page("pages/accessibility.py", title="Accessibility statement"),
+    ],
 }
 
 # The gate (trust/signin.py), before anything reads the database for a page: no viewer from an
@@ -76,6 +80,11 @@ if access.blocked_page is not None:
 viewer = access.viewer
 page = st.navigation(allowed_pages(PAGES, viewer.role), position="top")
 set_current(viewer.on_page(page.title))
+a11y.apply()  # caption contrast, print stylesheet
+# Each page its own browser-tab title (WCAG 2.4.2), so tabs and history can be told apart.
+st.set_page_config(page_title=f"{page.title} · Children out of school with an EHC plan")
+share.start_run(page.url_path)
+link_check.unknown_page(st.context.url, page, PAGES)
 # Less empty space above the page title, so a 1280x800 screen shows more figures. Static CSS
 # written here, never data.
 st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 4.5rem; }</style>")
@@ -92,7 +101,6 @@ if status.info.get("synthetic"):
     )
 
 context = FrameContext(filter=None, periods=status.periods, info=status.info)
-share.start_run()
 if status.periods:
     try:
         context = build_context(status, render_sidebar(status.periods, status.sen_teams))
@@ -103,7 +111,20 @@ if status.periods:
 st.session_state[CONTEXT_KEY] = context
 # Small numbers: always hidden for senior leaders; a switch, off by default, for other roles.
 smallnumbers.sidebar_switch()
-link_slot = st.sidebar.empty()
+# Keyed once (st-key-view-link): the copy fallback in share.py finds the link box by it.
+link_slot = st.sidebar.container(key="view-link").empty()
+notice_slot = st.empty()
+
+
+def show_link_and_notices() -> None:
+    link_check.show_notices(notice_slot)
+    if context.filter is not None:
+        share.show_link(link_slot, page.url_path, context.filter.period)
+
+
+# Drawn before the page (a page that stops early with st.stop() cannot draw anything after
+# it), from the choices known so far, and again after the page with the choices it drew.
+show_link_and_notices()
 
 if page_kind(script_of(page)) == EXACT and smallnumbers.suppressing():
     st.info(
@@ -117,7 +138,4 @@ except AccessDenied as refused:
     # The pupil-level choke point refused (and audited) a request the page made, e.g. a
     # caseworker's chronology of a child outside their teams, typed into the URL.
     st.warning(str(refused), icon=":material/lock:")
-finally:
-    # After the page (which records its own choices), even when it stopped early.
-    if context.filter is not None:
-        share.show_link(link_slot, page.url_path, context.filter.period)
+show_link_and_notices()

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 
-import streamlit as st
-
-from pages.common import share
 from pages.common import smallnumbers as small
+from pages.common import state
 from pages.common.categories import category_label, dimension_label
 from pages.common.charts import bar_chart
 from pages.common.figures import show_figure
 from pages.common.page import page_header
 from pages.common.words import breakdown_title
-from queries.aggregates import DIMENSIONS, breakdown
+from queries.aggregates import breakdown
 from queries.dimensions import SPECS
 from queries.rates import RATE_DIMENSIONS, has_caseload, rates
 
@@ -25,24 +23,14 @@ ctx = page_header(
 )
 f = ctx.filter
 
-options = list(DIMENSIONS)
-dimension = st.pills(
-    "Break down by",
-    options,
-    default=DEFAULT,
-    format_func=dimension_label,
-    key="dim",
-    bind="query-params",
-)
-dimension = dimension or DEFAULT
-if dimension != DEFAULT:
-    share.remember("dim", dimension_label(dimension))
+dimension = state.draw("dim") or DEFAULT
+by_size = state.draw("order") == state.SIZE_ORDER[1]
 label = dimension_label(dimension)
 
 # Imports by council count imports only: a "Not an import" bar would dwarf the councils, and
 # percentages are more useful as shares of the imports.
 shown = dataclasses.replace(f, is_import=True) if dimension == "imported_from" else f
-data = breakdown(shown, dimension)
+data = breakdown(shown, dimension, by_size=by_size)
 # Small numbers hidden (senior leaders, or the sidebar switch): the table shows c, the chart
 # draws no bar for a hidden count, and the title names only a category it can show.
 table_data, data, hidden = small.long(data)

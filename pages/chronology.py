@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pages.common import state
 from pages.common.categories import CATEGORICAL, GREY, colour_map
 from pages.common.charts import style
 from pages.common.figures import show_figure, show_table
@@ -170,17 +171,7 @@ values = read_flag_settings()
 stall_days = values.stall_days
 
 options = child_ids(f)
-child = st.selectbox(
-    "Child (pseudonymous ID)",
-    options,
-    index=None,
-    key="child",
-    bind="query-params",
-    accept_new_options=True,
-    placeholder="Type or pick an ID",
-    help="Children in the filtered cohort of the period chosen in the sidebar; any other ID "
-    "can be typed.",
-)
+child = state.draw("child", options=options, accept_new_options=True)
 if not child:
     st.info("Pick a child to see the chronology, or open one from the Today page.")
     st.stop()

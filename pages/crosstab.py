@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import share
 from pages.common import smallnumbers as small
+from pages.common import state
 from pages.common.categories import category_label, dimension_label
 from pages.common.charts import heatmap
 from pages.common.figures import show_figure
@@ -27,25 +27,8 @@ def label_of(d: str) -> str:
 
 
 left, right = st.columns(2)
-rows = left.selectbox(
-    "Rows",
-    options,
-    index=options.index("primary_need"),
-    format_func=label_of,
-    key="rows",
-    bind="query-params",
-)
-cols = right.selectbox(
-    "Columns",
-    options,
-    index=options.index("care_status"),
-    format_func=label_of,
-    key="cols",
-    bind="query-params",
-)
-for key, chosen, default in (("rows", rows, "primary_need"), ("cols", cols, "care_status")):
-    if chosen != default:
-        share.remember(key, label_of(chosen))
+rows = state.draw("rows", left)
+cols = state.draw("cols", right)
 if rows == cols:
     st.info("Pick two different breakdowns for the rows and the columns.")
     st.stop()

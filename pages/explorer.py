@@ -7,12 +7,12 @@ import math
 import pandas as pd
 import streamlit as st
 
-from pages.common import share
+from pages.common import state
+from pages.common.child_lists import whole_list
+from pages.common.exports import export_info
 from pages.common.page import page_header
 from pages.common.pupil_export import pupil_download
-from queries.pupil import SORT_COLUMNS, cohort_export, cohort_page
-
-PAGE_SIZES = [25, 50, 100, 250]
+from queries.pupil import cohort_page
 
 # Columns of the list in the order shown, with their headings. Pseudonymous IDs only.
 COLUMNS = {
@@ -30,7 +30,6 @@ COLUMNS = {
     "out_of_school_since": "Out of school since",
     "sen_team": "SEN team",
 }
-SORTABLE = [c for c in COLUMNS if c in SORT_COLUMNS]
 
 
 def people_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -49,27 +48,13 @@ ctx = page_header(
 f = ctx.filter
 
 sort_col, order_col, size_col = st.columns([2, 1, 1])
-sort_by = sort_col.selectbox(
-    "Sort by",
-    SORTABLE,
-    index=SORTABLE.index("days_out"),
-    format_func=COLUMNS.get,
-    key="sort",
-    bind="query-params",
-)
-descending = order_col.toggle("Largest first", value=True, key="desc", bind="query-params")
-if sort_by != "days_out":
-    share.remember("sort", COLUMNS[sort_by])
-if not descending:
-    share.remember("desc", "false")
-page_size = size_col.selectbox("Rows per page", PAGE_SIZES, index=1, key="rows_per_page")
+sort_by = state.draw("sort", sort_col) or "days_out"
+descending = state.draw("desc", order_col)
+page_size = state.draw("rows_per_page", size_col) or 50
 
 pages = max(1, math.ceil(ctx.count / page_size))
 page_slot = st.container()
-page = st.pagination(pages, key="page", bind="query-params", max_visible_pages=7)
-page = min(max(1, page), pages)
-if page > 1:
-    share.remember("page", page)
+page = state.draw_pages("page", pages, max_visible_pages=7)
 rows = cohort_page(f, sort_by, descending, page, page_size)
 first = (page - 1) * page_size + 1
 last = first + len(rows) - 1
@@ -92,24 +77,38 @@ with page_slot:
     )
 
 
+order = (
+    f"Sorted by {COLUMNS[sort_by].lower()}, {'largest' if descending else 'smallest'} first "
+    "(not recorded last), as on the screen"
+)
+info = export_info("Children out of school: cohort list", order=order, pupil_level=True)
+
+
 def export_frame() -> pd.DataFrame:
-    # Runs only when a download button is clicked (deferred), not on every rerun.
-    return people_table(cohort_export(f))
+    # Runs only when a download button is clicked (deferred), not on every rerun: every child
+    # matching the filters, in the screen's order, through the pupil-level choke point.
+    return people_table(
+        whole_list(lambda n, size: cohort_page(f, sort_by, descending, n, size), ctx.count)
+    )
 
 
 left, right, _ = st.columns([1, 1, 2])
 stem = f"cohort_{f.period}"
-pupil_download("Download CSV", export_frame, f"{stem}.csv", key="cohort-csv", container=left)
+pupil_download(
+    "Download CSV", export_frame, f"{stem}.csv", key="cohort-csv", container=left, info=info
+)
 pupil_download(
     "Download Excel",
     export_frame,
     f"{stem}.xlsx",
+    info=info,
     key="cohort-xlsx",
     container=right,
     icon=":material/table_view:",
 )
 st.caption(
-    f"Downloads hold all {ctx.count:,} children matching the filters, sorted by ID. Handle them "
-    "as personal data: store them only where the council's data-protection rules allow. "
+    f"Downloads hold all {ctx.count:,} children matching the filters, in the order shown here, "
+    "with a note of the period, filters and source. Handle them as personal data: store them "
+    "only where the council's data-protection rules allow. "
     "Each download is recorded in the audit trail."
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import share
 from pages.common import smallnumbers as small
+from pages.common import state
 from pages.common.district_map import ATTRIBUTION, map_figure
 from pages.common.figures import show_figure
 from pages.common.format import escape_md, escape_plotly, fmt_int, fmt_pct
@@ -30,22 +30,13 @@ ctx = page_header(
 f = ctx.filter
 
 caseload_loaded = has_caseload(f.period)
-measure = st.segmented_control(
-    "Shade by",
-    [COUNT, SHARE, PER_PLANS, PER_POP],
-    default=COUNT,
-    key="shade",
-    bind="query-params",
-)
-measure = measure or COUNT
+measure = state.draw("shade") or COUNT
 if measure == PER_PLANS and not caseload_loaded:
     st.info(
         f"No EHC plan caseload is loaded for {ctx.period_name}, so there is no rate per "
         "child with a plan this month: the map shows the number of children instead."
     )
     measure = COUNT
-if measure != COUNT:
-    share.remember("shade", measure)
 
 data = breakdown(f, "district")
 if measure == PER_PLANS:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import share
 from pages.common import smallnumbers as small
+from pages.common import state
 from pages.common.categories import category_label, dimension_label
 from pages.common.context_charts import rate_chart, rate_trend_chart, ratio_chart
 from pages.common.context_tables import hide_small
@@ -21,7 +21,6 @@ from pages.common.page import page_header
 from queries.rates import (
     COUNT_COLUMNS,
     NOT_RECORDED,
-    RATE_DIMENSIONS,
     caseload_periods,
     overall_rate,
     overrepresented_sentences,
@@ -45,17 +44,7 @@ ctx = page_header(
 f = ctx.filter
 with_caseload = caseload_periods()
 
-dimension = st.selectbox(
-    "Break down by",
-    RATE_DIMENSIONS,
-    index=RATE_DIMENSIONS.index(DEFAULT),
-    format_func=dimension_label,
-    key="rate_dim",
-    bind="query-params",
-)
-dimension = dimension or DEFAULT
-if dimension != DEFAULT:
-    share.remember("rate_dim", dimension_label(dimension))
+dimension = state.draw("rate_dim") or DEFAULT
 label = dimension_label(dimension)
 
 NUMERATOR_ONLY = (

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages.common import smallnumbers as small
+from pages.common import state
 from pages.common.categories import CATEGORICAL
 from pages.common.charts import bar_chart, style, time_axis
 from pages.common.figures import show_figure
@@ -47,16 +48,7 @@ if not flags_available():
 f = ctx.filter
 values = read_flag_settings()
 
-FLAG_LABELS = {name: FLAGS[name].label for name in FLAGS}
-flag = st.selectbox(
-    "Flag",
-    list(FLAG_LABELS),
-    index=list(FLAG_LABELS).index("s19_due"),
-    format_func=FLAG_LABELS.get,
-    key="flag",
-    bind="query-params",
-    help="The flag the charts below count (the link keeps the choice).",
-)
+flag = state.draw("flag") or "s19_due"
 label = FLAGS[flag].label
 short_label = FLAGS[flag].short
 
@@ -90,7 +82,7 @@ def by_category(dimension: str) -> None:
         }
     )
     visible = shown.dropna(subset=["flagged"])  # a hidden count never leads a title
-    title = (
+    title = f"{short_label}: " + (
         most_title(visible, "flagged", "children", FLAG_DIMENSIONS[dimension].lower())
         if not (hidden_flagged and (visible.empty or not visible["flagged"].max()))
         else "Counts are small: those of 1 to 5 are hidden"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import share
 from pages.common import smallnumbers as small
+from pages.common import state
 from pages.common.categories import category_label, dimension_label
 from pages.common.context_charts import hazard_chart, survival_chart
 from pages.common.context_tables import hide_small
@@ -20,7 +20,6 @@ from pages.common.figures import show_figure, show_table
 from pages.common.format import escape_md, fmt_int
 from pages.common.page import page_header
 from queries.survival import (
-    SURVIVAL_DIMENSIONS,
     hazard_by_time_out,
     hazard_sentence,
     survival,
@@ -34,16 +33,8 @@ ctx = page_header(
     "followed through every monthly snapshot loaded.",
 )
 f = ctx.filter
-choice = st.selectbox(
-    "Compare by",
-    [ALL, *SURVIVAL_DIMENSIONS],
-    format_func=lambda d: "All children (no split)" if d == ALL else dimension_label(d),
-    key="surv_dim",
-    bind="query-params",
-)
+choice = state.draw("surv_dim")
 dimension = None if (choice or ALL) == ALL else choice
-if dimension:
-    share.remember("surv_dim", dimension_label(dimension))
 
 result = survival(f, dimension)
 too_few = (

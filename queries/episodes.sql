@@ -1,5 +1,7 @@
 -- Purpose: episodes out of school built from the monthly snapshots, one row per episode, for
 --   the time-to-return (survival) analysis.
+--   PUPIL-LEVEL (one row per child's episode): run only through queries/pupil.py
+--   (run_for_aggregation: queries/survival.py aggregates the rows; no page shows them).
 --   Rules (README, "Time to return to school"):
 --   - loaded periods are numbered in order; a month with no snapshot loaded is not a gap;
 --   - a child's rows in consecutive loaded periods are one episode; a gap of ONE missing

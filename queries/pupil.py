@@ -123,6 +123,22 @@ def record_export(
            file_name=file_name)  # fmt: skip
 
 
+# PUPIL-LEVEL queries whose rows are only ever aggregated inside the query layer (never shown,
+# never downloaded): the survival analysis's episodes (queries/survival.py). They run without a
+# viewer or an audit record, because what reaches a page is the aggregate; nothing else may.
+AGGREGATED_IN_QUERIES = frozenset({"episodes"})
+
+
+def run_for_aggregation(
+    name: str, params: dict | None = None, *, db=None, template: dict | None = None
+) -> pd.DataFrame:
+    """Run a PUPIL-LEVEL query listed in AGGREGATED_IN_QUERIES, for a query-layer module that
+    turns its rows into aggregates. The caller must not hand these rows to a page."""
+    if name not in AGGREGATED_IN_QUERIES:
+        raise AccessDenied(f"{name} is not a query aggregated in the query layer")
+    return runner.run(name, params, db=db, template=template, pupil_key=_KEY)
+
+
 def _caseworker_scope(viewer: Viewer, name: str, params: dict, db) -> dict:
     teams = tuple(viewer.sen_teams)
     if "child_id" in params:

@@ -34,6 +34,7 @@ from scipy.stats import chi2
 from queries import runner
 from queries.dimensions import ALL_SPEC, spec
 from queries.filters import CohortFilter
+from queries.pupil import run_for_aggregation
 
 DAYS_PER_MONTH = 365.25 / 12
 SURVIVAL_DIMENSIONS = [
@@ -72,7 +73,8 @@ def episodes(f: CohortFilter, dimension: str | None = None, *, db=None) -> pd.Da
     if dimension is not None and dimension not in SURVIVAL_DIMENSIONS:
         raise ValueError(f"no survival split by {dimension!r}")
     params = {**f.params(), "period_from": "0000-01", "period_to": "9999-12"}
-    return runner.run("episodes", params, db=db, template={"dimension": d.sql})
+    # child-level rows, aggregated here and never shown: through the pupil-level choke point
+    return run_for_aggregation("episodes", params, db=db, template={"dimension": d.sql})
 
 
 @dataclass

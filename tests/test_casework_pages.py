@@ -251,8 +251,10 @@ def test_service_view(monkeypatch, flags_db):
     by_district = spec(at, 0)["data"][0]
     assert by_district["x"] == [4, 0, 0, 2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]
     subheaders = [s.value.replace("\\", "") for s in at.subheader]
-    assert "Most in Ashford (4 children)" in subheaders
-    assert "Most in West (4 children)" in subheaders  # East 2, West 4, Not recorded 1
+    # each title names the flag it counts
+    assert "Section 19 provision due: Most in Ashford (4 children)" in subheaders
+    # East 2, West 4, Not recorded 1
+    assert "Section 19 provision due: Most in West (4 children)" in subheaders
     assert "Section 19 provision due rose by 5 since February 2024" in subheaders
     assert spec(at, 2)["data"][0]["y"] == [2, 7]
     # cost of delay: 7 terms across 6 children; 7 x 900 = 6,300; 7 x 2,400 = 16,800 -> 17,000

@@ -32,6 +32,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -205,7 +206,11 @@ def test_district_filter_from_the_url_narrows_every_figure(monkeypatch, fixture_
     assert shown["Provision unknown"] == ("2", "+2")
     assert shown["Imports"][0] == "1"
     assert shown["Median days out of school"][0] == "179"  # 60, 179, 302
-    assert any("3** children match the filters (of 10)" in c.value for c in at.caption)
+    # the context line (a level-2 heading drawn with st.html)
+    assert any(
+        "<strong>3</strong> children match the filters (of 10)" in h.proto.body
+        for h in at.get("html")
+    )
 
 
 def test_sidebar_filters_combine(monkeypatch, fixture_db):
@@ -236,7 +241,7 @@ def test_earlier_period_from_the_picker(monkeypatch, fixture_db):
     at.selectbox(key="period").set_value("2023-05").run()
     shown = metrics(at)
     assert shown["Children out of school"] == ("7", "")  # no period before May: no change
-    assert any("census date 31 May 2023" in c.value for c in at.caption)
+    assert any("census date 31 May 2023" in h.proto.body for h in at.get("html"))
 
 
 # --- breakdowns, cross-tab, trends, map ----------------------------------------------------
@@ -304,8 +309,13 @@ def test_trend_by_placement_status(monkeypatch, fixture_db):
     traces = {t["name"]: t["y"] for t in spec(at)["data"]}
     assert traces["No placement"] == [7, 6]  # May 7, June 6
     assert traces["Provision unknown"] == [0, 4]
-    table = at.dataframe[0].value
-    assert list(table["Period"]) == ["May 2023", "June 2023"]
+    table = at.dataframe[0].value.set_index("Category")
+    assert list(table.columns[:3]) == ["May 2023", "June 2023", "Change since May 2023"]
+    # No placement 7 -> 6: -1 (-14.3%); provision unknown 0 -> 4: +4 (no percentage of 0)
+    assert table.loc["No placement", "Change since May 2023"] == -1
+    assert table.loc["No placement", "Change since May 2023 (%)"] == -14.3
+    assert table.loc["Provision unknown", "Change since May 2023"] == 4
+    assert pd.isna(table.loc["Provision unknown", "Change since May 2023 (%)"])
     assert (
         at.subheader[0].value == "Provision unknown rose by 4, the largest change, since May 2023"
     )

@@ -244,3 +244,56 @@ def test_map_is_drawn_from_the_geojson_alone():
     assert colours["Swale"] == "#F2F2F2"
     assert colours["Thanet"] != colours["Dover"]
     assert "Martin Chorley" in ATTRIBUTION and "Crown copyright" in ATTRIBUTION
+
+
+# --- links ---------------------------------------------------------------------------------
+
+
+def test_requested_page_is_read_after_the_server_base_path():
+    from pages.common.link_check import requested_path
+
+    assert requested_path("http://council:8501/nosuchpage?period=2099-01") == "nosuchpage"
+    assert requested_path("http://council:8501/") == ""
+    assert requested_path("http://council/send/dash/map?x=1", "send/dash") == "map"
+    assert requested_path("http://council/send/dash", "/send/dash/") == ""
+
+
+def test_link_values_are_written_as_the_bound_widgets_read_them():
+    from pages.common import state
+
+    values = {
+        "district": ["Thanet", "Dover"],
+        "need": ["ASD"],
+        "age": (5, 10),
+        "cin": "Yes",
+        "days_from": 30.0,
+        "days_to": None,
+        "gender": [],
+    }
+    assert state.filter_pairs(values) == [
+        ("district", "Thanet"),
+        ("district", "Dover"),
+        ("need", "Autistic spectrum disorder (ASD)"),
+        ("age", "5"),
+        ("age", "10"),
+        ("cin", "Yes"),
+        ("days_from", "30"),
+    ]
+    assert state.describe(values) == [
+        "District: Thanet, Dover",
+        "Primary need: Autistic spectrum disorder (ASD)",
+        "Age at census date (years): 5 to 10",
+        "Child in need: yes",
+        "Days out of school: 30 or more",
+    ]
+    # a page's control goes into the link only when drawn this run and not at its default
+    session = {
+        state.DRAWN_KEY: {"dim": "primary_need", "tab-breakdown-district": "Chart"},
+        "dim": "district",
+        "order": "Largest first",  # not drawn in this run: left out
+        "tab-breakdown-district": "Table",
+    }
+    assert state.page_pairs(session, "breakdowns") == [
+        ("dim", "District"),
+        ("tab-breakdown-district", "Table"),
+    ]

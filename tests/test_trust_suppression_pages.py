@@ -151,8 +151,10 @@ def test_other_roles_see_exact_counts_until_they_switch_it_on():
 def test_the_cohort_count_line_hides_a_small_filtered_count():
     at = breakdown_by_district(SENIOR)
     at.sidebar.multiselect(key="district").set_value(["Swale"]).run()
-    line = " ".join(c.value for c in at.caption)
-    assert "**c** children match the filters (of 15)" in line
+    # the context line is a level-2 heading drawn with st.html (pages/common/page.py)
+    line = " ".join(h.proto.body for h in at.get("html"))
+    assert "<strong>c</strong> children match the filters (of 15)" in line
     at = breakdown_by_district(QA)
     at.sidebar.multiselect(key="district").set_value(["Swale"]).run()
-    assert "**2** children match the filters (of 15)" in " ".join(c.value for c in at.caption)
+    line = " ".join(h.proto.body for h in at.get("html"))
+    assert "<strong>2</strong> children match the filters (of 15)" in line

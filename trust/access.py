@@ -15,6 +15,7 @@ EXACT = "exact"  # aggregates whose small numbers are not yet suppressed: not fo
 CASEWORK = "casework"  # pupil-level pages caseworkers use for their own teams
 PUPIL = "pupil"  # other pupil-level pages
 AUDIT = "audit"  # the audit trail
+HELP = "help"  # glossary and accessibility statement: no data, open to everyone
 
 # page script (as given to st.Page) -> kind
 PAGE_KINDS = {
@@ -37,13 +38,15 @@ PAGE_KINDS = {
     "pages/explorer.py": CASEWORK,
     "pages/chronology.py": CASEWORK,
     "pages/audit.py": AUDIT,
+    "pages/glossary.py": HELP,
+    "pages/accessibility.py": HELP,
 }
 
 KINDS_BY_ROLE = {
-    SAFEGUARDING_LEAD: frozenset({AGGREGATE, EXACT, CASEWORK, PUPIL, AUDIT}),
-    QA_OFFICER: frozenset({AGGREGATE, EXACT, CASEWORK, PUPIL}),
-    CASEWORKER: frozenset({CASEWORK}),
-    SENIOR_LEADER: frozenset({AGGREGATE}),
+    SAFEGUARDING_LEAD: frozenset({AGGREGATE, EXACT, CASEWORK, PUPIL, AUDIT, HELP}),
+    QA_OFFICER: frozenset({AGGREGATE, EXACT, CASEWORK, PUPIL, HELP}),
+    CASEWORKER: frozenset({CASEWORK, HELP}),
+    SENIOR_LEADER: frozenset({AGGREGATE, HELP}),
 }
 
 

@@ -214,6 +214,21 @@ def trend_chart(
     )
 
 
+# Characters of a small multiple's title that fit its panel at 1280 px (13 px text, about
+# 7 px a character), by number of columns.
+TITLE_CHARS = {2: 48, 3: 32, 4: 24}
+
+
+def fit_title(label: str, limit: int) -> str:
+    """'Speech, language and communication needs' -> 'Speech, language and co…' (limit 24);
+    plotly's escaped entities (&amp;) are kept whole."""
+    plain = label.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    if len(plain) <= limit:
+        return label
+    cut = plain[: limit - 1].rstrip() + "…"
+    return cut.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def small_multiples(data: pd.DataFrame, dimension: str | None, columns: int = 4) -> go.Figure:
     """One small line chart per category, sharing the y scale, in a grid."""
     categories = list(dict.fromkeys(str(c) for c in data["category"]))
@@ -263,7 +278,9 @@ def small_multiples(data: pd.DataFrame, dimension: str | None, columns: int = 4)
         )
         titles.append(
             {
-                "text": label,
+                # cut to the panel's width so neighbouring titles never run into each other;
+                # the full name is in the hover label and the table
+                "text": fit_title(label, TITLE_CHARS[columns] if columns in TITLE_CHARS else 20),
                 "x": x0,
                 "y": top,
                 "xref": "paper",

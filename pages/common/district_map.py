@@ -141,7 +141,11 @@ def map_figure(
 
     `hover` holds each district's hover text (already escaped for plotly).
     """
-    shown = [v for v in values.values() if v is not None]
+    # Only the twelve districts drawn set the scale: "Out of county" and "Not recorded" (a
+    # handful of children, in the table) would otherwise push every district into the dark
+    # half of the scale, where they look alike.
+    drawn = {name for name, _ in district_shapes()}
+    shown = [v for name, v in values.items() if v is not None and name in drawn]
     top = max(shown + [0])
     # The colour scale runs from the smallest district to the largest, so differences between
     # districts show; the colour bar states the range.

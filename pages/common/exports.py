@@ -1,17 +1,89 @@
-"""CSV and Excel downloads that are safe to open in a spreadsheet.
+"""CSV and Excel downloads that say what they hold and are safe to open in a spreadsheet.
 
-Text from an extract could begin with `=`, `+`, `-` or `@`, which Excel would run as a formula
-("CSV injection"); such text gets a leading apostrophe, the usual guard, so it shows as typed.
-Numbers are left alone. CSV is UTF-8 with a byte-order mark so Excel reads accents correctly.
+What a file holds (`ExportInfo`): its title, the period and census date, the filters, the
+order of the rows, the source, when it was made, "SYNTHETIC" when the data are made up, and
+the security marking for pupil-level files. `export_info()` reads all of it from the frame's
+context and the one description of the filters (state.py) at the moment the button is drawn.
+
+- CSV: the description is a commented header: lines beginning with `# ` before the column
+  row, then the table (documented in the README). A spreadsheet shows them as the first rows;
+  a program skips them (pandas: `pd.read_csv(f, skiprows=info_lines(f))`, or count the
+  leading '# ' lines). UTF-8 with a byte-order mark so Excel reads accents correctly.
+- Excel: the table on the first sheet (dates as dates, widths fitted to the contents, an
+  autofilter, the header row frozen), the description on a second sheet "About this file".
+
+Text from an extract could begin with `=`, `+`, `-` or `@`, which a spreadsheet would run as a
+formula ("CSV injection"); such text gets a leading apostrophe, the usual guard, so it shows
+as typed. Numbers are left alone.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+COMMENT = "# "
+MAX_WIDTH = 60  # characters: wider columns wrap in Excel rather than run off the screen
+DATE_FORMAT = "d mmm yyyy"
+
+
+@dataclass(frozen=True)
+class ExportInfo:
+    """What a downloaded file holds, written into it."""
+
+    title: str
+    period: str = ""  # "October 2026"
+    census: str = ""  # "31 October 2026"
+    filters: tuple[str, ...] = ()
+    order: str = ""  # "Sorted by days out, largest first"
+    source: str = ""
+    synthetic: bool = False
+    marking: str = ""  # "OFFICIAL-SENSITIVE" for pupil-level files
+    made: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(label, value) pairs, in the order a reader wants them."""
+        rows = [("Title", self.title)]
+        if self.synthetic:
+            rows.append(("SYNTHETIC", "Synthetic demonstration data: these children are made up"))
+        if self.marking:
+            rows.append(("Marking", self.marking))
+        if self.period:
+            rows.append(("Period", self.period))
+        if self.census:
+            rows.append(("Census date", self.census))
+        rows.append(("Filters", "; ".join(self.filters) if self.filters else "none"))
+        if self.order:
+            rows.append(("Order", self.order))
+        if self.source:
+            rows.append(("Source", self.source))
+        rows.append(("Made", self.made.strftime("%d %B %Y at %H:%M %Z").strip()))
+        return rows
+
+
+def export_info(title: str, *, order: str = "", pupil_level: bool = False) -> ExportInfo:
+    """The ExportInfo of the view on screen (call while the page is drawn, not in a callback)."""
+    from pages.common.format import fmt_date
+    from pages.common.page import filter_summary, frame_context
+
+    ctx = frame_context()
+    return ExportInfo(
+        title=title,
+        period=ctx.period_name if ctx.period else "",
+        census=fmt_date(ctx.census) if ctx.period else "",
+        filters=tuple(filter_summary()) if ctx.filter is not None else (),
+        order=order,
+        source=ctx.source,
+        synthetic=bool(ctx.info.get("synthetic")),
+        marking="OFFICIAL-SENSITIVE: personal data, handle under the council's data-protection "
+        "rules"
+        if pupil_level
+        else "",
+    )
 
 
 def _guard(value):
@@ -30,15 +102,39 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """The table as CSV (UTF-8 with BOM), formula-like text neutralised."""
-    return neutralise_formulas(table).to_csv(index=False).encode("utf-8-sig")
+def _comment(text: str) -> str:
+    # one line each: a newline in a value would end the comment early
+    return COMMENT + " ".join(str(text).split())
 
 
-def excel_bytes(table: pd.DataFrame, sheet: str = "Cohort") -> bytes:
-    """The table as an .xlsx workbook (openpyxl); every text cell stored as text, not formula."""
+def csv_bytes(table: pd.DataFrame, info: ExportInfo | None = None) -> bytes:
+    """The table as CSV (UTF-8 with BOM), formula-like text neutralised, with `info` as a
+    commented header when given."""
+    body = neutralise_formulas(table).to_csv(index=False)
+    if info is not None:
+        header = "\n".join(_comment(f"{label}: {value}") for label, value in info.lines())
+        body = header + "\n" + body
+    return body.encode("utf-8-sig")
+
+
+def info_lines(text: str) -> int:
+    """How many commented header lines a CSV made here starts with."""
+    count = 0
+    for line in text.lstrip("\ufeff").splitlines():
+        if not line.startswith(COMMENT):
+            break
+        count += 1
+    return count
+
+
+def excel_bytes(
+    table: pd.DataFrame, sheet: str = "Cohort", info: ExportInfo | None = None
+) -> bytes:
+    """The table as an .xlsx workbook (openpyxl): text stored as text (never a formula), dates
+    as dates, columns as wide as their contents, an autofilter, the header frozen; `info` on a
+    second sheet."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     safe = neutralise_formulas(table)
@@ -51,11 +147,43 @@ def excel_bytes(table: pd.DataFrame, sheet: str = "Cohort") -> bytes:
     for cell in worksheet[1]:
         cell.font = Font(bold=True)
     for i, column in enumerate(safe.columns, start=1):
-        worksheet.column_dimensions[get_column_letter(i)].width = max(10, len(str(column)) + 2)
+        letter = get_column_letter(i)
+        values = safe[column]
+        is_date = _is_date_column(values)
+        if is_date:
+            for cell in worksheet[letter][1:]:
+                cell.number_format = DATE_FORMAT
+        longest = max(
+            [len(str(column))] + [11 if is_date else len(str(v)) for v in values.head(2000)]
+        )
+        worksheet.column_dimensions[letter].width = min(MAX_WIDTH, max(8, longest + 2))
+        if longest > MAX_WIDTH:
+            for cell in worksheet[letter][1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     worksheet.freeze_panes = "A2"
+    if len(safe.columns):
+        last = get_column_letter(len(safe.columns))
+        worksheet.auto_filter.ref = f"A1:{last}{max(1, len(safe) + 1)}"
+    if info is not None:
+        about = workbook.create_sheet("About this file")
+        for label, value in info.lines():
+            about.append([label, _guard(str(value))])
+        for cell in about["A"]:
+            cell.font = Font(bold=True)
+        about.column_dimensions["A"].width = 14
+        about.column_dimensions["B"].width = 100
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _is_date_column(values: pd.Series) -> bool:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    present = values.dropna()
+    return not present.empty and all(
+        isinstance(v, dt.date | pd.Timestamp) for v in present.head(50)
+    )
 
 
 def _missing(value) -> bool:
@@ -66,9 +194,15 @@ def _missing(value) -> bool:
 
 
 def _plain(value):
-    """numpy/pandas scalars to plain Python values openpyxl understands."""
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
+    """numpy/pandas scalars to plain Python values openpyxl understands; midnight timestamps
+    (dates stored as timestamps) to dates, so no "00:00:00" shows."""
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        stamp = pd.Timestamp(value)
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_localize(None)
+        if stamp == stamp.normalize():
+            return stamp.date()
+        return stamp.to_pydatetime()
     if hasattr(value, "item"):
         return value.item()
     return value

@@ -14,9 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pages.common import state as page_state
 from pages.common.chart_images import camera_config, file_stem, image_buttons, label_for_screen
-from pages.common.exports import csv_bytes
-from pages.common.format import escape_md, escape_text
+from pages.common.exports import csv_bytes, export_info
+from pages.common.format import escape_text
 from pages.common.pupil_export import pupil_download
 
 # Buttons that make no sense for bar charts of counts; the PNG export stays.
@@ -100,7 +101,10 @@ def show_figure(
         if fig is None or table.empty:
             st.info("No children to show for this figure with the filters chosen.")
             return
-        chart_tab, table_tab = st.tabs(["Chart", "Table"])
+        # Bound to the URL (key "tab-<figure>"), so a link to the table opens on the table.
+        chart_tab, table_tab = st.tabs(
+            page_state.TAB_LABELS, key=page_state.tab_key(key), bind=page_state.BIND
+        )
         # Title and caption drawn into the chart, so a saved image says what it shows.
         stem = file_stem(safe_file_name(csv_name))
         label_for_screen(fig, title, caption)
@@ -110,7 +114,8 @@ def show_figure(
                 theme=None,
                 config=camera_config(PLOTLY_CONFIG, fig, stem),
                 key=f"chart-{key}",
-                alt=escape_md(title),
+                # the title is plain text: a screen reader reads it as is, no Markdown escapes
+                alt=title,
             )
             if note:
                 st.caption(note)
@@ -130,11 +135,13 @@ def show_figure(
                     key=f"csv-{key}",
                     rows_in_hand=True,
                     child_ids=pupil_ids,
+                    info=export_info(title, pupil_level=True),
                 )
             else:
                 st.download_button(
                     "Download CSV",
-                    data=csv_bytes(rounded_percentages(table)),
+                    # the file says what it holds: title, period, filters, source, when made
+                    data=csv_bytes(rounded_percentages(table), info=export_info(title)),
                     file_name=safe_file_name(csv_name),
                     mime="text/csv",
                     key=f"csv-{key}",

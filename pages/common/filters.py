@@ -1,9 +1,11 @@
-"""The sidebar's cohort filters, bound to the URL, and the CohortFilter they describe.
+"""The sidebar's cohort filters, drawn from the one description in pages/common/state.py.
 
 Every filter widget has a `key` that is also its URL query parameter (Streamlit's
 `bind="query-params"`), so a copied link reproduces the view; a filter left at its default
 ("any") is dropped from the URL. The period is always in the URL (see `_seed_period`), because
-a link copied in June must still show June after July is loaded.
+a link copied in June must still show June after July is loaded. The widgets' labels, kinds,
+defaults and choices come from `state.FILTERS`, which the link builder and the "Filters: ..."
+summary read too; a link value that is not one of the choices is pointed out in a notice.
 
 `filter_from_state` turns widget values into a `CohortFilter` without Streamlit, so the mapping
 is unit-tested; `render_sidebar` draws the widgets; `current_filter` hands pages the result.
@@ -15,40 +17,15 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from core import vocab
-from pages.common.categories import category_label
+from pages.common import state as page_state
 from queries.filters import CohortFilter
 
-NR = vocab.NOT_RECORDED
-AGE_RANGE = (0, 25)
-ANY = "Any"
-YES_NO = [ANY, "Yes", "No"]
-IMPORT_CHOICES = [ANY, "Imports only", "Not imports"]
+AGE_RANGE = page_state.AGE_RANGE
+ANY = page_state.ANY
 
 # Widget key (= URL parameter) -> its default value ("no restriction").
-DEFAULTS: dict[str, object] = {
-    "district": [],
-    "need": [],
-    "team": [],
-    "age": AGE_RANGE,
-    "year": [],
-    "gender": [],
-    "care": [],
-    "cin": ANY,
-    "cp": ANY,
-    "cla": ANY,
-    "pla": ANY,
-    "placement": [],
-    "import": ANY,
-    "days_from": None,
-    "days_to": None,
-}
+DEFAULTS: dict[str, object] = {key: c.default for key, c in page_state.FILTERS.items()}
 FILTER_STATE_KEY = "_oos_cohort_filter"
-
-
-def need_option_label(code: str) -> str:
-    """'ASD' -> 'Autistic spectrum disorder (ASD)' in the need picker (and the URL)."""
-    return category_label("primary_need", code)
 
 
 def _yes_no(value) -> bool | None:
@@ -122,117 +99,71 @@ def _seed_period(periods: list[str]) -> None:
     st.session_state["period"] = periods[-1]
 
 
-def _days_input(column, label: str, key: str, placeholder: str) -> None:
-    """A whole-number days filter bound to the URL.
-
-    Streamlit 1.67 reads a bound number from the URL with int(float(text)) and catches
-    ValueError but not OverflowError, so a link holding `days_to=1e309` would stop every page
-    before it draws. Such a value is ignored: the filter shows empty (unfiltered) on that load.
-    (tests/browser/test_hostile_input.py opens every page with hostile parameters.)
-    """
-    settings = {"min_value": 0, "value": None, "step": 1, "placeholder": placeholder}
-    try:
-        column.number_input(label, key=key, bind="query-params", **settings)
-    except OverflowError:
-        # (the parameter cannot be deleted here: Streamlit keeps it bound to the key)
-        column.number_input(label, key=f"{key}_unreadable", **settings)
+def _draw_filter(c: page_state.Control, where, sen_teams: list[str]) -> None:
+    """One sidebar filter widget, as the table describes it."""
+    options = sen_teams if c.key == "team" else (c.options() if c.options else [])
+    labels = [str(c.format(o)) for o in options]
+    common = {"key": c.key, "bind": page_state.BIND, "help": c.help}
+    if c.kind == "multiselect":
+        page_state.check_url(c, labels, None)
+        where.multiselect(
+            c.label, options, format_func=c.format, placeholder=c.placeholder, **common
+        )
+    elif c.kind == "choice":
+        page_state.check_url(c, labels, "any")
+        where.selectbox(c.label, options, **common)
+    elif c.kind == "range":
+        low, high = c.default
+        page_state.check_numbers(c, low, high)
+        where.slider(c.label, low, high, value=c.default, **common)
+    elif c.kind == "number":
+        page_state.check_numbers(c)
+        settings = {"min_value": 0, "value": None, "step": 1, "placeholder": c.placeholder}
+        try:
+            where.number_input(c.label, **settings, **common)
+        except OverflowError:
+            # Streamlit 1.67 reads a bound number with int(float(text)) and does not catch
+            # OverflowError: a link holding `days_to=1e309` would stop every page. Such a value
+            # is ignored (the notice above says so); the parameter stays bound to the key, so
+            # an unbound twin is drawn. (tests/browser/test_hostile_input.py)
+            where.number_input(c.label, key=f"{c.key}_unreadable", help=c.help, **settings)
 
 
 def render_sidebar(periods: list[str], sen_teams: list[str]) -> CohortFilter:
     """Draw the period picker and every cohort filter in the sidebar; return the filter."""
     newest_first = list(reversed(periods))
+    raw_period = st.query_params.get("period") if "period" not in st.session_state else None
+    page_state.check_period(raw_period, periods, periods[-1])
     _seed_period(periods)
-    bind = "query-params"
+    p = page_state.PERIOD
     with st.sidebar:
         # Periods are shown as stored (2023-06) so that the URL carries the same stable text.
         period = st.selectbox(
-            "Reporting period (year-month)",
+            p.label,
             newest_first,
             index=None,
-            key="period",
-            bind=bind,
-            placeholder="Latest period",
-            help="Figures are counted at the census date: the last day of the month.",
+            key=p.key,
+            bind=page_state.BIND,
+            placeholder=p.placeholder,
+            help=p.help,
         )
         st.caption("These filters apply to every page, and the page's link keeps them.")
-        with st.expander("District, need and team", expanded=_active("district", "need", "team")):
-            st.multiselect(
-                "District",
-                vocab.DISTRICT_VALUES + [NR],
-                key="district",
-                bind=bind,
-                placeholder="All districts",
-            )
-            st.multiselect(
-                "Primary need",
-                vocab.NEED_CODES + [NR],
-                key="need",
-                bind=bind,
-                format_func=need_option_label,
-                placeholder="All needs",
-            )
-            st.multiselect("SEN team", sen_teams, key="team", bind=bind, placeholder="All teams")
-        with st.expander("Age, year group, gender", expanded=_active("age", "year", "gender")):
-            st.slider(
-                "Age at census date (years)",
-                *AGE_RANGE,
-                value=AGE_RANGE,
-                key="age",
-                bind=bind,
-                help="Narrowing the ages leaves out children whose age is not recorded.",
-            )
-            st.multiselect(
-                "Year group",
-                vocab.YEAR_GROUPS + [NR],
-                key="year",
-                bind=bind,
-                placeholder="All year groups",
-            )
-            st.multiselect(
-                "Gender",
-                vocab.GENDERS + [NR],
-                key="gender",
-                bind=bind,
-                placeholder="All genders",
-            )
-        with st.expander("Care status", expanded=_active("care", "cin", "cp", "cla", "pla")):
-            st.multiselect(
-                "Care status (one per child)",
-                vocab.CARE_STATUSES,
-                key="care",
-                bind=bind,
-                placeholder="All care statuses",
-                help="Each child's first status of: looked after, child protection, "
-                "child in need, previously looked after.",
-            )
-            left, right = st.columns(2)
-            left.selectbox("Child in need", YES_NO, key="cin", bind=bind)
-            right.selectbox("Child protection", YES_NO, key="cp", bind=bind)
-            left.selectbox("Looked after", YES_NO, key="cla", bind=bind)
-            right.selectbox("Previously looked after", YES_NO, key="pla", bind=bind)
-        with st.expander(
-            "Placement, import, days out",
-            expanded=_active("placement", "import", "days_from", "days_to"),
-        ):
-            st.multiselect(
-                "Placement status",
-                vocab.PLACEMENT_STATUSES,
-                key="placement",
-                bind=bind,
-                placeholder="Both",
-            )
-            st.selectbox(
-                "Import",
-                IMPORT_CHOICES,
-                key="import",
-                bind=bind,
-                help="An import's EHC plan transferred from another council.",
-            )
-            left, right = st.columns(2)
-            _days_input(left, "Days out from", "days_from", "0")
-            _days_input(right, "Days out to", "days_to", "any")
+        for title, rows in page_state.FILTER_GROUPS:
+            keys = [k for row in rows for k in row]
+            with st.expander(title, expanded=_active(*keys)):
+                for row in rows:
+                    places = st.columns(len(row)) if len(row) > 1 else [st]
+                    for key, where in zip(row, places, strict=True):
+                        _draw_filter(page_state.FILTERS[key], where, sen_teams)
         st.button("Clear filters", on_click=reset_filters, icon=":material/filter_alt_off:")
     values = {key: st.session_state.get(key, default) for key, default in DEFAULTS.items()}
+    low, high = values.get("days_from"), values.get("days_to")
+    if low is not None and high is not None and low > high:
+        page_state.notice(
+            f"“Days out from” ({int(low)}) is above “Days out to” ({int(high)}), so no child "
+            "can match: swap them in the sidebar.",
+            this_run=True,
+        )
     cohort_filter = filter_from_state(values, period or periods[-1])
     st.session_state[FILTER_STATE_KEY] = cohort_filter
     return cohort_filter

@@ -9,6 +9,7 @@ plain message when there is nothing to show, so no page ever draws an empty char
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 
 import streamlit as st
 
@@ -22,6 +23,13 @@ from pages.common.format import (
 )
 
 CONTEXT_KEY = "_oos_frame_context"
+
+
+def filter_summary() -> list[str]:
+    """The sidebar's filters in words, from the one description of the filters (state.py)."""
+    from pages.common import state as page_state
+
+    return page_state.describe(st.session_state)
 
 
 @dataclass
@@ -91,7 +99,7 @@ class FrameContext:
             "school are worked out at this date.",
         ]
         if self.filtered:
-            parts.append("**Filters:** " + escape_md("; ".join(self.filter.describe())) + ".")
+            parts.append("**Filters:** " + escape_md("; ".join(filter_summary())) + ".")
         if caveats:
             parts.append(f"**Caveats:** {caveats}")
         return "\n\n".join(parts)
@@ -163,16 +171,22 @@ def page_header(
             st.stop()
         return ctx
     loaded = ctx.loaded_at
+    # A level-2 heading styled as a caption (pages/common/a11y.py): headings then run h1, h2,
+    # h3 with no level skipped. Every part is escaped; none is free text from an extract.
+    who = "child" if ctx.count == 1 and _count(1) != "c" else "children"
     line = (
-        f"**{ctx.period_name}** · census date {fmt_date(ctx.census)}"
-        + (f" · data loaded {fmt_datetime(loaded)}" if loaded else "")
-        + f" · **{_count(ctx.count)}** "
-        + ("child" if ctx.count == 1 and _count(1) != "c" else "children")
-        + (f" match the filters (of {_count(ctx.total)})" if ctx.filtered else " in the cohort")
+        f"<strong>{escape(ctx.period_name)}</strong> · census date {escape(fmt_date(ctx.census))}"
+        + (f" · data loaded {escape(fmt_datetime(loaded))}" if loaded else "")
+        + f" · <strong>{escape(_count(ctx.count))}</strong> {who}"
+        + (
+            f" match the filters (of {escape(_count(ctx.total))})"
+            if ctx.filtered
+            else " in the cohort"
+        )
     )
-    st.caption(line)
+    st.html(f'<h2 class="oos-context">{line}</h2>')
     if ctx.filtered:
-        st.caption("Filters: " + escape_md("; ".join(ctx.filter.describe())))
+        st.caption("Filters: " + escape_md("; ".join(filter_summary())))
     if ctx.count == 0 and not allow_empty:
         if ctx.total == 0:
             st.info(f"No children are recorded in the {ctx.period_name} snapshot.")

@@ -16,7 +16,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from pages.common.exports import csv_bytes, excel_bytes
+from pages.common.exports import ExportInfo, csv_bytes, excel_bytes, export_info
 from queries.pupil import record_export
 from trust.viewer import acting_as, current
 
@@ -37,24 +37,31 @@ def pupil_download(
     rows_in_hand: bool = False,
     child_ids: list[str] | None = None,
     sheet: str = "Children",
+    info: ExportInfo | None = None,
 ) -> None:
     """A download button for pupil-level `rows()` as CSV or Excel (by `file_name`'s suffix).
 
     `rows_in_hand`: `rows()` returns rows the page already read (a chronology's log), so no
     pupil-level query runs on the click; the export is then recorded here, naming `child_ids`
-    (or the table's Child ID column)."""
+    (or the table's Child ID column). `info` (default: the view on screen) is written into the
+    file: period, filters, source, marking (pages/common/exports.py)."""
     viewer = current()
     if viewer is None or not viewer.sees_pupils:
         return  # no button at all for roles that may not take children's rows away
     kind = file_name.rsplit(".", 1)[-1]
     exporting = replace(viewer, export_file=file_name)
+    # read now, while the page is drawn: the click runs outside the page's script
+    title = label.removeprefix("Download ").split(" (")[0]
+    info = info or export_info(title[:1].upper() + title[1:], pupil_level=True)
 
     def make() -> bytes:
         with acting_as(exporting):
             table = rows()
             if rows_in_hand:
                 record_export(table, file_name, exporting, child_ids)
-        return excel_bytes(table, sheet=sheet) if kind == "xlsx" else csv_bytes(table)
+        if kind == "xlsx":
+            return excel_bytes(table, sheet=sheet, info=info)
+        return csv_bytes(table, info=info)
 
     (container or st).download_button(
         label,

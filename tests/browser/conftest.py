@@ -94,6 +94,17 @@ def server(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A small synthetic demo database (200 children, 14 months, casework), built once for
+    the modules that need every page to have something to show."""
+    from data.generate import build_demo_database
+
+    return build_demo_database(
+        tmp_path_factory.mktemp("demo") / "demo.duckdb", children=200, periods=14
+    )
+
+
+@pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(

@@ -57,7 +57,12 @@ def downloaded_csv(page, button_name: str) -> tuple[str, list[list[str]]]:
         page.get_by_role("button", name=button_name).first.click()
     download = info.value
     text = Path(download.path()).read_text(encoding="utf-8-sig")
-    return download.suggested_filename, list(csv.reader(io.StringIO(text)))
+    # the file starts with what it holds, as '# ' lines (pages/common/exports.py)
+    lines = text.splitlines(keepends=True)
+    about = [line.strip() for line in lines if line.startswith("# ")]
+    data = "".join(lines[len(about) :])
+    downloaded_csv.about = about
+    return download.suggested_filename, list(csv.reader(io.StringIO(data)))
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -111,9 +116,14 @@ def test_cohort_download_holds_every_filtered_child(dash):
     assert name == "cohort_2023-06.csv"
     header, body = rows[0], rows[1:]
     assert header[:3] == ["Child ID", "Age", "Year group"]
-    # Provision unknown in June: P-0002, P-0003, P-0007, P-0010, by ID.
-    assert [row[0] for row in body] == ["P-0002", "P-0003", "P-0007", "P-0010"]
-    team = body[3][header.index("SEN team")]
+    # Provision unknown in June, in the screen's order (days out, largest first) at 30 June:
+    # P-0003 (since 1 Sep 2022: 302), P-0010 (1 Feb: 149), P-0002 (1 May: 60), P-0007 (20 Jun: 10)
+    assert [row[0] for row in body] == ["P-0003", "P-0010", "P-0002", "P-0007"]
+    about = downloaded_csv.about
+    assert "# Period: June 2023" in about and "# Census date: 30 June 2023" in about
+    assert "# Filters: Placement status: Provision unknown" in about
+    assert any(line.startswith("# Order: Sorted by days out, largest first") for line in about)
+    team = body[1][header.index("SEN team")]  # P-0010
     assert team == "'=1+1 <b>North</b>"  # free text kept as typed, formula neutralised
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 import werkzeug.serving
@@ -87,6 +89,9 @@ ALLOWED = {
 }
 
 
+STORES: list[Path] = []  # the server's audit store (set by signed_server)
+
+
 @pytest.fixture(scope="module")
 def provider():
     """The OIDC provider on 127.0.0.1, on a thread of this process."""
@@ -119,7 +124,9 @@ def signed_server(tmp_path_factory, provider):
     )
     roles = folder / "roles.toml"
     roles.write_text(ROLE_FILE, encoding="utf-8")
-    env = {**os.environ, "OOS_DB": str(db), "OOS_ROLES": str(roles)}
+    store = folder / "app.sqlite"
+    STORES.append(store)
+    env = {**os.environ, "OOS_DB": str(db), "OOS_ROLES": str(roles), "OOS_APP_STORE": str(store)}
     env.pop("OOS_SINGLE_USER", None)  # sign-in, not the single-user exception
     command = [
         sys.executable, "-m", "streamlit", "run", "dashboard.py",
@@ -214,6 +221,20 @@ def test_each_role_signs_in_and_reaches_only_its_pages(browser, signed_server, p
             page.goto(f"{signed_server}/chronology?child=P-0001")
             assert not heading(page).startswith("Case chronology")
             assert "P-0001" not in page.locator("body").inner_text()
+        if account == "lead@council.example":
+            # the explorer's download: made on the click, formula-safe, audited as an export
+            page.goto(f"{signed_server}/explorer?placement=Provision+unknown")
+            heading(page)
+            with page.expect_download(timeout=60_000) as info:
+                page.get_by_role("button", name="Download CSV").first.click()
+            text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+            assert "'=1+1 <b>North</b>" in text  # P-0010's team, neutralised
+            con = sqlite3.connect(STORES[-1])
+            exports = con.execute(
+                "SELECT actor, role, file_name, children FROM audit WHERE action = 'export'"
+            ).fetchall()
+            con.close()
+            assert ("lead@council.example", "safeguarding_lead", "cohort_2023-06.csv", 4) in exports
         if account == "cw@council.example":
             page.goto(f"{signed_server}/chronology?child=P-0001&period=2023-06")
             heading(page)

@@ -1,0 +1,186 @@
+"""Benchmark: speed as people meet it, in chromium against a real `streamlit run dashboard.py`.
+
+    python bench/bench_browser.py [--db PATH] [--sessions 10] [--changes 5] [--pages ...]
+
+Three measurements on the demo database (1,500 children x 24 months, built in a temporary
+folder unless --db names one):
+
+1. Cold open: a link to each page opened in a fresh browser context (no session, no cache in
+   the browser; the server's query cache warm from earlier pages, as on a server in use): time
+   to the end of the page's first script run, and to the LAST chart drawn (each chart is
+   scrolled into view, because Streamlit draws a chart only once it is in view; the time is
+   the last plotly 'afterplot' event).
+2. Filter change to redrawn chart: bench/bench_pages.py's browser measurement (a new "days
+   out from" value each time, so no query is cached; time to plotly's afterplot).
+3. Ten people at once: `--sessions` browser contexts on the Breakdowns page, each making
+   `--changes` filter changes one after another, all sessions at the same time; every
+   change's time to its redrawn chart, p50 and p95 over all of them.
+
+A script, not a test: it prints figures. On a shared machine the figures are disturbed by
+other work; run it twice and compare, or compare against a baseline run in the same process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+PAGES = [
+    "", "today", "priority", "breakdowns", "crosstab", "trends", "map", "rates",
+    "time_to_return", "explorer", "chronology", "service", "data_quality",
+]  # fmt: skip
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+TIMEOUT = 120_000
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def cold_opens(base: str, pages: list[str]) -> list[tuple[str, float, float, int]]:
+    """(page, seconds to script idle, seconds to last chart drawn, charts) per page."""
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for path in pages:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(f"{base}/{path}", timeout=TIMEOUT)
+            page.locator("h1").first.wait_for(timeout=TIMEOUT)
+            page.wait_for_selector(IDLE, timeout=TIMEOUT)
+            idle = time.perf_counter() - start
+            charts = page.locator('[class*="st-key-chart-"]')
+            drawn, last_chart = 0, idle
+            for i in range(charts.count()):
+                chart = charts.nth(i)
+                if not chart.is_visible():  # in a tab not shown
+                    continue
+                chart.scroll_into_view_if_needed()
+                chart.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
+                last_chart = time.perf_counter() - start  # when this chart was seen drawn
+                drawn += 1
+            rows.append((path or "overview", idle, max(idle, last_chart), drawn))
+            context.close()
+        browser.close()
+    return rows
+
+
+async def one_session(browser, base: str, number: int, changes: int, times: list[float]):
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(TIMEOUT)  # ten sessions on a small machine: slow first runs
+    page = await context.new_page()
+    await page.goto(f"{base}/breakdowns", timeout=TIMEOUT)
+    await page.wait_for_selector(IDLE, timeout=TIMEOUT)
+    chart = page.locator('[class*="st-key-chart-"]').first
+    await chart.scroll_into_view_if_needed()  # Streamlit draws a chart once it is in view
+    await chart.locator(".js-plotly-plot").wait_for(timeout=TIMEOUT)
+    box = page.locator(".st-key-days_from input")
+    if not await box.is_visible():
+        await page.get_by_text("Placement, import, days out").click()
+        await box.wait_for(state="visible")
+        await page.wait_for_timeout(500)
+    for change in range(changes):
+        # a value no other session uses, so every change misses the query cache
+        await box.fill(str(1 + number * 100 + change))
+        await page.evaluate(
+            """() => { window.__redrawn = 0; const gd = document.querySelector('.js-plotly-plot');
+              if (!gd.__benchArmed) { gd.__benchArmed = true;
+                gd.on('plotly_afterplot', () => { window.__redrawn = performance.now(); }); } }"""
+        )
+        start = await page.evaluate("() => performance.now()")
+        await box.press("Enter")
+        await page.wait_for_function("t => window.__redrawn > t", arg=start, timeout=TIMEOUT)
+        end = await page.evaluate("() => window.__redrawn")
+        times.append((end - start) / 1000)
+        await page.wait_for_selector(IDLE, timeout=TIMEOUT)
+    await context.close()
+
+
+async def concurrent(base: str, sessions: int, changes: int) -> list[float]:
+    from playwright.async_api import async_playwright
+
+    times: list[float] = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        await asyncio.gather(
+            *(one_session(browser, base, n, changes, times) for n in range(sessions))
+        )
+        await browser.close()
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--changes", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="filter changes per page (part 2)")
+    parser.add_argument("--pages", nargs="*", default=PAGES)
+    parser.add_argument(
+        "--parts", nargs="*", type=int, default=[1, 2, 3], help="which measurements to make"
+    )
+    args = parser.parse_args(argv)
+
+    from tests.browser.conftest import start_server, stop_server
+
+    with tempfile.TemporaryDirectory(prefix="oos-bench-browser-") as folder:
+        db = args.db
+        if db is None:
+            from data.generate import build_demo_database
+
+            print("building the demo database (1,500 children x 24 months)…", file=sys.stderr)
+            db = build_demo_database(Path(folder) / "demo.duckdb")
+        process, base = start_server(db, Path(folder) / "streamlit.log")
+        try:
+            if 1 in args.parts:
+                print("\n1. Cold open (new browser context), seconds: script idle / last chart")
+                for name, idle, last, drawn in cold_opens(base, args.pages):
+                    print(f"   {name:16s} {idle:6.2f} / {last:6.2f}   ({drawn} charts)")
+            if 3 in args.parts:
+                print(
+                    f"\n3. {args.sessions} sessions at once on Breakdowns, {args.changes} "
+                    "filter changes each: seconds to the redrawn chart"
+                )
+                times = asyncio.run(concurrent(base, args.sessions, args.changes))
+                print(
+                    f"   {len(times)} changes: p50 {pct(times, 50):.2f}  "
+                    f"p95 {pct(times, 95):.2f}  max {max(times):.2f}  "
+                    f"mean {statistics.mean(times):.2f}"
+                )
+        finally:
+            stop_server(process)
+
+        if 2 in args.parts:
+            from bench_pages import bench_browser
+
+            print("\n2. Filter change to redrawn chart (bench_pages' browser measurement), s:")
+            pages = ["overview", "breakdowns", "trends", "map"]
+            results = bench_browser(db, args.runs, pages, Path(folder) / "changes.log")
+            for name, timings in results.items():
+                total = [t / 1000 for t, _ in timings]
+                print(
+                    f"   {name:16s} median {statistics.median(total):.2f}  "
+                    f"max {max(total):.2f}  ({len(total)} changes)"
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

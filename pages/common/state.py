@@ -1,0 +1,640 @@
+"""One description of the page state: every choice that goes into the URL, in one table.
+
+Each `Control` names a widget key (which is also its URL parameter), what it is called on
+screen, its widget kind, its default, the `CohortFilter` field it sets (sidebar filters) and how
+its value is written in the URL. The sidebar draws its filters from this table, pages draw
+their own controls with `draw`, the URL binding is Streamlit's `bind="query-params"` on those
+same keys, the "Filters: ..." summary reads the labels here, and "Link to this view"
+(pages/common/share.py) writes every control of the page from the session's values, so no page
+has to remember to add its choices to the link.
+
+A link that asks for something that does not exist (a period not loaded, an option that is not
+offered, a page number past the end) is not silently changed: `check_url` compares the raw URL
+with the choices before the widget reads it (Streamlit drops an invalid value without a word)
+and `notice` records a sentence that the frame shows at the top of the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core import vocab
+from pages.common.categories import category_label, dimension_label
+from pages.common.format import period_label
+
+NR = vocab.NOT_RECORDED
+ANY = "Any"
+YES_NO = [ANY, "Yes", "No"]
+IMPORT_CHOICES = [ANY, "Imports only", "Not imports"]
+AGE_RANGE = (0, 25)
+BIND = "query-params"
+
+NOTICES_KEY = "_oos_link_notices"  # sentences about the link, shown by the frame
+RUN_NOTICES_KEY = "_oos_run_notices"  # sentences about this run's choices only
+DRAWN_KEY = "_oos_drawn_controls"  # page controls drawn in this run -> their default
+PREVIOUS_DRAWN_KEY = "_oos_drawn_before"  # the same, from the page's previous run
+PAGE_KEY = "_oos_page_path"
+
+
+@dataclass(frozen=True)
+class Control:
+    """One choice a user can make, and everything the app needs to know about it."""
+
+    key: str  # widget key = URL query parameter
+    label: str  # on screen, in notices and in the "Filters: ..." summary
+    kind: str  # select, multiselect, range, number, choice (yes/no/any), pills, segmented,
+    # toggle, pages, tabs, window (a select_slider over periods)
+    default: object = None
+    page: str | None = None  # URL path of the page that draws it; None: the sidebar
+    sql: str | None = None  # the CohortFilter field it sets (sidebar filters)
+    options: Callable[[], Sequence] | None = None  # static choices (None: given when drawn)
+    format: Callable[[object], str] = str  # option -> label on screen and in the URL
+    help: str | None = None
+    placeholder: str | None = None
+    drawn_by_page: bool = False  # drawn by its page's own code, not through draw()
+
+    def url_values(self, value) -> list[str]:
+        """How the bound widget writes `value` in the URL (repeated for several values)."""
+        if value is None:
+            return []
+        if self.kind == "toggle":
+            return ["true" if value else "false"]
+        if self.kind in ("range", "number", "pages"):
+            items = value if isinstance(value, list | tuple) else [value]
+            return [str(int(v)) for v in items]
+        items = value if isinstance(value, list | tuple) else [value]
+        return [str(self.format(v)) for v in items]
+
+
+def _need_label(code) -> str:
+    return category_label("primary_need", code)
+
+
+def _dimensions() -> list[str]:
+    from queries.aggregates import DIMENSIONS
+
+    return list(DIMENSIONS)
+
+
+def _dimension_name(d) -> str:
+    from queries.aggregates import DIMENSIONS
+
+    return "All children" if d == "all" else (DIMENSIONS.get(d) or dimension_label(d))
+
+
+def _flags() -> list[str]:
+    from queries.flags import FLAGS
+
+    return list(FLAGS)
+
+
+def _flag_name(flag) -> str:
+    from queries.flags import FLAGS
+
+    return FLAGS[flag].label if flag in FLAGS else str(flag)
+
+
+def _rate_dimensions() -> list[str]:
+    from queries.rates import RATE_DIMENSIONS
+
+    return list(RATE_DIMENSIONS)
+
+
+def _survival_choices() -> list[str]:
+    from queries.survival import SURVIVAL_DIMENSIONS
+
+    return ["all", *SURVIVAL_DIMENSIONS]
+
+
+def _survival_name(d) -> str:
+    return "All children (no split)" if d == "all" else dimension_label(d)
+
+
+def _tiers() -> list[str]:
+    from queries.flags import TIERS
+
+    return list(TIERS)
+
+
+def _tier_name(t) -> str:
+    from queries.flags import TIERS
+
+    return TIERS[t].label if t in TIERS else str(t)
+
+
+# Cohort explorer: the columns a list can be sorted by, with their headings.
+SORT_LABELS = {
+    "child_id": "Child ID",
+    "age": "Age",
+    "year_group": "Year group",
+    "gender": "Gender",
+    "primary_need": "Primary need",
+    "district": "District",
+    "placement_status": "Placement status",
+    "care_status": "Care status",
+    "is_import": "Import",
+    "imported_from": "Imported from",
+    "days_out": "Days out",
+    "out_of_school_since": "Out of school since",
+    "sen_team": "SEN team",
+}
+SIZE_ORDER = ["Natural order", "Largest first"]
+
+
+def _sortable() -> list[str]:
+    from queries.pupil import SORT_COLUMNS
+
+    return [c for c in SORT_LABELS if c in SORT_COLUMNS]
+
+
+# --- the sidebar's filters (every page) ----------------------------------------------------
+# Groups of the sidebar, each an expander; a row of two keys is drawn in two columns.
+FILTER_GROUPS: list[tuple[str, list[list[str]]]] = [
+    ("District, need and team", [["district"], ["need"], ["team"]]),
+    ("Age, year group, gender", [["age"], ["year"], ["gender"]]),
+    ("Care status", [["care"], ["cin", "cp"], ["cla", "pla"]]),
+    ("Placement, import, days out", [["placement"], ["import"], ["days_from", "days_to"]]),
+]
+
+PERIOD = Control(
+    "period",
+    "Reporting period (year-month)",
+    "select",
+    help="Figures are counted at the census date: the last day of the month.",
+    placeholder="Latest period",
+)
+
+FILTERS: dict[str, Control] = {
+    c.key: c
+    for c in [
+        Control(
+            "district",
+            "District",
+            "multiselect",
+            [],
+            sql="districts",
+            options=lambda: vocab.DISTRICT_VALUES + [NR],
+            placeholder="All districts",
+        ),
+        Control(
+            "need",
+            "Primary need",
+            "multiselect",
+            [],
+            sql="needs",
+            options=lambda: vocab.NEED_CODES + [NR],
+            format=_need_label,
+            placeholder="All needs",
+        ),
+        Control("team", "SEN team", "multiselect", [], sql="sen_teams", placeholder="All teams"),
+        Control(
+            "age",
+            "Age at census date (years)",
+            "range",
+            AGE_RANGE,
+            sql="age",
+            help="Narrowing the ages leaves out children whose age is not recorded.",
+        ),
+        Control(
+            "year",
+            "Year group",
+            "multiselect",
+            [],
+            sql="year_groups",
+            options=lambda: vocab.YEAR_GROUPS + [NR],
+            placeholder="All year groups",
+        ),
+        Control(
+            "gender",
+            "Gender",
+            "multiselect",
+            [],
+            sql="genders",
+            options=lambda: vocab.GENDERS + [NR],
+            placeholder="All genders",
+        ),
+        Control(
+            "care",
+            "Care status (one per child)",
+            "multiselect",
+            [],
+            sql="care_statuses",
+            options=lambda: list(vocab.CARE_STATUSES),
+            placeholder="All care statuses",
+            help="Each child's first status of: looked after, child protection, child in "
+            "need, previously looked after.",
+        ),
+        Control("cin", "Child in need", "choice", ANY, sql="cin", options=lambda: YES_NO),
+        Control("cp", "Child protection", "choice", ANY, sql="cp", options=lambda: YES_NO),
+        Control("cla", "Looked after", "choice", ANY, sql="cla", options=lambda: YES_NO),
+        Control(
+            "pla",
+            "Previously looked after",
+            "choice",
+            ANY,
+            sql="previously_looked_after",
+            options=lambda: YES_NO,
+        ),
+        Control(
+            "placement",
+            "Placement status",
+            "multiselect",
+            [],
+            sql="placement_statuses",
+            options=lambda: list(vocab.PLACEMENT_STATUSES),
+            placeholder="Both",
+        ),
+        Control(
+            "import",
+            "Import",
+            "choice",
+            ANY,
+            sql="is_import",
+            options=lambda: IMPORT_CHOICES,
+            help="An import's EHC plan transferred from another council.",
+        ),
+        Control("days_from", "Days out from", "number", None, sql="days_out_min", placeholder="0"),
+        Control("days_to", "Days out to", "number", None, sql="days_out_max", placeholder="any"),
+    ]
+}
+
+# --- each page's own controls ----------------------------------------------------------------
+PAGE_CONTROLS: dict[str, Control] = {
+    c.key: c
+    for c in [
+        Control(
+            "dim",
+            "Break down by",
+            "pills",
+            "primary_need",
+            page="breakdowns",
+            options=_dimensions,
+            format=_dimension_name,
+        ),
+        Control(
+            "order",
+            "Order",
+            "segmented",
+            SIZE_ORDER[0],
+            page="breakdowns",
+            options=lambda: SIZE_ORDER,
+            help="Natural order keeps categories in their usual sequence (year groups, need "
+            "codes); largest first sorts the bars by size. Not recorded stays last.",
+        ),
+        Control(
+            "rows",
+            "Rows",
+            "select",
+            "primary_need",
+            page="crosstab",
+            options=_dimensions,
+            format=_dimension_name,
+        ),
+        Control(
+            "cols",
+            "Columns",
+            "select",
+            "care_status",
+            page="crosstab",
+            options=_dimensions,
+            format=_dimension_name,
+        ),
+        Control(
+            "trend_dim",
+            "Break down by",
+            "select",
+            "all",
+            page="trends",
+            options=lambda: ["all", *_dimensions()],
+            format=_dimension_name,
+        ),
+        Control(
+            "style",
+            "Show as",
+            "segmented",
+            "Lines",
+            page="trends",
+            options=lambda: ["Lines", "Stacked areas"],
+        ),
+        Control("periods", "Periods", "window", None, page="trends", format=period_label),
+        Control(
+            "shade",
+            "Shade by",
+            "segmented",
+            "Number of children",
+            page="map",
+            options=lambda: [
+                "Number of children",
+                "Share of the cohort",
+                "Rate per 100 children with a plan",
+                "Rate per 10,000 aged 0–25",
+            ],
+        ),
+        Control(
+            "sort",
+            "Sort by",
+            "select",
+            "days_out",
+            page="explorer",
+            options=_sortable,
+            format=lambda c: SORT_LABELS.get(c, str(c)),
+        ),
+        Control("desc", "Largest first", "toggle", True, page="explorer"),
+        Control(
+            "rows_per_page",
+            "Rows per page",
+            "select",
+            50,
+            page="explorer",
+            options=lambda: [25, 50, 100, 250],
+        ),
+        Control("page", "Page", "pages", 1, page="explorer"),
+        Control(
+            "child",
+            "Child (pseudonymous ID)",
+            "select",
+            None,
+            page="chronology",
+            placeholder="Type or pick an ID",
+            help="Children in the filtered cohort of the period chosen in the sidebar; any "
+            "other ID can be typed.",
+        ),
+        Control(
+            "flag",
+            "Flag",
+            "select",
+            "s19_due",
+            page="service",
+            options=_flags,
+            format=_flag_name,
+            help="The flag the charts below count (the link keeps the choice).",
+        ),
+        Control(
+            "rate_dim",
+            "Break down by",
+            "select",
+            "district",
+            page="rates",
+            options=_rate_dimensions,
+            format=dimension_label,
+        ),
+        Control(
+            "surv_dim",
+            "Compare by",
+            "select",
+            "all",
+            page="time_to_return",
+            options=_survival_choices,
+            format=_survival_name,
+        ),
+        # Drawn by the Today and Priority pages themselves; the link reads them from here.
+        Control(
+            "today_tier",
+            "Tier shown",
+            "segmented",
+            "act_now",
+            page="today",
+            options=_tiers,
+            format=_tier_name,
+            drawn_by_page=True,
+        ),
+        Control("today_page", "Page", "pages", 1, page="today", drawn_by_page=True),
+        Control("priority_page", "Page", "pages", 1, page="priority", drawn_by_page=True),
+    ]
+}
+TAB_PREFIX = "tab-"  # a figure's Chart/Table tabs: key "tab-<figure key>", default "Chart"
+TAB_LABELS = ["Chart", "Table"]
+
+
+# --- the run's notices -----------------------------------------------------------------------
+def start_run(page_path: str) -> None:
+    """Start a run: forget the controls drawn last time; keep notices while the page stays."""
+    same_page = st.session_state.get(PAGE_KEY) == page_path
+    if not same_page:
+        st.session_state[NOTICES_KEY] = []
+    # Until the page draws its controls again, the link uses what it drew last time.
+    st.session_state[PREVIOUS_DRAWN_KEY] = st.session_state.get(DRAWN_KEY, {}) if same_page else {}
+    st.session_state[PAGE_KEY] = page_path
+    st.session_state[DRAWN_KEY] = {}
+    st.session_state[RUN_NOTICES_KEY] = []
+
+
+def notice(sentence: str, *, this_run: bool = False) -> None:
+    """Record a sentence about the link, shown at the top of the page.
+
+    A link's unknown value is read once (Streamlit then drops it from the URL), so its notice
+    stays while the user is on that page; `this_run` notices (a "from" above a "to") are
+    about the current choices and go once those change.
+    """
+    key = RUN_NOTICES_KEY if this_run else NOTICES_KEY
+    notices = st.session_state.setdefault(key, [])
+    if sentence not in notices:
+        notices.append(sentence)
+
+
+def notices() -> list[str]:
+    return list(st.session_state.get(NOTICES_KEY) or []) + list(
+        st.session_state.get(RUN_NOTICES_KEY) or []
+    )
+
+
+def raw_values(key: str) -> list[str]:
+    """What the address bar holds for `key` before any widget has read (and cleaned) it."""
+    try:
+        return list(st.query_params.get_all(key))
+    except Exception:  # noqa: BLE001 - no query string outside a browser session
+        return []
+
+
+def _quoted(value: str, limit: int = 40) -> str:
+    value = " ".join(str(value).split())
+    return "“" + (value if len(value) <= limit else value[: limit - 1] + "…") + "”"
+
+
+def check_url(control: Control, valid: Sequence[str], showing: str | None) -> None:
+    """Note every URL value of `control` that is not one of `valid` (the labels offered).
+
+    `showing` names what is shown instead; None: the value is simply left out (a list).
+    """
+    bad = [v for v in raw_values(control.key) if v not in valid]
+    for value in bad:
+        instead = f"showing {showing}" if showing else "it is left out"
+        notice(
+            f"This link asked for {control.label.lower()} {_quoted(value)}, which is not one of "
+            f"the choices here; {instead}."
+        )
+
+
+def is_whole(value: str, low: int = 0, high: int | None = None) -> bool:
+    try:
+        number = int(value)
+    except ValueError:
+        return False
+    return number >= low and (high is None or number <= high)
+
+
+def check_numbers(control: Control, low: int = 0, high: int | None = None) -> None:
+    for value in raw_values(control.key):
+        if not is_whole(value, low, high):
+            limits = f"a whole number from {low}" + (f" to {high}" if high is not None else "")
+            notice(
+                f"This link asked for {control.label.lower()} {_quoted(value)}, which is not "
+                f"{limits}; that filter is left off."
+            )
+
+
+def check_period(raw: str | None, periods: Sequence[str], showing: str) -> None:
+    """'This link asked for January 2099, which is not loaded; showing October 2026.'"""
+    if raw is None or raw in periods:
+        return
+    try:
+        asked = period_label(raw)
+    except (ValueError, IndexError):
+        asked = _quoted(raw)
+    notice(f"This link asked for {asked}, which is not loaded; showing {period_label(showing)}.")
+
+
+# --- drawing a page's control from the table -------------------------------------------------
+def control(key: str) -> Control:
+    return PAGE_CONTROLS[key] if key in PAGE_CONTROLS else FILTERS[key]
+
+
+def draw(key: str, where=None, *, options: Sequence | None = None, default=None, **extra):
+    """Draw the page control `key` as the table describes it, bound to the URL; its value.
+
+    `options` and `default` are for controls whose choices depend on the data (the periods,
+    the children, the number of pages). Unknown URL values are reported with `notice`.
+    """
+    c = control(key)
+    where = where or st
+    choices = list(options if options is not None else (c.options() if c.options else []))
+    default = c.default if default is None else default
+    st.session_state.setdefault(DRAWN_KEY, {})[key] = default
+    labels = [str(c.format(o)) for o in choices]
+    if isinstance(default, tuple):
+        showing = " to ".join(str(c.format(d)) for d in default)
+    else:
+        showing = str(c.format(default)) if default is not None else "no choice"
+    common = {"key": key, "bind": BIND, "help": c.help, **extra}
+    if c.kind == "select":
+        if c.key != "child":  # any child ID may be typed
+            check_url(c, labels, showing)
+        index = choices.index(default) if default in choices else None
+        return where.selectbox(
+            c.label,
+            choices,
+            index=index,
+            format_func=c.format,
+            placeholder=c.placeholder,
+            **common,
+        )
+    if c.kind == "pills":
+        check_url(c, labels, showing)
+        return where.pills(c.label, choices, default=default, format_func=c.format, **common)
+    if c.kind == "segmented":
+        check_url(c, labels, showing)
+        return where.segmented_control(
+            c.label, choices, default=default, format_func=c.format, **common
+        )
+    if c.kind == "toggle":
+        check_url(c, ["true", "false", "True", "False"], showing)
+        return where.toggle(c.label, value=bool(default), **common)
+    if c.kind == "window":
+        check_url(c, labels, showing)
+        return where.select_slider(c.label, choices, value=default, format_func=c.format, **common)
+    raise ValueError(f"draw() does not draw {c.kind} controls")
+
+
+def draw_pages(key: str, pages: int, where=None, **extra) -> int:
+    """A bound page-number control; a page past the end is pointed out and the last shown."""
+    c = control(key)
+    where = where or st
+    st.session_state.setdefault(DRAWN_KEY, {})[key] = 1
+    for value in raw_values(key):
+        if not is_whole(value, 1):
+            notice(f"This link asked for page {_quoted(value)}, which is not a page number.")
+        elif int(value) > pages:
+            notice(
+                f"This link asked for page {int(value)}, but there "
+                + ("is only 1 page" if pages == 1 else f"are {pages} pages")
+                + f"; showing page {pages}."
+            )
+    chosen = where.pagination(pages, key=c.key, bind=BIND, **extra)
+    return min(max(1, int(chosen or 1)), pages)
+
+
+def tab_key(figure_key: str) -> str:
+    key = TAB_PREFIX + figure_key
+    st.session_state.setdefault(DRAWN_KEY, {})[key] = TAB_LABELS[0]
+    for value in raw_values(key):
+        if value not in TAB_LABELS:
+            notice(f"This link asked for a view {_quoted(value)}; showing the chart.")
+    return key
+
+
+# --- the link's parameters -------------------------------------------------------------------
+def filter_pairs(state: Mapping) -> list[tuple[str, str]]:
+    """(parameter, value) for every sidebar filter not at its default, in the table's order."""
+    pairs = []
+    for key, c in FILTERS.items():
+        value = state.get(key, c.default)
+        if value is None or value == c.default or (isinstance(value, list | tuple) and not value):
+            continue
+        if c.kind == "range" and tuple(value) == tuple(c.default):
+            continue
+        pairs += [(key, v) for v in c.url_values(value)]
+    return pairs
+
+
+def page_pairs(state: Mapping, page_path: str) -> list[tuple[str, str]]:
+    """(parameter, value) for the page's own controls that differ from their defaults."""
+    drawn = state.get(DRAWN_KEY) or state.get(PREVIOUS_DRAWN_KEY) or {}
+    pairs = []
+    for key, c in PAGE_CONTROLS.items():
+        if c.page != (page_path or "overview") or key not in state:
+            continue
+        if key not in drawn and not c.drawn_by_page:  # not on screen in this run
+            continue
+        default = drawn.get(key, c.default)
+        value = state.get(key)
+        if value is None or _same(value, default):
+            continue
+        pairs += [(key, v) for v in c.url_values(value)]
+    for key, default in drawn.items():
+        if key.startswith(TAB_PREFIX) and state.get(key) not in (None, default):
+            pairs.append((key, str(state[key])))
+    return pairs
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return list(a) == list(b)
+    return a == b
+
+
+def describe(state: Mapping) -> list[str]:
+    """The filters in words, with the sidebar's own labels ("District: Thanet, Swale")."""
+    parts = []
+    for key, c in FILTERS.items():
+        value = state.get(key, c.default)
+        if value is None or value == c.default:
+            continue
+        if c.kind == "multiselect":
+            if value:
+                parts.append(f"{c.label}: {', '.join(str(c.format(v)) for v in value)}")
+        elif c.kind == "range":
+            if tuple(value) != tuple(c.default):
+                parts.append(f"{c.label}: {int(value[0])} to {int(value[1])}")
+        elif c.kind == "choice":
+            parts.append(f"{c.label}: {str(value).lower()}")
+    low, high = state.get("days_from"), state.get("days_to")
+    if low is not None and high is not None:
+        parts.append(f"Days out of school: {int(low)} to {int(high)}")
+    elif low is not None:
+        parts.append(f"Days out of school: {int(low)} or more")
+    elif high is not None:
+        parts.append(f"Days out of school: {int(high)} or less")
+    return parts
