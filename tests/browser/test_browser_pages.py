@@ -157,7 +157,7 @@ def test_url_with_filters_reproduces_the_view(dash):
 
     # ... then open the copied link in a fresh browser page: the same view.
     dash.page = dash.page.context.new_page()
-    other = dash.visit(url)
+    other = dash.visit(url, settled=True)  # the context line and sidebar boxes load lazily
     assert other.locator("h3").first.inner_text() == title
     assert "2** children" not in other.inner_text("body")  # the caption is rendered, not raw
     assert "2 children match the filters (of 10)" in other.inner_text("body")

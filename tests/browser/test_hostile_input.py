@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, VIEWPORT, start_server, stop_server
+from tests.browser.conftest import VIEWPORT, start_server, stop_server
 
 TRAP = "http://127.0.0.1:9"  # a closed local port: any request to it is recorded, none served
 TEAM = f"![pixel]({TRAP}/md.png) <img src={TRAP}/html.png> [more]({TRAP}/link) **Team**"
@@ -59,16 +59,9 @@ def hostile_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The session's chromium (tests/browser/conftest.py)."""
+    return browser
 
 
 @pytest.fixture

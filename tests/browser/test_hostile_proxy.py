@@ -38,21 +38,21 @@ def proxied(tmp_path_factory):
         app.stop()
 
 
-def test_every_page_draws_under_the_proxys_policy(proxied):
-    from playwright.sync_api import sync_playwright
-
+def test_every_page_draws_under_the_proxys_policy(proxied, playwright_driver):
     violations: list[str] = []
     outside: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                f"--host-resolver-rules=MAP {NAME} 127.0.0.1",  # no DNS: the name is loopback
-            ],
-        )
+    # the session's Playwright driver (tests/browser/conftest.py); a chromium of this test's
+    # own, since the name must resolve to loopback
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            f"--host-resolver-rules=MAP {NAME} 127.0.0.1",  # no DNS: the name is loopback
+        ],
+    )
+    try:
         # the certificate is the test's own, made minutes ago; TLS itself is checked with
         # verification in tests/test_server_network.py
         context = browser.new_context(viewport=VIEWPORT, ignore_https_errors=True)
@@ -90,6 +90,7 @@ def test_every_page_draws_under_the_proxys_policy(proxied):
                     charts.nth(i).scroll_into_view_if_needed()
                     charts.nth(i).locator(".js-plotly-plot .main-svg").first.wait_for()
             assert page.locator('[data-testid="stException"]').count() == 0, path
+    finally:
         browser.close()
     assert violations == []
     assert outside == []

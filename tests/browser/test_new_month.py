@@ -16,7 +16,9 @@ from tests.browser.conftest import DATA, ROOT, build_fixture_db, start_server, s
 
 def _open_overview(page, base: str) -> str:
     page.goto(f"{base}/")
-    page.wait_for_selector("text=census date", timeout=60_000)
+    # the context line under the title (an h2, drawn lazily by st.html); "text=census date"
+    # alone would also match a chart's caption ("Census date: ...") drawn before it
+    page.wait_for_selector("h2.oos-context", timeout=60_000)
     return page.inner_text("body")
 
 

@@ -92,7 +92,11 @@ def test_today_downloads_the_whole_worklist(dash):
     with page.expect_download(timeout=30_000) as info:
         button.click()
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    # the file opens with what it holds, as '# ' lines (pages/common/exports.py)
+    lines = text.splitlines(keepends=True)
+    about = [line for line in lines if line.startswith("# ")]
+    assert any(line.startswith("# Period: March 2024") for line in about), about
+    rows = list(csv.DictReader(io.StringIO("".join(lines[len(about) :]))))
     assert len(rows) == 14  # every tier: 8 + 5 + 1
     assert [r["Tier"] for r in rows] == ["Act now"] * 8 + ["New this month"] * 5 + ["Watch"]
     assert rows[0]["Child ID"] == "F-0012"
