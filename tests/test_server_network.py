@@ -313,6 +313,21 @@ def test_the_proxy_serves_the_app_with_security_headers(proxy):
     assert headers["server"] == "nginx"  # no version
 
 
+def test_the_policy_allows_the_copy_fallback_script_by_its_hash():
+    # The one inline script the dashboard itself adds (pages/common/share.py) must be allowed
+    # by the hash of its exact text, or the proxy's policy blocks it; a change to the script
+    # needs a new hash in deploy/nginx/oos-dashboard.conf.
+    import base64
+    import hashlib
+
+    from pages.common.share import COPY_FALLBACK
+
+    script = COPY_FALLBACK.split("<script>", 1)[1].rsplit("</script>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    conf = (ROOT / "deploy" / "nginx" / "oos-dashboard.conf").read_text()
+    assert f"'sha256-{digest}'" in conf
+
+
 def test_the_proxy_refuses_a_forged_host(proxy, app):
     seen = len(app.records())
     assert http(proxy["https"], "rebound.example", ca=proxy["ca"])[0] == 421
