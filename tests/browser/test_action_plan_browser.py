@@ -20,6 +20,13 @@ def _open_action(dash: Dashboard) -> None:
     form.get_by_role("spinbutton", name="day, Due date").click()
     page.keyboard.type("31012030")
     page.keyboard.press("Escape")
+    # the date picker's calendar must be gone before anything else is clicked: left open, it
+    # can lie over the form's buttons (bounded wait; a click on the title closes it too)
+    if page.locator('[data-baseweb="calendar"]').count():
+        page.locator("h1").first.click()
+    page.wait_for_function(
+        "() => !document.querySelector('[data-baseweb=\"calendar\"]')", timeout=10_000
+    )
     dash.rerun_after(page.get_by_role("button", name="Open the action").click)
     dash.wait()
 

@@ -188,7 +188,7 @@ def test_filters_survive_a_page_switch_and_the_link_keeps_them(dash):
     assert link.startswith(dash.base + "/map?period=2023-06")
     assert "district=Thanet" in link
     dash.page = dash.page.context.new_page()
-    other = dash.visit(link)
+    other = dash.visit(link, settled=True)  # the context line and sidebar boxes load lazily
     assert other.locator("h1").first.inner_text() == "District map"
     assert "3 children match the filters (of 10)" in other.inner_text("body")
     assert dash.outside == []
