@@ -30,7 +30,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from appstore.connection import BUSY_TIMEOUT_MS, store_path
+from appstore.connection import open_connection, store_path
 
 GENESIS = "0" * 64  # the prev_hash of the first record
 
@@ -106,13 +106,8 @@ def _connection(path: Path) -> sqlite3.Connection:
     key = str(path)
     con = cons.get(key)
     if con is None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=FULL")
-        con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        con = open_connection(path)
         con.executescript(SCHEMA)
-        con.row_factory = sqlite3.Row
         cons[key] = con
     return con
 

@@ -31,14 +31,20 @@ def store_path(db_path: str | os.PathLike | None = None) -> Path:
 @contextlib.contextmanager
 def connect(path: str | os.PathLike | None = None) -> Iterator[sqlite3.Connection]:
     """A connection to the app store, closed on exit. Commit explicitly (`with con:`)."""
-    target = Path(path) if path is not None else store_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    con = open_connection(Path(path) if path is not None else store_path())
     try:
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=FULL")
-        con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        con.row_factory = sqlite3.Row
         yield con
     finally:
         con.close()
+
+
+def open_connection(target: Path) -> sqlite3.Connection:
+    """A new connection with the store's settings (WAL, synchronous=FULL, busy timeout); the
+    caller closes it. Used by `connect` and by the audit trail's per-thread connections."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute("PRAGMA busy_timeout=" + str(int(BUSY_TIMEOUT_MS)))  # a constant, not input
+    con.row_factory = sqlite3.Row
+    return con

@@ -12,24 +12,12 @@ from pages.common.child_lists import whole_list
 from pages.common.exports import export_info
 from pages.common.page import page_header
 from pages.common.pupil_export import pupil_download
+from pages.common.state import SORT_LABELS
 from queries.pupil import cohort_page
 
-# Columns of the list in the order shown, with their headings. Pseudonymous IDs only.
-COLUMNS = {
-    "child_id": "Child ID",
-    "age": "Age",
-    "year_group": "Year group",
-    "gender": "Gender",
-    "primary_need": "Primary need",
-    "district": "District",
-    "placement_status": "Placement status",
-    "care_status": "Care status",
-    "is_import": "Import",
-    "imported_from": "Imported from",
-    "days_out": "Days out",
-    "out_of_school_since": "Out of school since",
-    "sen_team": "SEN team",
-}
+# Columns of the list in the order shown, with their headings (the same headings the sort
+# control offers). Pseudonymous IDs only.
+COLUMNS = SORT_LABELS
 
 
 def people_table(rows: pd.DataFrame) -> pd.DataFrame:
