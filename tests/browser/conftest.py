@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -182,28 +183,30 @@ class Dashboard:
                 "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0"
             )
 
+    WATCH_RUNS = """() => {
+      const app = document.querySelector('[data-testid="stApp"]');
+      window.__runs = [];
+      if (window.__runObserver) window.__runObserver.disconnect();
+      window.__runObserver = new MutationObserver(() => window.__runs.push(
+        app.getAttribute('data-test-script-state')));
+      window.__runObserver.observe(app, {attributes: true,
+        attributeFilter: ['data-test-script-state']});
+    }"""
+    RUN_STARTED = "() => window.__runs.includes('running')"
+    RUN_FINISHED = (
+        "() => window.__runs.includes('running')"
+        " && window.__runs[window.__runs.length - 1] === 'notRunning'"
+    )
+
     def rerun_after(self, action) -> None:
         """Do `action` (a click, a key press) and wait for the rerun it starts to finish.
 
         The app's script state is watched from inside the page, so a run too quick to be seen
         by polling is still caught going "running" and back to "notRunning".
         """
-        self.page.evaluate(
-            """() => {
-              const app = document.querySelector('[data-testid="stApp"]');
-              window.__runs = [];
-              if (window.__runObserver) window.__runObserver.disconnect();
-              window.__runObserver = new MutationObserver(() => window.__runs.push(
-                app.getAttribute('data-test-script-state')));
-              window.__runObserver.observe(app, {attributes: true,
-                attributeFilter: ['data-test-script-state']});
-            }"""
-        )
+        self.page.evaluate(self.WATCH_RUNS)
         action()
-        self.page.wait_for_function(
-            "() => window.__runs.includes('running')"
-            " && window.__runs[window.__runs.length - 1] === 'notRunning'"
-        )
+        self.page.wait_for_function(self.RUN_FINISHED)
 
     def choose(self, widget, option: str) -> None:
         """Pick `option` in a select box or multiselect the way a person does, and wait for the
@@ -213,15 +216,29 @@ class Dashboard:
         Typing into its input (not the page's keyboard focus) and waiting for the option keep
         this steady on a slow machine: a click on a widget inside a sidebar expander that is
         still opening can miss it, and an Enter pressed before the list has filtered picks
-        nothing and starts no rerun.
+        nothing and starts no rerun. On a busy machine the list can also be redrawn under
+        the pointer, so a click that starts no run within a few seconds is made once more
+        (a person would click again); a run that has started is always waited for.
         """
         is_combobox = widget.get_attribute("role") == "combobox"
         combobox = widget if is_combobox else widget.get_by_role("combobox")
-        combobox.click()
-        combobox.press_sequentially(option)
-        choice = self.page.get_by_role("option", name=option, exact=True)
-        choice.wait_for(state="visible")
-        self.rerun_after(choice.click)
+        for attempt in (1, 2):
+            self.page.evaluate(self.WATCH_RUNS)
+            if not combobox.get_attribute("aria-expanded") == "true":
+                combobox.click()
+            combobox.fill("")
+            combobox.press_sequentially(option)
+            choice = self.page.get_by_role("option", name=option, exact=True)
+            choice.wait_for(state="visible")
+            choice.click()
+            try:
+                self.page.wait_for_function(self.RUN_STARTED, timeout=10_000)
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
+                continue
+            self.page.wait_for_function(self.RUN_FINISHED)
+            return
 
 
 @pytest.fixture
