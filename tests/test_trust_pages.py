@@ -299,7 +299,7 @@ def test_demo_database_runs_without_sign_in_with_a_marker_and_role_switcher(
     at = run(None, "pages/explorer.py", signin=False)
     assert title(at) == "Cohort explorer"
     assert "Demo: no sign-in" in text(at)
-    switcher = at.sidebar.selectbox(key="_oos_demo_role")
+    switcher = at.sidebar.selectbox(key="role")
     assert switcher.value == "safeguarding_lead"
     # as a caseworker of SEN North Kent: only that team's children
     switcher.set_value("caseworker").run()
@@ -310,9 +310,33 @@ def test_demo_database_runs_without_sign_in_with_a_marker_and_role_switcher(
             teams |= set(frame.value["SEN team"])
     assert teams == {"SEN North Kent"}
     # as a senior leader: the explorer's URL gives another page, and no child
-    at.sidebar.selectbox(key="_oos_demo_role").set_value("senior_leader").run()
+    at.sidebar.selectbox(key="role").set_value("senior_leader").run()
     goto(at, "pages/explorer.py")
     assert title(at) != "Cohort explorer"
     assert not shown_ids(at)
     assert "Demo: no sign-in" in text(at)
+    # the link to this view carries the role tried, so it reopens as a senior leader
+    links = [c.value for c in at.sidebar.code]
+    assert len(links) == 1 and "role=Senior+leader" in links[0], links
     audit.close_connections()
+
+
+def test_a_demo_link_with_a_role_opens_as_that_role(monkeypatch, demo_db, tmp_path):
+    monkeypatch.setenv("OOS_DB", str(demo_db))
+    monkeypatch.setenv("OOS_ROLES", str(tmp_path / "no-roles.toml"))
+    monkeypatch.setenv("OOS_APP_STORE", str(tmp_path / "app.sqlite"))
+    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
+    at = run(None, "pages/explorer.py", signin=False, role="Senior leader")
+    assert at.sidebar.selectbox(key="role").value == "senior_leader"
+    assert "Viewing as a senior leader" in text(at)
+    assert title(at) != "Cohort explorer"
+    assert not shown_ids(at)
+    audit.close_connections()
+
+
+def test_a_role_in_the_url_is_ignored_when_sign_in_is_configured(env):
+    # a signed-out visitor with ?role=Safeguarding+lead still sees only the sign-in page
+    at = run(None, "pages/explorer.py", role="Safeguarding lead")
+    assert title(at) == "Sign in"
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.dataframe

@@ -29,7 +29,10 @@ from trust.roles import CASEWORKER, ROLES, SAFEGUARDING_LEAD
 from trust.viewer import DEMO, SIGN_IN, SINGLE_USER, Viewer
 
 SINGLE_USER_ENV = "OOS_SINGLE_USER"
-DEMO_ROLE_KEY = "_oos_demo_role"  # session key of the demo role switcher (never in the URL)
+# The demo role switcher's key, and its URL parameter: on the synthetic demo only, a copied link
+# (or a typed URL holding it) reopens the view as the same role. With sign-in configured, or a
+# single named user, the parameter is never read: the role comes from the role file.
+DEMO_ROLE_KEY = "role"
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ def _demo_viewer(session: str | None) -> Viewer:
         list(ROLES),
         format_func=ROLES.get,
         key=DEMO_ROLE_KEY,
+        bind="query-params",
         help="Demo database only, with no sign-in configured: see the dashboard as each role "
         "would. On a database holding real loads, the role comes from sign-in and the role file.",
     )
@@ -100,6 +104,16 @@ def _demo_viewer(session: str | None) -> Viewer:
     return Viewer(
         f"demo ({ROLES[role]})", "Demo user", role, DEMO, sen_teams=teams, session=session
     )
+
+
+def demo_link_pairs(viewer: Viewer | None, state) -> list[tuple[str, str]]:
+    """("role", its label) for a link made on the demo as a role other than the first; else []."""
+    if viewer is None or viewer.mode != DEMO:
+        return []
+    role = state.get(DEMO_ROLE_KEY)
+    if role not in ROLES or role == next(iter(ROLES)):
+        return []
+    return [(DEMO_ROLE_KEY, ROLES[role])]
 
 
 def show_identity(viewer: Viewer) -> None:

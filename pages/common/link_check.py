@@ -25,15 +25,24 @@ def requested_path(url: str | None, base_path: str = "") -> str:
 
 
 def unknown_page(url: str | None, page, pages: dict) -> None:
-    """Note a link to a page that does not exist (Streamlit shows the default page instead)."""
+    """Note a link to a page that does not exist, or that the viewer's role cannot open
+    (Streamlit shows the default page instead)."""
     asked = requested_path(url, str(st.get_option("server.baseUrlPath") or ""))
-    known = {p.url_path for group in pages.values() for p in group}
-    if asked and asked not in known and asked != page.url_path:
-        shown = asked if len(asked) <= 40 else asked[:39] + "…"
+    known = {p.url_path: p.title for group in pages.values() for p in group}
+    if not asked or asked == page.url_path:
+        return
+    if asked in known:
+        # The page exists but is not in this viewer's navigation (trust/access.py): say so,
+        # rather than silently showing another page.
         page_state.notice(
-            f"This link asked for a page called “{shown}”, which does not exist; showing "
-            f"{page.title}."
+            f"This link asked for the {known[asked]} page, which your role cannot open; "
+            f"showing {page.title}. Ask the dashboard's safeguarding lead if you need it."
         )
+        return
+    shown = asked if len(asked) <= 40 else asked[:39] + "…"
+    page_state.notice(
+        f"This link asked for a page called “{shown}”, which does not exist; showing {page.title}."
+    )
 
 
 def show_notices(slot) -> None:

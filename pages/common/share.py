@@ -20,6 +20,8 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from pages.common import state as page_state
+from trust.signin import demo_link_pairs
+from trust.viewer import current
 
 # Runs in the page, not in an iframe; it reads the link from the page's own code box, so no
 # value from the session is ever written into script or HTML.
@@ -54,11 +56,13 @@ def start_run(page_path: str = "") -> None:
 
 
 def query_pairs(state, period: str, page_path: str = "") -> list[tuple[str, str]]:
-    """(parameter, value) pairs: the period, every filter not at "any", the page's choices."""
+    """(parameter, value) pairs: the period, every filter not at "any", the page's choices,
+    and on the synthetic demo the role being tried (so the link opens as that role)."""
     return (
         [("period", period)]
         + page_state.filter_pairs(state)
         + page_state.page_pairs(state, page_path)
+        + demo_link_pairs(current(), state)
     )
 
 

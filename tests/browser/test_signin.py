@@ -211,8 +211,11 @@ def test_each_role_signs_in_and_reaches_only_its_pages(browser, signed_server, p
             if path in ALLOWED[account]:
                 assert shown.startswith(title), (account, path, shown)
             else:
-                # typed URL of a forbidden page: the role's own first page, none of that one
+                # typed URL of a forbidden page: the role's own first page, none of that one,
+                # and a notice saying so
                 assert not shown.startswith(title), (account, path, shown)
+                if path:  # (the bare address is no request for a page)
+                    assert "which your role cannot open" in text, (account, path)
             page.get_by_role("button", name="Sign out").wait_for()
             if account == "sl@council.example":
                 assert not re.search(r"P-00\d\d", text), (path, "a child ID shown to a leader")
