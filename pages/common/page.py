@@ -21,6 +21,7 @@ from pages.common.format import (
     fmt_int,
     period_label,
 )
+from trust.viewer import current as current_viewer
 
 CONTEXT_KEY = "_oos_frame_context"
 
@@ -125,19 +126,23 @@ def frame_context() -> FrameContext:
 
 
 def ensure_frame() -> None:
-    """Make sure the page runs inside dashboard.py's frame (sidebar, banner, context).
+    """Make sure the page runs inside dashboard.py's frame (gate, sidebar, banner, context).
 
     Because the project keeps its pages in a folder named `pages/`, Streamlit 1.67 starts each
     server process (and each AppTest run) in its old "pages directory" mode: until the first
     `st.navigation` call switches that mode off, a request for /breakdowns runs
     pages/breakdowns.py on its own, without the frame. That happens to the first visitor of a
-    fresh server who opens a shared link. Switching the mode off and rerunning sends the same
-    request through dashboard.py, whose navigation then picks this page (same URL path, same
-    page hash), with the URL's filters intact.
+    fresh server who opens a shared link, and to anyone else whose run starts while the first
+    visitor's run has not yet reached the navigation (the mode is one flag for the process,
+    read when a run starts), so the flag alone cannot tell: the frame names the viewer on
+    every run before it runs a page, so a page with no viewer did not come through the frame.
+    Switching the mode off and rerunning sends the same request through dashboard.py, whose
+    navigation then picks this page (same URL path, same page hash), with the URL's filters
+    intact and the sign-in gate in front of it.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory or current_viewer() is None:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
