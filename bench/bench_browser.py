@@ -12,9 +12,16 @@ folder unless --db names one):
    the last plotly 'afterplot' event).
 2. Filter change to redrawn chart: bench/bench_pages.py's browser measurement (a new "days
    out from" value each time, so no query is cached; time to plotly's afterplot).
-3. Ten people at once: `--sessions` browser contexts on the Breakdowns page, each making
-   `--changes` filter changes one after another, all sessions at the same time; every
-   change's time to its redrawn chart, p50 and p95 over all of them.
+3. Ten people at once: `--sessions` browser contexts on the Breakdowns page of a fresh server,
+   each making `--changes` filter changes one after another, all sessions at the same time;
+   for every change the time to the end of the script run it started and to the chart
+   redrawn (a change that leaves the figure as it was is not redrawn: its run's end is
+   taken), p50 and p95 over all of them, with the server's CPU time and memory. All ten
+   browsers run on the same machine as the server, so on a small machine their own drawing
+   (about 0.3 s of a core per change, measured with chromium's Performance metrics) is most
+   of the wait. `--baseline` runs the same first with Streamlit's default runner settings
+   (full garbage collection after every run, the polling file watcher), which
+   .streamlit/config.toml turns off.
 
 A script, not a test: it prints figures. On a shared machine the figures are disturbed by
 other work; run it twice and compare, or compare against a baseline run in the same process.

@@ -222,8 +222,17 @@ def _logrank(frame: pd.DataFrame) -> dict:
 def hazard_by_time_out(f: CohortFilter, *, db=None) -> pd.DataFrame:
     """Returns per child-month at risk by time already out (see module notes).
 
-    Columns band, child_months, returns, rate_per_month, monthly_return, low, high.
+    Columns band, child_months, returns, rate_per_month, monthly_return, low, high. Cached per
+    filter and data version like survival(): the episodes behind it are every child-month of
+    every loaded period, too many rows for the query cache (100,000 children x 40 months: 3.5 s
+    a run before this cache), and the result is a handful of aggregate rows.
     """
+    hazard = _hazard(f, None if db is None else str(db), runner.data_version(db))
+    return hazard.copy()  # the cached frame is never handed out to be changed
+
+
+@lru_cache(maxsize=32)
+def _hazard(f: CohortFilter, db, version) -> pd.DataFrame:
     frame = _usable(episodes(f, None, db=db))
     d = frame["duration_days"].to_numpy(float) / DAYS_PER_MONTH
     e = frame["entry_days"].to_numpy(float) / DAYS_PER_MONTH
