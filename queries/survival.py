@@ -128,9 +128,21 @@ def _at_risk(durations: np.ndarray, entry: np.ndarray, months: list[int]) -> lis
     ]
 
 
+# What the estimators need of each episode: no child ID, so nothing that names a child is kept.
+ESTIMATOR_COLUMNS = ["episode_start", "duration_days", "entry_days", "returned", "grp",
+                     "started_in_window"]  # fmt: skip
+
+
+@lru_cache(maxsize=2)
+def _episodes_for_estimates(f: CohortFilter, dimension: str | None, db, version) -> pd.DataFrame:
+    """The episodes' estimator columns, kept for the curves and the hazard of the same filter
+    (one query for both: at 100,000 children x 40 months each query takes seconds)."""
+    return episodes(f, dimension, db=db)[ESTIMATOR_COLUMNS]
+
+
 @lru_cache(maxsize=32)
 def _survival(f: CohortFilter, dimension: str | None, db, version) -> Survival:
-    frame = episodes(f, dimension, db=db)
+    frame = _episodes_for_estimates(f, dimension, db, version)
     no_start = int(frame["episode_start"].isna().sum())
     usable = _usable(frame)
     sizes = usable.groupby("grp").size().sort_values(ascending=False)
@@ -233,7 +245,7 @@ def hazard_by_time_out(f: CohortFilter, *, db=None) -> pd.DataFrame:
 
 @lru_cache(maxsize=32)
 def _hazard(f: CohortFilter, db, version) -> pd.DataFrame:
-    frame = _usable(episodes(f, None, db=db))
+    frame = _usable(_episodes_for_estimates(f, None, db, version))
     d = frame["duration_days"].to_numpy(float) / DAYS_PER_MONTH
     e = frame["entry_days"].to_numpy(float) / DAYS_PER_MONTH
     r = frame["returned"].to_numpy(bool)
