@@ -198,15 +198,30 @@ class Dashboard:
         " && window.__runs[window.__runs.length - 1] === 'notRunning'"
     )
 
-    def rerun_after(self, action) -> None:
+    def rerun_after(self, action, *, again=None) -> None:
         """Do `action` (a click, a key press) and wait for the rerun it starts to finish.
 
         The app's script state is watched from inside the page, so a run too quick to be seen
         by polling is still caught going "running" and back to "notRunning".
+        `again`: for a click that is safe to repeat, a check that says the click did not take
+        (the tab or option still not selected). On a busy machine a click can land while the
+        element is being redrawn and be lost; if no run starts within 10 s and the check says
+        so, the click is made once more, as a person would. A started run is always waited for.
         """
         self.page.evaluate(self.WATCH_RUNS)
         action()
+        if again is not None:
+            try:
+                self.page.wait_for_function(self.RUN_STARTED, timeout=10_000)
+            except PlaywrightTimeout:
+                if again():
+                    self.page.evaluate(self.WATCH_RUNS)
+                    action()
         self.page.wait_for_function(self.RUN_FINISHED)
+
+    def select_tab(self, tab) -> None:
+        """Click a bound tab and wait for the rerun it starts (clicked again if lost)."""
+        self.rerun_after(tab.click, again=lambda: tab.get_attribute("aria-selected") != "true")
 
     def choose(self, widget, option: str) -> None:
         """Pick `option` in a select box or multiselect the way a person does, and wait for the

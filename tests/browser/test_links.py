@@ -74,17 +74,19 @@ def pick(dash: Dashboard, key: str, option: str) -> None:
 
 def click_text(dash: Dashboard, key: str, text: str) -> None:
     target = dash.page.locator(f".st-key-{key}").get_by_text(text, exact=True)
-    dash.rerun_after(target.click)
+    button = target.locator("xpath=ancestor-or-self::button[1]")
+    # (a pill or segment is a radio button: aria-checked once chosen)
+    dash.rerun_after(target.click, again=lambda: button.get_attribute("aria-checked") != "true")
 
 
 def show_table(dash: Dashboard, figure_key: str) -> None:
     tab = dash.page.locator(f".st-key-tab-{figure_key}").get_by_role("tab", name="Table")
-    dash.rerun_after(tab.click)
+    dash.select_tab(tab)
 
 
 def next_page(dash: Dashboard, key: str) -> None:
     button = dash.page.locator(f".st-key-{key}").get_by_role("button", name="Page 2")
-    dash.rerun_after(button.click)
+    dash.rerun_after(button.click, again=lambda: button.get_attribute("aria-current") != "page")
 
 
 def move_window(dash: Dashboard) -> None:
