@@ -51,7 +51,8 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TIMEOUT = 120_000
 
 
-from bench_pages import ARM  # noqa: E402 - the same redraw watcher as the filter-change bench
+# the same run and redraw watchers as the filter-change bench
+from bench_pages import ARM, LAST_END, RUN_ENDED  # noqa: E402
 from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 
@@ -106,13 +107,6 @@ def cold_opens(base: str, pages: list[str]) -> list[tuple[str, float, float, int
             context.close()
         browser.close()
     return rows
-
-
-RUN_ENDED = (
-    "t => window.__states.some(s => s[0] === 'running' && s[1] > t)"
-    " && window.__states.some(s => s[0] === 'notRunning' && s[1] > t)"
-)
-LAST_END = "() => window.__states.filter(s => s[0] === 'notRunning').slice(-1)[0][1]"
 
 
 async def one_session(

@@ -107,6 +107,13 @@ ARM = """() => {
   return performance.now();
 }"""
 
+# After ARM at time t: a run started and ended since t; and when the last run ended.
+RUN_ENDED = (
+    "t => window.__states.some(s => s[0] === 'running' && s[1] > t)"
+    " && window.__states.some(s => s[0] === 'notRunning' && s[1] > t)"
+)
+LAST_END = "() => window.__states.filter(s => s[0] === 'notRunning').slice(-1)[0][1]"
+
 
 def bench_browser(
     db: Path, runs: int, pages: list[str], log: Path
@@ -152,15 +159,8 @@ def bench_browser(
                     start = page.evaluate(ARM)
                     box.press("Enter")
                     # the run this change started has ended...
-                    page.wait_for_function(
-                        "t => window.__states.some(s => s[0] === 'notRunning' && s[1] > t)"
-                        " && window.__states.some(s => s[0] === 'running')",
-                        arg=start,
-                        timeout=60_000,
-                    )
-                    end = page.evaluate(
-                        "() => window.__states.filter(s => s[0] === 'notRunning').slice(-1)[0][1]"
-                    )
+                    page.wait_for_function(RUN_ENDED, arg=start, timeout=60_000)
+                    end = page.evaluate(LAST_END)
                     if has_chart:
                         # ...and the chart redrawn (when its figure arrives, before the run
                         # ends); a change that leaves the figure as it was is not redrawn at

@@ -38,6 +38,17 @@ _RANGE_FIELDS = {
 }
 
 
+def range_words(label: str, low, high) -> str | None:
+    """'Days out of school: 30 to 90' / '30 or more' / '90 or less'; None with no bound."""
+    if low is not None and high is not None:
+        return f"{label}: {low} to {high}"
+    if low is not None:
+        return f"{label}: {low} or more"
+    if high is not None:
+        return f"{label}: {high} or less"
+    return None
+
+
 def check_period(period: str) -> str:
     """Return `period` if it is 'YYYY-MM', else raise ValueError."""
     if not isinstance(period, str) or not PERIOD_PATTERN.match(period):
@@ -114,13 +125,9 @@ class CohortFilter:
             if value:
                 parts.append(f"{label}: {', '.join(value)}")
         for low, high, label in _RANGE_FIELDS.values():
-            lo, hi = getattr(self, low), getattr(self, high)
-            if lo is not None and hi is not None:
-                parts.append(f"{label}: {lo} to {hi}")
-            elif lo is not None:
-                parts.append(f"{label}: {lo} or more")
-            elif hi is not None:
-                parts.append(f"{label}: {hi} or less")
+            words = range_words(label, getattr(self, low), getattr(self, high))
+            if words:
+                parts.append(words)
         for name, label in _FLAG_FIELDS.items():
             value = getattr(self, name)
             if value is not None:

@@ -24,6 +24,7 @@ import streamlit as st
 from core import vocab
 from pages.common.categories import category_label, dimension_label
 from pages.common.format import period_label
+from queries.filters import range_words
 
 NR = vocab.NOT_RECORDED
 ANY = "Any"
@@ -631,10 +632,9 @@ def describe(state: Mapping) -> list[str]:
         elif c.kind == "choice":
             parts.append(f"{c.label}: {str(value).lower()}")
     low, high = state.get("days_from"), state.get("days_to")
-    if low is not None and high is not None:
-        parts.append(f"Days out of school: {int(low)} to {int(high)}")
-    elif low is not None:
-        parts.append(f"Days out of school: {int(low)} or more")
-    elif high is not None:
-        parts.append(f"Days out of school: {int(high)} or less")
-    return parts
+    days = range_words(
+        "Days out of school",
+        None if low is None else int(low),
+        None if high is None else int(high),
+    )
+    return parts + ([days] if days else [])
