@@ -15,7 +15,6 @@ return and a quoted field that runs over whole records are each named as such.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import json
@@ -24,7 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
+
+from data import csv_scan
+from data.csv_records import RecordShape
+from data.csv_scan import CsvScan
 
 
 class ExtractRefused(Exception):
@@ -137,7 +139,6 @@ def _map_header(path: Path, header: list[str], kind: str) -> tuple[list[str], li
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls
-_BARE_CR = re.compile(rb"\r(?!\n)")
 
 
 def _check_not_binary(path: Path) -> None:
@@ -170,60 +171,17 @@ def _check_not_binary(path: Path) -> None:
         )
 
 
-def _scan_csv_bytes(path: Path) -> int:
-    """Refuse a file that is not UTF-8 or holds a bare carriage return; count its lines.
-
-    One pass over the bytes, in chunks. A carriage return not followed by a line feed is no
-    line ending in a file whose lines end LF or CRLF: DuckDB's parser stops on it with a
-    traceback, and a person cannot see it in Excel, so it is named with its line number.
-    """
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
-    newlines = 0
-    last_byte = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as error:
-                raise _refuse(
-                    path,
-                    f"it is not UTF-8 text (first unreadable byte at position "
-                    f"{offset + error.start}).",
-                    "Export it again as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8).",
-                ) from None
-            # a CR ending the previous chunk is bare unless this chunk starts with LF
-            bare = (last_byte == b"\r" and not chunk.startswith(b"\n")) and -1
-            if bare is False:
-                match = _BARE_CR.search(chunk[:-1] if chunk.endswith(b"\r") else chunk)
-                bare = match.start() if match else False
-            if bare is not False:
-                line = newlines + chunk.count(b"\n", 0, max(bare, 0)) + 1
-                raise _refuse(
-                    path,
-                    f"line {line} holds a carriage return (CR) that does not end the line, "
-                    "so the rows after it cannot be told apart.",
-                    "Remove line breaks inside cells (or save the file again as 'CSV UTF-8' "
-                    "from Excel) and load it again.",
-                )
-            newlines += chunk.count(b"\n")
-            last_byte = chunk[-1:]
-            offset += len(chunk)
-        if last_byte == b"\r":
-            newlines += 1  # a final bare CR ends the last line: harmless
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            raise _refuse(
-                path, "it is not UTF-8 text (it ends part-way through a character).", ""
-            ) from None
-    # the last line need not end with a newline
-    return newlines + (1 if last_byte not in (b"", b"\n", b"\r") else 0)
-
-
 def _read_csv_header(path: Path) -> list[str]:
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        first = next(csv.reader(handle), None)
+        try:
+            first = next(csv.reader(handle), None)
+        except csv.Error:
+            # a quote opened in the header and never closed runs on into the rows
+            raise _refuse(
+                path,
+                "its first row (the header) could not be read: a double quote in it is not closed.",
+                "Check the header row, export the file again as 'CSV UTF-8', and load it again.",
+            ) from None
     if not first or not any(cell.strip() for cell in first):
         raise _refuse(path, "it is empty (no header row).", "Check the export and try again.")
     return first
@@ -267,8 +225,14 @@ def release(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def read_extract(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> RawExtract:
-    """Read `path` into the temp view `raw`; raise ExtractRefused when it cannot be used."""
+def read_extract(
+    con: duckdb.DuckDBPyConnection, path: Path, kind: str, scratch: Path | None = None
+) -> RawExtract:
+    """Read `path` into the temp view `raw`; raise ExtractRefused when it cannot be used.
+
+    `scratch`: where a readable copy of a CSV may be written when one is needed (csv_scan.py;
+    the loader passes a name beside its working copy); a temporary folder when None.
+    """
     table = "raw"
     path = Path(path)
     if path.is_dir():
@@ -277,7 +241,7 @@ def read_extract(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> RawEx
         raise _refuse(path, "the file does not exist.", "Check the file name and folder.")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(con, path, kind, table)
+        return _read_csv(con, path, kind, table, scratch)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(con, path, kind, table)
     raise _refuse(
@@ -285,23 +249,6 @@ def read_extract(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> RawEx
         f"it is not a CSV or XLSX file (the name ends '{path.suffix or '(no extension)'}').",
         "Export the extract as CSV (UTF-8) or as an Excel workbook (.xlsx).",
     )
-
-
-def _contract_cells(raw: str, names: list[str]) -> str:
-    """A rejected record's text as JSON of its contract columns only (extras never stored)."""
-    cells = next(csv.reader([raw.split("\n", 1)[0]]), [])
-    kept = {
-        name: cells[i]
-        for i, name in enumerate(names)
-        if i < len(cells) and not name.startswith("extra_")
-    }
-    return json.dumps({**kept, "cells_in_row": len(cells)})
-
-
-def _looks_like_records(text: str, width: int) -> bool:
-    """Whether a value's later lines are whole records: a quote opened and never closed."""
-    lines = text.split("\n")[1:]
-    return any(len(next(csv.reader([line]), [])) >= width for line in lines if line.strip())
 
 
 def _refuse_runaway_quote(path: Path, line: int, spanned: int) -> ExtractRefused:
@@ -314,11 +261,33 @@ def _refuse_runaway_quote(path: Path, line: int, spanned: int) -> ExtractRefused
     )
 
 
-def _read_csv(con, path: Path, kind: str, table: str) -> RawExtract:
+def _reject(line: int, errors: str, raw: str, names, shape: RecordShape, found: CsvScan):
+    """(row number, reason, kept values as JSON) of one record the parser rejected."""
+    long_line = csv_scan.LONG_LINE_PATTERN.fullmatch(raw.strip())
+    if long_line:
+        size = found.long_line_bytes(int(long_line.group(1)))
+        return (
+            line,
+            f"the row is {size / 2**20:,.1f} MB long, longer than the "
+            f"{csv_scan.LINE_MAX_BYTES // 2**20} MB a record may hold, so it was not read",
+            json.dumps({"bytes_in_row": size}),
+        )
+    return (
+        line,
+        f"the row could not be read as CSV ({errors.lower()})",
+        shape.contract_cells(raw, names),
+    )
+
+
+def _read_csv(con, path: Path, kind: str, table: str, scratch: Path | None) -> RawExtract:
     _check_not_binary(path)
-    lines = _scan_csv_bytes(path)
+    try:
+        found = csv_scan.scan(path)
+    except csv_scan.ScanRefused as refused:
+        raise _refuse(path, refused.problem, refused.action) from None
     header = _read_csv_header(path)
     names, extras = _map_header(path, header, kind)
+    shape = RecordShape.of(names, LAYOUTS[kind][1])
     # column names are allow-listed (contract names or generated extra_N); the path is bound
     columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in names) + "}"
     sql = (
@@ -327,30 +296,28 @@ def _read_csv(con, path: Path, kind: str, table: str) -> RawExtract:
         f"auto_detect=false, columns={columns}, delim=',', quote='\"', escape='\"', "
         "store_rejects=true, rejects_table='csv_rejects', rejects_scan='csv_scans')"
     )
-    try:
-        con.execute(sql, {"path": str(path)})
-    except duckdb.Error:
-        # DuckDB's message quotes the offending line: it is not passed on
-        raise _refuse(
-            path,
-            "it could not be read as CSV (its structure is broken beyond single rows).",
-            "Open it in Excel, save it as 'CSV UTF-8', and load it again.",
-        ) from None
+    with csv_scan.readable_copy(path, found, scratch) as source:
+        try:
+            con.execute(sql, {"path": str(source)})
+        except duckdb.Error:
+            # DuckDB's message quotes the offending line: it is not passed on
+            raise _refuse(
+                path,
+                "it could not be read as CSV (its structure is broken beyond single rows).",
+                "Open it in Excel, save it as 'CSV UTF-8', and load it again.",
+            ) from None
     record = _record_number(con)
     reject_rows = con.execute(
         "SELECT line, string_agg(DISTINCT error_type, '; '), any_value(csv_line) "
         "FROM csv_rejects GROUP BY line ORDER BY line"
     ).fetchall()
     for line, _, raw in reject_rows:
-        if raw and "\n" in raw.rstrip("\n") and _looks_like_records(raw.rstrip("\n"), len(names)):
-            raise _refuse_runaway_quote(path, int(line), raw.rstrip("\n").count("\n"))
-    _check_accepted_values(con, path, names, record)
+        text = (raw or "").rstrip("\n")
+        if "\n" in text and shape.swallowed(text):
+            raise _refuse_runaway_quote(path, int(line), text.count("\n"))
+    _check_accepted_values(con, path, names, record, shape)
     rejects = [
-        (
-            int(line),
-            f"the row could not be read as CSV ({errors.lower()})",
-            _contract_cells(raw or "", names),
-        )
+        _reject(int(line), errors, raw or "", names, shape, found)
         for line, errors, raw in reject_rows
     ]
     if rejects:
@@ -371,16 +338,17 @@ def _read_csv(con, path: Path, kind: str, table: str) -> RawExtract:
     if rows + len(rejects) == 0:
         raise _refuse(path, "it holds a header but no data rows.", "Check the export.")
     return RawExtract(
-        table=table, rows_parsed=rows, extra_columns=extras, rejects=rejects, lines_read=lines
+        table=table, rows_parsed=rows, extra_columns=extras, rejects=rejects, lines_read=found.lines
     )
 
 
-def _check_accepted_values(con, path: Path, names: list[str], record: str) -> None:
+def _check_accepted_values(con, path: Path, names: list[str], record: str, shape) -> None:
     """Refuse when an accepted value holds lines that look like whole records.
 
     An unbalanced quote the parser could close further down swallows the rows between into
     one value; such a row is accepted, so it is found here: a value holding a line break whose
-    later lines split into as many cells as the header has.
+    later lines have the shape of records (csv_records.RecordShape), or a line too long to read
+    (csv_scan.py), which a quote opened before it ran into.
     """
     quoted = " OR ".join(f'contains("{name}", chr(10))' for name in names)
     # identifiers are allow-listed names (contract columns or extra_N)
@@ -388,7 +356,9 @@ def _check_accepted_values(con, path: Path, names: list[str], record: str) -> No
     sql = f"SELECT {record}, {selected} FROM csv_in WHERE {quoted}"  # noqa: S608
     for row in con.execute(sql).fetchall():
         for value in row[1:]:
-            if value and "\n" in value and _looks_like_records(value, len(names)):
+            if not value or "\n" not in value:
+                continue
+            if shape.swallowed(value) or csv_scan.LONG_LINE_PATTERN.search(value):
                 # the record's first line: header is line 1, and earlier values' line breaks count
                 first_line = _first_line_of_record(con, names, record, row[0])
                 raise _refuse_runaway_quote(path, first_line, value.count("\n"))
@@ -438,7 +408,10 @@ def _cell_text(value) -> str | None:
 
 
 def _read_xlsx(con, path: Path, kind: str, table: str) -> RawExtract:
-    import openpyxl  # imported here: only XLSX extracts need it
+    # imported here: only XLSX extracts need them (pyarrow alone is most of the loader's
+    # start-up time)
+    import openpyxl
+    import pyarrow as pa
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)

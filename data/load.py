@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import os
 import re
+import signal
 import sqlite3
 import sys
 from dataclasses import dataclass, field
@@ -144,15 +145,22 @@ def _previous_load(con, kind: str, period: str | None) -> str | None:
 def guard_shrink(
     file_name: str, what: str, held: int, incoming: int, rows_read: int, replace: bool
 ) -> None:
-    """Refuse to replace `held` children (or events) with none or under half, unless told."""
-    if replace or held == 0 or (incoming > 0 and incoming >= held * SHRINK_LIMIT):
+    """Refuse a file with no loadable rows, or one that would replace `held` children (or
+    events) with under half as many, unless told."""
+    if replace or (incoming > 0 and incoming >= held * SHRINK_LIMIT):
         return
+    counts = f"with {incoming:,} ({rows_read:,} rows read, {rows_read - incoming:,} quarantined)"
+    problem = (
+        f"it would replace {what} ({held:,}) {counts}. A file with under half of what it "
+        "replaces is usually a partial or wrong export"
+        if held
+        else f"it would load {what}, which holds none yet, {counts}: not one of its rows can "
+        "be loaded. That is usually a wrong export"
+    )
     raise LoadRefused(
-        f"The file '{file_name}' was not loaded: it would replace {what} ({held:,}) "
-        f"with {incoming:,} ({rows_read:,} rows read, {rows_read - incoming:,} quarantined). "
-        "A file with under half of what it replaces is usually a partial or wrong export "
-        "(or a workbook whose formulas have no saved values). Check the file; if it is "
-        "right, load it again with --replace. Nothing in the database was changed."
+        f"The file '{file_name}' was not loaded: {problem} (or a workbook whose formulas have "
+        "no saved values). Check the file; if it is right, load it again with --replace. "
+        "Nothing in the database was changed."
     )
 
 
@@ -182,9 +190,10 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
     report.quarantine_reasons = dict(
         con.execute(
             # grouped without the row numbers and raw values reasons name, so the printed
-            # report (and its logs) never carries a value from the file
+            # report (and its logs) never carries a value from the file; (?s): a value may
+            # hold line breaks, and the mask must run over them
             "SELECT regexp_replace(regexp_replace(reason, 'row \\d+', 'row N'), "
-            "'''.*''', '''…'''), count(*) FROM quarantine "
+            "'(?s)''.*''', '''…'''), count(*) FROM quarantine "
             "WHERE load_id = $id GROUP BY 1",
             {"id": load_id},
         ).fetchall()
@@ -221,22 +230,30 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
     )
 
 
-def _purge_extra_values(con) -> None:
-    """Remove extra columns' values that loads before this rule kept in the quarantine.
+def _purge_extra_values(con) -> int:
+    """Remove values that loads before these rules kept in the quarantine; rows changed.
 
     Quarantined rows used to keep their extra columns (names, addresses, NHS numbers) as an
-    `extras` object, and rows the CSV parser could not split their whole raw line. The first
-    load into such a database removes both; the rows, reasons and contract columns stay.
+    `extras` object, rows the CSV parser could not split their whole raw line, and rows with
+    too many or too few cells their cells by position, under contract columns they may not
+    belong to (data/csv_records.py). The first load into such a database removes all three;
+    the rows, reasons and attributable contract columns stay. The load then compacts the file,
+    so the removed values do not linger in its free blocks.
     """
-    con.execute(
+    statements = [
         "UPDATE quarantine SET raw_values = json_merge_patch(raw_values, '{\"extras\": null}') "
-        "WHERE json_valid(raw_values) AND json_exists(raw_values, '$.extras')"
-    )
-    con.execute(
+        "WHERE json_valid(raw_values) AND json_exists(raw_values, '$.extras')",
         "UPDATE quarantine SET raw_values = json_object('raw_line', "
         "'(removed: the line held columns outside the contract)') "
-        "WHERE json_valid(raw_values) AND json_exists(raw_values, '$.raw_line')"
-    )
+        "WHERE json_valid(raw_values) AND json_exists(raw_values, '$.raw_line') "
+        "AND raw_values->>'raw_line' NOT LIKE '(removed:%'",
+        "UPDATE quarantine SET raw_values = "
+        "json_object('cells_in_row', json_extract(raw_values, '$.cells_in_row')) "
+        "WHERE reason LIKE 'the row could not be read as CSV (%' "
+        "AND (reason LIKE '%too many columns%' OR reason LIKE '%missing columns%') "
+        "AND json_valid(raw_values) AND len(json_keys(raw_values)) > 1",
+    ]
+    return sum(con.execute(sql).fetchone()[0] for sql in statements)
 
 
 def _new_report(kind: str, raw: RawExtract, file_path: Path, period: str | None) -> LoadReport:
@@ -365,28 +382,34 @@ def load_batch(
     extra = sum(3 * f.stat().st_size for f in files if f.is_file())
     reports: list[LoadReport] = []
     notes: list[str] = []
-    with store.publishing(db_path, extra_bytes=extra, notes=notes) as con:
+    # a readable copy of a CSV, when one is needed (data/csv_scan.py), is written beside the
+    # working copy, so that a copy left by kill -9 is removed with it by the next load
+    scratch = store.scratch_path(db_path, "extract.csv")
+    purged = [0]
+    with store.publishing(
+        db_path, extra_bytes=extra, notes=notes, compact_if=lambda: purged[0] > 0
+    ) as con:
         lookups.install(con)
         with store.transaction(con):
-            _purge_extra_values(con)
+            purged[0] = _purge_extra_values(con)
         # a transaction per file: each is whole or absent, and memory stays bounded; the batch
         # as a whole is published (or thrown away) by store.publishing
         # Each file is read (into temp tables, which are not part of the database) before its
         # transaction opens: see extract_reader._record_number.
         for file_path, period in cohort_files:
-            raw = read_extract(con, Path(file_path), "cohort")
+            raw = read_extract(con, Path(file_path), "cohort", scratch)
             with store.transaction(con):
                 reports.append(
                     _load_cohort_into(con, raw, Path(file_path), period, synthetic, replace)
                 )
         for file_path, period in caseload_files:
-            raw = read_extract(con, Path(file_path), "caseload")
+            raw = read_extract(con, Path(file_path), "caseload", scratch)
             with store.transaction(con):
                 reports.append(
                     _load_caseload_into(con, raw, Path(file_path), period, synthetic, replace)
                 )
         if casework_file is not None:
-            raw = read_extract(con, Path(casework_file), "casework")
+            raw = read_extract(con, Path(casework_file), "casework", scratch)
             with store.transaction(con):
                 reports.append(
                     _load_casework_into(con, raw, Path(casework_file), synthetic, replace)
@@ -398,6 +421,12 @@ def load_batch(
                 con, casework_changed=casework_file is not None or rebuild_flag_basis
             )
             published.install_shipped(con)
+    if purged[0]:
+        notes.append(
+            f"removed values that earlier loads kept in {purged[0]:,} quarantined "
+            "row(s) (extra columns, or cells that could not be put under a column for sure), "
+            "and compacted the database file so that they are gone from it"
+        )
     if reports:
         reports[0].notes += notes
     return reports
@@ -481,57 +510,106 @@ def main(argv: list[str] | None = None) -> int:
         )
     args = parser.parse_args(argv)
     db_path = resolve_db_path(args.db)
-    try:
-        if args.kind == "cohort":
-            report = load_cohort(
-                args.file, args.period, db_path, replace=args.replace, any_period=args.any_period
-            )
-        elif args.kind == "caseload":
-            report = load_caseload(
-                args.file, args.period, db_path, replace=args.replace, any_period=args.any_period
-            )
-        elif args.kind == "sen2":
-            rows = published.load_release(args.file, args.release, db_path)
-            print(f"Loaded {rows:,} rows of '{args.release}' into published_ehcp.")
-            print(f"Published to {db_path}.")
-            return 0
+    # one handler for the whole run: a stopping signal abandons the load until the rename
+    # begins, and from then on is only noted, so the message, the status and the audit record
+    # always say what happened to the database (store.stop_on_signals)
+    with store.stop_on_signals() as stop:
+        try:
+            report = _run(args, db_path)
+        except BaseException as error:
+            stop.disarm()  # a signal while the ending is reported is noted, not acted on
+            status = _ending(args, db_path, error, stop.signum)
         else:
-            report = load_casework(args.file, db_path, replace=args.replace)
-    except (ExtractRefused, LoadRefused, store.StoreRefused, ValueError) as problem:
-        return _refused(args, str(problem))
-    except store.Interrupted as stop:
-        print(
-            f"STOPPED by {stop}. The load was abandoned: the database is unchanged and the "
-            "working copy was removed.",
-            file=sys.stderr,
-        )
-        return 128 + stop.signum
-    except KeyboardInterrupt:
-        print(
-            "STOPPED (interrupted). The load was abandoned: the database is unchanged and the "
-            "working copy was removed.",
-            file=sys.stderr,
-        )
-        return 130
-    except Exception as error:
-        # An error nobody foresaw: its message may quote a value from the file (DuckDB's do),
-        # so the terminal and its logs get its type only, unless OOS_DEBUG asks for the rest.
-        if os.environ.get("OOS_DEBUG"):
-            raise
-        print(
-            f"FAILED. The load stopped on an unexpected error ({type(error).__name__}). "
-            "Nothing in the database was changed. Run it again with OOS_DEBUG=1 set to see "
-            "the details (they may quote the file), and report them.",
-            file=sys.stderr,
-        )
-        return 1
-    unaudited = _audit(args, db_path, period=report.period, read=report.rows_read,
-                       loaded=report.rows_loaded, quarantined=report.rows_quarantined)  # fmt: skip
+            stop.disarm()
+            _published(args, db_path, report)
+            status = 0
+        late = stop.take()  # dealt with here, not raised again on the way out
+        if status == 0 and late is not None:
+            print(
+                f"NOTE. A {signal.Signals(late).name} arrived after the database was published: "
+                "the load is complete and was not undone.",
+                file=sys.stderr,
+            )
+        return status
+
+
+def _published(args, db_path, report: LoadReport | None) -> None:
+    """Audit and print a load that was published (a DfE release printed its own lines)."""
+    if report is None:
+        return
+    unaudited = _audit(
+        args,
+        db_path,
+        period=report.period,
+        read=report.rows_read,
+        loaded=report.rows_loaded,
+        quarantined=report.rows_quarantined,
+    )
     if unaudited:
         print(f"WARNING. {unaudited}", file=sys.stderr)
     print(report.text())
     print(f"Published to {db_path}.")
-    return 0
+
+
+def _run(args, db_path) -> LoadReport | None:
+    """Run the command; None when it printed its own result (a DfE release)."""
+    if args.kind == "cohort":
+        return load_cohort(
+            args.file, args.period, db_path, replace=args.replace, any_period=args.any_period
+        )
+    if args.kind == "caseload":
+        return load_caseload(
+            args.file, args.period, db_path, replace=args.replace, any_period=args.any_period
+        )
+    if args.kind == "sen2":
+        rows = published.load_release(args.file, args.release, db_path)
+        unaudited = _audit(args, db_path, read=rows, loaded=rows)
+        if unaudited:
+            print(f"WARNING. {unaudited}", file=sys.stderr)
+        print(f"Loaded {rows:,} rows of '{args.release}' into published_ehcp.")
+        print(f"Published to {db_path}.")
+        return None
+    return load_casework(args.file, db_path, replace=args.replace)
+
+
+def _ending(args, db_path, error: BaseException, signum: int | None) -> int:
+    """Report and audit a run that did not publish: stopped, refused or failed."""
+    if signum is None and isinstance(error, store.Interrupted | KeyboardInterrupt):
+        signum = getattr(error, "signum", signal.SIGINT)
+    if signum is not None:
+        # whatever the error that ended it (DuckDB's own, for a signal during a query)
+        return _stopped(args, db_path, signum)
+    if isinstance(error, ExtractRefused | LoadRefused | store.StoreRefused | ValueError):
+        return _refused(args, str(error))
+    if not isinstance(error, Exception):
+        raise error  # SystemExit and the like are not endings of a load
+    # An error nobody foresaw: its message may quote a value from the file (DuckDB's do),
+    # so the terminal, its logs and the audit record get its type only, unless OOS_DEBUG asks.
+    name = type(error).__name__
+    unaudited = _audit(args, db_path, period=getattr(args, "period", None),
+                       outcome=f"failed: {name} (nothing changed)")  # fmt: skip
+    if os.environ.get("OOS_DEBUG"):
+        raise error
+    print(
+        f"FAILED. The load stopped on an unexpected error ({name}). "
+        "Nothing in the database was changed. Run it again with OOS_DEBUG=1 set to see "
+        "the details (they may quote the file), and report them."
+        + (f" {unaudited}" if unaudited else ""),
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _stopped(args, db_path, signum: int) -> int:
+    name = signal.Signals(signum).name
+    unaudited = _audit(args, db_path, period=getattr(args, "period", None),
+                       outcome=f"stopped by {name} (nothing changed)")  # fmt: skip
+    print(
+        f"STOPPED by {name}. The load was abandoned: the database is unchanged and the "
+        f"working copy was removed.{' ' + unaudited if unaudited else ''}",
+        file=sys.stderr,
+    )
+    return 128 + signum
 
 
 def _refused(args, problem: str) -> int:

@@ -16,6 +16,12 @@ from core import vocab
 # The longest child_id the contract accepts: pseudonymous IDs are short, and a long one is a
 # column mix-up (a note or an address in the ID column) more often than an ID.
 CHILD_ID_MAX = 64
+# The characters a child_id may hold (a regular-expression class): printable ASCII.
+ID_ALPHABET = " -~"
+ID_PROBLEM = (
+    "child_id holds a character outside the ID alphabet (plain ASCII letters, digits, "
+    "punctuation and spaces): a control, invisible, look-alike or unusual space character"
+)
 # Dates in a case (out of school since, plan issued, last review) before this are not real.
 EARLIEST_CASE_DATE = "1990-01-01"
 
@@ -43,8 +49,12 @@ def _district_pairs() -> list[tuple[str, str]]:
 
 
 def _year_pairs() -> list[tuple[str, str]]:
-    # keys are compared with their spaces removed: 'Year 7', 'Y7', 'year-7' and '7' meet
-    pairs = [("earlyyears", "Early years"), ("post19", "Post-19")]
+    # keys are the value lower-cased with its spaces and underscores removed (oos_year_key):
+    # 'Year 7', 'Y7', 'year_7' and '7' meet. A hyphen stays, so a minus sign before the number
+    # ('-1', 'Year -1', 'Y-1') matches nothing: it is no year group, and '1' must not be read
+    # out of it. 'Post-19' and 'Early-years' are listed with their hyphens.
+    pairs = [("earlyyears", "Early years"), ("early-years", "Early years")]
+    pairs += [("post19", "Post-19"), ("post-19", "Post-19")]
     pairs += [("n1", "N1"), ("nursery1", "N1"), ("n2", "N2"), ("nursery2", "N2")]
     pairs += [("r", "R"), ("reception", "R"), ("yr", "R")]
     for number in range(1, 15):
@@ -72,6 +82,12 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE OR REPLACE TEMP MACRO oos_key(s) AS "
         "regexp_replace(lower(trim(s)), '[\\s_\\-]+', ' ', 'g')"
     )
+    # year groups: every space (tabs and Unicode spaces too) and underscore removed, hyphens
+    # kept (see _year_pairs)
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO oos_year_key(s) AS "
+        "lower(regexp_replace(s, '[\\s\\x{0B}\\x{85}\\p{Z}_]+', '', 'g'))"
+    )
     # YYYY-MM-DD, or UK DD/MM/YYYY (01/02/2015 is 1 February). Written with split_part and
     # try_cast rather than try_strptime with a list of formats: same result, three times faster.
     con.execute(
@@ -82,17 +98,19 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
         "WHEN s LIKE '____-%' THEN try_cast(s AS DATE) END"
     )
     # Child IDs: every kind of Unicode space trimmed from both ends (a tab- or
-    # no-break-space-wrapped ID is the same child), and what cannot be told apart by eye
-    # inside one (control, zero-width, bidirectional and unusual space characters) named, so
-    # the row is quarantined rather than counted as another child. See docs/extract-spec.md.
+    # no-break-space-wrapped ID is the same child); what is left must be written in the ID
+    # alphabet, printable ASCII (letters, digits, punctuation and ordinary spaces, U+0020 to
+    # U+007E). Anything else quarantines the row: a control, zero-width or bidirectional
+    # character, an unusual space, a blank-looking mark (U+3164, U+034F, U+FE0F, U+2800...) or
+    # a look-alike letter or digit (a Cyrillic А, a full-width or Arabic-Indic digit) would
+    # make one child two. See docs/extract-spec.md, "child_id".
     con.execute(
         "CREATE OR REPLACE TEMP MACRO oos_trim_id(s) AS nullif(regexp_replace(s, "
         "'^[\\s\\x{0B}\\x{85}\\p{Z}]+|[\\s\\x{0B}\\x{85}\\p{Z}]+$', '', 'g'), '')"
     )
     con.execute(
         "CREATE OR REPLACE TEMP MACRO oos_id_problem(id) AS CASE "
-        "WHEN regexp_matches(replace(id, ' ', ''), '[\\p{Cc}\\p{Cf}\\p{Z}]') THEN "
-        "'child_id holds a control, zero-width, bidirectional or unusual space character' "
+        f"WHEN regexp_matches(id, '[^{ID_ALPHABET}]') THEN '{ID_PROBLEM}' "
         f"WHEN length(id) > {CHILD_ID_MAX} THEN "
         f"'child_id is longer than {CHILD_ID_MAX} characters' END"
     )

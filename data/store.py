@@ -9,10 +9,19 @@ over each other's work.
 
 Faults leave nothing behind: the working copy (a full copy of the children's data) is removed
 when the load fails or is stopped by SIGTERM, SIGHUP or SIGINT, and a copy left by a load that
-could not clean up (kill -9, power cut) is removed by the next load, which holds the writer lock
-and so knows no other load is using it. Free space is checked before the copy is made, and a
-full disk, a read-only folder, a `--db` that names a folder or a file that is not a DuckDB
-database are refused with a message saying what to do (`StoreRefused`), never a traceback.
+could not clean up (kill -9, power cut), with DuckDB's spill folder beside it, is removed by
+the next load, which holds the writer lock and so knows no other load is using it. Free space
+is checked before the copy is made, and a full disk, a read-only folder, a `--db` that names a
+folder, a device, an empty file or a file that is not a DuckDB database, or whose folder is a
+file, are refused with a message saying what to do (`StoreRefused`), never a traceback. A
+`--db` that is a symbolic link is followed: the file it points to is replaced, the link kept.
+
+A stopping signal and the publish always agree (`stop_on_signals`): before the rename it
+abandons the load (DuckDB turns a signal during a query into its own error, so the signal is
+remembered, not only raised); from the moment the rename begins it is only noted, the rename
+completes and the caller reports the load as published. `publishing(..., compact_if=...)`
+rewrites the copy into a fresh file before the rename when asked, so values the load removed
+are not left in the file's free blocks (DuckDB reuses freed blocks but does not wipe them).
 """
 
 from __future__ import annotations
@@ -23,8 +32,9 @@ import fcntl
 import os
 import shutil
 import signal
+import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -36,7 +46,7 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 FREE_SPACE_MARGIN = 64 * 1024 * 1024
 # The first bytes of every DuckDB database file: 8 bytes of checksum, then the magic "DUCK".
 DUCKDB_MAGIC_OFFSET, DUCKDB_MAGIC = 8, b"DUCK"
-_STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+_STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
 class StoreRefused(Exception):
@@ -70,22 +80,53 @@ def _read_only(folder: Path) -> StoreRefused:
     )
 
 
+def real_path(db_path: Path) -> Path:
+    """The file a `--db` path names: a symbolic link is followed, so the load replaces the
+    file it points to and the link stays a link."""
+    return Path(os.path.realpath(db_path)) if Path(db_path).is_symlink() else Path(db_path)
+
+
 def check_database_path(db_path: Path) -> None:
-    """Refuse a `--db` that is a folder or a file that is not a DuckDB database."""
+    """Refuse a `--db` that cannot hold this dashboard's database, before anything is made:
+    a folder, a device or pipe, an empty file, a file that is not a DuckDB database, or a
+    path whose folder is a file."""
+    for folder in (db_path.parent, *db_path.parent.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise _refuse(
+                    f"The database path '{db_path}' cannot be used: '{folder}' is a file, "
+                    "not a folder.",
+                    "Give a path inside a folder, for example --db data/oos.duckdb.",
+                )
+            break
     if db_path.is_dir():
         raise _refuse(
             f"The database path '{db_path}' is a folder, not a database file.",
             "Give the path of a database file, for example --db data/oos.duckdb.",
         )
-    if db_path.exists() and db_path.stat().st_size > 0:
-        with open(db_path, "rb") as handle:
-            head = handle.read(DUCKDB_MAGIC_OFFSET + len(DUCKDB_MAGIC))
-        if head[DUCKDB_MAGIC_OFFSET:] != DUCKDB_MAGIC:
-            raise _refuse(
-                f"The file '{db_path}' is not a DuckDB database.",
-                "Check the --db path (or OOS_DB): it must name this dashboard's database "
-                "file, or a file that does not exist yet.",
-            )
+    if not db_path.exists():
+        return
+    info = db_path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise _refuse(
+            f"The database path '{db_path}' is not a regular file (it is a device, a pipe or "
+            "a socket).",
+            "Give the path of a database file, for example --db data/oos.duckdb.",
+        )
+    if info.st_size == 0:
+        raise _refuse(
+            f"The file '{db_path}' is empty (0 bytes), so it is not a DuckDB database.",
+            "Check the --db path (or OOS_DB); if the empty file was left by a failed copy, "
+            "remove it and load again (the load makes a new database).",
+        )
+    with open(db_path, "rb") as handle:
+        head = handle.read(DUCKDB_MAGIC_OFFSET + len(DUCKDB_MAGIC))
+    if head[DUCKDB_MAGIC_OFFSET:] != DUCKDB_MAGIC:
+        raise _refuse(
+            f"The file '{db_path}' is not a DuckDB database.",
+            "Check the --db path (or OOS_DB): it must name this dashboard's database "
+            "file, or a file that does not exist yet.",
+        )
 
 
 def check_free_space(db_path: Path, extra_bytes: int = 0) -> None:
@@ -108,38 +149,90 @@ def working_copy_name(db_path: Path) -> str:
     return f".{db_path.name}.loading-{os.getpid()}"
 
 
+def scratch_path(db_path: Path, suffix: str) -> Path:
+    """A private file beside the load's working copy (a readable copy of an extract): named
+    like the working copy, so a copy left by kill -9 is removed by the next load with it."""
+    target = real_path(Path(db_path))
+    return target.with_name(f"{working_copy_name(target)}.{suffix}")
+
+
 def remove_stale_copies(db_path: Path) -> list[str]:
-    """Remove working copies left by loads that could not clean up; call with the lock held."""
+    """Remove what loads that could not clean up left beside the database (working copies,
+    DuckDB's spill folders, readable copies of extracts); call with the lock held."""
     removed = []
     for stale in db_path.parent.glob(f".{db_path.name}.loading-*"):
         with contextlib.suppress(FileNotFoundError):
-            stale.unlink()
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
             if not stale.name.endswith(".wal"):
                 removed.append(stale.name)
     return removed
 
 
-@contextlib.contextmanager
-def _signals_stop_the_load() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into an exception (SIGINT already is one) while a load runs.
+class _Stop:
+    """The stopping signal of this process's load, and whether it may still abandon it."""
 
-    The default action of those signals ends the process at once, leaving the working copy
-    behind; as an exception they unwind through `publishing`, which removes it. Only the main
-    thread may set signal handlers, so elsewhere (a test's thread) this does nothing.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.armed = False  # True: a signal raises Interrupted; False: it is only noted
+        self.depth = 0
 
-    def stop(signum, _frame):
+    def disarm(self) -> None:
+        """From now on a signal is only noted (the rename has begun, or the end is reported)."""
+        self.armed = False
+
+    def take(self) -> int | None:
+        """The signal noted, if any, now dealt with by the caller."""
+        signum, self.signum = self.signum, None
+        return signum
+
+
+_stop = _Stop()
+
+
+def _on_signal(signum, _frame) -> None:
+    first = _stop.signum is None
+    if first:
+        _stop.signum = signum
+    if first and _stop.armed:
         raise Interrupted(signum)
 
-    previous = {number: signal.signal(number, stop) for number in _STOPPING_SIGNALS}
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[_Stop]:
+    """SIGTERM, SIGHUP and SIGINT stop the load while it can still be abandoned.
+
+    Installed by the command line for its whole run and by `publishing`; nested uses share
+    the outer one. A signal is remembered, and raised as `Interrupted` while the load is
+    armed, so the working copy is removed as the exception unwinds; a signal during a DuckDB
+    query reaches Python as DuckDB's own error, which the remembered signal names. Once
+    disarmed (the rename has begun) a signal is only noted; the outermost user then deals with
+    it (`take`), or it is raised again when the handlers are put back. Only the main thread
+    may set signal handlers, so elsewhere (a test's thread) this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield _Stop()
+        return
+    if _stop.depth:
+        _stop.depth += 1
+        try:
+            yield _stop
+        finally:
+            _stop.depth -= 1
+        return
+    _stop.signum, _stop.armed, _stop.depth = None, True, 1
+    previous = {number: signal.signal(number, _on_signal) for number in _STOPPING_SIGNALS}
     try:
-        yield
+        yield _stop
     finally:
+        noted, armed = _stop.signum, _stop.armed
+        _stop.signum, _stop.armed, _stop.depth = None, False, 0
         for number, handler in previous.items():
             signal.signal(number, handler)
+        if noted is not None and not armed:
+            signal.raise_signal(noted)  # noted after the rename began: the caller's handling
 
 
 def _as_refusal(error: BaseException, folder: Path) -> StoreRefused | None:
@@ -176,9 +269,31 @@ def run_sql_file(con: duckdb.DuckDBPyConnection, name: str, params: dict | None 
 
 
 def _remove(path: Path) -> None:
+    """A database file, its write-ahead log and DuckDB's spill folder beside it."""
     for candidate in (path, Path(f"{path}.wal")):
         with contextlib.suppress(FileNotFoundError):
             candidate.unlink()
+    shutil.rmtree(f"{path}.tmp", ignore_errors=True)
+
+
+def _compacted(work: Path) -> Path:
+    """Copy every object of the database `work` into a fresh file and remove `work`.
+
+    A file only grows and reuses its freed blocks: rows a load deleted stay readable in its
+    bytes until overwritten. The fresh file holds only what the database holds now.
+    """
+    fresh = Path(f"{work}.compact")
+    con = duckdb.connect()
+    try:
+        con.execute("ATTACH $path AS old (READ_ONLY)", {"path": str(work)})
+        con.execute("ATTACH $path AS fresh", {"path": str(fresh)})
+        con.execute("COPY FROM DATABASE old TO fresh")
+        con.execute("DETACH old")
+        con.execute("DETACH fresh")
+    finally:
+        con.close()
+    _remove(work)
+    return fresh
 
 
 @contextlib.contextmanager
@@ -195,7 +310,11 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 @contextlib.contextmanager
 def publishing(
-    db_path: Path, *, extra_bytes: int = 0, notes: list[str] | None = None
+    db_path: Path,
+    *,
+    extra_bytes: int = 0,
+    notes: list[str] | None = None,
+    compact_if: Callable[[], bool] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a private copy of the database.
 
@@ -204,15 +323,17 @@ def publishing(
     step; on any error or stopping signal the copy is thrown away and the live file is exactly
     as it was, however many of the batch's transactions had committed to the copy.
     `extra_bytes` is what the new data may add (checked against free space with the copy);
-    `notes` receives what the load should tell its user (stale copies removed).
+    `notes` receives what the load should tell its user (stale copies removed);
+    `compact_if()`, asked once the caller is done, says whether to rewrite the copy into a
+    fresh file first (the caller removed values that must not linger in free blocks).
     """
-    db_path = Path(db_path)
+    db_path = real_path(Path(db_path))
     check_database_path(db_path)
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise (_as_refusal(error, db_path.parent) or error) from None
-    with writer_lock(db_path), _signals_stop_the_load():
+    with writer_lock(db_path), stop_on_signals() as stop:
         removed = remove_stale_copies(db_path)
         if removed and notes is not None:
             notes.append(
@@ -221,6 +342,7 @@ def publishing(
             )
         check_free_space(db_path, extra_bytes)
         work = db_path.with_name(working_copy_name(db_path))
+        made = [work, Path(f"{work}.compact")]
         con = None
         try:
             if db_path.exists():
@@ -234,12 +356,21 @@ def publishing(
             yield con
             con.execute("CHECKPOINT")
             con.close()
+            if compact_if is not None and compact_if():
+                work = _compacted(work)
+            # From here the rename completes whatever arrives: a signal is noted, and the
+            # caller reports the load as published (stop_on_signals).
+            stop.disarm()
             swap_in(work, db_path)
         except BaseException as error:
             if con is not None:
                 with contextlib.suppress(Exception):
                     con.close()
-            _remove(work)
+            for leftover in made:
+                _remove(leftover)
+            if stop.signum is not None and not isinstance(error, Interrupted):
+                # a signal during a query ends it with DuckDB's own error: name the signal
+                raise Interrupted(stop.signum) from None
             refusal = _as_refusal(error, db_path.parent)
             if refusal is not None:
                 raise refusal from None

@@ -51,11 +51,11 @@ FROM distinct_values d
 JOIN lookup
     ON lookup.domain = d.domain
     AND lookup.key = CASE d.domain
-        -- '&' is 'and' in district names; year groups compare with their spaces removed
+        -- '&' is 'and' in district names
         WHEN 'district' THEN oos_key(replace(d.raw_value, '&', ' and '))
-        -- a leading minus is no year group ('-1' would otherwise meet '1', Year 1)
-        WHEN 'year' THEN CASE WHEN NOT starts_with(d.raw_value, '-')
-            THEN replace(oos_key(d.raw_value), ' ', '') END
+        -- year groups compare with their spaces removed and hyphens kept, so a minus sign
+        -- ('-1', 'Year -1', 'Y-1') meets no year group rather than '1', Year 1
+        WHEN 'year' THEN oos_year_key(d.raw_value)
         ELSE oos_key(d.raw_value)
     END;
 

@@ -14,13 +14,18 @@ context and the one description of the filters (state.py) at the moment the butt
 
 Text from an extract could begin with `=`, `+`, `-` or `@`, which a spreadsheet would run as a
 formula ("CSV injection"); such text gets a leading apostrophe, the usual guard, so it shows
-as typed. Numbers are left alone.
+as typed. Numbers are left alone. A line break inside a cell starts a line too: a reader that
+ends rows at a lone carriage return would see what follows it as a new row's first cell. So
+every line break in a text cell becomes one line feed (which makes the CSV quote the cell) and
+each line after it is guarded as the cell's start is. Control characters an Excel cell cannot
+hold (openpyxl refuses them) are shown as the replacement character U+FFFD in the workbook.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -86,9 +91,27 @@ def export_info(title: str, *, order: str = "", pupil_level: bool = False) -> Ex
     )
 
 
+# a line break of any kind (CRLF, CR, LF) and what starts the line after it
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_FORMULA_AFTER_BREAK = re.compile("\n(?=[" + re.escape("".join(FORMULA_START)) + "])")
+# what an XLSX cell cannot hold: control characters other than tab, line feed and return
+_NOT_IN_EXCEL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _guard(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if not isinstance(value, str):
+        return value
+    if "\r" in value or "\n" in value:
+        value = _FORMULA_AFTER_BREAK.sub("\n'", _LINE_BREAK.sub("\n", value))
+    if value.startswith(FORMULA_START):
         return "'" + value
+    return value
+
+
+def _excel_text(value):
+    """Text an XLSX cell can hold: control characters shown as U+FFFD."""
+    if isinstance(value, str) and _NOT_IN_EXCEL.search(value):
+        return _NOT_IN_EXCEL.sub("\ufffd", value)
     return value
 
 
@@ -141,9 +164,9 @@ def excel_bytes(
     workbook = Workbook()
     worksheet = workbook.active
     worksheet.title = sheet[:31]
-    worksheet.append([str(c) for c in safe.columns])
+    worksheet.append([_excel_text(str(c)) for c in safe.columns])
     for row in safe.itertuples(index=False):
-        worksheet.append([None if _missing(v) else _plain(v) for v in row])
+        worksheet.append([None if _missing(v) else _excel_text(_plain(v)) for v in row])
     for cell in worksheet[1]:
         cell.font = Font(bold=True)
     for i, column in enumerate(safe.columns, start=1):
@@ -167,7 +190,7 @@ def excel_bytes(
     if info is not None:
         about = workbook.create_sheet("About this file")
         for label, value in info.lines():
-            about.append([label, _guard(str(value))])
+            about.append([label, _excel_text(_guard(str(value)))])
         for cell in about["A"]:
             cell.font = Font(bold=True)
         about.column_dimensions["A"].width = 14
