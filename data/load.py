@@ -190,10 +190,11 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
     report.quarantine_reasons = dict(
         con.execute(
             # grouped without the row numbers and raw values reasons name, so the printed
-            # report (and its logs) never carries a value from the file; (?s): a value may
-            # hold line breaks, and the mask must run over them
+            # report (and its logs) never carries a value from the file: a value is quoted
+            # and followed by ' is ' ("placement_status 'X' is neither ..."); (?s): the value
+            # may hold line breaks, and the mask must run over them
             "SELECT regexp_replace(regexp_replace(reason, 'row \\d+', 'row N'), "
-            "'(?s)''.*''', '''…'''), count(*) FROM quarantine "
+            "'(?s)''.*'' is ', '''…'' is '), count(*) FROM quarantine "
             "WHERE load_id = $id GROUP BY 1",
             {"id": load_id},
         ).fetchall()
