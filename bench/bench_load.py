@@ -1,12 +1,16 @@
 """Loader speed against DuckDB's own read_csv of the same file (target ratio <= 3).
 
     python bench/bench_load.py [--rows 1000000] [--repeats 3] [--workdir /tmp/oos_bench]
+                               [--no-next-month]
 
 Writes a synthetic cohort extract of --rows rows (made-up IDs, messy forms included), then
 times, in this one process, (a) `CREATE TABLE t AS SELECT * FROM read_csv(file)` into a fresh
 database file and (b) the full loader (`data.load.load_cohort`: read, normalise, validate,
-quarantine, warnings, publish) into a fresh database file. Prints medians and the ratio, then
-the loader's peak memory measured in a child process. Not a test: it prints figures.
+quarantine, warnings, publish) into a fresh database file; (c) the month after, into a file
+holding casework (skipped with --no-next-month); (d) the same as (a) and (b) as whole
+processes (`python -c` running the read_csv, `python -m data.load cohort`), start-up and
+imports included, run alternately. Prints medians and ratios, then the loader's peak memory
+measured in a child process. Not a test: it prints figures.
 """
 
 from __future__ import annotations
@@ -117,11 +121,41 @@ def time_next_month(month_db: Path, next_csv: Path, db_path: Path, *, rebuild: b
     return elapsed
 
 
+# (d): DuckDB's read_csv of the file into a fresh database file, as a process of its own
+RAW_READ_PROCESS = (
+    "import sys, duckdb; con = duckdb.connect(sys.argv[2]); "
+    "con.execute('CREATE TABLE t AS SELECT * FROM read_csv($p)', {'p': sys.argv[1]}); "
+    "con.execute('CHECKPOINT'); con.close()"
+)
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def time_process(command: list[str], db_path: Path) -> float:
+    db_path.unlink(missing_ok=True)
+    start = time.perf_counter()
+    subprocess.run(command, cwd=PROJECT, capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+def whole_processes(csv_path: Path, work: Path, repeats: int) -> tuple[float, float]:
+    """(d): medians of the raw read and of the loader's CLI, each a whole process."""
+    raw_db, loaded_db = work / "raw_process.duckdb", work / "loaded_process.duckdb"
+    raw_command = [sys.executable, "-c", RAW_READ_PROCESS, str(csv_path), str(raw_db)]
+    load_command = [sys.executable, "-m", "data.load", "cohort", str(csv_path),
+                    "--period", "2023-06", "--db", str(loaded_db)]  # fmt: skip
+    raw, loaded = [], []
+    for _ in range(repeats):
+        raw.append(time_process(raw_command, raw_db))
+        loaded.append(time_process(load_command, loaded_db))
+    return statistics.median(raw), statistics.median(loaded)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workdir", default="/tmp/oos_bench_load")
+    parser.add_argument("--no-next-month", action="store_true", help="skip (c)")
     args = parser.parse_args()
     work = Path(args.workdir)
     shutil.rmtree(work, ignore_errors=True)
@@ -139,6 +173,14 @@ def main() -> None:
     print(f"(a) read_csv into a table            (median of {args.repeats}): {raw:.2f} s")
     print(f"(b) loader, first month, fresh file  (median of {args.repeats}): {loader:.2f} s")
     print(f"    ratio loader / read_csv: {loader / raw:.2f}  (target <= 3)")
+
+    raw_process, loader_process = whole_processes(csv_path, work, args.repeats)
+    print(f"(d) whole processes (median of {args.repeats}): read_csv {raw_process:.2f} s, "
+          f"loader CLI {loader_process:.2f} s")  # fmt: skip
+    print(f"    ratio loader / read_csv: {loader_process / raw_process:.2f}  (target <= 3)")
+    if args.no_next_month:
+        shutil.rmtree(work, ignore_errors=True)
+        return
 
     # (c) the month after, into a file that holds casework too (set up once, not timed)
     month_db = work / "month.duckdb"

@@ -6,11 +6,14 @@ produces a table with a `src_row` column (the row number a person sees in Excel,
 `extras` struct holding the columns the contract does not know (they count when telling exact
 repeats from conflicting rows).
 Records the CSV parser cannot split into the header's columns come back as `rejects`, so the
-loader can quarantine them rather than lose them; only their contract columns' text is kept.
+loader can quarantine them rather than lose them, keeping only what csv_records.py allows.
+Before DuckDB parses a CSV, csv_scan.py checks its bytes (encoding, line ends, line lengths)
+and, when needed, gives DuckDB a copy it can read.
 
 Messages never quote a line of the file (a line is a child's record): they name the problem,
 the line number and what to do. A zip or Excel workbook renamed .csv, a folder, a bare carriage
-return and a quoted field that runs over whole records are each named as such.
+return, a first line too long to be a header and a quoted field that runs over whole records
+are each named as such.
 """
 
 from __future__ import annotations
@@ -315,7 +318,12 @@ def _read_csv(con, path: Path, kind: str, table: str, scratch: Path | None) -> R
         text = (raw or "").rstrip("\n")
         if "\n" in text and shape.swallowed(text):
             raise _refuse_runaway_quote(path, int(line), text.count("\n"))
-    _check_accepted_values(con, path, names, record, shape)
+    rows = con.execute("SELECT count(*) FROM csv_in").fetchone()[0]
+    if found.lines != 1 + rows + len(reject_rows):
+        # Some record spans lines (a quoted line break), or blank lines were skipped: look at
+        # the values holding line breaks. When every record is one line, none holds one, and
+        # the scan of every value is not needed.
+        _check_accepted_values(con, path, names, record, shape)
     rejects = [
         _reject(int(line), errors, raw or "", names, shape, found)
         for line, errors, raw in reject_rows
@@ -333,7 +341,6 @@ def _read_csv(con, path: Path, kind: str, table: str, scratch: Path | None) -> R
     else:
         source = f"(SELECT ({record} + 2)::INTEGER AS src_row, * FROM csv_in)"  # noqa: S608
     _finish_table(con, source, names, kind, table)
-    rows = con.execute("SELECT count(*) FROM csv_in").fetchone()[0]
     con.execute("DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_scans")
     if rows + len(rejects) == 0:
         raise _refuse(path, "it holds a header but no data rows.", "Check the export.")

@@ -104,9 +104,14 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     # character, an unusual space, a blank-looking mark (U+3164, U+034F, U+FE0F, U+2800...) or
     # a look-alike letter or digit (a Cyrillic А, a full-width or Arabic-Indic digit) would
     # make one child two. See docs/extract-spec.md, "child_id".
+    # The regular expression runs only for an ID that starts or ends with something other
+    # than a printable ASCII character (codes 33 to 126): almost none do, and skipping it for
+    # the rest takes about a quarter off the staging of a million rows.
     con.execute(
-        "CREATE OR REPLACE TEMP MACRO oos_trim_id(s) AS nullif(regexp_replace(s, "
-        "'^[\\s\\x{0B}\\x{85}\\p{Z}]+|[\\s\\x{0B}\\x{85}\\p{Z}]+$', '', 'g'), '')"
+        "CREATE OR REPLACE TEMP MACRO oos_trim_id(s) AS CASE "
+        "WHEN unicode(s) BETWEEN 33 AND 126 AND unicode(right(s, 1)) BETWEEN 33 AND 126 THEN s "
+        "ELSE nullif(regexp_replace(s, "
+        "'^[\\s\\x{0B}\\x{85}\\p{Z}]+|[\\s\\x{0B}\\x{85}\\p{Z}]+$', '', 'g'), '') END"
     )
     con.execute(
         "CREATE OR REPLACE TEMP MACRO oos_id_problem(id) AS CASE "

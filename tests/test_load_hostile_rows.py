@@ -326,3 +326,36 @@ def test_a_bare_carriage_return_is_still_refused_in_a_mixed_file(db_path, tmp_pa
     text = HEADER + "\r\n" + row("T-1") + "\n" + "T-2,2015-02-01,F,AS\rD,Dover,No placement\r\n"
     with pytest.raises(ExtractRefused, match="line 3 holds a carriage return"):
         load_cohort(write(tmp_path, "cr.csv", text), "2023-06", db_path)
+
+
+def test_the_scan_finds_every_long_line_whatever_the_chunk_bounds(tmp_path, monkeypatch):
+    """csv_scan jumps through the file rather than visiting every line (probe 2's fix): checked
+    against splitting the bytes at each line feed, with tiny limits so that long lines, chunk
+    ends and CRLF pairs fall on every boundary."""
+    import random
+
+    from data import csv_scan
+
+    monkeypatch.setattr(csv_scan, "LINE_MAX_BYTES", 10)
+    monkeypatch.setattr(csv_scan, "HEADER_MAX_BYTES", 1000)
+    generator = random.Random(17)
+    for chunk in (1, 2, 3, 7, 10, 11, 64):
+        monkeypatch.setattr(csv_scan, "CHUNK_BYTES", chunk)
+        for trial in range(40):
+            lines = [
+                "h" * generator.choice([0, 3, 9, 10, 11, 25]) + generator.choice(["\n", "\r\n"])
+                for _ in range(generator.randint(1, 12))
+            ]
+            if trial % 3 == 0:
+                lines[-1] = lines[-1].rstrip("\r\n")  # no line end on the last line
+            data = "".join(lines).encode()
+            path = tmp_path / "lines.csv"
+            path.write_bytes(data)
+            expected, start = [], 0
+            for piece in data.split(b"\n"):
+                if len(piece) > 10:
+                    expected.append((start, start + len(piece)))
+                start += len(piece) + 1
+            found = csv_scan.scan(path)
+            assert found.long_lines == expected, (chunk, data)
+            assert found.crlf == data.count(b"\r\n") and found.newlines == data.count(b"\n")
