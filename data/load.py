@@ -13,6 +13,11 @@ so the dashboard can stay open while a new month goes in.
 A load never silently loses children: a file that would replace a loaded period (or the
 casework log) with nothing, or with under half of what it holds, is refused unless the command
 says `--replace`, and the refusal gives both counts. Messages never quote a line of the file.
+
+Every run of the command line ends one way, said in one paragraph and recorded in the audit
+trail: published (exit 0; also when a stopping signal came once the rename had begun, which
+the report says), refused (2), failed on an error nobody foresaw (1, its type only), or stopped
+by SIGTERM, SIGHUP or Ctrl-C (128 + the signal's number), the database then unchanged.
 """
 
 from __future__ import annotations
