@@ -31,7 +31,8 @@ from data.extract_reader import ExtractRefused, normalise_header, read_extract, 
 @dataclass(frozen=True)
 class Module:
     """One Blade module: the columns read, those it must have, and its ID columns (the only
-    values a rejected row keeps in the quarantine)."""
+    values a rejected row keeps in the quarantine; the last one links the row to what it
+    belongs to: its person, request, assessment or plan)."""
 
     name: str
     columns: tuple[str, ...]
@@ -54,7 +55,7 @@ MODULES = {
             ("persontableid", "nativeid", "personbirthdate", "gendercurrent", "sex",
              "postcode", "upn"),
             ("persontableid", "personbirthdate"),
-            ("persontableid", "nativeid"),
+            ("nativeid", "persontableid"),
             ("personorderseqcolumn", "sourceid", "sen2tableid", "surname", "forename",
              "ethnicity", "uniquelearnernumber", "upnunknown"),
         ),
@@ -62,7 +63,7 @@ MODULES = {
             "requests",
             ("requeststableid", "persontableid"),
             ("requeststableid", "persontableid"),
-            ("requeststableid", "persontableid"),
+            ("persontableid", "requeststableid"),
             (*_COMMON, "requestsorderseqcolumn", "receiveddate", "requestsource", "rya",
              "requestoutcomedate", "requestoutcome", "requestmediation", "requesttribunal",
              "exported"),
@@ -236,13 +237,13 @@ def _only_header(path: Path) -> bool:
 
 def _sanitised(module: Module, raw_json: str) -> tuple[str, str | None]:
     """A rejected row's cells reduced to the module's ID columns (a person row's name, UPN,
-    ULN and postcode never reach the quarantine), and the row's own ID."""
+    ULN and postcode never reach the quarantine), and the ID of what the row belongs to."""
     try:
         cells = json.loads(raw_json)
     except ValueError:
         cells = {}
     kept = {name: cells.get(name) for name in module.ids if cells.get(name)}
-    key = (cells.get(module.ids[0]) or "").strip() or None
+    key = (cells.get(module.ids[-1]) or "").strip() or None
     return json.dumps({"module": module.name, **kept}), key
 
 
