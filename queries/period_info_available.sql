@@ -1,0 +1,7 @@
+-- Purpose: whether the database holds `period_info` (every publish since the SEN2 return
+--   route exists does; an older database answers FALSE until its next load).
+-- Parameters: none
+-- Output: available BOOLEAN
+SELECT count(*) = 1 AS available
+FROM information_schema.tables
+WHERE table_schema = 'main' AND table_name = 'period_info'
