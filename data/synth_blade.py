@@ -102,7 +102,7 @@ PLACEMENTS_SQL = """COPY (
     WITH school AS (
         SELECT number, out,
             CASE WHEN out THEN least(greatest(dob + 1461, since - 1100), since - 1)
-                ELSE greatest(dob + 730, $census - 1100) END AS entry,
+                ELSE least(greatest(dob + 180, $census - 1100), $census - 1) END AS entry,
             CASE WHEN out AND since_fault = 2 THEN $bad_dates[1 + number % 4]
                 WHEN out THEN collect(since) ELSE '' END AS leaving,
             CASE WHEN out THEN 0 WHEN $census - dob < 5 * 365.25 THEN 10
