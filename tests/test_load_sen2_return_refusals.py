@@ -117,6 +117,70 @@ def test_a_row_the_csv_parser_cannot_split_quarantines_it_and_its_plan(tmp_path)
     assert (plans.rows_read, plans.rows_loaded, plans.rows_quarantined) == (22, 9, 13)
 
 
+# Each further reason: (module edited, text, replacement, activeplans row, reason's ending).
+# AP06 is row 8 (T-06, EHE); AP07 row 9 (T-07, 'ola').
+REASONS = {
+    "no plan ID": (
+        "activeplans", "AP06,,6,SYN,R06", ",,6,SYN,R06", 8, "the plan has no activeplanstableid",
+    ),
+    "one plan ID, two plans": (
+        "activeplans", "AP06,,6,SYN,R06", "AP07,,6,SYN,R06", 8,
+        "activeplanstableid appears 2 times in the activeplans file with different values",
+    ),
+    "a request naming two persons": (
+        "requests", "R07,,7,SYN,1007,",
+        "R07,,77,SYN,1006,2019-Sep-01 00:00:00,0,,A,0,0,\nR07,,7,SYN,1007,", 9,
+        "the plan's request names 2 different persons in the requests file",
+    ),
+    "a person given twice, differently": (
+        "person", "1007,T-07,7,SYN,1,", "1007,T-07,7,SYN,1,X,X,2012-12-13,1,,,,,\n"
+        "1007,T-07,7,SYN,1,", 9,
+        "the plan's person appears in the person file with 2 different sets of values",
+    ),
+    "a request that cannot be read": (
+        "requests", "R07,,7,SYN,1007,2019-Sep-01 00:00:00,0,,A,0,0,", "R07,,7,SYN", 9,
+        "the plan's request could not be read as CSV (its row is quarantined too)",
+    ),
+    "leaving before entry": (
+        "placementdetail", "EHE,,1,2021-01-01,,", "EHE,,1,2021-01-01,2020-12-31,", 8,
+        "a placement of the plan cannot be read: leavingdate is before entrydate",
+    ),
+    "a rank that is no number": (
+        "placementdetail", "ola,,1,2022-01-01", "ola,,first,2022-01-01", 9,
+        "a placement of the plan cannot be read: placementrank 'first' is not a whole number "
+        "from 1",
+    ),
+    "no URN, UKPRN or setting": (
+        "placementdetail", "AP06,,,EHE,,1", "AP06,,,,,1", 8,
+        "a placement of the plan cannot be read: the placement has no URN, UKPRN or SENsetting",
+    ),
+    "no entry date": (
+        "placementdetail", "ola,,1,2022-01-01", "ola,,1,", 9,
+        "a placement of the plan cannot be read: entrydate is blank",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(REASONS))
+def test_each_further_reason_quarantines_its_plan(tmp_path, case):
+    module, old, new, row, reason = REASONS[case]
+    folder = copy_export(tmp_path)
+    edit_module(folder, module, old, new.replace("\\n", "\n"))
+    db = tmp_path / "t.duckdb"
+    plans, _ = load_sen2_return(folder, PERIOD, db)
+    found = query(
+        db,
+        "SELECT reason FROM quarantine WHERE kind = 'caseload' AND source_row = $row "
+        "AND reason LIKE 'activeplans row%'",
+        {"row": row},
+    )
+    assert found == [(f"activeplans row {row}: {reason}",)]
+    assert plans.rows_loaded + plans.rows_quarantined == plans.rows_read
+    # the plan is in neither view
+    child = {8: "T-06", 9: "T-07"}[row]
+    assert query(db, f"SELECT count(*) FROM caseload WHERE child_id = '{child}'") == [(0,)]
+
+
 def test_two_persons_with_one_native_id_are_quarantined_as_the_cohort_would(tmp_path):
     folder = copy_export(tmp_path)
     edit_module(folder, "person", "1007,T-07,", "1007,T-06,")
@@ -177,6 +241,13 @@ def test_folder_problems_are_refused(live, tmp_path):
     mixed = copy_export(tmp_path, name="mixed")
     module_file(mixed, "senneed").rename(mixed / "Blade-Export_06-07-2023_senneed.csv")
     refused(live, mixed, "different exports (dated 05-07-2023, 06-07-2023)")
+    impossible = copy_export(tmp_path, date="31-02-2023", name="impossible")
+    refused(live, impossible, "the date in the file name 'Blade-Export_31-02-2023_")
+    before = digest(live)
+    for period, needle in [("2023-6", "not of the form YYYY-MM"), ("1999-12", "outside the")]:
+        with pytest.raises(ValueError, match=needle):
+            load_sen2_return(EXPORT, period, live)
+    assert digest(live) == before
 
 
 def test_an_export_made_before_the_month_is_refused(live, tmp_path):
@@ -223,7 +294,13 @@ def test_ssd_and_postcode_lookup_problems_are_refused(live, tmp_path):
         if path.name != "ssd_cp_plans.csv":
             (ssd / path.name).write_bytes(path.read_bytes())
     refused(live, EXPORT, "ssd_cp_plans.csv missing", ssd_folder=ssd)
+    refused(live, EXPORT, "The SSD folder 'nowhere' was not used", ssd_folder=tmp_path / "nowhere")
     lookup = tmp_path / "lookup.csv"
+    refused(live, EXPORT, "the file does not exist", postcodes=lookup)
+    lookup.write_bytes("prefix,district\nCT1,Th\u00e9net\n".encode("latin-1"))
+    refused(live, EXPORT, "it is not UTF-8 text", postcodes=lookup)
+    lookup.write_text("prefix,district\n")
+    refused(live, EXPORT, "it holds no prefixes", postcodes=lookup)
     for text, needle in [
         ("prefix,district\nCT1,Medway\n", "line 2: 'Medway' is not one of Kent's twelve"),
         ("prefix,district\nCT1 1A,Thanet\n", "line 2: 'CT1 1A' is not a postcode area"),
