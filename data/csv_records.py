@@ -12,8 +12,10 @@ Two rules, each written once here and described in docs/extract-spec.md:
   should runs on over the lines after it, and each of those lines is a child. A line inside a
   value is taken for a swallowed record when it has the shape of one: as many cells as the
   header, or at least as many cells as reach its last required column (Excel drops empty
-  cells at the end of a row, never a required one), with a child_id and a date where the
-  header puts them. A note with a line break has neither.
+  cells at the end of a row, never a required one), with an identifier (the layout's first
+  required column: child_id in the contract's extracts) and a date (its first required column
+  named for a date: date of birth, event date) where the header puts them. A note with a line
+  break has neither.
 """
 
 from __future__ import annotations
@@ -24,8 +26,6 @@ import json
 import re
 from dataclasses import dataclass
 
-# the required columns that hold a date, in every layout
-_DATE_COLUMNS = ("date_of_birth", "event_date")
 # a date in any common form (the contract's own forms, and others a case system may write)
 _DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
 
@@ -44,14 +44,14 @@ class RecordShape:
 
     width: int  # cells in the header
     least: int  # cells up to and including the last required column
-    id_at: int
-    dates_at: tuple[int, ...]
+    id_at: int  # the identifier: the layout's first required column
+    dates_at: tuple[int, ...]  # its first required column named for a date, if any
 
     @classmethod
     def of(cls, names: list[str], required: list[str]) -> RecordShape:
         positions = [names.index(column) for column in required]
-        dates = tuple(names.index(column) for column in required if column in _DATE_COLUMNS)
-        return cls(len(names), max(positions) + 1, names.index("child_id"), dates)
+        dates = [names.index(column) for column in required if "date" in column]
+        return cls(len(names), max(positions) + 1, positions[0], tuple(dates[:1]))
 
     def is_record(self, line: str) -> bool:
         """Whether one line of text has the shape of a whole record (see the module docstring)."""
@@ -71,6 +71,13 @@ class RecordShape:
         """How many lines after a value's first look like whole records (0: none)."""
         lines = value.split("\n")[1:]
         return sum(1 for line in lines if line.strip() and self.is_record(line))
+
+    def by_position(self, raw: str, names: list[str]) -> dict[str, str]:
+        """A rejected record's known columns taken by position, as if no cell were shifted:
+        NOT certain (see the module docstring), so never to be stored."""
+        records = _cells(raw.rstrip("\r\n"))
+        cells = records[0] if len(records) == 1 else []
+        return {n: c for n, c in zip(names, cells, strict=False) if not n.startswith("extra_")}
 
     def contract_cells(self, raw: str, names: list[str]) -> str:
         """A rejected record as JSON: its contract columns' text when its cells match the

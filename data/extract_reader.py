@@ -88,11 +88,16 @@ class RawExtract:
     table: str
     rows_parsed: int
     extra_columns: list[str] = field(default_factory=list)
-    # (row number, reason, raw values as JSON) for records the CSV parser could not split
+    # (row number, reason, the values it may keep as JSON) for records the CSV parser could
+    # not split: only values that can be put under a column for sure (csv_records.py)
     rejects: list[tuple[int, str, str]] = field(default_factory=list)
     # physical lines of a CSV file, header included; None for a workbook
     lines_read: int | None = None
     notes: list[str] = field(default_factory=list)
+    # row number -> a rejected record's known columns taken by position, as if no cell were
+    # shifted: NOT certain, so never stored; only for linking the row to others (a SEN2
+    # module's rejected row to the plan it belongs to, so that the plan is quarantined too)
+    reject_cells: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 def normalise_header(name: str) -> str:
@@ -345,7 +350,14 @@ def _read_csv(con, path: Path, kind: str, table: str, scratch: Path | None) -> R
     if rows + len(rejects) == 0:
         raise _refuse(path, "it holds a header but no data rows.", "Check the export.")
     return RawExtract(
-        table=table, rows_parsed=rows, extra_columns=extras, rejects=rejects, lines_read=found.lines
+        table=table,
+        rows_parsed=rows,
+        extra_columns=extras,
+        rejects=rejects,
+        lines_read=found.lines,
+        reject_cells={
+            int(line): shape.by_position(raw or "", names) for line, _, raw in reject_rows
+        },
     )
 
 

@@ -4,6 +4,8 @@
     python -m data.load casework FILE [--db PATH] [--replace]
     python -m data.load caseload FILE --period YYYY-MM [--db PATH] [--replace] [--any-period]
     python -m data.load sen2 FILE --release NAME [--db PATH]   (a DfE release: data/published.py)
+    python -m data.load sen2-return DIR --period YYYY-MM [--postcodes FILE] [--ssd DIR] [--db PATH]
+                                   (a SEN2 return's Blade export: data/sen2_return.py)
 
 Every row of a file is loaded or quarantined with a reason, and the load report's counts add up
 to the rows read. A file that cannot be used at all is refused with a message a QA officer can
@@ -151,8 +153,14 @@ def guard_shrink(
     file_name: str, what: str, held: int, incoming: int, rows_read: int, replace: bool
 ) -> None:
     """Refuse a file with no loadable rows, or one that would replace `held` children (or
-    events) with under half as many, unless told."""
+    events) with under half as many, unless told.
+
+    Nothing read and nothing held is no loss (a period derived from a SEN2 return may have no
+    child out of school); a file is never empty here (the reader refuses one with no rows).
+    """
     if replace or (incoming > 0 and incoming >= held * SHRINK_LIMIT):
+        return
+    if held == 0 and rows_read == 0:
         return
     counts = f"with {incoming:,} ({rows_read:,} rows read, {rows_read - incoming:,} quarantined)"
     problem = (
@@ -370,6 +378,7 @@ def load_batch(
     any_period: bool = False,
     rebuild_flag_basis: bool = False,
     caseload_files: list[tuple[str | Path, str]] = (),
+    derived=(),
 ) -> list[LoadReport]:
     """Load several files in ONE atomic publish: all of them go in, or none does.
 
@@ -377,6 +386,9 @@ def load_batch(
     holds; `any_period` accepts a period outside 2000-01 to next month.
     `rebuild_flag_basis` rebuilds the whole case-flag basis even when no casework file is given
     (what a casework load does; bench/bench_load.py times this worst case of a cohort load).
+    `derived`: periods already read and derived from another source (data/sen2_return.py's
+    Sen2Load), each staging and publishing itself through this module's caseload and cohort
+    loads.
     """
     db_path = resolve_db_path(db_path)
     for _, period in [*cohort_files, *caseload_files]:
@@ -386,6 +398,7 @@ def load_batch(
     )
     # the new rows take room in the copy too: a generous bound is three times the files' size
     extra = sum(3 * f.stat().st_size for f in files if f.is_file())
+    extra += sum(source.extra_bytes for source in derived)
     reports: list[LoadReport] = []
     notes: list[str] = []
     # a readable copy of a CSV, when one is needed (data/csv_scan.py), is written beside the
@@ -414,6 +427,8 @@ def load_batch(
                 reports.append(
                     _load_caseload_into(con, raw, Path(file_path), period, synthetic, replace)
                 )
+        for source in derived:
+            reports += source.publish(con, synthetic=synthetic, replace=replace)
         if casework_file is not None:
             raw = read_extract(con, Path(casework_file), "casework", scratch)
             with store.transaction(con):
@@ -507,7 +522,18 @@ def main(argv: list[str] | None = None) -> int:
     sen2.add_argument("file")
     sen2.add_argument("--release", required=True, help="the release's name, as published")
     sen2.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
-    for command in (cohort, casework, plans):
+    ret = sub.add_parser(
+        "sen2-return",
+        help="a period's cohort and caseload from the SEN2 return's Blade export (a folder)",
+    )
+    ret.add_argument("file", metavar="DIR", help="folder of Blade-Export_DD-MM-YYYY_*.csv files")
+    ret.add_argument("--period", required=True, help="reporting period, YYYY-MM")
+    ret.add_argument("--postcodes", help="postcode prefix lookup, CSV prefix,district")
+    ret.add_argument("--ssd", help="folder of the SSD's person, CLA, CP and CIN tables")
+    ret.add_argument(
+        "--any-period", action="store_true", help="accept a period outside 2000-01 to next month"
+    )
+    for command in (cohort, casework, plans, ret):
         command.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
         command.add_argument(
             "--replace",
@@ -521,13 +547,13 @@ def main(argv: list[str] | None = None) -> int:
     # always say what happened to the database (store.stop_on_signals)
     with store.stop_on_signals() as stop:
         try:
-            report = _run(args, db_path)
+            reports = _run(args, db_path)
         except BaseException as error:
             stop.disarm()  # a signal while the ending is reported is noted, not acted on
             status = _ending(args, db_path, error, stop.signum)
         else:
             stop.disarm()
-            _published(args, db_path, report)
+            _published(args, db_path, reports)
             status = 0
         late = stop.take()  # dealt with here, not raised again on the way out
         if status == 0 and late is not None:
@@ -539,10 +565,11 @@ def main(argv: list[str] | None = None) -> int:
         return status
 
 
-def _published(args, db_path, report: LoadReport | None) -> None:
+def _published(args, db_path, reports: list[LoadReport]) -> None:
     """Audit and print a load that was published (a DfE release printed its own lines)."""
-    if report is None:
+    if not reports:
         return
+    report = reports[0]  # a SEN2 return's first report is its plans: what the record counts
     unaudited = _audit(
         args,
         db_path,
@@ -553,20 +580,28 @@ def _published(args, db_path, report: LoadReport | None) -> None:
     )
     if unaudited:
         print(f"WARNING. {unaudited}", file=sys.stderr)
-    print(report.text())
+    for each in reports:
+        print(each.text())
     print(f"Published to {db_path}.")
 
 
-def _run(args, db_path) -> LoadReport | None:
-    """Run the command; None when it printed its own result (a DfE release)."""
+def _run(args, db_path) -> list[LoadReport]:
+    """Run the command: its load reports (none for a DfE release, which prints its own)."""
+    if args.kind == "sen2-return":
+        from data import sen2_return  # it builds on this module's loads, so imports it
+
+        return sen2_return.load_sen2_return(
+            args.file, args.period, db_path, postcodes=args.postcodes,
+            ssd_folder=args.ssd, replace=args.replace, any_period=args.any_period,
+        )  # fmt: skip
     if args.kind == "cohort":
-        return load_cohort(
+        return [load_cohort(
             args.file, args.period, db_path, replace=args.replace, any_period=args.any_period
-        )
+        )]  # fmt: skip
     if args.kind == "caseload":
-        return load_caseload(
+        return [load_caseload(
             args.file, args.period, db_path, replace=args.replace, any_period=args.any_period
-        )
+        )]  # fmt: skip
     if args.kind == "sen2":
         rows = published.load_release(args.file, args.release, db_path)
         unaudited = _audit(args, db_path, read=rows, loaded=rows)
@@ -574,8 +609,8 @@ def _run(args, db_path) -> LoadReport | None:
             print(f"WARNING. {unaudited}", file=sys.stderr)
         print(f"Loaded {rows:,} rows of '{args.release}' into published_ehcp.")
         print(f"Published to {db_path}.")
-        return None
-    return load_casework(args.file, db_path, replace=args.replace)
+        return []
+    return [load_casework(args.file, db_path, replace=args.replace)]
 
 
 def _ending(args, db_path, error: BaseException, signum: int | None) -> int:
