@@ -151,36 +151,22 @@ def cohort(ctx: Context, path: Path, needles=(), period: str = "2023-06", db=Non
 
 # --- the scenarios, one per item of the table ---------------------------------------------------
 
-SCENARIOS: dict[str, Callable[[Context], list[Run]]] = {}
 
-
-def scenario(item: str):
-    def register(function):
-        SCENARIOS[item] = function
-        return function
-
-    return register
-
-
-@scenario("not CSV or XLSX")
-def _(ctx):
+def scenario_not_csv_or_xlsx(ctx):
     return [cohort(ctx, ctx.csv("extract.txt", [row("T-1")]), ["not a CSV or XLSX file"])]
 
 
-@scenario("empty")
-def _(ctx):
+def scenario_empty(ctx):
     path = ctx.folder / "empty.csv"
     path.write_text("")
     return [cohort(ctx, path, ["it is empty"])]
 
 
-@scenario("a header but no rows")
-def _(ctx):
+def scenario_a_header_but_no_rows(ctx):
     return [cohort(ctx, ctx.csv("header.csv", []), ["no data rows"])]
 
 
-@scenario("a required column missing or repeated")
-def _(ctx):
+def scenario_a_required_column_missing_or_repeated(ctx):
     missing = ctx.csv(
         "missing.csv", ["T-1,2015-02-01,F,ASD,Dover"], header=HEADER.rsplit(",", 1)[0]
     )
@@ -191,22 +177,19 @@ def _(ctx):
     ]
 
 
-@scenario("not UTF-8")
-def _(ctx):
+def scenario_not_utf_8(ctx):
     path = ctx.folder / "latin.csv"
     path.write_bytes((HEADER + "\n" + row("T-1") + "\n").encode() + "T-\u00e9,".encode("latin-1"))
     return [cohort(ctx, path, ["not UTF-8"])]
 
 
-@scenario("a damaged workbook")
-def _(ctx):
+def scenario_a_damaged_workbook(ctx):
     path = ctx.folder / "damaged.xlsx"
     path.write_text("this is not a workbook")
     return [cohort(ctx, path, ["could not be opened as an Excel workbook"])]
 
 
-@scenario("a zip, an `.xlsx` or an old `.xls` renamed `.csv`")
-def _(ctx):
+def scenario_a_zip_an_xlsx_or_an(ctx):
     import zipfile
 
     book = openpyxl.Workbook()
@@ -222,8 +205,7 @@ def _(ctx):
     ]
 
 
-@scenario("a path that is a folder or does not exist")
-def _(ctx):
+def scenario_a_path_that_is_a_folder(ctx):
     (ctx.folder / "folder.csv").mkdir()
     return [
         cohort(ctx, ctx.folder / "folder.csv", ["that path is a folder"]),
@@ -231,8 +213,7 @@ def _(ctx):
     ]
 
 
-@scenario("a first line over 64 KB (a file with no line breaks, a header cell of 200 KB)")
-def _(ctx):
+def scenario_a_first_line_over_64_kb(ctx):
     flat = ctx.folder / "flat.csv"
     flat.write_text("child_id," + "x" * 100_000)  # no line break at all
     wide = ctx.csv("wide.csv", [row("T-1") + ",z"], header=HEADER + "," + "y" * 200 * 1024)
@@ -240,31 +221,24 @@ def _(ctx):
     return [cohort(ctx, flat, needle), cohort(ctx, wide, needle)]
 
 
-@scenario("a bare carriage return")
-def _(ctx):
+def scenario_a_bare_carriage_return(ctx):
     path = ctx.csv("cr.csv", [row("T-1"), "T-2,2015-02-01,F,AS\rD,Dover,No placement"])
     return [cohort(ctx, path, ["line 3 holds a carriage return"])]
 
 
-@scenario("a quoted field running over whole records (unbalanced quote)")
-def _(ctx):
+def scenario_a_quoted_field_running_over_whole(ctx):
     # T-4 (line 6) opens a quote never closed; T-5 to T-10 follow it
     rows = [row(f"T-{i}") for i in range(11)]
     rows[4] = 'T-4,2015-02-01,"F,ASD,Dover,No placement'
     return [cohort(ctx, ctx.csv("quote.csv", rows), ["starts on line 6 runs on over 6 more lines"])]
 
 
-@scenario("the same over rows that dropped their empty last cells (Excel's CSV export)")
-def _(ctx):
+def scenario_the_same_over_rows_that_dropped(ctx):
     path = excel_export_with_runaway_quote(ctx.folder)
     return [cohort(ctx, path, ["starts on line 302 runs on over 40 more lines"])]
 
 
-@scenario(
-    "a period not `YYYY-MM` in ASCII digits, or outside 2000-01 to next month "
-    "(`--any-period` accepts it)"
-)
-def _(ctx):
+def scenario_a_period_not_yyyy_mm_in(ctx):
     path = ctx.csv("june.csv", [row("T-1")])
     runs = [
         cohort(ctx, path, ["not of the form YYYY-MM"], period="2023-6"),
@@ -275,8 +249,7 @@ def _(ctx):
     return runs
 
 
-@scenario("a file with no loadable rows, for a period loaded or not yet loaded")
-def _(ctx):
+def scenario_a_file_with_no_loadable_rows(ctx):
     blank = ctx.csv("blank.csv", [row(f"T-{i}", placement="") for i in range(1, 4)])
     return [
         # 2023-05 holds T-1 to T-4
@@ -285,8 +258,7 @@ def _(ctx):
     ]
 
 
-@scenario("under half the children / plans / events it replaces (`--replace` accepts both)")
-def _(ctx):
+def scenario_under_half_the_children_plans_events(ctx):
     one = ctx.csv("one.csv", [row("T-1")])
     plans = HEADER.rsplit(",", 1)[0]
     load_caseload(ctx.csv("plans.csv", [f"P-{i},2015-02-01,F,ASD,Dover" for i in range(4)], plans),
@@ -314,11 +286,7 @@ def refuse_db(ctx, db: Path, needle: str) -> Run:
     return cohort(ctx, ctx.csv("june.csv", [row("T-1")]), [needle], db=db)
 
 
-@scenario(
-    "`--db` naming a folder, a device or pipe, an empty file or a file that is not a DuckDB "
-    "database"
-)
-def _(ctx):
+def scenario_db_naming_a_folder_a_device(ctx):
     folder = ctx.folder / "dbs"
     folder.mkdir()
     (folder / "a_folder").mkdir()
@@ -335,14 +303,12 @@ def _(ctx):
     ]
 
 
-@scenario("`--db` in a folder that is a file")
-def _(ctx):
+def scenario_db_in_a_folder_that_is(ctx):
     (ctx.folder / "plain").write_text("a file\n")
     return [refuse_db(ctx, ctx.folder / "plain" / "oos.duckdb", "is a file, not a folder")]
 
 
-@scenario("a read-only folder")
-def _(ctx):
+def scenario_a_read_only_folder(ctx):
     with tmpfs(ctx.folder / "ro", "100m") as mounted:
         db = ctx.folder / "ro" / "oos.duckdb"
         shutil.copyfile(ctx.db, db)
@@ -360,8 +326,7 @@ def _(ctx):
         return [refuse_db(ctx, db, "cannot be written")]
 
 
-@scenario("a full disk or too little free space")
-def _(ctx):
+def scenario_a_full_disk_or_too_little(ctx):
     runs = []
     with tmpfs(ctx.folder / "small", "4m") as mounted:
         if mounted:
@@ -387,8 +352,7 @@ def _(ctx):
     return runs
 
 
-@scenario("SIGTERM, SIGHUP, Ctrl-C during a load (a query included)")
-def _(ctx):
+def scenario_sigterm_sighup_ctrl_c_during_a(ctx):
     return [
         ctx.process("cohort", str(ctx.million()), "--period", "2023-06",
                     prelude=DURING_A_QUERY.replace("{name}", name))
@@ -396,8 +360,7 @@ def _(ctx):
     ]  # fmt: skip
 
 
-@scenario("SIGTERM arriving as the new file is moved into place, or after")
-def _(ctx):
+def scenario_sigterm_arriving_as_the_new_file(ctx):
     path = str(ctx.csv("june.csv", [row("T-1")]))
     return [
         ctx.process("cohort", path, "--period", "2023-06", prelude=moment)
@@ -405,8 +368,7 @@ def _(ctx):
     ]
 
 
-@scenario("`kill -9` during a load")
-def _(ctx):
+def scenario_kill_9_during_a_load(ctx):
     before = digest(ctx.db)
     process = subprocess.Popen(
         [sys.executable, "-m", "data.load", "cohort", str(ctx.million()), "--period", "2023-06",
@@ -429,8 +391,7 @@ def _(ctx):
     return [killed]
 
 
-@scenario("an error nobody foresaw")
-def _(ctx):
+def scenario_an_error_nobody_foresaw(ctx):
     def broken(*_args, **_kwargs):
         raise ZeroDivisionError("something nobody foresaw about T-1")
 
@@ -441,16 +402,11 @@ def _(ctx):
     return [run]
 
 
-@scenario("no `child_id`")
-def _(ctx):
+def scenario_no_child_id(ctx):
     return [cohort(ctx, ctx.csv("noid.csv", [row("T-1"), row("")]), ["1 x no child_id"])]
 
 
-@scenario(
-    "an ID with a character outside the ID alphabet (printable ASCII: a control, invisible, "
-    "look-alike or unusual space character), or over 64 characters"
-)
-def _(ctx):
+def scenario_an_id_with_a_character_outside(ctx):
     ids = ["T-1", "T-\u0661", "T-1\u3164", "\u0410-1", "T-\x071", "T\u00a01", "X" * 65]
     return [
         cohort(ctx, ctx.csv("ids.csv", [row(i) for i in ids]),
@@ -459,20 +415,17 @@ def _(ctx):
     ]  # fmt: skip
 
 
-@scenario("one ID with different values")
-def _(ctx):
+def scenario_one_id_with_different_values(ctx):
     path = ctx.csv("twice.csv", [row("T-1"), row("T-2"), row("T-2", "Provision unknown")])
     return [cohort(ctx, path, ["2 x child_id appears 2 times in the file with different values"])]
 
 
-@scenario("a placement status that is neither category")
-def _(ctx):
+def scenario_a_placement_status_that_is_neither(ctx):
     path = ctx.csv("status.csv", [row("T-1"), row("T-2", "Excluded")])
     return [cohort(ctx, path, ["1 x placement_status '…' is neither No placement nor"])]
 
 
-@scenario("a casework event with no readable date or type")
-def _(ctx):
+def scenario_a_casework_event_with_no_readable(ctx):
     path = ctx.csv("log.csv", ["T-1,2023-05-01,note", "T-1,31/13/2023,note",
                                "T-1,2023-05-02,party"], EVENTS)  # fmt: skip
     return [
@@ -481,8 +434,7 @@ def _(ctx):
     ]  # fmt: skip
 
 
-@scenario("a record with the wrong number of cells (no value kept)")
-def _(ctx):
+def scenario_a_record_with_the_wrong_number(ctx):
     path = ctx.csv("cells.csv", [row("T-1"), row("T-2") + ",Smith", "T-3,2015-02-01,F"])
     run = cohort(ctx, path, ["1 x the row could not be read as CSV (too many columns)",
                              "1 x the row could not be read as CSV (missing columns)"])  # fmt: skip
@@ -491,20 +443,17 @@ def _(ctx):
     return [run]
 
 
-@scenario("a row over 2 MB")
-def _(ctx):
+def scenario_a_row_over_2_mb(ctx):
     path = ctx.csv("long.csv", [row("T-1"), row("T-2") + "x" * 3 * 1024 * 1024])
     return [cohort(ctx, path, ["1 x the row is 3.0 MB long, longer than the 2 MB a record"])]
 
 
-@scenario("a row repeated to the letter (IDs trimmed of every Unicode space)")
-def _(ctx):
+def scenario_a_row_repeated_to_the_letter(ctx):
     path = ctx.csv("again.csv", [row("T-1"), row("\tT-1\u00a0")])
     return [cohort(ctx, path, ["1 x exact repeat of row N (loaded once)"])]
 
 
-@scenario("an unreadable code, flag or date")
-def _(ctx):
+def scenario_an_unreadable_code_flag_or_date(ctx):
     header = HEADER + ",cin,out_of_school_since"
     path = ctx.csv("codes.csv", ["T-1,2015-02-01,F,XYZ,Nowhere,No placement,maybe,31/02/2023"],
                    header)  # fmt: skip
@@ -512,47 +461,39 @@ def _(ctx):
     return [cohort(ctx, path, ["warnings (loaded as Not recorded): 4", *needles])]
 
 
-@scenario("year group with a minus sign (`-1`, `Year -1`, `Y-1`)")
-def _(ctx):
+def scenario_year_group_with_a_minus_sign(ctx):
     rows = [row(f"T-{i}") + f",{year}" for i, year in enumerate(["-1", "Year -1", "Y-1"])]
     path = ctx.csv("years.csv", rows, HEADER + ",year_group")
     return [cohort(ctx, path, ["warnings (loaded as Not recorded): 3", "year_group: 3"])]
 
 
-@scenario("a date of birth after the census or an age over 25")
-def _(ctx):
+def scenario_a_date_of_birth_after_the(ctx):
     # census 30 June 2023: born 1 July 2023 is after it; born 29 June 1997 is 26
     rows = ["T-1,2023-07-01,F,ASD,Dover,No placement", "T-2,1997-06-29,F,ASD,Dover,No placement"]
     return [cohort(ctx, ctx.csv("born.csv", rows), ["date_of_birth: 2"])]
 
 
-@scenario(
-    "`out_of_school_since`, `ehcp_issued` or `last_annual_review` before 1990 or after the census"
-)
-def _(ctx):
+def scenario_out_of_school_since_ehcp_issued(ctx):
     header = HEADER + ",out_of_school_since,ehcp_issued,last_annual_review"
     path = ctx.csv("dates.csv", [row("T-1") + ",1989-12-31,2023-07-01,0001-01-01"], header)
     needles = ["out_of_school_since: 1", "ehcp_issued: 1", "last_annual_review: 1"]
     return [cohort(ctx, path, ["warnings (loaded as Not recorded): 3", *needles])]
 
 
-@scenario("hours NaN, infinite, negative or over 168")
-def _(ctx):
+def scenario_hours_nan_infinite_negative_or_over(ctx):
     rows = [row(f"T-{i}") + f",{hours}" for i, hours in enumerate(["NaN", "inf", "-1", "169"])]
     path = ctx.csv("hours.csv", rows, HEADER + ",provision_hours")
     return [cohort(ctx, path, ["provision_hours: 4"])]
 
 
-@scenario("extra columns")
-def _(ctx):
+def scenario_extra_columns(ctx):
     path = ctx.csv("extra.csv", [row("T-1") + ",Alexandra"], HEADER + ",Forename")
     run = cohort(ctx, path, ["extra columns ignored (their values are not stored): Forename"])
     assert "Alexandra" not in run.out
     return [run]
 
 
-@scenario("sheets after the first of a workbook")
-def _(ctx):
+def scenario_sheets_after_the_first_of_a(ctx):
     book = openpyxl.Workbook()
     book.active.title = "June"
     book.active.append(HEADER.split(","))
@@ -562,28 +503,97 @@ def _(ctx):
     return [cohort(ctx, ctx.folder / "two.xlsx", ["note: the workbook has 2 sheets"])]
 
 
-@scenario("copies left by an earlier stopped load")
-def _(ctx):
+def scenario_copies_left_by_an_earlier_stopped(ctx):
     ctx.db.with_name(".oos.duckdb.loading-99999").write_bytes(ctx.db.read_bytes())
     path = ctx.csv("june.csv", [row("T-1")])
     return [cohort(ctx, path, ["note: removed 1 working copy left beside the database"])]
 
 
-@scenario("lines ending CRLF and LF in one file")
-def _(ctx):
+def scenario_lines_ending_crlf_and_lf_in(ctx):
     path = ctx.folder / "mixed.csv"
     path.write_bytes(f"{HEADER}\r\n{row('T-1')}\n{row('T-2')}\r\n{row('T-3')}\n".encode())
     return [cohort(ctx, path, ["rows loaded:      3"])]
 
 
-@scenario("`--db` that is a symbolic link (the file it points to is updated, the link kept)")
-def _(ctx):
+def scenario_db_that_is_a_symbolic_link(ctx):
     link = ctx.folder / "current.duckdb"
     link.symlink_to(ctx.db)
     run = cohort(ctx, ctx.csv("june.csv", [row("T-1")]), ["rows loaded:      1"], db=link)
     assert link.is_symlink()  # the run read the file through the link: the target changed
     assert query(ctx.db, "SELECT count(*) FROM cohort WHERE period = '2023-06'") == [(1,)]
     return [run]
+
+
+# each item of the README's table (its first column, split at ';') and its scenario
+SCENARIOS: dict[str, Callable[[Context], list[Run]]] = {
+    "not CSV or XLSX": scenario_not_csv_or_xlsx,
+    "empty": scenario_empty,
+    "a header but no rows": scenario_a_header_but_no_rows,
+    "a required column missing or repeated": scenario_a_required_column_missing_or_repeated,
+    "not UTF-8": scenario_not_utf_8,
+    "a damaged workbook": scenario_a_damaged_workbook,
+    "a zip, an `.xlsx` or an old `.xls` renamed `.csv`": scenario_a_zip_an_xlsx_or_an,
+    "a path that is a folder or does not exist": scenario_a_path_that_is_a_folder,
+    "a first line over 64 KB (a file with no line breaks, a header cell of 200 KB)": (
+        scenario_a_first_line_over_64_kb
+    ),
+    "a bare carriage return": scenario_a_bare_carriage_return,
+    "a quoted field running over whole records (unbalanced quote)": (
+        scenario_a_quoted_field_running_over_whole
+    ),
+    "the same over rows that dropped their empty last cells (Excel's CSV export)": (
+        scenario_the_same_over_rows_that_dropped
+    ),
+    "a period not `YYYY-MM` in ASCII digits, or outside 2000-01 to next month "
+    "(`--any-period` accepts it)": scenario_a_period_not_yyyy_mm_in,
+    "a file with no loadable rows, for a period loaded or not yet loaded": (
+        scenario_a_file_with_no_loadable_rows
+    ),
+    "under half the children / plans / events it replaces (`--replace` accepts both)": (
+        scenario_under_half_the_children_plans_events
+    ),
+    "`--db` naming a folder, a device or pipe, an empty file or a file that is not a DuckDB "
+    "database": scenario_db_naming_a_folder_a_device,
+    "`--db` in a folder that is a file": scenario_db_in_a_folder_that_is,
+    "a read-only folder": scenario_a_read_only_folder,
+    "a full disk or too little free space": scenario_a_full_disk_or_too_little,
+    "SIGTERM, SIGHUP, Ctrl-C during a load (a query included)": (
+        scenario_sigterm_sighup_ctrl_c_during_a
+    ),
+    "SIGTERM arriving as the new file is moved into place, or after": (
+        scenario_sigterm_arriving_as_the_new_file
+    ),
+    "`kill -9` during a load": scenario_kill_9_during_a_load,
+    "an error nobody foresaw": scenario_an_error_nobody_foresaw,
+    "no `child_id`": scenario_no_child_id,
+    "an ID with a character outside the ID alphabet (printable ASCII: a control, invisible, "
+    "look-alike or unusual space character), or over 64 characters": (
+        scenario_an_id_with_a_character_outside
+    ),
+    "one ID with different values": scenario_one_id_with_different_values,
+    "a placement status that is neither category": scenario_a_placement_status_that_is_neither,
+    "a casework event with no readable date or type": scenario_a_casework_event_with_no_readable,
+    "a record with the wrong number of cells (no value kept)": (
+        scenario_a_record_with_the_wrong_number
+    ),
+    "a row over 2 MB": scenario_a_row_over_2_mb,
+    "a row repeated to the letter (IDs trimmed of every Unicode space)": (
+        scenario_a_row_repeated_to_the_letter
+    ),
+    "an unreadable code, flag or date": scenario_an_unreadable_code_flag_or_date,
+    "year group with a minus sign (`-1`, `Year -1`, `Y-1`)": scenario_year_group_with_a_minus_sign,
+    "a date of birth after the census or an age over 25": scenario_a_date_of_birth_after_the,
+    "`out_of_school_since`, `ehcp_issued` or `last_annual_review` before 1990 or after "
+    "the census": scenario_out_of_school_since_ehcp_issued,
+    "hours NaN, infinite, negative or over 168": scenario_hours_nan_infinite_negative_or_over,
+    "extra columns": scenario_extra_columns,
+    "sheets after the first of a workbook": scenario_sheets_after_the_first_of_a,
+    "copies left by an earlier stopped load": scenario_copies_left_by_an_earlier_stopped,
+    "lines ending CRLF and LF in one file": scenario_lines_ending_crlf_and_lf_in,
+    "`--db` that is a symbolic link (the file it points to is updated, the link kept)": (
+        scenario_db_that_is_a_symbolic_link
+    ),
+}
 
 
 # --- the checks -----------------------------------------------------------------------------------

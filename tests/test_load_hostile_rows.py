@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -25,29 +23,13 @@ import pytest
 from data.extract_reader import ExtractRefused
 from data.load import load_casework, load_cohort
 from tests.conftest import query
+from tests.test_load_hostile import cli, write
 
-PROJECT = Path(__file__).resolve().parent.parent
 HEADER = "child_id,date_of_birth,gender,primary_need,district,placement_status"
 
 
 def row(child: str, district: str = "Dover") -> str:
     return f"{child},2015-02-01,F,ASD,{district},No placement"
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8", newline="")
-    return path
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "data.load", *args],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def every_stored_value(db: Path) -> str:
