@@ -71,7 +71,7 @@ class TrustOff:
 
         self.saved = (signin.decide, pupil._write)
         fixed = signin.Access(Viewer("bench", "bench", SAFEGUARDING_LEAD, SINGLE_USER))
-        signin.decide = lambda synthetic: fixed
+        signin.decide = lambda synthetic, found="": fixed
         pupil._write = lambda *args, **kwargs: None
         return self
 

@@ -59,8 +59,11 @@ def _session_id() -> str | None:
     return ctx.session_id if ctx else None
 
 
-def decide(synthetic: bool) -> Access:
-    """The gate's decision for this run (draws the demo role switcher when in demo mode)."""
+def decide(synthetic: bool, found: str = "") -> Access:
+    """The gate's decision for this run (draws the demo role switcher when in demo mode).
+
+    `synthetic`: every load in the database was made by the demo generator; `found`: what the
+    gate counted, in words, shown when the database needs sign-in."""
     session = _session_id()
     if auth_configured():
         return _signed_in(session)
@@ -69,7 +72,7 @@ def decide(synthetic: bool) -> Access:
         return Access(Viewer(single, single, SAFEGUARDING_LEAD, SINGLE_USER, session=session))
     if synthetic:
         return Access(_demo_viewer(session))
-    return Access(None, _configure_page, "Sign-in needed")
+    return Access(None, lambda: _configure_page(found), "Sign-in needed")
 
 
 def _signed_in(session: str | None) -> Access:
@@ -165,11 +168,12 @@ def _no_role_page(viewer: Viewer, ask: str) -> None:
     st.button("Sign out", on_click=st.logout, key="_oos_sign_out", icon=":material/logout:")
 
 
-def _configure_page() -> None:
+def _configure_page(found: str = "") -> None:
     st.title("Sign-in is not configured", anchor=False)
     st.markdown(
-        "This database holds real loads, and the dashboard shows nothing from it until sign-in "
-        "is configured:\n\n"
+        "This database holds real loads"
+        + (f" ({_md(found)})" if found else "")
+        + ", and the dashboard shows nothing from it until sign-in is configured:\n\n"
         "1. Register the dashboard with the council's identity provider (Microsoft Entra ID or "
         "any OpenID Connect provider), with the redirect URI "
         "`https://<the dashboard's address>/oauth2callback`.\n"
