@@ -37,6 +37,8 @@ sys.path.insert(0, str(ROOT))
 from core import vocab  # noqa: E402
 
 ROLE_FILE = """
+[identity]
+issuer = "https://idp.bench.example"
 [[grant]]
 role = "qa_officer"
 accounts = ["qa@council.example"]
@@ -87,7 +89,14 @@ def app(page: str):
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": "qa@council.example", "name": "QA"}
+    at.user = {
+        "is_logged_in": True,
+        "iss": "https://idp.bench.example",
+        "sub": "qa-1",
+        "email": "qa@council.example",
+        "email_verified": True,
+        "name": "QA",
+    }
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
