@@ -80,8 +80,16 @@ def unit_environment(provider_host: str = "idp.invalid") -> dict[str, str]:
 class App:
     """`streamlit run server.py` under the socket audit, on a free loopback port."""
 
-    def __init__(self, folder: Path, db: Path, extra_env: dict[str, str]):
-        self.port = free_port()
+    def __init__(
+        self,
+        folder: Path,
+        db: Path,
+        extra_env: dict[str, str],
+        *,
+        port: int | None = None,
+        args: tuple[str, ...] = (),
+    ):
+        self.port = port or free_port()
         self.audit = folder / f"audit-{self.port}.log"
         self.output = folder / f"streamlit-{self.port}.log"
         env = {**os.environ, "OOS_DB": str(db), **extra_env}
@@ -91,7 +99,7 @@ class App:
                 env.pop(key.lower(), None)
         self.process = subprocess.Popen(
             [sys.executable, str(DEPLOY / "audit_sockets.py"), str(self.audit), "run",
-             "server.py", "--server.port", str(self.port)],
+             "server.py", "--server.port", str(self.port), *args],
             cwd=ROOT, env=env, stdout=self.output.open("w"), stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
@@ -124,6 +132,15 @@ class App:
 def outbound(records: list[dict]) -> list[dict]:
     """Lookups of names and connections to addresses other than this machine's loopback."""
     return [r for r in records if r.get("type") != "unix" and r["host"] not in LOCAL_HOSTS]
+
+
+def connections(records: list[dict]) -> set[tuple[str, int]]:
+    """(host, port) of every TCP connection the server opened."""
+    return {
+        (r["host"], r["port"])
+        for r in records
+        if r["event"] == "socket.connect" and r.get("type") == "tcp"
+    }
 
 
 def http(port: int, host: str, path: str = "/", headers: dict | None = None,
@@ -212,7 +229,7 @@ def debian_protocols() -> str:
 
 
 def start_proxy(
-    folder: Path, app_port: int, *, debian_http_level: bool = True
+    folder: Path, app_port: int, *, debian_http_level: bool = True, https_port: int | None = None
 ) -> tuple[subprocess.Popen, dict]:
     """nginx running deploy/nginx/oos-dashboard.conf in front of the app, loopback only, in an
     http block holding Debian's protocol line (or, `debian_http_level=False`, none: nginx's
@@ -228,7 +245,7 @@ def start_proxy(
          "-addext", f"subjectAltName=DNS:{NAME}"],
         check=True, capture_output=True, timeout=60,
     )  # fmt: skip
-    https_port, http_port = free_port(), free_port()
+    https_port, http_port = https_port or free_port(), free_port()
     site = (DEPLOY / "nginx" / "oos-dashboard.conf").read_text()
     for old, new in [
         ("dashboard\\.council\\.example", NAME.replace(".", "\\.")),
@@ -337,8 +354,8 @@ def test_with_the_units_environment_a_cross_origin_websocket_reaches_nothing(dep
     # Streamlit's internal-address probe connect()s a UDP socket to 8.8.8.8, which only picks
     # a route and sends no packet; anything else would be a leak
     assert all(r["host"] == "8.8.8.8" for r in outbound(records))
-    # and the blocked attempt did happen, into the closed local port
-    assert {"event": "socket.connect", "type": "tcp", "host": "127.0.0.1"} in records
+    # and the blocked attempt did happen, into the closed local port of the unit's HTTP_PROXY
+    assert ("127.0.0.1", 9) in connections(records)
 
 
 # --- behind the reverse proxy ----------------------------------------------------------------
