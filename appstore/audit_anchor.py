@@ -77,8 +77,12 @@ def locked(path: Path) -> Iterator[int]:
     Every audit writer (the dashboard's threads, the loader's process) takes this lock before
     its store transaction and keeps it until its anchor line is on disk, so anchor lines are
     in record order. O_APPEND is all an append-only file allows, and all this needs."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileNotFoundError:  # its folder does not exist yet (a new demo or test store)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, flags, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield fd
