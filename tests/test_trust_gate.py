@@ -157,3 +157,16 @@ def test_the_generator_builds_at_the_demos_path_by_default(project):
     assert main(["--children", "20", "--periods", "1"]) == 0
     assert paths.DEMO_DB.exists() and not paths.DEFAULT_DB.exists()
     assert loads(paths.DEMO_DB)[1] == 0
+
+
+def test_the_demo_the_audit_key_and_the_anchor_stay_out_of_git():
+    from tests.test_load_hostile_git import ignored
+
+    paths = [
+        "data/demo/demo.duckdb",
+        "data/demo/oos_app.sqlite",
+        "data/demo/oos_app.audit-key",
+        "data/oos_app.audit-key",
+        "data/oos_app.audit-anchor",
+    ]
+    assert ignored(paths) == set(paths)
