@@ -4,8 +4,9 @@
 --   never shown as made up. synthetic_loads and real_loads say what the gate found.
 -- Parameters: none
 -- Output: one row: periods BIGINT, first_period VARCHAR, latest_period VARCHAR,
---   children_latest BIGINT, latest_loaded_at TIMESTAMP, loads BIGINT, synthetic BOOLEAN,
---   synthetic_loads BIGINT, real_loads BIGINT, casework_events BIGINT, quarantined_rows BIGINT
+--   children_latest BIGINT, children_latest_ckey INTEGER (its cell key: figures/disclosure.py),
+--   latest_loaded_at TIMESTAMP, loads BIGINT, synthetic BOOLEAN, synthetic_loads BIGINT,
+--   real_loads BIGINT, casework_events BIGINT, quarantined_rows BIGINT
 WITH span AS (
     SELECT count(DISTINCT period) AS periods, min(period) AS first_period,
         max(period) AS latest_period
@@ -16,6 +17,11 @@ SELECT
     span.first_period,
     span.latest_period,
     (SELECT count(*) FROM snapshot WHERE period = span.latest_period) AS children_latest,
+    (
+        SELECT coalesce(sum(rkey) % 256, 0)::INTEGER
+        FROM snapshot
+        WHERE period = span.latest_period
+    ) AS children_latest_ckey,
     (SELECT max(loaded_at) FROM load_log) AS latest_loaded_at,
     (SELECT count(*) FROM load_log) AS loads,
     (SELECT count(*) > 0 AND bool_and(synthetic) FROM load_log) AS synthetic,
