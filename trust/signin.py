@@ -185,9 +185,9 @@ def _no_role_page(viewer: Viewer, identity: role_file.Identity, ask: str) -> Non
 def _configure_page(found: str = "") -> None:
     st.title("Sign-in is not configured", anchor=False)
     st.markdown(
-        "This database holds real loads"
+        "This database is not the synthetic demo"
         + (f" ({_md(found)})" if found else "")
-        + ", and the dashboard shows nothing from it until sign-in is configured:\n\n"
+        + ", so the dashboard shows nothing from it until sign-in is configured:\n\n"
         "1. Register the dashboard with the council's identity provider (Microsoft Entra ID or "
         "any OpenID Connect provider), with the redirect URI "
         "`https://<the dashboard's address>/oauth2callback`.\n"
