@@ -16,12 +16,15 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
 from tests.browser.conftest import VIEWPORT, build_fixture_db, start_server, stop_server
 
-LIFETIME = 8  # OOS_PUPIL_FILE_SECONDS for this server: short, so expiry can be waited for
+# OOS_PUPIL_FILE_SECONDS for this server: short, so expiry can be waited for, and long enough
+# for a busy machine to fetch the URL in time in the other tests
+LIFETIME = 20
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +103,10 @@ def test_the_download_works_and_is_not_cached(browser, guarded):
     context, page = open_explorer(browser, guarded)
     try:
         responses = []
-        page.on("response", lambda r: responses.append(r) if "/media/" in r.url else None)
+        page.on(
+            "response",
+            lambda r: responses.append(r) if urlparse(r.url).path.startswith("/media/") else None,
+        )
         with page.expect_download(timeout=60_000) as info:
             page.get_by_role("button", name="Download CSV").first.click()
         text = Path(info.value.path()).read_text(encoding="utf-8-sig")
@@ -115,8 +121,8 @@ def test_the_download_works_and_is_not_cached(browser, guarded):
 
 
 def test_the_url_is_refused_without_the_sessions_cookies_and_the_second_time(browser, guarded):
-    context, url = unused_url(browser, guarded)
     other, _other_page = open_explorer(browser, guarded)  # another person's session
+    context, url = unused_url(browser, guarded)
     try:
         for cookies in ("", cookie_header(other)):
             status, headers, body = fetch(url, cookies)
