@@ -39,7 +39,8 @@ import openpyxl
 import pytest
 
 from data import store
-from data.load import load_caseload, load_casework, load_cohort, main
+from data.load import load_batch, load_caseload, load_casework, load_cohort, main
+from data.provenance import MixRefused
 from tests.conftest import query
 from tests.test_load_hostile_faults import tmpfs
 from tests.test_load_hostile_rows import excel_export_with_runaway_quote
@@ -280,6 +281,19 @@ def scenario_under_half_the_children_plans_events(ctx):
         replaced = ctx.cli(*args, "--replace")
         assert replaced.status == 0, replaced.err
     return runs
+
+
+def scenario_real_and_synthetic_never_mix(ctx):
+    demo = ctx.folder / "demo" / "demo.duckdb"
+    demo.parent.mkdir()
+    june = ctx.csv("june.csv", [row("T-1")])
+    load_batch(demo, [(june, "2023-05")], synthetic=True)  # a database of synthetic loads
+    needles = ["a real extract is never loaded into it", "Load real extracts into the council's"]
+    run = cohort(ctx, june, needles, db=demo)
+    # synthetic data has no command-line load: the generator's route, refused the same way
+    with pytest.raises(MixRefused, match="synthetic data is never added to it"):
+        load_batch(ctx.db, [(june, "2023-06")], synthetic=True)
+    return [run]
 
 
 def refuse_db(ctx, db: Path, needle: str) -> Run:
@@ -554,6 +568,8 @@ SCENARIOS: dict[str, Callable[[Context], list[Run]]] = {
     ),
     "`--db` naming a folder, a device or pipe, an empty file or a file that is not a DuckDB "
     "database": scenario_db_naming_a_folder_a_device,
+    "a real extract into the synthetic demo (its path, or a database of synthetic loads), or "
+    "synthetic data into a database holding real loads": scenario_real_and_synthetic_never_mix,
     "`--db` in a folder that is a file": scenario_db_in_a_folder_that_is,
     "a read-only folder": scenario_a_read_only_folder,
     "a full disk or too little free space": scenario_a_full_disk_or_too_little,
@@ -639,7 +655,7 @@ def test_every_item_of_the_table_has_a_scenario():
     items = {item for item, _, _ in ITEMS}
     assert sorted(items - SCENARIOS.keys()) == [], "items of the README's table with no check"
     assert sorted(SCENARIOS.keys() - items) == [], "checks of items no longer in the table"
-    assert len(TABLE) == 15
+    assert len(TABLE) == 16
 
 
 @pytest.fixture(scope="module")
