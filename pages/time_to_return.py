@@ -191,7 +191,7 @@ if result.logrank.get("words"):
     st.markdown("**Do the groups differ?** " + escape_md(result.logrank["words"]))
 
 # returns are expected numbers (shared between bands): whole numbers on screen
-hazard_raw = hazard_by_time_out(f).round({"returns": 0, "child_months": 1})
+hazard_raw = hazard_by_time_out(f, dimension=dimension).round({"returns": 0, "child_months": 1})
 RATES = ["rate_per_month", "monthly_return", "low", "high"]
 hazard_rows, hazard, hazard_hidden = hide_small(hazard_raw, ["returns"], RATES)
 hazard_table = hazard_rows.assign(

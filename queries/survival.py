@@ -199,52 +199,38 @@ def _counts(f: CohortFilter, dimension: str | None, db, version) -> pd.DataFrame
 
 
 def _problems(counts: pd.DataFrame) -> Problems:
-    total = counts.groupby("kind")["n"].sum()
-
-    def n(kind: str) -> int:
-        return int(total.get(kind, 0))
-
-    status = counts[counts["kind"] == "status"].groupby("a")["n"].sum()
+    problems = counts.groupby("problem")["n"].sum()
+    timed = counts[counts["problem"].isna()]  # each fact below counts timed episodes only
     return Problems(
-        episodes=int(status.sum()) + sum(n(code) for code in PROBLEMS),
-        by_problem={code: n(code) for code in PROBLEMS},
-        not_seen=int(status.get(2, 0)),
-        first_seen_latest=n("first_seen_latest"),
-        start_changed=n("start_changed"),
+        episodes=int(counts["n"].sum()),
+        by_problem={code: int(problems.get(code, 0)) for code in PROBLEMS},
+        not_seen=int(timed.loc[timed["status"] == "not_seen", "n"].sum()),
+        first_seen_latest=int(timed.loc[timed["first_seen_latest"], "n"].sum()),
+        start_changed=int(timed.loc[timed["start_changed"], "n"].sum()),
     )
 
 
-def _sample(part: pd.DataFrame) -> life_table.Sample:
-    """A group's counts as the life table's Sample (days to months)."""
-
-    def kind(name: str) -> pd.DataFrame:
-        return part[part["kind"] == name]
-
-    entry, seen, ret = kind("entry"), kind("seen"), kind("return")
+def _sample(timed: pd.DataFrame) -> life_table.Sample:
+    """Counted episodes (that can be timed) as the life table's Sample, days to months."""
+    n = timed["n"].to_numpy(float)
+    entry = timed["entry_days"].to_numpy(float)
+    lower = timed["lower_days"].to_numpy(float)
+    returned = (timed["status"] == "returned").to_numpy()
+    upper = timed["upper_days"].to_numpy(float, na_value=np.nan)[returned]
     return life_table.Sample(
-        entry["a"].to_numpy(float) / DAYS_PER_MONTH,
-        entry["n"].to_numpy(float),
-        seen["a"].to_numpy(float) / DAYS_PER_MONTH,
-        seen["n"].to_numpy(float),
-        ret["a"].to_numpy(float) / DAYS_PER_MONTH,
-        ret["b"].to_numpy(float) / DAYS_PER_MONTH,
-        ret["n"].to_numpy(float),
-    )
+        entry / DAYS_PER_MONTH, n, lower / DAYS_PER_MONTH, n,
+        lower[returned] / DAYS_PER_MONTH, upper / DAYS_PER_MONTH, n[returned],
+    )  # fmt: skip
 
 
-def _samples(counts: pd.DataFrame, dimension: str | None) -> dict[str, life_table.Sample]:
-    """{group: Sample} of the episodes that can be timed, largest group first (everyone in one
+def _timed(counts: pd.DataFrame, dimension: str | None) -> dict[str, pd.DataFrame]:
+    """{group: its counted episodes that can be timed}, largest group first (everyone in one
     group, ALL_GROUP, when there is no dimension)."""
-    timed = counts[counts["kind"].isin(["entry", "seen", "return"])]
+    timed = counts[counts["problem"].isna()]
     if dimension is None:
-        return {ALL_GROUP: _sample(timed)} if len(timed) else {}
-    sizes = (
-        timed[timed["kind"] == "seen"]
-        .groupby("grp")["n"]
-        .sum()
-        .sort_values(ascending=False, kind="stable")
-    )
-    return {str(g): _sample(timed[timed["grp"] == g]) for g in sizes.index}
+        return {ALL_GROUP: timed} if len(timed) else {}
+    sizes = timed.groupby("grp")["n"].sum().sort_values(ascending=False, kind="stable")
+    return {str(g): timed[timed["grp"] == g] for g in sizes.index}
 
 
 def _curve(fitted: life_table.Fit) -> pd.DataFrame:
@@ -255,22 +241,16 @@ def _curve(fitted: life_table.Fit) -> pd.DataFrame:
     )
 
 
-def _statuses(counts: pd.DataFrame, group: str, dimension: str | None) -> dict[int, int]:
-    status = counts[counts["kind"] == "status"]
-    if dimension is not None:
-        status = status[status["grp"].astype(str) == group]
-    return {int(k): int(v) for k, v in status.groupby("a")["n"].sum().items()}
-
-
 @lru_cache(maxsize=32)
 def _survival(f: CohortFilter, dimension: str | None, db, version) -> Survival:
     counts = _counts(f, dimension, db, version)
-    samples = _samples(counts, dimension)
-    groups = list(samples)[:MAX_GROUPS]
-    left_out = list(samples)[MAX_GROUPS:]
-    curves, rows, risk, too_few = [], [], [], []
+    timed = _timed(counts, dimension)
+    groups = list(timed)[:MAX_GROUPS]
+    left_out = list(timed)[MAX_GROUPS:]
+    samples, curves, rows, risk, too_few = {}, [], [], [], []
     for group in groups:
-        sample = samples[group]
+        part = timed[group]
+        sample = samples[group] = _sample(part)
         try:
             fitted = life_table.fit(sample)
         except life_table.TooFew:
@@ -278,14 +258,14 @@ def _survival(f: CohortFilter, dimension: str | None, db, version) -> Survival:
             continue
         curves.append(_curve(fitted).assign(group=group))
         low, high = fitted.median_interval()
-        status = _statuses(counts, group, dimension)
+        status = part.groupby("status")["n"].sum()
         rows.append(
             {
                 "group": group,
-                "episodes": int(sample.episodes),
-                "returned": status.get(0, 0),
-                "still_out_censored": status.get(1, 0) + status.get(2, 0),
-                "not_seen": status.get(2, 0),
+                "episodes": int(part["n"].sum()),
+                "returned": int(status.get("returned", 0)),
+                "still_out_censored": int(status.get("still_out", 0) + status.get("not_seen", 0)),
+                "not_seen": int(status.get("not_seen", 0)),
                 "median_months": _or_none(fitted.median()),
                 "median_low": _or_none(low),
                 "median_high": _or_none(high),
@@ -355,15 +335,18 @@ def _p_text(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}" if p < 0.05 else f"{p:.2f}"
 
 
-def hazard_by_time_out(f: CohortFilter, *, db=None) -> pd.DataFrame:
+def hazard_by_time_out(f: CohortFilter, *, dimension: str | None = None, db=None) -> pd.DataFrame:
     """The chance of returning within a month by time already out (see module notes).
 
     Columns band, child_months, returns, rate_per_month, monthly_return, low, high: the same
     life table as the curves with the bands of HAZARD_BANDS; returns and child-months are the
     expected numbers (each return shared between the bands its interval spans), so
-    rate_per_month = returns / child_months. Cached per filter and data version.
+    rate_per_month = returns / child_months. Cached per filter and data version. Always for
+    every child: `dimension` only says which counts to read (the page's curves' dimension,
+    already counted for this filter, so a filter change counts the episodes once).
     """
-    hazard = _hazard(f, None if db is None else str(db), runner.data_version(db))
+    _template(dimension)
+    hazard = _hazard(f, dimension, None if db is None else str(db), runner.data_version(db))
     return hazard.copy()  # the cached frame is never handed out to be changed
 
 
@@ -373,11 +356,11 @@ def _no_rate(band: str) -> dict:
 
 
 @lru_cache(maxsize=32)
-def _hazard(f: CohortFilter, db, version) -> pd.DataFrame:
-    samples = _samples(_counts(f, None, db, version), None)
+def _hazard(f: CohortFilter, dimension: str | None, db, version) -> pd.DataFrame:
+    timed = _timed(_counts(f, dimension, db, version), None)  # every group together
     starts = np.array([low for _, low, _ in HAZARD_BANDS], float)
     try:
-        fitted = life_table.fit(samples[ALL_GROUP], edges=starts) if samples else None
+        fitted = life_table.fit(_sample(timed[ALL_GROUP]), edges=starts) if timed else None
     except life_table.TooFew:
         fitted = None
     rows = []
