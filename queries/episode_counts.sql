@@ -6,8 +6,8 @@
 -- Parameters: the shared cohort filter (applied to each episode's first row; $period_from and
 --   $period_to should span every loaded period)
 -- Output: grp VARCHAR, status VARCHAR, problem VARCHAR, start_changed BOOLEAN,
---   first_seen_latest BOOLEAN, entry_days INTEGER, lower_days INTEGER, upper_days INTEGER
---   (as episodes.sql), n BIGINT (episodes with these values)
+--   first_seen_latest BOOLEAN, entry_days INTEGER, followed_days INTEGER, return_days
+--   INTEGER (as episodes.sql), n BIGINT (episodes with these values)
 SELECT
     {{dimension}} AS grp,
     status,
@@ -15,8 +15,8 @@ SELECT
     start_changed,
     first_seen_latest,
     entry_days,
-    lower_days,
-    upper_days,
+    followed_days,
+    return_days,
     count(*) AS n
 FROM episodes
 WHERE {{cohort_filter}}

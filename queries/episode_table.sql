@@ -7,8 +7,8 @@
 --   PUPIL-LEVEL (one row per child's episode): run only through queries/pupil.py
 --   (run_for_aggregation; never shown).
 -- Parameters: none (every episode; the filter is applied to the in-memory table)
--- Output: status, problem, start_changed, first_seen_latest, entry_days, lower_days,
---   upper_days (as episodes.sql), then period, age, gender, year_group, primary_need,
+-- Output: status, problem, start_changed, first_seen_latest, entry_days, followed_days,
+--   return_days (as episodes.sql), then period, age, gender, year_group, primary_need,
 --   district, placement_status, care_status, cin, cp, cla, previously_looked_after,
 --   is_import, imported_from, days_out, sen_team of the episode's first row
 WITH {{episode_rules}}
@@ -18,8 +18,8 @@ SELECT
     start_changed,
     first_seen_latest,
     entry_days,
-    lower_days,
-    upper_days,
+    followed_days,
+    return_days,
     period,
     age,
     gender,

@@ -13,8 +13,9 @@
 --   'still_out', 'not_seen'), problem VARCHAR (NULL: none; 'no_start', 'start_after_census',
 --   'start_not_after_previous'), start_changed BOOLEAN, entry_days INTEGER, lower_days
 --   INTEGER, upper_days INTEGER (days from the start to the first census seen, the last
---   census seen, return_by), first_seen_latest BOOLEAN (first seen in the latest period),
---   grp VARCHAR
+--   census seen, return_by), followed_days INTEGER, return_days INTEGER (the same within the
+--   follow-up the estimates use, to the census before the latest), first_seen_latest BOOLEAN
+--   (first seen in the latest period), grp VARCHAR
 WITH {{episode_rules}}
 SELECT
     child_id,
@@ -28,6 +29,8 @@ SELECT
     entry_days,
     lower_days,
     upper_days,
+    followed_days,
+    return_days,
     first_seen_latest,
     {{dimension}} AS grp
 FROM episode_rows

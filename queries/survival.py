@@ -1,20 +1,26 @@
 """Time to return to school: curves of "still out", medians, numbers at risk, a test between
-groups and the chance of return by time already out, from the episodes of queries/episodes.sql.
+groups and the chance of return by time already out, from the episodes of
+queries/fragments/episode_rules.sql.
 
 Every figure comes from ONE set of episodes (those with a start that can be used: see
-`Problems`) and one method, the monthly life table of queries/life_table.py:
+`Problems`) and one method, queries/life_table.py:
 
 - a return is known only to lie between the last census at which the child was seen out and
-  the next census (or their next start, when earlier); the life table takes it as that
-  interval, so it is neither dated at the next census (which put the median about a month
-  late) nor guessed within the month;
+  the next census (or their next start, when earlier); the model takes it as that interval,
+  so it is neither dated at the next census (which put the median about a month late) nor
+  guessed within the month;
 - late entry: a child counts only from the first census at which they were seen out;
-- a child still out in the latest month, or absent only from it ("not seen this month": one
-  missing month may be a gap in recording), is counted as out up to the last census seen;
-- the test between groups is the log-rank-type score test of the same life table, on the
-  same episodes, with late entry (queries/life_table.py, `score_test`);
-- the chance of return by time already out is the same life table with wider bands.
-Times are in days in the episodes and in months (30.44 days) in the results.
+- follow-up ends at the census before the latest for every child: the latest census confirms
+  returns (a child missing from it alone may be a gap in recording, shown as "not seen this
+  month"), and ending everyone's follow-up there keeps the ending independent of the return;
+- the curves, medians and numbers at risk come from a rate of return that changes linearly
+  between knots (half a month, then every month); the test between groups is the
+  log-rank-type score test of the same model, on the same episodes, with late entry;
+- the chance of return by time already out is the same likelihood with a constant rate in
+  each wider band.
+The episodes are built once per data version (episode_table.sql, into an in-memory table) and
+counted for each filter (episode_counts.sql). Times are in days in the episodes and in months
+(30.44 days) in the results.
 """
 
 from __future__ import annotations
@@ -211,15 +217,16 @@ def _problems(counts: pd.DataFrame) -> Problems:
 
 
 def _sample(timed: pd.DataFrame) -> life_table.Sample:
-    """Counted episodes (that can be timed) as the life table's Sample, days to months."""
+    """Counted episodes (that can be timed) as the life table's Sample, days to months:
+    followed from entry_days to followed_days, returned by return_days when known."""
     n = timed["n"].to_numpy(float)
     entry = timed["entry_days"].to_numpy(float)
-    lower = timed["lower_days"].to_numpy(float)
-    returned = (timed["status"] == "returned").to_numpy()
-    upper = timed["upper_days"].to_numpy(float, na_value=np.nan)[returned]
+    lower = timed["followed_days"].to_numpy(float)
+    upper = timed["return_days"].to_numpy(float, na_value=np.nan)
+    returned = ~np.isnan(upper)
     return life_table.Sample(
         entry / DAYS_PER_MONTH, n, lower / DAYS_PER_MONTH, n,
-        lower[returned] / DAYS_PER_MONTH, upper / DAYS_PER_MONTH, n[returned],
+        lower[returned] / DAYS_PER_MONTH, upper[returned] / DAYS_PER_MONTH, n[returned],
     )  # fmt: skip
 
 
@@ -360,19 +367,21 @@ def _hazard(f: CohortFilter, dimension: str | None, db, version) -> pd.DataFrame
     timed = _timed(_counts(f, dimension, db, version), None)  # every group together
     starts = np.array([low for _, low, _ in HAZARD_BANDS], float)
     try:
-        fitted = life_table.fit(_sample(timed[ALL_GROUP]), edges=starts) if timed else None
+        fitted = (
+            life_table.fit(_sample(timed[ALL_GROUP]), knots=starts, shape="step") if timed else None
+        )
     except life_table.TooFew:
         fitted = None
     rows = []
     for band, low, high in HAZARD_BANDS:
         # a band nobody reached, or merged with another for want of anyone followed in it,
         # has no rate of its own
-        j = np.flatnonzero(fitted.edges == low) if fitted is not None else []
-        if len(j) == 0 or (j[0] + 1 < len(fitted.edges) and fitted.edges[j[0] + 1] != high):
+        j = np.flatnonzero(fitted.knots == low) if fitted is not None else []
+        if len(j) == 0 or (j[0] + 1 < len(fitted.knots) and fitted.knots[j[0] + 1] != high):
             rows.append(_no_rate(band))
             continue
         j = int(j[0])
-        rate, months = float(fitted.hazard[j]), float(fitted.child_months[j])
+        rate, months = float(fitted.theta[j]), float(fitted.child_months[j])
         se = math.sqrt(max(float(fitted.cov[j, j]), 0.0))
         if rate > 0:  # 95% interval on the log scale, from the likelihood's information
             spread = math.exp(life_table.Z95 * se / rate)
@@ -423,16 +432,17 @@ def hazard_sentence(hazard: pd.DataFrame) -> str:
 METHOD_NOTE = (
     "**A return** is known only to the month: the child was seen out at one census and was no "
     "longer in the cohort at the next (or started a new spell before it). The curve treats the "
-    "return as happening somewhere between those two censuses, as a monthly life table fitted "
-    "by maximum likelihood (the chance of returning is taken as steady within each half-month "
-    "of the first month and each month after). It does not date the return at the later "
-    "census, which would make every child look about a month slower to return than they are, "
-    "and the median is read from the fitted curve, so it is not a whole number of months. "
+    "return as happening somewhere between those two censuses, with the chance of returning "
+    "allowed to change steadily through each half-month of the first month and each month "
+    "after, fitted by maximum likelihood. It does not date the return at the later census, "
+    "which would make every child look about a month slower to return than they are; the "
+    "median is read from the fitted curve, so it is not a whole number of months. "
     "**Late entry:** a child counts only from the first census at which they were seen out, so "
     "children already out when the records begin do not distort the early months. "
-    "**Still out:** children in the latest month, and children missing only from it, are "
-    "counted as out up to the last census at which they were seen (the curve does not assume "
-    "they return)."
+    "**Follow-up** runs to the census before the latest, for every child: the latest census "
+    "is used to confirm returns (a child missing from it alone is shown as not seen this month, "
+    "not as returned). Children not known to have returned by then are counted as out up to "
+    "the last census at which they were seen (the curve does not assume they return)."
 )
 BAND_NOTE = (
     "**The band** is a 95% pointwise confidence interval (from the life table's likelihood, "

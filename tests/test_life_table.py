@@ -1,6 +1,7 @@
-"""The monthly life table (queries/life_table.py) against values worked out by hand.
+"""The rate-of-return model (queries/life_table.py) against values worked out by hand, and
+against an independent numerical maximum of the same likelihood.
 
-With one band and every return interval one month wide, the log-likelihood is
+With one band ("step" shape) and every return interval one month wide, the log-likelihood is
     log L(h) = -h E + d log(1 - exp(-h)),
 E the child-months followed before the last census seen and d the returns, so the maximum is
 at exp(h) = 1 + d / E: h = ln(1 + d / E), in closed form. The tests below choose their data so
@@ -34,8 +35,8 @@ Y = [(0.0, 0.0, 1.0), (0.5, 1.5, 2.5)]
 
 def test_one_band_rate_by_hand():
     # E = (2 - 0) + (3 - 1) + (0 - 0) + (1.5 - 0.5) = 5, d = 3: h = ln(1 + 3/5) = ln 1.6
-    fitted = lt.fit(sample(X + Y), edges=[0.0])
-    assert fitted.hazard[0] == pytest.approx(math.log(1.6), abs=1e-9)  # 0.470004
+    fitted = lt.fit(sample(X + Y), knots=[0.0], shape="step")
+    assert fitted.theta[0] == pytest.approx(math.log(1.6), abs=1e-9)  # 0.470004
     # variance: 1 / (d e^-h / (1 - e^-h)^2) = 1 / (3 x 0.625 / 0.375^2) = 1 / 13.3333 = 0.075
     assert fitted.cov[0, 0] == pytest.approx(0.075, abs=1e-9)
     # still out at t: exp(-h t); median ln 2 / h = 0.693147 / 0.470004 = 1.474770 months
@@ -45,7 +46,7 @@ def test_one_band_rate_by_hand():
     #   = 5 + 3 x (0.797866 - 0.625) / 0.375 = 5 + 3 x 0.460976 = 6.382929
     assert fitted.returns[0] == pytest.approx(3.0)
     assert fitted.child_months[0] == pytest.approx(6.382929, abs=1e-5)
-    assert fitted.returns[0] / fitted.child_months[0] == pytest.approx(fitted.hazard[0])
+    assert fitted.returns[0] / fitted.child_months[0] == pytest.approx(fitted.theta[0])
 
 
 def test_two_bands_and_the_median_by_hand():
@@ -54,8 +55,8 @@ def test_two_bands_and_the_median_by_hand():
     #   h0 = ln(1 + 2/9.5) = 0.191055. Band 1: followed (4 - 3) + (5 - 3) = 3, return (4, 5]:
     #   h1 = ln(1 + 1/3) = 0.287682.
     rows = [(0.0, 1.0, 2.0), (0.0, 0.5, 1.5), (0.0, 2.0, INF), (0.0, 4.0, 5.0), (0.0, 5.0, INF)]
-    fitted = lt.fit(sample(rows), edges=[0.0, 3.0])
-    assert fitted.hazard == pytest.approx([0.191055, 0.287682], abs=1e-6)
+    fitted = lt.fit(sample(rows), knots=[0.0, 3.0], shape="step")
+    assert fitted.theta == pytest.approx([0.191055, 0.287682], abs=1e-6)
     # H(3) = 3 x 0.191055 = 0.573165 < ln 2, so the median is in band 1:
     # 3 + (0.693147 - 0.573165) / 0.287682 = 3.417066
     assert fitted.median() == pytest.approx(3.417066, abs=1e-5)
@@ -64,14 +65,18 @@ def test_two_bands_and_the_median_by_hand():
     # one return in 7 child-months (1 + 2 + 2 + 2): h = ln(1 + 1/7) = 0.133531, and at the
     # longest follow-up, 2 months, S = exp(-0.267063) = 0.766 is still above 1/2: not reached
     few = [(0.0, 1.0, 2.0), (0.0, 2.0, INF), (0.0, 2.0, INF), (0.0, 2.0, INF)]
-    assert math.isnan(lt.fit(sample(few), edges=[0.0, 3.0]).median())
+    assert math.isnan(lt.fit(sample(few), knots=[0.0, 3.0], shape="step").median())
 
 
 def test_a_band_nobody_is_followed_in_joins_the_one_before():
-    # followed in [0, 1) and [2, 3) only (the second child first seen at 2): [1, 2) is merged
+    # followed in [0, 1) and [2, 3) only (the second child first seen at 2): the step
+    # shape's band [1, 2) is merged into [0, 1); the linear shape keeps the knot at 1, whose
+    # hat spans [0, 2] and so covers time someone was followed
     rows = [(0.0, 1.0, 1.5), (2.0, 3.0, INF)]
-    fitted = lt.fit(sample(rows), edges=[0.0, 1.0, 2.0])
-    assert fitted.edges.tolist() == [0.0, 2.0]
+    step = lt.fit(sample(rows), knots=[0.0, 1.0, 2.0], shape="step")
+    assert step.knots.tolist() == [0.0, 2.0]
+    linear = lt.fit(sample(rows), knots=[0.0, 1.0, 2.0], shape="linear")
+    assert linear.knots.tolist() == [0.0, 1.0, 2.0]
 
 
 def test_nobody_followed_in_the_first_month_is_too_few():
@@ -91,7 +96,10 @@ def test_score_test_with_late_entry_by_hand():
     #   I_hh = 3 x e^-D / (1 - e^-D)^2 = 3 x 0.625 / 0.140625 = 13.333333
     #   V = I_bb - I_bh^2 / I_hh = 2.078468 - 19.556207 / 13.333333 = 0.611752
     # Statistic U^2 / V = 1.202698 / 0.611752 = 1.965989; p = P(chi2(1) > 1.965989)
-    test = lt.score_test({"X": sample(X), "Y": sample(Y)}, edges=[0.0])
+    # (one knot: the "linear" shape is then one constant rate too, so both shapes agree)
+    test = lt.score_test({"X": sample(X), "Y": sample(Y)}, knots=[0.0], shape="step")
+    linear = lt.score_test({"X": sample(X), "Y": sample(Y)}, knots=[0.0], shape="linear")
+    assert linear["statistic"] == pytest.approx(test["statistic"])
     assert test["score"] == pytest.approx([-1.096676, 1.096676], abs=1e-5)
     assert test["statistic"] == pytest.approx(1.96598, abs=1e-4)
     assert test["df"] == 1
@@ -130,4 +138,42 @@ def test_counted_and_listed_samples_give_the_same_fit():
         np.array([2.0, 0.0, 1.5]), np.array([3.0, 1.0, 2.5]), np.array([2.0, 1.0, 1.0]),
     )  # fmt: skip
     one, other = lt.fit(listed), lt.fit(counted)
-    assert one.hazard == pytest.approx(other.hazard) and one.median() == other.median()
+    assert one.theta == pytest.approx(other.theta) and one.median() == pytest.approx(other.median())
+
+
+def test_the_linear_shapes_integrals_by_hand():
+    # knots 0, 1, 2: phi0 falls from 1 to 0 on [0, 1]; phi1 rises on [0, 1] and falls on
+    # [1, 2]; phi2 rises on [1, 2] and stays 1. To 1.5: phi0 1/2; phi1 1/2 + (1 - (2.25 - 1)/2)
+    # = 0.875; phi2 (0.5)^2 / 2 = 0.125. To 3: 1/2, 1, 1/2 + 1. They always add up to t.
+    got = lt.integrals([1.5, 3.0], [0.0, 1.0, 2.0], "linear")
+    assert got.ravel() == pytest.approx([0.5, 0.875, 0.125, 0.5, 1.0, 1.5])
+
+
+def test_the_linear_fit_is_the_maximum_of_the_likelihood():
+    # An independent computation: the log-likelihood written from its definition, with the
+    # rate h(t) interpolated between the knots (constant after the last) and its integral
+    # taken numerically, maximised by scipy; the module's Newton must find the same theta.
+    from scipy.integrate import quad
+    from scipy.optimize import minimize
+
+    knots = [0.0, 1.0, 2.0]
+    rows = [(0.0, 0.0, 1.0), (0.2, 0.2, 1.2), (0.5, 1.5, 2.5), (0.0, 2.0, INF), (0.7, 2.7, 3.7),
+            (0.1, 3.1, INF), (0.4, 0.4, 1.4), (0.9, 1.9, 2.9), (0.3, 3.3, INF)]  # fmt: skip
+
+    def cumulative(theta, t):
+        return quad(lambda u: np.interp(u, knots, theta), 0.0, t, points=knots, limit=200)[0]
+
+    def minus_loglik(theta):
+        total = 0.0
+        for entry, lower, upper in rows:
+            total += cumulative(theta, entry) - cumulative(theta, lower)
+            if upper < INF:
+                total += math.log(-math.expm1(-(cumulative(theta, upper)
+                                                - cumulative(theta, lower))))  # fmt: skip
+        return -total
+
+    best = minimize(minus_loglik, x0=[0.5, 0.5, 0.5], bounds=[(1e-9, None)] * 3,
+                    method="L-BFGS-B", options={"ftol": 1e-13, "gtol": 1e-9})  # fmt: skip
+    fitted = lt.fit(sample(rows), knots=knots, shape="linear")
+    assert fitted.knots.tolist() == knots
+    assert fitted.theta == pytest.approx(best.x, abs=2e-4)

@@ -35,6 +35,9 @@ which the child had returned.
                                  31 May, not a return: entry 15, lower 15+31 = 46
   J  Mar Apr           (none)    no start date: a problem
   K  Jun               (15 Jul)  a start after the census the child was out at: a problem
+
+For the estimates, follow-up ends at 31 May, the census before the latest, for every child
+(followed_days, return_days): the latest census only confirms returns.
 """
 
 from __future__ import annotations
@@ -105,26 +108,29 @@ def test_each_episode_rule_by_hand(db):
     got = sorted(
         (r.child_id, None if r.episode_start is None or r.episode_start != r.episode_start
          else r.episode_start.date().isoformat(), r.status, r.problem, _day(r.entry_days),
-         _day(r.lower_days), _day(r.upper_days))
+         _day(r.lower_days), _day(r.upper_days), _day(r.followed_days), _day(r.return_days))
         for r in frame.astype(object).where(frame.notna(), None).itertuples()
     )  # fmt: skip
+    # the last two: follow-up for the estimates ends at 31 May, the census before the latest
+    # (B2 first seen then, 21; D2 and G followed to it, 91 and 142; H first seen on 30 June:
+    # no time followed, 29 - 0 = its entry; F2 and K are problems, not timed)
     assert got == [
-        ("A", "2024-01-15", "returned", None, 16, 76, 106),
-        ("B", "2023-12-01", "returned", None, 61, 90, 121),
-        ("B", "2024-05-10", "still_out", None, 21, 51, None),
-        ("C", "2024-01-05", "returned", None, 26, 116, 147),
-        ("D", "2024-01-20", "returned", None, 11, 11, 40),
-        ("D", "2024-03-01", "still_out", None, 30, 121, None),
-        ("E", "2024-02-01", "returned", None, 28, 28, 38),
-        ("E", "2024-03-10", "returned", None, 21, 51, 82),
-        ("F", "2024-01-05", "returned", None, 26, 26, 55),
-        # 5 Jan to 30 Apr 116 days, to 30 Jun 177: counted, but its start is not known
-        ("F", "2024-01-05", "still_out", "start_not_after_previous", 116, 177, None),
-        ("G", "2024-01-10", "still_out", None, 21, 172, None),
-        ("H", "2024-06-01", "still_out", None, 29, 29, None),
-        ("I", "2024-04-15", "not_seen", None, 15, 46, None),
-        ("J", None, "returned", "no_start", None, None, None),
-        ("K", "2024-07-15", "still_out", "start_after_census", -15, -15, None),
+        ("A", "2024-01-15", "returned", None, 16, 76, 106, 76, 106),
+        ("B", "2023-12-01", "returned", None, 61, 90, 121, 90, 121),
+        ("B", "2024-05-10", "still_out", None, 21, 51, None, 21, None),
+        ("C", "2024-01-05", "returned", None, 26, 116, 147, 116, 147),
+        ("D", "2024-01-20", "returned", None, 11, 11, 40, 11, 40),
+        ("D", "2024-03-01", "still_out", None, 30, 121, None, 91, None),
+        ("E", "2024-02-01", "returned", None, 28, 28, 38, 28, 38),
+        ("E", "2024-03-10", "returned", None, 21, 51, 82, 51, 82),
+        ("F", "2024-01-05", "returned", None, 26, 26, 55, 26, 55),
+        # 5 Jan to 30 Apr 116 days, to 31 May 147, to 30 Jun 177: counted, start not known
+        ("F", "2024-01-05", "still_out", "start_not_after_previous", 116, 177, None, 147, None),
+        ("G", "2024-01-10", "still_out", None, 21, 172, None, 142, None),
+        ("H", "2024-06-01", "still_out", None, 29, 29, None, 29, None),
+        ("I", "2024-04-15", "not_seen", None, 15, 46, None, 46, None),
+        ("J", None, "returned", "no_start", None, None, None, None, None),
+        ("K", "2024-07-15", "still_out", "start_after_census", -15, -15, None, -15, None),
     ]
     ends = {(r.child_id, r.first_seen.date()): r.return_by for r in frame.itertuples()}
     assert ends[("E", dt.date(2024, 2, 29))].date() == dt.date(2024, 3, 10)  # the new start
@@ -187,10 +193,11 @@ def test_summary_by_group_and_numbers_at_risk(db):
     risk = result.at_risk.set_index("group")
     # at 0 months nobody has been seen yet (every entry is after the start)
     assert risk.loc["Male", "0 months"] == 0 and risk.loc["Female", "0 months"] == 0
-    # at 3 months (91.31 days): first seen by then and seen out at or after it: C (26, 116),
-    # D2 (30, 121), G (21, 172); among the girls B1 was last seen at 90 days: nobody
-    assert risk.loc["Male", "3 months"] == 3 and risk.loc["Female", "3 months"] == 0
-    assert risk.loc["Male", "6 months"] == 0  # 182.6 days: G's 172 falls short
+    # at 3 months (91.31 days): first seen by then and followed to it or after, to 31 May at
+    # the latest: C (26, 116), G (21, 142); D2 is followed to 91 days; among the girls B1 was
+    # last seen at 90 days: nobody
+    assert risk.loc["Male", "3 months"] == 2 and risk.loc["Female", "3 months"] == 0
+    assert risk.loc["Male", "6 months"] == 0  # 182.6 days: G's 142 falls short
     # the test between the groups uses exactly the curves' episodes
     assert result.logrank["episodes"] == 12 == summary["episodes"].sum()
     assert "the 12 episodes of the curves above" in result.logrank["words"]
@@ -206,10 +213,10 @@ def test_chance_of_return_by_time_out(db):
     # A (76-106) and B1 (90-121) straddle 3 months; C (116-147) is wholly in 3 to 6
     assert 4 < hazard.loc["under 3 months", "returns"] < 6
     assert 1 < hazard.loc["3 to 6 months", "returns"] < 3
-    # child-months known out under 3 months, min(lower, 91.3125) - entry for each timed
-    # episode: A 60, B1 29, B2 30, C 65.3125, D2 61.3125, E2 30, G 70.3125, I 31 (D1, E1, F1,
-    # H: none) = 376.9375 days = 12.384 months; the expected time inside intervals adds more
-    assert hazard.loc["under 3 months", "child_months"] > 376.9375 / (365.25 / 12)
+    # child-months known out under 3 months, min(followed, 91.3125) - entry for each timed
+    # episode: A 60, B1 29, C 65.3125, D2 61, E2 30, G 70.3125, I 31 (B2, D1, E1, F1, H:
+    # none) = 346.625 days = 11.388 months; the expected time inside intervals adds more
+    assert hazard.loc["under 3 months", "child_months"] > 346.625 / (365.25 / 12)
     rates = hazard["returns"] / hazard["child_months"]
     assert hazard["rate_per_month"].dropna().to_numpy() == pytest.approx(rates.dropna().to_numpy())
     # nobody was followed two years: no rate, not a rate of 0
