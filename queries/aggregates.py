@@ -29,6 +29,7 @@ from queries.dimensions import (
     spec,
 )
 from queries.filters import CohortFilter, check_period
+from queries.period_dates import care_status_supplied
 from queries.pupil import cohort_count
 
 __all__ = [
@@ -306,11 +307,15 @@ def largest_movements(f: CohortFilter, n: int = 3, *, db=None) -> pd.DataFrame:
     before = previous_period(f.period, db)
     if before is None or n < 1:
         return pd.DataFrame(columns=columns)
+    dimensions = list(MOVEMENT_DIMENSIONS)
+    if not care_status_supplied(f.period, before, db=db):
+        # care status not supplied in one of the two periods: no movement to speak of
+        dimensions.remove("care_status")
     params = {
         **f.params(),
         "period_from": before,
         "previous_period": before,
-        "dimensions": list(MOVEMENT_DIMENSIONS),
+        "dimensions": dimensions,
         "n": int(n),
     }
     frame = runner.run(

@@ -9,7 +9,9 @@
 --   $period_to = $period, and
 --   $period           VARCHAR   the period viewed
 --   $previous_period  VARCHAR   the loaded period before it
---   $dimensions       VARCHAR[] the dimension keys below, in tie-break order
+--   $dimensions       VARCHAR[] the dimension keys below to look at, in tie-break order (a
+--                               key left out is not reported: care status is left out when
+--                               a period's care status was not supplied)
 --   $n                INTEGER   how many movements to return
 -- Output: dimension VARCHAR ('district_placement' or a dimension key), category VARCHAR
 --   (for district_placement: the placement status), district VARCHAR (district_placement
@@ -46,7 +48,7 @@ counted AS (
 )
 SELECT dimension, category, district, previous, current, current - previous AS change
 FROM counted
-WHERE current <> previous
+WHERE current <> previous AND list_contains($dimensions::VARCHAR[], dimension)
 ORDER BY
     abs(current - previous) DESC,
     current - previous DESC,

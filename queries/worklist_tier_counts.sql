@@ -1,11 +1,13 @@
--- Purpose: Today's tier counts for the filtered cohort at the period's census date: how many
+-- Purpose: Today's tier counts for the filtered cohort at the period's as-at date: how many
 --   children are in each tier of the worklist (fragments/worklist.sql defines them), and the
 --   records that disagree (placement "Provision unknown" while casework shows provision).
 -- Parameters: the shared cohort filter, and $previous_period VARCHAR (NULL when none)
 -- Output: one row of children, act_now, new_this_month, watch, on_list (the three tiers
 --   together), joined_cohort, gained_flag (of new_this_month), records_disagree,
---   events_after_census (BIGINT: casework events of these children dated after the census
---   date, which the flags do not count), latest_event_date (DATE: the log's latest event)
+--   events_after_census (BIGINT: casework events of these children dated after the as-at
+--   date, which the flags do not count), latest_event_date (DATE: the log's latest event).
+--   The as-at date is the census date, or a SEN2 return's date inside the month
+--   (queries/period_dates.sql)
 WITH {{worklist}}
 SELECT
     count(*) AS children,
@@ -20,7 +22,7 @@ SELECT
         SELECT count(*)
         FROM casework e
         WHERE e.child_id IN (SELECT child_id FROM worklist)
-            AND e.event_date > (SELECT max(census_date) FROM worklist)
+            AND e.event_date > (SELECT max(as_at_date) FROM worklist)
     ) AS events_after_census,
     (SELECT max(event_date) FROM casework) AS latest_event_date
 FROM worklist

@@ -5,6 +5,8 @@
 DELETE FROM snapshot WHERE period = $period;
 DELETE FROM quarantine WHERE kind = 'cohort' AND period = $period;
 DELETE FROM load_warnings WHERE kind = 'cohort' AND period = $period;
+-- a bespoke snapshot is as at its census date with care status supplied (schema.sql)
+DELETE FROM period_info WHERE period = $period;
 
 INSERT INTO snapshot
 SELECT

@@ -185,3 +185,29 @@ CREATE TABLE IF NOT EXISTS published_ehcp (
     ed_elsewhere BIGINT,
     placement_unknown BIGINT
 );
+
+-- period_info   one row per period loaded from the SEN2 return (data/sen2_return.py): the date
+--               the return describes (`as_at_date`: the census date, or the export's date when
+--               it falls inside the month; the case flags' statutory clocks are worked out at
+--               it) and whether care status was supplied (an SSD with the load). A period
+--               loaded from a bespoke cohort extract has no row: as at its census date, care
+--               status supplied (publish_cohort.sql removes the row such a load replaces).
+-- period_dates  the analysts' view: every loaded period with those two facts
+CREATE TABLE IF NOT EXISTS period_info (
+    period VARCHAR PRIMARY KEY,
+    as_at_date DATE NOT NULL,
+    care_status_supplied BOOLEAN NOT NULL,
+    source VARCHAR NOT NULL,
+    export_date DATE,
+    load_id INTEGER NOT NULL
+);
+
+CREATE OR REPLACE VIEW period_dates AS
+SELECT
+    s.period,
+    s.census_date,
+    coalesce(i.as_at_date, s.census_date) AS as_at_date,
+    coalesce(i.care_status_supplied, TRUE) AS care_status_supplied,
+    coalesce(i.source, 'cohort extract') AS source
+FROM (SELECT DISTINCT period, census_date FROM snapshot) AS s
+LEFT JOIN period_info AS i USING (period);
