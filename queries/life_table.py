@@ -126,6 +126,24 @@ class Sample:
         parts = list(samples)
         return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in _FIELDS))
 
+    def compact(self) -> Sample:
+        """The same sample with each distinct time (and return interval) once, counts added:
+        the fit's work then grows with the distinct days, not with the children."""
+
+        def once(values, counts):
+            unique, where = np.unique(values, return_inverse=True)
+            return unique, np.bincount(where.ravel(), weights=counts, minlength=len(unique))
+
+        entry, entry_n = once(self.entry, self.entry_n)
+        seen, seen_n = once(self.seen, self.seen_n)
+        pairs, where = (
+            np.unique(np.column_stack([self.lower, self.upper]), axis=0, return_inverse=True)
+            if len(self.lower)
+            else (np.zeros((0, 2)), np.zeros(0, int))
+        )
+        returns_n = np.bincount(where.ravel(), weights=self.returns_n, minlength=len(pairs))
+        return Sample(entry, entry_n, seen, seen_n, pairs[:, 0], pairs[:, 1], returns_n)
+
     @property
     def episodes(self) -> float:
         return float(self.seen_n.sum())
@@ -138,9 +156,9 @@ class Sample:
     def exposure(self, knots, shape: str) -> np.ndarray:
         """Time at risk while followed, [entry, last seen), weighted by each basis function
         (for "step": child-months in each band)."""
-        return self.seen_n @ integrals(self.seen, knots, shape) - self.entry_n @ integrals(
-            self.entry, knots, shape
-        )
+        seen = (self.seen_n[:, None] * integrals(self.seen, knots, shape)).sum(axis=0)
+        entry = (self.entry_n[:, None] * integrals(self.entry, knots, shape)).sum(axis=0)
+        return seen - entry
 
     def at_risk(self, t: float) -> int:
         """Children followed and known to be out at t: first seen by t, last seen at or after
@@ -153,7 +171,10 @@ _FIELDS = ("entry", "entry_n", "seen", "seen_n", "lower", "upper", "returns_n")
 
 class _Returns:
     """The returns' intervals, each distinct (lower, upper] (and group) once with its count,
-    and W: the integral of each basis function over each interval."""
+    and the integral of each basis function over each interval. An interval touches a few
+    neighbouring basis functions only, so it is kept as `index` (n x k: which ones) and
+    `width` (n x k: the integrals), k the most any interval touches; sums over intervals are
+    bincounts (no matrix products: a shared machine's BLAS threads made them slow)."""
 
     def __init__(self, lower, upper, counts, knots, shape, groups=None):
         keys = [lower, upper] if groups is None else [lower, upper, groups]
@@ -165,13 +186,47 @@ class _Returns:
         self.lower, self.upper = unique[:, 0].astype(float), unique[:, 1].astype(float)
         self.group = unique[:, 2].astype(int) if groups is not None else None
         self.count = np.asarray(counts, float)
-        self.width = integrals(self.upper, knots, shape) - integrals(self.lower, knots, shape)
+        self.n_basis = len(knots)
+        dense = integrals(self.upper, knots, shape) - integrals(self.lower, knots, shape)
+        touched = dense > 0
+        first = np.argmax(touched, axis=1)
+        k = max(int(touched.sum(axis=1).max()) if len(dense) else 1, 1)
+        self.index = np.minimum(first[:, None] + np.arange(k)[None, :], self.n_basis - 1)
+        self.width = np.where(
+            np.arange(k)[None, :] < touched.sum(axis=1)[:, None],
+            np.take_along_axis(dense, self.index, axis=1),
+            0.0,
+        )
+
+    def rate(self, theta) -> np.ndarray:
+        """D: the rate accumulated inside each interval."""
+        return (self.width * theta[self.index]).sum(axis=1)
+
+    def basis_sum(self, per_interval, mask=None) -> np.ndarray:
+        """sum over intervals of per_interval x width, by basis function (W' v)."""
+        weights = per_interval[:, None] * self.width
+        index = self.index
+        if mask is not None:
+            weights, index = weights[mask], index[mask]
+        return np.bincount(index.ravel(), weights=weights.ravel(), minlength=self.n_basis)
+
+    def touched(self) -> np.ndarray:
+        """Basis functions some return's interval covers."""
+        return self.basis_sum(np.ones(len(self.count))) > 0
 
     def information(self, d, mask=None) -> np.ndarray:
         """Minus the second derivative of sum count x log(1 - exp(-D)) in theta."""
         q = self.count * np.exp(-d) / np.expm1(-d) ** 2
-        w = self.width if mask is None else self.width[mask]
-        return (w * (q if mask is None else q[mask])[:, None]).T @ w
+        index, width = self.index, self.width
+        if mask is not None:
+            q, index, width = q[mask], index[mask], width[mask]
+        n, k = self.n_basis, index.shape[1]
+        info = np.zeros(n * n)
+        for a in range(k):
+            for b in range(k):
+                pair = index[:, a] * n + index[:, b]
+                info += np.bincount(pair, weights=q * width[:, a] * width[:, b], minlength=n * n)
+        return info.reshape(n, n)
 
 
 def _knots(sample: Sample, knots, shape: str) -> np.ndarray:
@@ -194,19 +249,19 @@ def _maximise(known, returns: _Returns) -> np.ndarray:
     """Maximise -known.theta + sum count log(1 - exp(-W theta)) over theta >= 0: Newton steps
     on the parameters not held at 0, damped (Levenberg-Marquardt) when a step fails."""
     n = len(known)
-    free = returns.width.sum(axis=0) > 0
+    free = returns.touched()
     start = returns.count.sum() / max(float(known.sum()), 1e-12)
     theta = np.where(free, start, 0.0)
 
     def loglik(values):
         with np.errstate(divide="ignore"):
-            d = returns.width @ values
-            return -known @ values + returns.count @ np.log(-np.expm1(-d))
+            d = returns.rate(values)
+            return -np.dot(known, values) + np.dot(returns.count, np.log(-np.expm1(-d)))
 
     current, damping = loglik(theta), 0.0
     for _ in range(200):
-        d = returns.width @ theta
-        grad = -known + returns.width.T @ (returns.count / np.expm1(d))
+        d = returns.rate(theta)
+        grad = -known + returns.basis_sum(returns.count / np.expm1(d))
         # parameters at zero that would go below it are held there (projected Newton)
         active = free & ~((theta <= 1e-12) & (grad <= 0))
         if np.all(np.abs(grad[active]) <= 1e-8 * np.maximum(np.abs(known[active]), 1.0)):
@@ -307,6 +362,7 @@ def fit(sample: Sample, knots=None, shape: str = "linear") -> Fit:
     in months). `knots` default monthly_knots; `shape` "linear" or "step". Raises TooFew."""
     if shape not in SHAPES:
         raise ValueError(f"shape must be one of {SHAPES}")
+    sample = sample.compact()
     knots = _knots(sample, knots, shape)
     known = sample.exposure(knots, shape)
     returns = _Returns(sample.lower, sample.upper, sample.returns_n, knots, shape)
@@ -315,7 +371,7 @@ def fit(sample: Sample, knots=None, shape: str = "linear") -> Fit:
     cov = np.zeros((n, n))
     kept = theta > 0
     if kept.any():
-        info = returns.information(returns.width @ theta)[np.ix_(kept, kept)]
+        info = returns.information(returns.rate(theta))[np.ix_(kept, kept)]
         cov[np.ix_(kept, kept)] = np.linalg.pinv(info)
     expected_returns = child_months = None
     if shape == "step":
@@ -332,25 +388,25 @@ def score_test(samples: dict, knots=None, shape: str = "linear") -> dict:
     statistic is U' V^-1 U over all groups but the last (V: U's variance with the shared rate
     estimated), chi-squared with groups - 1 degrees of freedom."""
     names = list(samples)
-    parts = [samples[k] for k in names]
+    parts = [samples[k].compact() for k in names]
     pooled = Sample.combined(parts)
     knots = _knots(pooled, knots, shape)
     known = pooled.exposure(knots, shape)
     codes = np.concatenate([np.full(len(p.lower), k) for k, p in enumerate(parts)])
     returns = _Returns(pooled.lower, pooled.upper, pooled.returns_n, knots, shape, codes)
     theta = _maximise(known, returns)
-    d = returns.width @ theta
+    d = returns.rate(theta)
     f, f_prime = _f(d)
     g = len(names)
     followed = np.array([p.exposure(knots, shape) for p in parts])
     accumulated = followed @ theta
     in_group = [returns.group == k for k in range(g)]
     counted = returns.count
-    score = np.array([counted[m] @ f[m] for m in in_group]) - accumulated
+    score = np.array([np.dot(counted[m], f[m]) for m in in_group]) - accumulated
     # minus the second derivatives at b = 0 and the fitted rate (see the module notes)
-    info_bb = np.diag([accumulated[k] - counted[m] @ (d * f_prime)[m]
+    info_bb = np.diag([accumulated[k] - np.dot(counted[m], (d * f_prime)[m])
                        for k, m in enumerate(in_group)])  # fmt: skip
-    info_bh = np.array([followed[k] - (counted * f_prime)[m] @ returns.width[m]
+    info_bh = np.array([followed[k] - returns.basis_sum(counted * f_prime, m)
                         for k, m in enumerate(in_group)])  # fmt: skip
     kept = theta > 0
     info_hh = returns.information(d)[np.ix_(kept, kept)]
