@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from queries import aggregates, runner
-from queries.dimensions import ALL_SPEC, LAST_CATEGORIES, NOT_RECORDED, spec
+from queries.dimensions import ALL_SPEC, LAST_CATEGORIES, NOT_RECORDED, spec, sql_literal
 from queries.filters import CohortFilter, check_period
 from queries.rate_stats import holm, share_ratio, wilson
 
@@ -53,6 +53,15 @@ RATE_DIMENSIONS = [
 COUNT_COLUMNS = ["children_out", "children_with_plan"]
 
 runner.allow_template_values("dimension", [spec(d).sql for d in RATE_DIMENSIONS])
+# every rate dimension at once, for the family of tests: [{dimension, category}, ...]
+EACH_DIMENSION = (
+    "["
+    + ", ".join(
+        f"{{'dimension': {sql_literal(d)}, 'category': {spec(d).sql}}}" for d in RATE_DIMENSIONS
+    )  # fmt: skip
+    + "]"
+)
+runner.allow_template_values("dimensions", [EACH_DIMENSION])
 
 
 def caseload_periods(db=None) -> dict[str, int]:
@@ -161,16 +170,33 @@ def comparison_family(f: CohortFilter, *, db=None) -> pd.DataFrame:
 
 @lru_cache(maxsize=32)
 def _family(f: CohortFilter, db, version) -> pd.DataFrame:
+    empty = pd.DataFrame(columns=["dimension", "category", "p_value", "p_holm"])
+    if not has_caseload(f.period, db):
+        return empty
+    # one scan of the cohort and one of the caseload for every breakdown (the same counts as
+    # rates() by each dimension, which the tests check)
+    template = {"dimensions": EACH_DIMENSION}
+    out = runner.run("children_by_each_dimension", f.params(), db=db, template=template)
+    params = _denominator_filter(f).params()
+    plans = runner.run("plans_by_each_dimension", params, db=db, template=template)
+    counts = out.merge(plans, on=["dimension", "category"], how="outer").fillna(
+        {"children": 0, "plans": 0}
+    )
     parts = []
-    for dimension in RATE_DIMENSIONS:
-        frame = _rates(f, dimension, db)
-        if frame.empty:
-            continue
-        tested = frame[~frame["category"].isin(LAST_CATEGORIES) & frame["p_value"].notna()]
-        parts.append(tested[["category", "p_value"]].assign(dimension=dimension))
-    if not parts:
-        return pd.DataFrame(columns=["dimension", "category", "p_value", "p_holm"])
-    family = pd.concat(parts, ignore_index=True)[["dimension", "category", "p_value"]]
+    for dimension, part in counts.groupby("dimension", sort=False):
+        total_a, total_n = part["children"].sum(), part["plans"].sum()
+        tested = part[~part["category"].isin(LAST_CATEGORIES)]
+        p_values = [
+            share_ratio(a, n, total_a, total_n)["p_value"]
+            for a, n in zip(tested["children"], tested["plans"], strict=True)
+        ]
+        parts.append(pd.DataFrame({"dimension": dimension, "category": tested["category"],
+                                   "p_value": p_values}))  # fmt: skip
+    family = pd.concat(parts, ignore_index=True) if parts else empty
+    family = family[family["p_value"].notna()].reset_index(drop=True)
+    if family.empty:
+        return empty
+    family = family.sort_values(["dimension", "category"], ignore_index=True)
     family["p_holm"] = holm(family["p_value"])
     return family
 

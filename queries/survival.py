@@ -193,11 +193,10 @@ def _episode_store(db, version) -> duckdb.DuckDBPyConnection:
 @lru_cache(maxsize=64)
 def _counts(f: CohortFilter, dimension: str | None, db, version) -> pd.DataFrame:
     """episode_counts.sql for one filter and dimension, on the data version's episodes."""
-    with _store_lock:  # one build at a time: two sessions must not both pay for it
-        con = _episode_store(db, version)
     template = {"dimension": _template(dimension)["dimension"]}
     sql, bound = runner.prepare("episode_counts", _params(f), template)
-    cursor = con.cursor()
+    with _store_lock:  # one build at a time: two sessions must not both pay for it
+        cursor = _episode_store(db, version).cursor()  # a cursor per call, as in the runner
     try:
         return cursor.execute(sql, bound).df()
     finally:

@@ -208,3 +208,15 @@ def test_a_zero_cell_gets_half_added_to_each_of_the_four_cells():
     w = 0.05
     low = rr * math.exp(-1.959964 * se)
     assert full["ratio_low"] == pytest.approx(low / (w * low + 1 - w), abs=1e-5)
+
+
+def test_the_family_counts_in_one_scan_what_each_breakdown_counts(db):
+    # the family's single scan must give every breakdown's own p-values, dimension by dimension
+    f = CohortFilter(period="2024-01")
+    family = rates.comparison_family(f, db=db).set_index(["dimension", "category"])["p_value"]
+    for dimension in rates.RATE_DIMENSIONS:
+        own = rates._rates(f, dimension, db)
+        tested = own[~own["category"].isin(["Not recorded"]) & own["p_value"].notna()]
+        for category, p in zip(tested["category"], tested["p_value"], strict=True):
+            assert family[(dimension, category)] == pytest.approx(p)
+        assert (family.index.get_level_values(0) == dimension).sum() == len(tested)

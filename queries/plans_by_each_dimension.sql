@@ -1,0 +1,22 @@
+-- Purpose: children with an EHC plan (the caseload) counted by each of several dimensions in
+--   one scan: the denominators of the Rates page's family of tests (queries/rates.py).
+--   As in caseload_by_category.sql, the caseload has no placement status, import flag or days
+--   out: they read NULL, and the caller clears those filter fields.
+-- Template: dimensions  a list of {dimension, category} structs (see
+--   children_by_each_dimension.sql)
+-- Parameters: the shared cohort filter (fragments/cohort_filter.sql)
+-- Output: dimension VARCHAR, category VARCHAR, plans BIGINT (categories with plans)
+SELECT d.dimension, d.category, count(*) AS plans
+FROM (
+    SELECT unnest({{dimensions}}) AS d
+    FROM (
+        SELECT
+            *,
+            NULL::VARCHAR AS placement_status,
+            NULL::BOOLEAN AS is_import,
+            NULL::INTEGER AS days_out
+        FROM caseload
+    ) AS caseload_rows
+    WHERE {{cohort_filter}}
+)
+GROUP BY ALL
