@@ -57,8 +57,13 @@ latest AS (
     FROM periods
 ),
 rows_in_order AS (
+    -- only the columns the rules need go through the sorts: the first row's other columns are
+    -- joined back once per episode (first_rows)
     SELECT
-        c.*,
+        c.child_id,
+        c.period,
+        c.census_date,
+        c.out_of_school_since,
         p.idx,
         lag(p.idx) OVER w AS prev_idx,
         lag(c.census_date) OVER w AS prev_census
@@ -66,25 +71,27 @@ rows_in_order AS (
     JOIN periods AS p USING (period)
     WINDOW w AS (PARTITION BY c.child_id ORDER BY p.idx)
 ),
-numbered AS (
+marked AS (
     SELECT
         *,
-        sum(
-            CASE
-                WHEN prev_idx IS NULL THEN 1
-                WHEN out_of_school_since > prev_census THEN 1
-                WHEN idx - prev_idx > 2 THEN 1
-                ELSE 0
-            END
-        ) OVER (PARTITION BY child_id ORDER BY idx) AS episode
+        CASE
+            WHEN prev_idx IS NULL THEN 1
+            WHEN out_of_school_since > prev_census THEN 1
+            WHEN idx - prev_idx > 2 THEN 1
+            ELSE 0
+        END AS starts
     FROM rows_in_order
+),
+numbered AS (
+    SELECT *, sum(starts) OVER (PARTITION BY child_id ORDER BY idx) AS episode
+    FROM marked
 ),
 episodes AS (
     SELECT
         child_id,
         episode,
         min(out_of_school_since) AS episode_start,
-        count(DISTINCT out_of_school_since) > 1 AS start_changed,
+        min(out_of_school_since) <> max(out_of_school_since) AS start_changed,
         min(census_date) AS first_seen,
         max(census_date) AS last_seen,
         min(idx) AS first_idx,
@@ -102,10 +109,10 @@ linked AS (
     WINDOW c AS (PARTITION BY child_id ORDER BY episode)
 ),
 first_rows AS (
-    SELECT e.*, n.* EXCLUDE (child_id, episode)
+    SELECT e.*, c.* EXCLUDE (child_id)
     FROM linked AS e
-    JOIN numbered AS n
-        ON n.child_id = e.child_id AND n.episode = e.episode AND n.idx = e.first_idx
+    JOIN numbered AS n ON n.child_id = e.child_id AND n.episode = e.episode AND n.starts = 1
+    JOIN cohort AS c ON c.child_id = n.child_id AND c.period = n.period
 ),
 ended AS (
     SELECT
