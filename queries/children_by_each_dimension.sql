@@ -5,10 +5,15 @@
 --   category an expression over cohort columns (built from the registry in queries/rates.py,
 --   allow-listed there)
 -- Parameters: the shared cohort filter (fragments/cohort_filter.sql)
--- Output: dimension VARCHAR, category VARCHAR, children BIGINT (categories with children)
-SELECT d.dimension, d.category, count(*) AS children
+-- Output: dimension VARCHAR, category VARCHAR, children BIGINT (categories with children),
+--   children_ckey INTEGER (the cell key: see figures/disclosure.py)
+SELECT
+    d.dimension,
+    d.category,
+    count(*) AS children,
+    (sum(rkey) % 256)::INTEGER AS children_ckey
 FROM (
-    SELECT unnest({{dimensions}}) AS d
+    SELECT unnest({{dimensions}}) AS d, rkey
     FROM cohort
     WHERE {{cohort_filter}}
 )

@@ -10,7 +10,8 @@
 -- Output: status, problem, start_changed, first_seen_latest, entry_days, followed_days,
 --   return_days (as episodes.sql), then period, age, gender, year_group, primary_need,
 --   district, placement_status, care_status, cin, cp, cla, previously_looked_after,
---   is_import, imported_from, days_out, sen_team of the episode's first row
+--   is_import, imported_from, days_out, sen_team of the episode's first row, and the child's
+--   record key rkey (for the counts' cell keys: figures/disclosure.py)
 WITH {{episode_rules}}
 SELECT
     status,
@@ -35,5 +36,6 @@ SELECT
     is_import,
     imported_from,
     days_out,
-    sen_team
+    sen_team,
+    rkey
 FROM episode_rows

@@ -15,7 +15,8 @@
 --   INTEGER, upper_days INTEGER (days from the start to the first census seen, the last
 --   census seen, return_by), followed_days INTEGER, return_days INTEGER (the same within the
 --   follow-up the estimates use, to the census before the latest), first_seen_latest BOOLEAN
---   (first seen in the latest period), grp VARCHAR
+--   (first seen in the latest period), grp VARCHAR, rkey UTINYINT (the child's record key, for
+--   the cell keys of counts of episodes: figures/disclosure.py)
 WITH {{episode_rules}}
 SELECT
     child_id,
@@ -32,6 +33,7 @@ SELECT
     followed_days,
     return_days,
     first_seen_latest,
-    {{dimension}} AS grp
+    {{dimension}} AS grp,
+    rkey
 FROM episode_rows
 WHERE {{cohort_filter}} AND ({{episode_rows}})

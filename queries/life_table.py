@@ -160,11 +160,6 @@ class Sample:
         entry = (self.entry_n[:, None] * integrals(self.entry, knots, shape)).sum(axis=0)
         return seen - entry
 
-    def at_risk(self, t: float) -> int:
-        """Children followed and known to be out at t: first seen by t, last seen at or after
-        it (last seen is never before first seen, so this is a difference of two counts)."""
-        return int(round(self.entry_n[self.entry <= t].sum() - self.seen_n[self.seen < t].sum()))
-
 
 _FIELDS = ("entry", "entry_n", "seen", "seen_n", "lower", "upper", "returns_n")
 

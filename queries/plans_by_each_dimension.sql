@@ -5,10 +5,15 @@
 -- Template: dimensions  a list of {dimension, category} structs (see
 --   children_by_each_dimension.sql)
 -- Parameters: the shared cohort filter (fragments/cohort_filter.sql)
--- Output: dimension VARCHAR, category VARCHAR, plans BIGINT (categories with plans)
-SELECT d.dimension, d.category, count(*) AS plans
+-- Output: dimension VARCHAR, category VARCHAR, plans BIGINT (categories with plans),
+--   plans_ckey INTEGER (the cell key: see figures/disclosure.py)
+SELECT
+    d.dimension,
+    d.category,
+    count(*) AS plans,
+    (sum(rkey) % 256)::INTEGER AS plans_ckey
 FROM (
-    SELECT unnest({{dimensions}}) AS d
+    SELECT unnest({{dimensions}}) AS d, rkey
     FROM (
         SELECT
             *,

@@ -164,7 +164,9 @@ class Survival:
     groups: list[str]
     curves: pd.DataFrame  # group, months, still_out, lower, upper
     # group, episodes, returned, still_out_censored, not_seen, median_months, median_low,
-    # median_high (episodes = returned + still_out_censored; not_seen is part of the censored)
+    # median_high (episodes = returned + still_out_censored; not_seen is part of the censored),
+    # and each count's cell key (episodes_ckey, returned_ckey, still_out_censored_ckey,
+    # not_seen_ckey: figures/disclosure.py)
     summary: pd.DataFrame
     at_risk: pd.DataFrame  # group x AT_RISK_MONTHS: children followed and still out
     problems: Problems
@@ -172,6 +174,8 @@ class Survival:
     left_out_groups: list[str] = field(default_factory=list)
     # groups with nobody followed in their first month out: no curve can be estimated
     too_few_groups: list[str] = field(default_factory=list)
+    # the cell keys of `at_risk`'s counts, same shape (group, then one column per time)
+    at_risk_ckey: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 _store_lock = threading.Lock()
@@ -239,6 +243,25 @@ def _timed(counts: pd.DataFrame, dimension: str | None) -> dict[str, pd.DataFram
     return {str(g): timed[timed["grp"] == g] for g in sizes.index}
 
 
+def _ckey(rows: pd.DataFrame) -> int:
+    """The cell key of the episodes counted in `rows` (episode_counts.sql's n_ckey: the sum
+    of rows' keys mod 256 is the key of all their episodes)."""
+    return int(rows["n_ckey"].sum()) % 256
+
+
+def _at_risk(part: pd.DataFrame, months: list[int]) -> tuple[list[int], list[int]]:
+    """(counts, cell keys) of children followed and known to be out at each time: first seen
+    by then and followed to it or after (the follow-up for the estimates)."""
+    entry = part["entry_days"].to_numpy(float) / DAYS_PER_MONTH
+    followed = part["followed_days"].to_numpy(float) / DAYS_PER_MONTH
+    counts, keys = [], []
+    for m in months:
+        rows = part[(entry <= m) & (followed >= m)]
+        counts.append(int(rows["n"].sum()))
+        keys.append(_ckey(rows))
+    return counts, keys
+
+
 def _curve(fitted: life_table.Fit) -> pd.DataFrame:
     grid = np.unique(np.append(np.arange(0.0, fitted.horizon, CURVE_STEP), fitted.horizon))
     low, high = fitted.band(grid)
@@ -253,7 +276,7 @@ def _survival(f: CohortFilter, dimension: str | None, db, version) -> Survival:
     timed = _timed(counts, dimension)
     groups = list(timed)[:MAX_GROUPS]
     left_out = list(timed)[MAX_GROUPS:]
-    samples, curves, rows, risk, too_few = {}, [], [], [], []
+    samples, curves, rows, risk, risk_keys, too_few = {}, [], [], [], [], []
     for group in groups:
         part = timed[group]
         sample = samples[group] = _sample(part)
@@ -264,32 +287,42 @@ def _survival(f: CohortFilter, dimension: str | None, db, version) -> Survival:
             continue
         curves.append(_curve(fitted).assign(group=group))
         low, high = fitted.median_interval()
-        status = part.groupby("status")["n"].sum()
+        returned = part[part["status"] == "returned"]
+        censored = part[part["status"] != "returned"]
+        not_seen = part[part["status"] == "not_seen"]
         rows.append(
             {
                 "group": group,
                 "episodes": int(part["n"].sum()),
-                "returned": int(status.get("returned", 0)),
-                "still_out_censored": int(status.get("still_out", 0) + status.get("not_seen", 0)),
-                "not_seen": int(status.get("not_seen", 0)),
+                "returned": int(returned["n"].sum()),
+                "still_out_censored": int(censored["n"].sum()),
+                "not_seen": int(not_seen["n"].sum()),
                 "median_months": _or_none(fitted.median()),
                 "median_low": _or_none(low),
                 "median_high": _or_none(high),
+                "episodes_ckey": _ckey(part),
+                "returned_ckey": _ckey(returned),
+                "still_out_censored_ckey": _ckey(censored),
+                "not_seen_ckey": _ckey(not_seen),
             }
         )
-        risk.append([group, *(sample.at_risk(m) for m in AT_RISK_MONTHS)])
+        at_counts, at_keys = _at_risk(part, AT_RISK_MONTHS)
+        risk.append([group, *at_counts])
+        risk_keys.append([group, *at_keys])
     drawn = [g for g in groups if g not in too_few]
     columns = ["group", "months", "still_out", "lower", "upper"]
+    times = ["group", *[f"{m} months" for m in AT_RISK_MONTHS]]
     result = Survival(
         groups=drawn,
         curves=pd.concat(curves, ignore_index=True)[columns]
         if curves
         else pd.DataFrame(columns=columns),
         summary=pd.DataFrame(rows),
-        at_risk=pd.DataFrame(risk, columns=["group", *[f"{m} months" for m in AT_RISK_MONTHS]]),
+        at_risk=pd.DataFrame(risk, columns=times),
         problems=_problems(counts),
         left_out_groups=left_out,
         too_few_groups=too_few,
+        at_risk_ckey=pd.DataFrame(risk_keys, columns=times),
     )
     if dimension is not None and len(drawn) > 1:
         result.logrank = _logrank({g: samples[g] for g in drawn})
@@ -344,12 +377,14 @@ def _p_text(p: float) -> str:
 def hazard_by_time_out(f: CohortFilter, *, dimension: str | None = None, db=None) -> pd.DataFrame:
     """The chance of returning within a month by time already out (see module notes).
 
-    Columns band, child_months, returns, rate_per_month, monthly_return, low, high: the same
-    life table as the curves with the bands of HAZARD_BANDS; returns and child-months are the
-    expected numbers (each return shared between the bands its interval spans), so
-    rate_per_month = returns / child_months. Cached per filter and data version. Always for
-    every child: `dimension` only says which counts to read (the page's curves' dimension,
-    already counted for this filter, so a filter change counts the episodes once).
+    Columns band, child_months, returns, rate_per_month, monthly_return, low, high,
+    returns_ckey: the same likelihood as the curves with the bands of HAZARD_BANDS; returns and
+    child-months are the expected numbers (each return shared between the bands its interval
+    spans), so rate_per_month = returns / child_months; returns_ckey is the cell key of the
+    children whose return is shared into the band (figures/disclosure.py). Cached per filter
+    and data version. Always for every child: `dimension` only says which counts to read (the
+    page's curves' dimension, already counted for this filter, so a filter change counts the
+    episodes once).
     """
     _template(dimension)
     hazard = _hazard(f, dimension, None if db is None else str(db), runner.data_version(db))
@@ -358,12 +393,14 @@ def hazard_by_time_out(f: CohortFilter, *, dimension: str | None = None, db=None
 
 def _no_rate(band: str) -> dict:
     return {"band": band, "child_months": 0.0, "returns": 0.0, "rate_per_month": math.nan,
-            "monthly_return": math.nan, "low": math.nan, "high": math.nan}  # fmt: skip
+            "monthly_return": math.nan, "low": math.nan, "high": math.nan,
+            "returns_ckey": 0}  # fmt: skip
 
 
 @lru_cache(maxsize=32)
 def _hazard(f: CohortFilter, dimension: str | None, db, version) -> pd.DataFrame:
     timed = _timed(_counts(f, dimension, db, version), None)  # every group together
+    returned = timed[ALL_GROUP].dropna(subset=["return_days"]) if timed else None
     starts = np.array([low for _, low, _ in HAZARD_BANDS], float)
     try:
         fitted = (
@@ -379,6 +416,10 @@ def _hazard(f: CohortFilter, dimension: str | None, db, version) -> pd.DataFrame
         if len(j) == 0 or (j[0] + 1 < len(fitted.knots) and fitted.knots[j[0] + 1] != high):
             rows.append(_no_rate(band))
             continue
+        # the returns shared into the band: the children whose interval reaches into it
+        lower = returned["followed_days"].to_numpy(float) / DAYS_PER_MONTH
+        upper = returned["return_days"].to_numpy(float) / DAYS_PER_MONTH
+        sharing = returned[(lower < high) & (upper > low)]
         j = int(j[0])
         rate, months = float(fitted.theta[j]), float(fitted.child_months[j])
         se = math.sqrt(max(float(fitted.cov[j, j]), 0.0))
@@ -396,6 +437,7 @@ def _hazard(f: CohortFilter, dimension: str | None, db, version) -> pd.DataFrame
                 "monthly_return": -math.expm1(-rate),
                 "low": -math.expm1(-lo),
                 "high": -math.expm1(-hi),
+                "returns_ckey": _ckey(sharing),
             }
         )
     return pd.DataFrame(rows)

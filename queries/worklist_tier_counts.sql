@@ -7,17 +7,30 @@
 --   events_after_census (BIGINT: casework events of these children dated after the as-at
 --   date, which the flags do not count), latest_event_date (DATE: the log's latest event).
 --   The as-at date is the census date, or a SEN2 return's date inside the month
---   (queries/period_dates.sql)
+--   (queries/period_dates.sql). After each count of children its cell key `<count>_ckey`
+--   INTEGER (figures/disclosure.py)
 WITH {{worklist}}
 SELECT
     count(*) AS children,
+    coalesce(sum(rkey) % 256, 0)::INTEGER AS children_ckey,
     count(*) FILTER (WHERE tier = 'act_now') AS act_now,
+    coalesce(sum(rkey) FILTER (WHERE tier = 'act_now') % 256, 0)::INTEGER AS act_now_ckey,
     count(*) FILTER (WHERE tier = 'new_this_month') AS new_this_month,
+    coalesce(sum(rkey) FILTER (WHERE tier = 'new_this_month') % 256, 0)::INTEGER
+        AS new_this_month_ckey,
     count(*) FILTER (WHERE tier = 'watch') AS watch,
+    coalesce(sum(rkey) FILTER (WHERE tier = 'watch') % 256, 0)::INTEGER AS watch_ckey,
     count(tier) AS on_list,
+    coalesce(sum(rkey) FILTER (WHERE tier IS NOT NULL) % 256, 0)::INTEGER AS on_list_ckey,
     count(*) FILTER (WHERE tier = 'new_this_month' AND joined_cohort) AS joined_cohort,
+    coalesce(sum(rkey) FILTER (WHERE tier = 'new_this_month' AND joined_cohort) % 256, 0)
+        ::INTEGER AS joined_cohort_ckey,
     count(*) FILTER (WHERE tier = 'new_this_month' AND gained_flag) AS gained_flag,
+    coalesce(sum(rkey) FILTER (WHERE tier = 'new_this_month' AND gained_flag) % 256, 0)
+        ::INTEGER AS gained_flag_ckey,
     count(*) FILTER (WHERE records_disagree) AS records_disagree,
+    coalesce(sum(rkey) FILTER (WHERE records_disagree) % 256, 0)::INTEGER
+        AS records_disagree_ckey,
     (
         SELECT count(*)
         FROM casework e

@@ -121,14 +121,6 @@ def test_score_test_sees_a_real_difference_and_not_a_false_one():
     assert lt.score_test({"A": a, "A again": a2})["p_value"] > 0.05
 
 
-def test_numbers_at_risk_by_hand():
-    # entries 0, 1, 2 months; last seen out at 3, 1, 5. At 0: the first (entry 0). At 1: the
-    # first and second (first seen by 1, seen out at or after 1). At 3: the first (3) and the
-    # third (entry 2, out to 5); the second was last seen at 1. At 5: the third.
-    counted = lt.Sample.of([0.0, 1.0, 2.0], [3.0, 1.0, 5.0], [INF, INF, INF])
-    assert [counted.at_risk(m) for m in (0, 1, 3, 5)] == [1, 2, 2, 1]
-
-
 def test_counted_and_listed_samples_give_the_same_fit():
     # the page passes counts (distinct times with how many episodes share them)
     listed = sample(X + Y + X)

@@ -35,7 +35,8 @@ SELECT
     provision_hours,
     sen_team,
     src_row,
-    $load_id
+    $load_id,
+    record_key(child_id)
 FROM staged
 WHERE quarantine_reason IS NULL;
 
