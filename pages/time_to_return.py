@@ -162,7 +162,7 @@ if problems:
         )
 st.markdown(
     "**Number at risk** (children followed and still out: first seen by then, and seen out at "
-    "or after it) under the chart's times:"
+    "or after it, up to the census before the latest) under the chart's times:"
 )
 at_risk = result.at_risk[result.at_risk["group"].isin(drawn)]
 if small.suppressing():
