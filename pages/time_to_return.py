@@ -64,9 +64,11 @@ def group_label(group: str) -> str:
     return "All children" if dimension is None else category_label(dimension, group)
 
 
-def median_words(value, hidden: bool = False, low=None, high=None) -> str:
+def median_words(value, hidden: bool = False, low=None, high=None, estimated=True) -> str:
     if hidden:
         return small.SUPPRESSED
+    if not estimated:
+        return "too few followed to estimate"
     if value is None or pd.isna(value):
         return "not reached"
     known = [v for v in (low, high) if v is not None and not pd.isna(v)]
@@ -92,7 +94,9 @@ summary_rows, summary, hidden = hide_small(
 # a curve and median are hidden with the group's episode count (its returns and children
 # still out may be hidden on their own without hiding the curve)
 gone = set(summary_rows.loc[summary_rows["episodes"] == small.SUPPRESSED, "group"])
-shown_medians = summary.loc[~summary["group"].isin(gone), "median_months"]
+shown_medians = summary.loc[
+    ~summary["group"].isin(gone) & summary["estimated"].astype(bool), "median_months"
+]
 drawn = [g for g in result.groups if g not in gone]
 if not drawn:
     st.info("Too few children match these filters to show how long they stay out.")
@@ -124,7 +128,7 @@ about = small.about(about, hidden)
 median_table = summary_rows.assign(
     group=[group_label(g) for g in summary_rows["group"]],
     median=[
-        median_words(r.median_months, r.group in gone, r.median_low, r.median_high)
+        median_words(r.median_months, r.group in gone, r.median_low, r.median_high, r.estimated)
         for r in summary_rows.itertuples()
     ],
 )[["group", "episodes", "returned", "still_out_censored", "not_seen", "median"]].rename(
@@ -183,7 +187,8 @@ show_table(
 st.markdown(
     "**Median time to return:** "
     + "; ".join(
-        f"{escape_md(group_label(r.group))} {median_words(r.median_months, r.group in gone)}"
+        f"{escape_md(group_label(r.group))} "
+        f"{median_words(r.median_months, r.group in gone, estimated=r.estimated)}"
         for r in summary.itertuples()
     )
     + "."

@@ -161,9 +161,10 @@ class Problems:
 class Survival:
     """Everything the time-to-return page and the briefing pack show."""
 
-    groups: list[str]
+    groups: list[str]  # the groups with a curve (summary and at_risk hold every group shown)
     curves: pd.DataFrame  # group, months, still_out, lower, upper
-    # group, episodes, returned, still_out_censored, not_seen, median_months, median_low,
+    # group, episodes, returned, still_out_censored, not_seen, estimated (False: too few
+    # followed in their first month for a curve or median), median_months, median_low,
     # median_high (episodes = returned + still_out_censored; not_seen is part of the censored),
     # and each count's cell key (episodes_ckey, returned_ckey, still_out_censored_ckey,
     # not_seen_ckey: figures/disclosure.py)
@@ -283,10 +284,13 @@ def _survival(f: CohortFilter, dimension: str | None, db, version) -> Survival:
         try:
             fitted = life_table.fit(sample)
         except life_table.TooFew:
+            # counted in the table like every group, with no curve or median to give
+            fitted = None
             too_few.append(group)
-            continue
-        curves.append(_curve(fitted).assign(group=group))
-        low, high = fitted.median_interval()
+        if fitted is not None:
+            curves.append(_curve(fitted).assign(group=group))
+        median = fitted.median() if fitted is not None else math.nan
+        low, high = fitted.median_interval() if fitted is not None else (math.nan, math.nan)
         returned = part[part["status"] == "returned"]
         censored = part[part["status"] != "returned"]
         not_seen = part[part["status"] == "not_seen"]
@@ -297,7 +301,8 @@ def _survival(f: CohortFilter, dimension: str | None, db, version) -> Survival:
                 "returned": int(returned["n"].sum()),
                 "still_out_censored": int(censored["n"].sum()),
                 "not_seen": int(not_seen["n"].sum()),
-                "median_months": _or_none(fitted.median()),
+                "estimated": fitted is not None,
+                "median_months": _or_none(median),
                 "median_low": _or_none(low),
                 "median_high": _or_none(high),
                 "episodes_ckey": _ckey(part),
