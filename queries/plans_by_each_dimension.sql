@@ -1,19 +1,19 @@
 -- Purpose: children with an EHC plan (the caseload) counted by each of several dimensions in
---   one scan: the denominators of the Rates page's family of tests (queries/rates.py).
---   As in caseload_by_category.sql, the caseload has no placement status, import flag or days
---   out: they read NULL, and the caller clears those filter fields.
--- Template: dimensions  a list of {dimension, category} structs (see
+--   one scan (GROUPING SETS): the denominators of the Rates page's family of tests
+--   (queries/rates.py). As in caseload_by_category.sql, the caseload has no placement status,
+--   import flag or days out: they read NULL, and the caller clears those filter fields.
+-- Template: dimension_columns, dimension_names, dimension_sets (see
 --   children_by_each_dimension.sql)
 -- Parameters: the shared cohort filter (fragments/cohort_filter.sql)
--- Output: dimension VARCHAR, category VARCHAR, plans BIGINT (categories with plans),
+-- Output: gid INTEGER, d0, d1, ... VARCHAR (see children_by_each_dimension.sql), plans BIGINT,
 --   plans_ckey INTEGER (the cell key: see figures/disclosure.py)
 SELECT
-    d.dimension,
-    d.category,
+    grouping_id({{dimension_names}})::INTEGER AS gid,
+    {{dimension_names}},
     count(*) AS plans,
     (sum(rkey) % 256)::INTEGER AS plans_ckey
 FROM (
-    SELECT unnest({{dimensions}}) AS d, rkey
+    SELECT {{dimension_columns}}, rkey
     FROM (
         SELECT
             *,
@@ -24,4 +24,4 @@ FROM (
     ) AS caseload_rows
     WHERE {{cohort_filter}}
 )
-GROUP BY ALL
+GROUP BY GROUPING SETS ({{dimension_sets}})

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from queries import aggregates, runner
-from queries.dimensions import ALL_SPEC, LAST_CATEGORIES, NOT_RECORDED, spec, sql_literal
+from queries.dimensions import ALL_SPEC, LAST_CATEGORIES, NOT_RECORDED, spec
 from queries.filters import CohortFilter, check_period
 from queries.rate_stats import holm, share_ratio, wilson
 
@@ -61,15 +61,14 @@ _RENAMED = {
 }
 
 runner.allow_template_values("dimension", [spec(d).sql for d in RATE_DIMENSIONS])
-# every rate dimension at once, for the family of tests: [{dimension, category}, ...]
-EACH_DIMENSION = (
-    "["
-    + ", ".join(
-        f"{{'dimension': {sql_literal(d)}, 'category': {spec(d).sql}}}" for d in RATE_DIMENSIONS
-    )  # fmt: skip
-    + "]"
-)
-runner.allow_template_values("dimensions", [EACH_DIMENSION])
+# every rate dimension at once, for the family of tests: d0, d1, ... in RATE_DIMENSIONS order
+EACH_DIMENSION = {
+    "dimension_columns": ", ".join(f"{spec(d).sql} AS d{i}" for i, d in enumerate(RATE_DIMENSIONS)),
+    "dimension_names": ", ".join(f"d{i}" for i in range(len(RATE_DIMENSIONS))),
+    "dimension_sets": ", ".join(f"(d{i})" for i in range(len(RATE_DIMENSIONS))),
+}
+for _slot, _value in EACH_DIMENSION.items():
+    runner.allow_template_values(_slot, [_value])
 
 
 def caseload_periods(db=None) -> dict[str, int]:
@@ -184,10 +183,11 @@ def _family(f: CohortFilter, db, version) -> pd.DataFrame:
         return empty
     # one scan of the cohort and one of the caseload for every breakdown (the same counts as
     # rates() by each dimension, which the tests check)
-    template = {"dimensions": EACH_DIMENSION}
-    out = runner.run("children_by_each_dimension", f.params(), db=db, template=template)
+    out = _each_dimension(runner.run("children_by_each_dimension", f.params(), db=db,
+                                     template=EACH_DIMENSION), "children")  # fmt: skip
     params = _denominator_filter(f).params()
-    plans = runner.run("plans_by_each_dimension", params, db=db, template=template)
+    plans = _each_dimension(runner.run("plans_by_each_dimension", params, db=db,
+                                       template=EACH_DIMENSION), "plans")  # fmt: skip
     counts = out.merge(plans, on=["dimension", "category"], how="outer").fillna(
         {"children": 0, "plans": 0}
     )
@@ -208,6 +208,18 @@ def _family(f: CohortFilter, db, version) -> pd.DataFrame:
     family = family.sort_values(["dimension", "category"], ignore_index=True)
     family["p_holm"] = holm(family["p_value"])
     return family
+
+
+def _each_dimension(frame: pd.DataFrame, count: str) -> pd.DataFrame:
+    """dimension, category, count from a GROUPING SETS result: row by row, the dimension is
+    the one column grouped (its bit of grouping_id is 0; the first column is the highest)."""
+    n = len(RATE_DIMENSIONS)
+    rows = []
+    for i, dimension in enumerate(RATE_DIMENSIONS):
+        part = frame[(frame["gid"].to_numpy() >> (n - 1 - i)) & 1 == 0]
+        rows.append(pd.DataFrame({"dimension": dimension, "category": part[f"d{i}"],
+                                  count: part[count]}))  # fmt: skip
+    return pd.concat(rows, ignore_index=True)
 
 
 def _order(frame: pd.DataFrame, dimension: str | None) -> pd.DataFrame:

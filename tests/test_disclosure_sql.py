@@ -236,6 +236,8 @@ NOT_CHILDREN = {
         "old_children": "published by the DfE",
     },
     "quarantine_count": {"quarantined": "rows of extract files that were not loaded"},
+    "children_by_each_dimension": {"gid": "which breakdown a row counts (grouping_id)"},
+    "plans_by_each_dimension": {"gid": "which breakdown a row counts (grouping_id)"},
     "worklist_tier_counts": {"events_after_census": "casework events, not children"},
 }
 # Counts of children that are DOUBLE (a long table mixing counts and a median)
