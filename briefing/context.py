@@ -12,7 +12,7 @@ import pandas as pd
 
 from briefing.content import Section
 from briefing.words import category_label, fmt_count, is_missing
-from queries import context_pack, published
+from queries import context_pack, published, survival
 from queries.filters import CohortFilter
 from queries.suppression import SUPPRESSED
 
@@ -80,9 +80,7 @@ def _survival(f: CohortFilter, db) -> Section | None:
         "time_to_return",
         "Time to return",
         "How long children stay out of school before they return",
-        "Episodes out of school built from the monthly snapshots (Kaplan-Meier, lifelines); a "
-        "return is the first month a child is no longer in the cohort; children still out are "
-        "censored at the latest month.",
+        survival.PACK_NOTE,
         table,
         raw,
     )

@@ -15,6 +15,7 @@ from pages.common.format import escape_md, fmt_int, period_label
 from pages.common.page import page_header
 from queries.filters import CohortFilter
 from queries.published import (
+    AWAITING_RELEASE,
     COLLECTION_NOTE,
     COUNCIL,
     HEADLINE,
@@ -25,6 +26,8 @@ from queries.published import (
     headline_trend,
     plans_per_1000_aged_0_25,
     rank_sentence,
+    trend_sentence,
+    trend_title,
 )
 from queries.pupil import cohort_count
 
@@ -95,39 +98,40 @@ show_figure(
 
 trend = headline_trend()
 areas = list(dict.fromkeys(trend["area"]))
-by_year = trend.pivot_table(index="year", columns="role", values="headline_per_1000")
-above = (by_year["Council"] > by_year["England"]).dropna()
-first_year = int(by_year.index.min())
 show_figure(
-    f"{COUNCIL} has been above England every January since {first_year}"
-    if above.all()
-    else f"{COUNCIL} was above England in {int(above.sum())} of {len(above)} Januaries",
+    trend_title(trend),
     escape_md(
-        "Children with a plan not in education or awaiting provision, per 1,000 plans, "
-        f"January 2019 to {year}. Source: {release}."
+        "Children of compulsory school age with a plan not in education, plus those in 'other' "
+        f"placements, per 1,000 plans, January 2019 to {year}. Sources: {release}; "
+        f"{AWAITING_RELEASE} (2019 to 2022)."
     ),
-    "**What is counted:** from 2023, "
+    "**What is counted,** the same way in every year: "
     + escape_md(HEADLINE)
-    + "; before 2023, "
-    + escape_md(HEADLINE_OLD)
-    + ", each per 1,000 plans. **The dotted line marks the 2023 change of collection.** "
+    + ", per 1,000 plans. **The dotted line marks the 2023 change of collection.** "
     + escape_md(COLLECTION_NOTE)
-    + " The neighbours' line is the median of the ten. "
+    + " Where the definition cannot be matched the line has a gap, and the table gives the "
+    "nearest measure ("
+    + escape_md(HEADLINE_OLD)
+    + ") with the word *not matched*. The neighbours' line is the median of the ten. "
     + about_common,
     comparison_trend_chart(trend, "headline_per_1000", areas),
-    trend.assign(headline_per_1000=trend["headline_per_1000"].round(1))[
-        ["year", "area", "headline_per_1000", "collection"]
-    ].rename(
+    trend.assign(
+        headline_per_1000=trend["headline_per_1000"].astype("Float64").round(1),
+        old_per_1000=trend["old_per_1000"].round(1),
+    )[["year", "area", "headline_per_1000", "definition", "old_per_1000", "collection"]].rename(
         columns={
             "year": "January",
             "area": "Area",
             "headline_per_1000": "Per 1,000 plans",
+            "definition": "Definition",
+            "old_per_1000": "Nearest measure where not matched, per 1,000 plans",
             "collection": "Collection",
         }
     ),  # fmt: skip
     "england_trend.csv",
     key="england-trend",
 )
+st.markdown(escape_md(trend_sentence(trend)))
 st.subheader("This month's figure beside January's", anchor=False)
 if ctx.filter is None:
     st.info("No monthly extract is loaded, so there is no monthly figure to set beside it.")

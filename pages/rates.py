@@ -22,6 +22,7 @@ from queries.rates import (
     COUNT_COLUMNS,
     NOT_RECORDED,
     caseload_periods,
+    comparisons_caution,
     overall_rate,
     overrepresented_sentences,
     rate_trend,
@@ -169,12 +170,14 @@ else:
                 "the children with a plan. 1 means in proportion; 2 means twice its share; 0.5 "
                 "half. " + DENOMINATOR,
                 "**The interval** is a 95% interval of the ratio (from the Katz interval of the "
-                "risk ratio of the group against everyone else with a plan). Filled diamonds mark "
+                "risk ratio of the group against everyone else with a plan; where a group or "
+                "everyone else has no child out, or no child in school, 0.5 is added to each of "
+                "the four cells of that 2×2 table, the textbook correction). Filled diamonds mark "
                 "groups whose interval excludes 1. **Many comparisons:** comparing many groups at "
                 "once, some intervals will exclude 1 by chance alone (about 1 in 20). The p-values "
-                "are therefore also adjusted by the **Holm-Bonferroni** method across the groups "
-                "of this breakdown, and the words say which findings still stand after it. Not "
-                "recorded is shown but not tested. " + NUMERATOR_ONLY,
+                "are therefore also adjusted by the **Holm-Bonferroni** method across every group "
+                "of every breakdown this page offers, and the words say which findings still "
+                "stand after it. Not recorded is shown but not tested. " + NUMERATOR_ONLY,
             ),
             hidden,
         ),
@@ -183,13 +186,7 @@ else:
         f"overrepresentation_by_{dimension}_{f.period}.csv",
         key=f"ratio-{dimension}",
     )
-    st.warning(
-        "**Many comparisons.** "
-        f"{tested} groups are compared at once, so about one in twenty could look different "
-        "by chance. Groups are named below when their 95% interval excludes 1; each says "
-        "whether it still stands after the Holm-Bonferroni correction.",
-        icon=":material/info:",
-    )
+    st.warning(comparisons_caution(raw), icon=":material/info:")
     if sentences:
         st.markdown("\n".join(f"- {escape_md(s)}" for s in sentences))
     else:

@@ -1,9 +1,9 @@
 """Time to return to school: how long children stay out, by group (survival analysis).
 
 Tests the review's para 3.4 ("the longer the child experiences a school absence the harder it
-will be for children to reintegrate") against the monthly snapshots: Kaplan-Meier curves of
-time to return, medians, the number at risk, a log-rank test, and the chance of returning by
-time already out.
+will be for children to reintegrate") against the monthly snapshots: curves of time to return
+(a monthly life table, queries/survival.py), medians, the number at risk, a test between
+groups, the data problems, and the chance of returning by time already out.
 """
 
 from __future__ import annotations
@@ -17,11 +17,15 @@ from pages.common.categories import category_label, dimension_label
 from pages.common.context_charts import hazard_chart, survival_chart
 from pages.common.context_tables import hide_small
 from pages.common.figures import show_figure, show_table
-from pages.common.format import escape_md, fmt_int
+from pages.common.format import escape_md
 from pages.common.page import page_header
+from pages.common.pupil_export import pupil_download
 from queries.survival import (
+    HAZARD_NOTE,
+    about_sentences,
     hazard_by_time_out,
     hazard_sentence,
+    problem_episodes,
     survival,
 )
 
@@ -42,7 +46,7 @@ too_few = (
     "Too few children were seen early in their time out of school to draw a curve for "
     + ", ".join("all children" if g == "All" else category_label(dimension, g)
                 for g in result.too_few_groups)
-    + " (with nobody followed between two returns, the Kaplan-Meier estimate is undefined). "
+    + " (with nobody followed in their first month out, the curve cannot start). "
     "It will fill in as more months are loaded."
 )  # fmt: skip
 if not result.groups:
@@ -60,25 +64,39 @@ def group_label(group: str) -> str:
     return "All children" if dimension is None else category_label(dimension, group)
 
 
-def median_words(value, hidden: bool = False) -> str:
+def median_words(value, hidden: bool = False, low=None, high=None, estimated=True) -> str:
     if hidden:
         return small.SUPPRESSED
-    return "not reached" if value is None or pd.isna(value) else f"{value:.1f} months"
+    if not estimated:
+        return "too few followed to estimate"
+    if value is None or pd.isna(value):
+        return "not reached"
+    known = [v for v in (low, high) if v is not None and not pd.isna(v)]
+    interval = (
+        f" (95% interval {low:.1f} to {high:.1f})"
+        if len(known) == 2
+        else f" (95% interval from {low:.1f})"
+        if low is not None and not pd.isna(low)
+        else ""
+    )
+    return f"{value:.1f} months{interval}"
 
 
 # Small numbers hidden (senior leaders always): a group with a hidden count keeps its row in
 # the table (with c) but gets no curve, median or number at risk on screen.
-COUNTS = ["episodes", "returned", "still_out_censored"]
+COUNTS = ["episodes", "returned", "still_out_censored", "not_seen"]
 summary_rows, summary, hidden = hide_small(
-    result.summary.assign(median_months=result.summary["median_months"].astype("Float64")),
+    result.summary.astype({c: "Float64" for c in ("median_months", "median_low", "median_high")}),
     COUNTS,
-    [],
+    ["median_low", "median_high"],
     total_known=dimension is not None,
 )
 # a curve and median are hidden with the group's episode count (its returns and children
 # still out may be hidden on their own without hiding the curve)
 gone = set(summary_rows.loc[summary_rows["episodes"] == small.SUPPRESSED, "group"])
-shown_medians = summary.loc[~summary["group"].isin(gone), "median_months"]
+shown_medians = summary.loc[
+    ~summary["group"].isin(gone) & summary["estimated"].astype(bool), "median_months"
+]
 drawn = [g for g in result.groups if g not in gone]
 if not drawn:
     st.info("Too few children match these filters to show how long they stay out.")
@@ -94,41 +112,32 @@ title = (
     if shown_medians.notna().all() and len(shown_medians) > 1
     else "Time to return by group"
 )
+what, caveats = about_sentences()
 about = ctx.about(
-    "episodes out of school built from the monthly snapshots. **Start:** the child's 'out of "
-    "school since' date. **A return** is the first month the child is no longer in the "
-    "cohort (the return date is that month's census date, or the start of the child's next "
-    "episode if earlier); a child who comes back later starts a new episode. A single missing "
-    "month with the same 'out of school since' date is treated as a gap in recording, not a "
-    "return. **Censoring:** children still out in the latest month are counted as still out "
-    "up to then (the curve does not assume they return). **Late entry:** a child counts as at "
-    "risk only from the first census they were seen, so children already out when the records "
-    "begin do not distort the early months; this is why the number at risk can rise at first.",
-    "**The band** is a 95% pointwise confidence interval (Greenwood, exponential form): "
-    "the range that would hold the true share still out 95 times in 100 at each time. "
-    f"Episodes without a start date are left out ({fmt_int(result.no_start_date)}). "
+    what,
+    caveats
     + (
-        "Groups shown: the six largest; left out: "
+        " Groups shown: the six largest; left out: "
         + escape_md(", ".join(result.left_out_groups))
-        + ". "
+        + "."
         if result.left_out_groups
         else ""
-    )
-    + "Kaplan-Meier estimates from the lifelines library.",
+    ),
 )
 about = small.about(about, hidden)
 median_table = summary_rows.assign(
     group=[group_label(g) for g in summary_rows["group"]],
     median=[
-        median_words(v, g in gone)
-        for v, g in zip(summary_rows["median_months"], summary_rows["group"], strict=True)
+        median_words(r.median_months, r.group in gone, r.median_low, r.median_high, r.estimated)
+        for r in summary_rows.itertuples()
     ],
-)[["group", "episodes", "returned", "still_out_censored", "median"]].rename(
+)[["group", "episodes", "returned", "still_out_censored", "not_seen", "median"]].rename(
     columns={
         "group": dimension_label(dimension) if dimension else "Group",
         "episodes": "Episodes",
         "returned": "Returned",
         "still_out_censored": "Still out (censored)",
+        "not_seen": "of which not seen this month",
         "median": "Median time to return",
     }
 )
@@ -145,7 +154,20 @@ show_figure(
     f"time_to_return_{dimension or 'all'}_{f.period}.csv",
     key=f"km-{dimension or 'all'}",
 )
-st.markdown("**Number at risk** (children still out and already seen) under the chart's times:")
+problems = result.problems.sentences(lambda n: small.fmt_count(small.count_text(n)))
+if problems:
+    st.markdown("**Data problems and recent changes.** " + escape_md(" ".join(problems)))
+    if result.problems.untimed:
+        pupil_download(
+            "Download the episodes that cannot be timed (CSV)",
+            lambda: problem_episodes(f),
+            f"time_to_return_data_problems_{f.period}.csv",
+            key="ttr-problems",
+        )
+st.markdown(
+    "**Number at risk** (children followed and still out: first seen by then, and seen out at "
+    "or after it, up to the census before the latest) under the chart's times:"
+)
 at_risk = result.at_risk[result.at_risk["group"].isin(drawn)]
 if small.suppressing():
     # numbers at risk are not parts of a total: each of 1 to 5 is hidden on its own
@@ -165,7 +187,8 @@ show_table(
 st.markdown(
     "**Median time to return:** "
     + "; ".join(
-        f"{escape_md(group_label(r.group))} {median_words(r.median_months, r.group in gone)}"
+        f"{escape_md(group_label(r.group))} "
+        f"{median_words(r.median_months, r.group in gone, estimated=r.estimated)}"
         for r in summary.itertuples()
     )
     + "."
@@ -173,7 +196,8 @@ st.markdown(
 if result.logrank.get("words"):
     st.markdown("**Do the groups differ?** " + escape_md(result.logrank["words"]))
 
-hazard_raw = hazard_by_time_out(f)
+# returns are expected numbers (shared between bands): whole numbers on screen
+hazard_raw = hazard_by_time_out(f, dimension=dimension).round({"returns": 0, "child_months": 1})
 RATES = ["rate_per_month", "monthly_return", "low", "high"]
 hazard_rows, hazard, hazard_hidden = hide_small(hazard_raw, ["returns"], RATES)
 hazard_table = hazard_rows.assign(
@@ -184,7 +208,7 @@ hazard_table = hazard_rows.assign(
     columns={
         "band": "Time already out",
         "child_months": "Child-months at risk",
-        "returns": "Returns",
+        "returns": "Returns (estimated)",
         "monthly_return": "Return within a month (percent)",
         "low": "95% interval from (percent)",
         "high": "95% interval to (percent)",
@@ -196,19 +220,7 @@ show_figure(
         "Chance of returning to education within the next month, by time already out",
         "all loaded months",
     ),  # fmt: skip
-    small.about(
-        ctx.about(
-            "for children who have been out a given time, how many return per child-month they "
-            "spend out at that stage (returns ÷ child-months at risk), shown as the chance of "
-            "returning within the next month. The denominator is the time children spend out "
-            "while seen in the snapshots (late entry as in the curve above); a return is the "
-            "first month a child is no longer in the cohort.",
-            "Returns are known only to the month, so the first band is three months wide. "
-            "**The interval** is an exact (Poisson) 95% interval of the rate. Children still out "
-            "in the latest month contribute their time but no return (censoring).",
-        ),
-        hazard_hidden,
-    ),
+    small.about(ctx.about(*HAZARD_NOTE), hazard_hidden),
     hazard_chart(hazard.dropna(subset=["monthly_return"])),
     hazard_table,
     f"return_hazard_{f.period}.csv",

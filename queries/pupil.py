@@ -126,7 +126,7 @@ def record_export(
 # PUPIL-LEVEL queries whose rows are only ever aggregated inside the query layer (never shown,
 # never downloaded): the survival analysis's episodes (queries/survival.py). They run without a
 # viewer or an audit record, because what reaches a page is the aggregate; nothing else may.
-AGGREGATED_IN_QUERIES = frozenset({"episodes"})
+AGGREGATED_IN_QUERIES = frozenset({"episodes", "episode_table"})
 
 
 def run_for_aggregation(

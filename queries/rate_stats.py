@@ -10,12 +10,15 @@ that the sums can be checked by hand in tests.
   group's rate over the overall rate. Its interval comes from the Katz (log) interval of the
   risk ratio of the group against everyone else with a plan, r = RR / (w RR + 1 - w) with
   w = n/N the group's share of plans (the caseload is a census, so w is known, not
-  estimated): the ratio excludes 1 exactly when that risk ratio does. A zero cell gets 0.5
-  added to each cell (Haldane) for the interval only.
+  estimated): the ratio excludes 1 exactly when that risk ratio does. When any of the four
+  cells of the 2x2 table (group or not, out of school or not) is 0, 0.5 is added to each of
+  the four cells for the interval and the p-value (the textbook Haldane-Anscombe correction:
+  the group's plans n become n + 1, everyone else's m + 1); the ratio itself is not changed.
 - Many comparisons: each group's two-sided p-value (from the same log risk ratio), adjusted by
-  the Holm-Bonferroni method across the groups of one breakdown; a group is named as
-  over- or under-represented when its 95% interval excludes 1, and the words say whether it
-  still stands after the Holm correction.
+  the Holm-Bonferroni method across a family of tests that queries/rates.py chooses (every
+  group of every breakdown the Rates page offers); a group is named as over- or
+  under-represented when its 95% interval excludes 1, and the words say whether it still
+  stands after the correction.
 """
 
 from __future__ import annotations
@@ -53,7 +56,11 @@ def share_ratio(a: float, n: float, total_a: float, total_n: float) -> dict:
         # one group holds every plan, or more children out than plans (children missing from
         # the caseload): no comparison to make
         return out
-    a_, n_, b_, m_ = (a, n, b, m) if a > 0 and b > 0 else (a + 0.5, n + 0.5, b + 0.5, m + 0.5)
+    # cells: a out and n - a not (the group); b out and m - b not (everyone else)
+    if min(a, n - a, b, m - b) > 0:
+        a_, n_, b_, m_ = a, n, b, m
+    else:  # 0.5 added to each of the four cells: each row total grows by 1
+        a_, n_, b_, m_ = a + 0.5, n + 1.0, b + 0.5, m + 1.0
     rr = (a_ / n_) / (b_ / m_)
     variance = max(1 / a_ - 1 / n_ + 1 / b_ - 1 / m_, 0.0)
     se = math.sqrt(variance)

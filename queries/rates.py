@@ -2,7 +2,10 @@
 
     caseload_periods()                 periods with a caseload loaded (rates need one)
     rates(f, dimension)                one period: rate per 100 plans and the over-representation
-                                       ratio, each with a 95% interval, for every category
+                                       ratio, each with a 95% interval, for every category, and
+                                       p-values Holm-adjusted across the page's whole family
+    comparison_family(f)               every group the page could test, in all its breakdowns
+    comparisons_caution(frame)         the "many comparisons" and "full count" words
     rate_trend(f, dimension, a, b)     rate per 100 plans in every period of a range
     overall_rate(f)                    the filtered cohort's rate in one period
     overrepresented_sentences(frame)   the groups whose interval excludes 1, in words
@@ -14,11 +17,17 @@ days-out filters, which describe being out of school and narrow the numerator on
 Count columns are named `children_out` and `children_with_plan` so that small-number
 suppression can find them; their cell keys are `children_out_ckey` and `children_with_plan_ckey`
 (figures/disclosure.py). Statistics are in queries/rate_stats.py.
+
+Many comparisons: the page shows one breakdown at a time but offers all of RATE_DIMENSIONS,
+and a reader can look at each in turn. So the family for the Holm-Bonferroni correction is
+every group tested in every one of them (same filters and period), not only the breakdown on
+screen: switching breakdown cannot turn up a finding that chance alone would explain.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from functools import lru_cache
 
 import duckdb
 import numpy as np
@@ -52,6 +61,14 @@ _RENAMED = {
 }
 
 runner.allow_template_values("dimension", [spec(d).sql for d in RATE_DIMENSIONS])
+# every rate dimension at once, for the family of tests: d0, d1, ... in RATE_DIMENSIONS order
+EACH_DIMENSION = {
+    "dimension_columns": ", ".join(f"{spec(d).sql} AS d{i}" for i, d in enumerate(RATE_DIMENSIONS)),
+    "dimension_names": ", ".join(f"d{i}" for i in range(len(RATE_DIMENSIONS))),
+    "dimension_sets": ", ".join(f"(d{i})" for i in range(len(RATE_DIMENSIONS))),
+}
+for _slot, _value in EACH_DIMENSION.items():
+    runner.allow_template_values(_slot, [_value])
 
 
 def caseload_periods(db=None) -> dict[str, int]:
@@ -104,11 +121,25 @@ def rates(f: CohortFilter, dimension: str, *, db=None) -> pd.DataFrame:
     Columns: category, children_out, children_with_plan, children_out_ckey,
     children_with_plan_ckey (the counts' cell keys), rate_per_100, rate_low, rate_high
     (Wilson 95%), share_out, share_plans (percent of the breakdown's totals), ratio,
-    ratio_low, ratio_high (95%), p_value, p_holm (Holm-adjusted across the categories
-    tested; Not recorded is not tested), excludes_one (the 95% interval excludes 1).
-    Empty when the period has no caseload (check has_caseload first to say so).
+    ratio_low, ratio_high (95%), p_value, p_holm (Holm-adjusted across every group tested in
+    every breakdown the page offers: comparison_family; Not recorded is not tested),
+    family_size (how many tests that family holds), excludes_one (the 95% interval
+    excludes 1). Empty when the period has no caseload (check has_caseload first to say so).
     """
     _check(dimension)
+    frame = _rates(f, dimension, db)
+    if frame.empty:
+        return frame
+    family = comparison_family(f, db=db)
+    keys = zip(family["dimension"], family["category"], strict=True)
+    adjusted = dict(zip(keys, family["p_holm"], strict=True))
+    frame["p_holm"] = [adjusted.get((dimension, c), np.nan) for c in frame["category"]]
+    frame["family_size"] = len(family)
+    return frame
+
+
+def _rates(f: CohortFilter, dimension: str, db) -> pd.DataFrame:
+    """rates() without the family's correction."""
     if not has_caseload(f.period, db):
         return pd.DataFrame(columns=["category", *COUNT_COLUMNS, *CKEY_COLUMNS])
     out = aggregates.breakdown(f, dimension, db=db)[["category", "children", "children_ckey"]]
@@ -131,12 +162,64 @@ def rates(f: CohortFilter, dimension: str, *, db=None) -> pd.DataFrame:
     )
     frame = pd.concat([frame, ratios], axis=1)
     tested = ~frame["category"].isin(LAST_CATEGORIES)
-    frame["p_holm"] = np.nan
-    frame.loc[tested, "p_holm"] = holm(frame.loc[tested, "p_value"])
     frame["excludes_one"] = (
         tested & ((frame["ratio_low"] > 1) | (frame["ratio_high"] < 1))
     ).astype(bool)
     return frame.reset_index(drop=True)
+
+
+def comparison_family(f: CohortFilter, *, db=None) -> pd.DataFrame:
+    """dimension, category, p_value, p_holm: every group with a test in every breakdown the
+    Rates page offers (RATE_DIMENSIONS), for this filter and period, Holm-adjusted together.
+    Empty when the period has no caseload."""
+    version = runner.data_version(db)
+    return _family(f, None if db is None else str(db), version).copy()
+
+
+@lru_cache(maxsize=32)
+def _family(f: CohortFilter, db, version) -> pd.DataFrame:
+    empty = pd.DataFrame(columns=["dimension", "category", "p_value", "p_holm"])
+    if not has_caseload(f.period, db):
+        return empty
+    # one scan of the cohort and one of the caseload for every breakdown (the same counts as
+    # rates() by each dimension, which the tests check)
+    out = _each_dimension(runner.run("children_by_each_dimension", f.params(), db=db,
+                                     template=EACH_DIMENSION), "children")  # fmt: skip
+    params = _denominator_filter(f).params()
+    plans = _each_dimension(runner.run("plans_by_each_dimension", params, db=db,
+                                       template=EACH_DIMENSION), "plans")  # fmt: skip
+    counts = out.merge(plans, on=["dimension", "category"], how="outer").fillna(
+        {"children": 0, "plans": 0}
+    )
+    parts = []
+    for dimension, part in counts.groupby("dimension", sort=False):
+        total_a, total_n = part["children"].sum(), part["plans"].sum()
+        tested = part[~part["category"].isin(LAST_CATEGORIES)]
+        p_values = [
+            share_ratio(a, n, total_a, total_n)["p_value"]
+            for a, n in zip(tested["children"], tested["plans"], strict=True)
+        ]
+        parts.append(pd.DataFrame({"dimension": dimension, "category": tested["category"],
+                                   "p_value": p_values}))  # fmt: skip
+    family = pd.concat(parts, ignore_index=True) if parts else empty
+    family = family[family["p_value"].notna()].reset_index(drop=True)
+    if family.empty:
+        return empty
+    family = family.sort_values(["dimension", "category"], ignore_index=True)
+    family["p_holm"] = holm(family["p_value"])
+    return family
+
+
+def _each_dimension(frame: pd.DataFrame, count: str) -> pd.DataFrame:
+    """dimension, category, count from a GROUPING SETS result: row by row, the dimension is
+    the one column grouped (its bit of grouping_id is 0; the first column is the highest)."""
+    n = len(RATE_DIMENSIONS)
+    rows = []
+    for i, dimension in enumerate(RATE_DIMENSIONS):
+        part = frame[(frame["gid"].to_numpy() >> (n - 1 - i)) & 1 == 0]
+        rows.append(pd.DataFrame({"dimension": dimension, "category": part[f"d{i}"],
+                                  count: part[count]}))  # fmt: skip
+    return pd.concat(rows, ignore_index=True)
 
 
 def _order(frame: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
@@ -194,6 +277,7 @@ def overrepresented_sentences(frame: pd.DataFrame, label: str) -> list[str]:
     for row in named.itertuples(index=False):
         more = row.ratio > 1
         holds = row.p_holm < 0.05
+        family = int(row.family_size)
         sentences.append(
             f"{label} {row.category}: {row.ratio:.2f} times "
             + (
@@ -203,12 +287,38 @@ def overrepresented_sentences(frame: pd.DataFrame, label: str) -> list[str]:
             )
             + f"; 95% interval {row.ratio_low:.2f} to {row.ratio_high:.2f}). "
             + (
-                "Still stands after the Holm correction for the number of groups compared."
+                f"Still stands after the Holm correction for all {family} groups the page compares."
                 if holds
-                else "Does not stand after the Holm correction: it may be chance."
+                else f"Does not stand after the Holm correction for all {family} groups the "
+                "page compares: it may be chance."
             )
         )
     return sentences
+
+
+FULL_COUNT_NOTE = (
+    "**A full count, not a sample.** These figures count every child with a plan, so there is "
+    "no sampling error in them. The intervals and tests treat the children as if drawn from a "
+    "notional wider population (children in the same circumstances in another month or "
+    "year), and 'chance' means the variation such a count would show from one such group to "
+    "another. A difference that stands is larger than that variation would usually produce; "
+    "it does not say why the difference is there."
+)
+
+
+def comparisons_caution(frame: pd.DataFrame) -> str:
+    """The "many comparisons" caution for one breakdown from rates() (markdown)."""
+    tested = int((frame["p_value"].notna() & ~frame["category"].isin(LAST_CATEGORIES)).sum())
+    family = int(frame["family_size"].iloc[0]) if len(frame) else 0
+    return (
+        f"**Many comparisons.** This breakdown compares {tested} groups, and the page offers "
+        f"{len(RATE_DIMENSIONS)} breakdowns with {family} groups to compare in all, so some "
+        "could look different by chance alone (about one in twenty at the 95% level). Groups "
+        "are named below when their 95% interval excludes 1; each says whether it still stands "
+        f"after the Holm-Bonferroni correction across all {family} groups of every breakdown, "
+        "so that looking through the breakdowns in turn cannot turn up a chance finding. "
+        + FULL_COUNT_NOTE
+    )
 
 
 def missing_from_caseload(db=None) -> pd.DataFrame:
@@ -229,6 +339,9 @@ def missing_from_caseload(db=None) -> pd.DataFrame:
 __all__ = [
     "CKEY_COLUMNS",
     "COUNT_COLUMNS",
+    "FULL_COUNT_NOTE",
+    "comparison_family",
+    "comparisons_caution",
     "NOT_RECORDED",
     "RATE_DIMENSIONS",
     "caseload_periods",

@@ -3,9 +3,10 @@
     run("children_by_category", params, template={"dimension": expr}) -> pandas.DataFrame
 
 - A query is a file `queries/<name>.sql` (one query per file, header comment first).
-- `{{cohort_filter}}`, `{{flag_counts}}`, `{{child_flags}}` and `{{worklist}}` in a query are
-  replaced by the shared filter, flag counts, child's flag columns and Today's worklist tiers
-  in `fragments/` (each written once).
+- `{{cohort_filter}}`, `{{flag_counts}}`, `{{child_flags}}`, `{{worklist}}` and
+  `{{episode_rules}}` in a query are replaced by the shared filter, flag counts, child's flag
+  columns, Today's worklist tiers and the episodes out of school in `fragments/` (each
+  written once).
 - Other `{{slot}}` placeholders take identifiers or expressions from `template`, and only values
   registered for that slot with `allow_template_values` (the modules owning an allow-list register
   it at import), so no user text can become SQL. Anything else raises ValueError.
@@ -55,7 +56,7 @@ _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # (bracketed, so that it ANDs safely with a query's own conditions), the shared select-list
 # of flag counts and of one child's flag columns (lists of columns, so not bracketed) and
 # Today's worklist tiers (CTEs).
-_FRAGMENTS = ("cohort_filter", "flag_counts", "worklist", "child_flags")
+_FRAGMENTS = ("cohort_filter", "flag_counts", "worklist", "child_flags", "episode_rules")
 _BRACKETED_FRAGMENTS = ("cohort_filter",)
 
 

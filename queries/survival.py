@@ -1,40 +1,43 @@
-"""Time to return to school: Kaplan-Meier curves, medians, log-rank test and the hazard of
-return by time already out, from the episodes built in queries/episodes.sql.
+"""Time to return to school: curves of "still out", medians, numbers at risk, a test between
+groups and the chance of return by time already out, from the episodes of
+queries/fragments/episode_rules.sql.
 
-The estimators are lifelines' (KaplanMeierFitter with delayed entry, multivariate_logrank_test);
-this module only shapes their results for the page and the briefing pack. Times are in days in
-the episodes and in months (30.44 days) in the results.
+Every figure comes from ONE set of episodes (those with a start that can be used: see
+`Problems`) and one method, queries/life_table.py:
 
-- Kaplan-Meier: "still out of school" by months since the child last received education.
-  Delayed entry (left truncation): a child is at risk only from the first census they were
-  seen, so children already out when records began do not make early returns look rarer.
-  Bands: lifelines' 95% pointwise intervals (Greenwood, exponential form).
-- Median time to return: the first time the curve reaches 50%, or "not reached".
-- Log-rank: between the groups, on episodes that started inside the loaded months (the test
-  has no delayed entry, so long-running episodes first seen at the start are left out of it).
-- Hazard of return by time already out: returns divided by child-months at risk in each band
-  of time out (delayed entry respected), as the chance of returning within the next month,
-  1 - exp(-rate), with an exact Poisson 95% interval for the rate.
+- a return is known only to lie between the last census at which the child was seen out and
+  the next census (or their next start, when earlier); the model takes it as that interval,
+  so it is neither dated at the next census (which put the median about a month late) nor
+  guessed within the month;
+- late entry: a child counts only from the first census at which they were seen out;
+- follow-up ends at the census before the latest for every child: the latest census confirms
+  returns (a child missing from it alone may be a gap in recording, shown as "not seen this
+  month"), and ending everyone's follow-up there keeps the ending independent of the return;
+- the curves, medians and numbers at risk come from a rate of return that changes linearly
+  between knots (half a month, then every month); the test between groups is the
+  log-rank-type score test of the same model, on the same episodes, with late entry;
+- the chance of return by time already out is the same likelihood with a constant rate in
+  each wider band.
+The episodes are built once per data version (episode_table.sql, into an in-memory table) and
+counted for each filter (episode_counts.sql). Times are in days in the episodes and in months
+(30.44 days) in the results.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import duckdb
 import numpy as np
 import pandas as pd
-from lifelines import KaplanMeierFitter
-from lifelines.exceptions import StatError
-from lifelines.statistics import multivariate_logrank_test
-from scipy.stats import chi2
 
-from queries import runner
+from queries import life_table, runner
 from queries.dimensions import ALL_SPEC, spec
 from queries.filters import CohortFilter
-from queries.pupil import run_for_aggregation
+from queries.pupil import run_for_aggregation, run_pupil_query
 
 DAYS_PER_MONTH = 365.25 / 12
 SURVIVAL_DIMENSIONS = [
@@ -50,8 +53,6 @@ SURVIVAL_DIMENSIONS = [
     "sen_team",
 ]
 AT_RISK_MONTHS = [0, 3, 6, 12, 18, 24, 36]
-# Returns are known to the month (the first census a child is missing from), so the first band
-# is three months wide: a finer one would only show that no return is seen within a month.
 HAZARD_BANDS = [
     ("under 3 months", 0, 3),
     ("3 to 6 months", 3, 6),
@@ -59,232 +60,389 @@ HAZARD_BANDS = [
     ("1 to 2 years", 12, 24),
     ("2 years or more", 24, math.inf),
 ]
+CURVE_STEP = 0.1  # months between the points of a drawn curve (it is smooth within a band)
 MAX_GROUPS = 6  # more groups than this: the largest six, the rest left out of the chart
 ALL_GROUP = "All"
+EPISODE_ROWS = {"all": "TRUE", "problems": "problem IS NOT NULL"}
+# What each problem means, for the page's note and the download (episodes.sql's codes).
+PROBLEMS = {
+    "no_start": "no 'out of school since' date recorded",
+    "start_after_census": "'out of school since' is after a census at which the child was "
+    "already recorded out",
+    "start_not_after_previous": "'out of school since' is not after the child's previous "
+    "spell out of school ended (a date carried over from before a return, so the real start "
+    "is not known)",
+}
 
 runner.allow_template_values(
     "dimension", [ALL_SPEC.sql, *(spec(d).sql for d in SURVIVAL_DIMENSIONS)]
 )
+runner.allow_template_values("episode_rows", EPISODE_ROWS.values())
+
+
+def _params(f: CohortFilter) -> dict:
+    return {**f.params(), "period_from": "0000-01", "period_to": "9999-12"}
+
+
+def _template(dimension: str | None, rows: str = "all") -> dict:
+    if dimension is not None and dimension not in SURVIVAL_DIMENSIONS:
+        raise ValueError(f"no survival split by {dimension!r}")
+    d = ALL_SPEC if dimension is None else spec(dimension)
+    return {"dimension": d.sql, "episode_rows": EPISODE_ROWS[rows]}
 
 
 def episodes(f: CohortFilter, dimension: str | None = None, *, db=None) -> pd.DataFrame:
     """One row per episode out of school (columns of queries/episodes.sql; grp is the group)."""
-    d = ALL_SPEC if dimension is None else spec(dimension)
-    if dimension is not None and dimension not in SURVIVAL_DIMENSIONS:
-        raise ValueError(f"no survival split by {dimension!r}")
-    params = {**f.params(), "period_from": "0000-01", "period_to": "9999-12"}
     # child-level rows, aggregated here and never shown: through the pupil-level choke point
-    return run_for_aggregation("episodes", params, db=db, template={"dimension": d.sql})
+    return run_for_aggregation("episodes", _params(f), db=db, template=_template(dimension))
+
+
+def problem_episodes(f: CohortFilter, *, db=None) -> pd.DataFrame:
+    """The episodes that cannot be timed, one row per episode with the child's ID, for the
+    data-problems download: through queries/pupil.py (role checked, audited as an export by
+    the download). Columns child_id, episode_start, first_seen, last_seen, status, problem."""
+    frame = run_pupil_query("episodes", _params(f), db=db, template=_template(None, "problems"))
+    frame = frame[["child_id", "episode_start", "first_seen", "last_seen", "status", "problem"]]
+    return frame.assign(problem=frame["problem"].map(PROBLEMS)).sort_values(
+        ["child_id", "first_seen"], ignore_index=True
+    )
+
+
+@dataclass(frozen=True)
+class Problems:
+    """Episodes counted but not timed, and the other facts the page's note must state."""
+
+    episodes: int  # every episode matching the filters
+    by_problem: dict  # problem code -> episodes that cannot be timed
+    not_seen: int  # absent only from the latest month: counted as still out, not returned
+    first_seen_latest: int  # first seen in the latest month: counted, no time followed yet
+    start_changed: int  # 'out of school since' changed during the episode: earliest used
+
+    @property
+    def untimed(self) -> int:
+        return sum(self.by_problem.values())
+
+    def sentences(self, count=None) -> list[str]:
+        """The note, one sentence per fact that is not zero. `count` writes a count (the page
+        passes one that shows 1 to 5 as c when small numbers are hidden)."""
+        count = count or (lambda n: f"{n:,}")
+        out = []
+        if self.untimed:
+            out.append(
+                f"{count(self.untimed)} episodes cannot be timed and are left out of the curves, "
+                "medians and test: "
+                + "; ".join(
+                    f"{count(n)} with {PROBLEMS[code]}" for code, n in self.by_problem.items() if n
+                )  # fmt: skip
+                + "."
+            )
+        if self.not_seen:
+            out.append(
+                f"{count(self.not_seen)} children seen out of school last month are not in this "
+                "month's data. They are counted as still out up to last month, not as returned: "
+                "a single missing month is often a gap in recording, and next month's data will "
+                "confirm it."
+            )
+        if self.first_seen_latest:
+            out.append(
+                f"{count(self.first_seen_latest)} children were first seen out of school this "
+                "month. They are counted as still out; they add to the curve from next month, "
+                "when they have been followed for a month."
+            )
+        if self.start_changed:
+            out.append(
+                f"{count(self.start_changed)} episodes had their 'out of school since' date "
+                "changed while the child stayed out; the earliest date is used."
+            )
+        return out
 
 
 @dataclass
 class Survival:
     """Everything the time-to-return page and the briefing pack show."""
 
-    groups: list[str]
+    groups: list[str]  # the groups with a curve (summary and at_risk hold every group shown)
     curves: pd.DataFrame  # group, months, still_out, lower, upper
-    # group, episodes, returned, still_out_censored, median_months, and each count's cell key
-    # (episodes_ckey, returned_ckey, still_out_censored_ckey: figures/disclosure.py)
+    # group, episodes, returned, still_out_censored, not_seen, estimated (False: too few
+    # followed in their first month for a curve or median), median_months, median_low,
+    # median_high (episodes = returned + still_out_censored; not_seen is part of the censored),
+    # and each count's cell key (episodes_ckey, returned_ckey, still_out_censored_ckey,
+    # not_seen_ckey: figures/disclosure.py)
     summary: pd.DataFrame
-    at_risk: pd.DataFrame  # group x AT_RISK_MONTHS: children at risk
-    no_start_date: int  # episodes left out: no out_of_school_since recorded
+    at_risk: pd.DataFrame  # group x AT_RISK_MONTHS: children followed and still out
+    problems: Problems
     logrank: dict = field(default_factory=dict)  # statistic, df, p_value, episodes, words
     left_out_groups: list[str] = field(default_factory=list)
-    # groups with too few children seen early in their episode for a curve
+    # groups with nobody followed in their first month out: no curve can be estimated
     too_few_groups: list[str] = field(default_factory=list)
     # the cell keys of `at_risk`'s counts, same shape (group, then one column per time)
     at_risk_ckey: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def _usable(frame: pd.DataFrame) -> pd.DataFrame:
-    ok = frame["episode_start"].notna() & (frame["duration_days"] > frame["entry_days"])
-    # an episode seen once and ended the next month may have duration == entry + a month;
-    # entry must be strictly before the end for the fitter
-    return frame[ok]
+_store_lock = threading.Lock()
 
 
-def kaplan_meier(durations, returned, entry):
-    """lifelines' Kaplan-Meier with delayed entry: (curve, median in days).
+@lru_cache(maxsize=1)
+def _episode_store(db, version) -> duckdb.DuckDBPyConnection:
+    """Every episode of the data version (episode_table.sql: no child ID) in an in-memory
+    DuckDB table, built once: at 100,000 children x 40 months the episodes take seconds to
+    build, and each filter change then only counts them (episode_counts.sql)."""
+    frame = run_for_aggregation("episode_table", db=db)
+    con = duckdb.connect(":memory:")
+    con.register("frame", frame)
+    con.execute("CREATE TABLE episodes AS SELECT * FROM frame")
+    con.unregister("frame")
+    return con
 
-    curve: days, still_out, lower, upper. Raises lifelines' StatError when, with delayed
-    entry, nobody is at risk between two returns (the curve is then undefined).
-    """
-    kmf = KaplanMeierFitter()
-    kmf.fit(durations, event_observed=returned, entry=entry)
-    median = float(kmf.median_survival_time_)
-    sf = kmf.survival_function_.iloc[:, 0]
-    ci = kmf.confidence_interval_
+
+@lru_cache(maxsize=64)
+def _counts(f: CohortFilter, dimension: str | None, db, version) -> pd.DataFrame:
+    """episode_counts.sql for one filter and dimension, on the data version's episodes."""
+    template = {"dimension": _template(dimension)["dimension"]}
+    sql, bound = runner.prepare("episode_counts", _params(f), template)
+    with _store_lock:  # one build at a time: two sessions must not both pay for it
+        cursor = _episode_store(db, version).cursor()  # a cursor per call, as in the runner
+    try:
+        return cursor.execute(sql, bound).df()
+    finally:
+        cursor.close()
+
+
+def _problems(counts: pd.DataFrame) -> Problems:
+    problems = counts.groupby("problem")["n"].sum()
+    timed = counts[counts["problem"].isna()]  # each fact below counts timed episodes only
+    return Problems(
+        episodes=int(counts["n"].sum()),
+        by_problem={code: int(problems.get(code, 0)) for code in PROBLEMS},
+        not_seen=int(timed.loc[timed["status"] == "not_seen", "n"].sum()),
+        first_seen_latest=int(timed.loc[timed["first_seen_latest"], "n"].sum()),
+        start_changed=int(timed.loc[timed["start_changed"], "n"].sum()),
+    )
+
+
+def _sample(timed: pd.DataFrame) -> life_table.Sample:
+    """Counted episodes (that can be timed) as the life table's Sample, days to months:
+    followed from entry_days to followed_days, returned by return_days when known."""
+    n = timed["n"].to_numpy(float)
+    entry = timed["entry_days"].to_numpy(float)
+    lower = timed["followed_days"].to_numpy(float)
+    upper = timed["return_days"].to_numpy(float, na_value=np.nan)
+    returned = ~np.isnan(upper)
+    return life_table.Sample(
+        entry / DAYS_PER_MONTH, n, lower / DAYS_PER_MONTH, n,
+        lower[returned] / DAYS_PER_MONTH, upper[returned] / DAYS_PER_MONTH, n[returned],
+    )  # fmt: skip
+
+
+def _timed(counts: pd.DataFrame, dimension: str | None) -> dict[str, pd.DataFrame]:
+    """{group: its counted episodes that can be timed}, largest group first (everyone in one
+    group, ALL_GROUP, when there is no dimension)."""
+    timed = counts[counts["problem"].isna()]
+    if dimension is None:
+        return {ALL_GROUP: timed} if len(timed) else {}
+    sizes = timed.groupby("grp")["n"].sum().sort_values(ascending=False, kind="stable")
+    return {str(g): timed[timed["grp"] == g] for g in sizes.index}
+
+
+def _ckey(rows: pd.DataFrame) -> int:
+    """The cell key of the episodes counted in `rows` (episode_counts.sql's n_ckey: the sum
+    of rows' keys mod 256 is the key of all their episodes)."""
+    return int(rows["n_ckey"].sum()) % 256
+
+
+def _at_risk(part: pd.DataFrame, months: list[int]) -> tuple[list[int], list[int]]:
+    """(counts, cell keys) of children followed and known to be out at each time: first seen
+    by then and followed to it or after (the follow-up for the estimates)."""
+    entry = part["entry_days"].to_numpy(float) / DAYS_PER_MONTH
+    followed = part["followed_days"].to_numpy(float) / DAYS_PER_MONTH
+    counts, keys = [], []
+    for m in months:
+        rows = part[(entry <= m) & (followed >= m)]
+        counts.append(int(rows["n"].sum()))
+        keys.append(_ckey(rows))
+    return counts, keys
+
+
+def _curve(fitted: life_table.Fit) -> pd.DataFrame:
+    grid = np.unique(np.append(np.arange(0.0, fitted.horizon, CURVE_STEP), fitted.horizon))
+    low, high = fitted.band(grid)
     return pd.DataFrame(
-        {
-            "days": sf.index.to_numpy(float),
-            "still_out": sf.to_numpy(float),
-            "lower": ci.iloc[:, 0].to_numpy(float),
-            "upper": ci.iloc[:, 1].to_numpy(float),
-        }
-    ), median
-
-
-def _at_risk_masks(durations: np.ndarray, entry: np.ndarray, months: list[int]):
-    """For each time, which episodes are still out and already seen (the 'number at risk')."""
-    return [(entry <= m * DAYS_PER_MONTH) & (durations >= m * DAYS_PER_MONTH) for m in months]
-
-
-def _ckey(keys: np.ndarray) -> int:
-    """The cell key of the episodes whose record keys are `keys` (figures/disclosure.py)."""
-    return int(keys.astype("int64").sum()) % 256
-
-
-# What the estimators need of each episode: no child ID, so nothing that names a child is kept.
-# The record key is kept for the cell keys of the counts (a key, not an identifier).
-ESTIMATOR_COLUMNS = ["episode_start", "duration_days", "entry_days", "returned", "grp",
-                     "started_in_window", "rkey"]  # fmt: skip
-
-
-@lru_cache(maxsize=2)
-def _episodes_for_estimates(f: CohortFilter, dimension: str | None, db, version) -> pd.DataFrame:
-    """The episodes' estimator columns, kept for the curves and the hazard of the same filter
-    (one query for both: at 100,000 children x 40 months each query takes seconds)."""
-    return episodes(f, dimension, db=db)[ESTIMATOR_COLUMNS]
+        {"months": grid, "still_out": fitted.still_out(grid), "lower": low, "upper": high}
+    )
 
 
 @lru_cache(maxsize=32)
 def _survival(f: CohortFilter, dimension: str | None, db, version) -> Survival:
-    frame = _episodes_for_estimates(f, dimension, db, version)
-    no_start = int(frame["episode_start"].isna().sum())
-    usable = _usable(frame)
-    sizes = usable.groupby("grp").size().sort_values(ascending=False)
-    groups = [str(g) for g in sizes.index[:MAX_GROUPS]]
-    left_out = [str(g) for g in sizes.index[MAX_GROUPS:]]
-    if dimension is None:
-        groups = [ALL_GROUP] if len(usable) else []
-    curves, rows, risk, risk_keys, too_few = [], [], [], [], []
+    counts = _counts(f, dimension, db, version)
+    timed = _timed(counts, dimension)
+    groups = list(timed)[:MAX_GROUPS]
+    left_out = list(timed)[MAX_GROUPS:]
+    samples, curves, rows, risk, risk_keys, too_few = {}, [], [], [], [], []
     for group in groups:
-        part = usable if dimension is None else usable[usable["grp"] == group]
-        d = part["duration_days"].to_numpy(float)
-        e = part["entry_days"].to_numpy(float)
-        r = part["returned"].to_numpy(bool)
-        keys = part["rkey"].to_numpy()
+        part = timed[group]
+        sample = samples[group] = _sample(part)
         try:
-            curve, median = kaplan_meier(d, r, e)
-        except StatError:
-            # with delayed entry a small group can have nobody at risk between two returns:
-            # no curve can be drawn for it, and the page says so rather than guess
+            fitted = life_table.fit(sample)
+        except life_table.TooFew:
+            # counted in the table like every group, with no curve or median to give
+            fitted = None
             too_few.append(group)
-            continue
-        curve.insert(0, "group", group)
-        curve["months"] = curve["days"] / DAYS_PER_MONTH
-        curves.append(curve)
+        if fitted is not None:
+            curves.append(_curve(fitted).assign(group=group))
+        median = fitted.median() if fitted is not None else math.nan
+        low, high = fitted.median_interval() if fitted is not None else (math.nan, math.nan)
+        returned = part[part["status"] == "returned"]
+        censored = part[part["status"] != "returned"]
+        not_seen = part[part["status"] == "not_seen"]
         rows.append(
             {
                 "group": group,
-                "episodes": len(part),
-                "returned": int(r.sum()),
-                "still_out_censored": int((~r).sum()),
-                "median_months": median / DAYS_PER_MONTH if math.isfinite(median) else None,
-                "episodes_ckey": _ckey(keys),
-                "returned_ckey": _ckey(keys[r]),
-                "still_out_censored_ckey": _ckey(keys[~r]),
+                "episodes": int(part["n"].sum()),
+                "returned": int(returned["n"].sum()),
+                "still_out_censored": int(censored["n"].sum()),
+                "not_seen": int(not_seen["n"].sum()),
+                "estimated": fitted is not None,
+                "median_months": _or_none(median),
+                "median_low": _or_none(low),
+                "median_high": _or_none(high),
+                "episodes_ckey": _ckey(part),
+                "returned_ckey": _ckey(returned),
+                "still_out_censored_ckey": _ckey(censored),
+                "not_seen_ckey": _ckey(not_seen),
             }
         )
-        masks = _at_risk_masks(d, e, AT_RISK_MONTHS)
-        risk.append([group, *(int(mask.sum()) for mask in masks)])
-        risk_keys.append([group, *(_ckey(keys[mask]) for mask in masks)])
+        at_counts, at_keys = _at_risk(part, AT_RISK_MONTHS)
+        risk.append([group, *at_counts])
+        risk_keys.append([group, *at_keys])
+    drawn = [g for g in groups if g not in too_few]
+    columns = ["group", "months", "still_out", "lower", "upper"]
+    times = ["group", *[f"{m} months" for m in AT_RISK_MONTHS]]
     result = Survival(
-        groups=groups,
-        curves=pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(),
+        groups=drawn,
+        curves=pd.concat(curves, ignore_index=True)[columns]
+        if curves
+        else pd.DataFrame(columns=columns),
         summary=pd.DataFrame(rows),
-        at_risk=pd.DataFrame(risk, columns=["group", *[f"{m} months" for m in AT_RISK_MONTHS]]),
-        at_risk_ckey=pd.DataFrame(
-            risk_keys, columns=["group", *[f"{m} months" for m in AT_RISK_MONTHS]]
-        ),
-        no_start_date=no_start,
+        at_risk=pd.DataFrame(risk, columns=times),
+        problems=_problems(counts),
         left_out_groups=left_out,
         too_few_groups=too_few,
+        at_risk_ckey=pd.DataFrame(risk_keys, columns=times),
     )
-    result.groups = [g for g in groups if g not in too_few]
-    groups = result.groups
-    if dimension is not None and len(groups) > 1:
-        result.logrank = _logrank(usable[usable["grp"].isin(groups)])
+    if dimension is not None and len(drawn) > 1:
+        result.logrank = _logrank({g: samples[g] for g in drawn})
     return result
 
 
+def _or_none(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
 def survival(f: CohortFilter, dimension: str | None = None, *, db=None) -> Survival:
-    """Kaplan-Meier by `dimension` (None: everyone), cached per filter and data version."""
+    """Curves, medians and the test by `dimension` (None: everyone), cached per filter and
+    data version."""
+    _template(dimension)  # refuses a dimension that is not offered
     return _survival(f, dimension, None if db is None else str(db), runner.data_version(db))
 
 
-def _logrank(frame: pd.DataFrame) -> dict:
-    new = frame[frame["started_in_window"]]
-    if new["grp"].nunique() < 2 or new["returned"].sum() == 0:
-        return {"words": "Too few episodes began within the loaded months to compare groups."}
-    with warnings.catch_warnings():
-        # lifelines 0.30 calls pandas' sum positionally; pandas 3.1 warns about pandas 4
-        warnings.simplefilter("ignore", FutureWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        test = multivariate_logrank_test(
-            new["duration_days"].to_numpy(float),
-            new["grp"].astype(str),
-            new["returned"].to_numpy(),
-        )
-    p = float(test.p_value)
-    if p < 0.05:
-        words = (
-            f"The groups' times to return differ by more than chance would explain (log-rank "
-            f"test, p = {p:.3f}; {len(new):,} episodes that began within the loaded months)."
-        )
-    else:
-        words = (
-            f"The groups' times to return do not differ by more than chance could explain "
-            f"(log-rank test, p = {p:.2f}; {len(new):,} episodes that began within the loaded "
-            "months)."
-        )
+def _logrank(samples: dict[str, life_table.Sample]) -> dict:
+    """The test between the groups drawn, on the same episodes as their curves."""
+    n = int(sum(s.episodes for s in samples.values()))
+    if sum(s.returns_n.sum() for s in samples.values()) == 0:
+        return {"words": "No child in these groups has returned yet, so there is nothing to "
+                         "compare."}  # fmt: skip
+    try:
+        test = life_table.score_test(samples)
+    except life_table.TooFew:
+        return {"words": "Too few children were followed in their first month out to compare "
+                         "the groups."}  # fmt: skip
+    p = test["p_value"]
+    how = (
+        f"log-rank-type test for returns known to the month, with late entry: p = "
+        f"{_p_text(p)}; the {n:,} episodes of the curves above"
+    )
+    words = (
+        f"The groups' times to return differ by more than chance would explain ({how})."
+        if p < 0.05
+        else f"The groups' times to return do not differ by more than chance could explain ({how})."
+    )
     return {
-        "statistic": float(test.test_statistic),
-        "df": int(test.degrees_of_freedom),
+        "statistic": test["statistic"],
+        "df": test["df"],
         "p_value": p,
-        "episodes": len(new),
+        "episodes": n,
         "words": words,
     }
 
 
-def hazard_by_time_out(f: CohortFilter, *, db=None) -> pd.DataFrame:
-    """Returns per child-month at risk by time already out (see module notes).
+def _p_text(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}" if p < 0.05 else f"{p:.2f}"
+
+
+def hazard_by_time_out(f: CohortFilter, *, dimension: str | None = None, db=None) -> pd.DataFrame:
+    """The chance of returning within a month by time already out (see module notes).
 
     Columns band, child_months, returns, rate_per_month, monthly_return, low, high,
-    returns_ckey (the returns' cell key: figures/disclosure.py). Cached per
-    filter and data version like survival(): the episodes behind it are every child-month of
-    every loaded period, too many rows for the query cache (100,000 children x 40 months: 3.5 s
-    a run before this cache), and the result is a handful of aggregate rows.
+    returns_ckey: the same likelihood as the curves with the bands of HAZARD_BANDS; returns and
+    child-months are the expected numbers (each return shared between the bands its interval
+    spans), so rate_per_month = returns / child_months; returns_ckey is the cell key of the
+    children whose return is shared into the band (figures/disclosure.py). Cached per filter
+    and data version. Always for every child: `dimension` only says which counts to read (the
+    page's curves' dimension, already counted for this filter, so a filter change counts the
+    episodes once).
     """
-    hazard = _hazard(f, None if db is None else str(db), runner.data_version(db))
+    _template(dimension)
+    hazard = _hazard(f, dimension, None if db is None else str(db), runner.data_version(db))
     return hazard.copy()  # the cached frame is never handed out to be changed
 
 
+def _no_rate(band: str) -> dict:
+    return {"band": band, "child_months": 0.0, "returns": 0.0, "rate_per_month": math.nan,
+            "monthly_return": math.nan, "low": math.nan, "high": math.nan,
+            "returns_ckey": 0}  # fmt: skip
+
+
 @lru_cache(maxsize=32)
-def _hazard(f: CohortFilter, db, version) -> pd.DataFrame:
-    frame = _usable(_episodes_for_estimates(f, None, db, version))
-    d = frame["duration_days"].to_numpy(float) / DAYS_PER_MONTH
-    e = frame["entry_days"].to_numpy(float) / DAYS_PER_MONTH
-    r = frame["returned"].to_numpy(bool)
-    keys = frame["rkey"].to_numpy()
+def _hazard(f: CohortFilter, dimension: str | None, db, version) -> pd.DataFrame:
+    timed = _timed(_counts(f, dimension, db, version), None)  # every group together
+    returned = timed[ALL_GROUP].dropna(subset=["return_days"]) if timed else None
+    starts = np.array([low for _, low, _ in HAZARD_BANDS], float)
+    try:
+        fitted = (
+            life_table.fit(_sample(timed[ALL_GROUP]), knots=starts, shape="step") if timed else None
+        )
+    except life_table.TooFew:
+        fitted = None
     rows = []
     for band, low, high in HAZARD_BANDS:
-        exposure = np.clip(np.minimum(d, high) - np.maximum(e, low), 0, None).sum()
-        returning = r & (d > low) & (d <= high) & (d > e)
-        events = int(np.sum(returning))
-        rate = events / exposure if exposure > 0 else math.nan
-        lo = chi2.ppf(0.025, 2 * events) / 2 / exposure if exposure > 0 and events else 0.0
-        hi = chi2.ppf(0.975, 2 * events + 2) / 2 / exposure if exposure > 0 else math.nan
+        # a band nobody reached, or merged with another for want of anyone followed in it,
+        # has no rate of its own
+        j = np.flatnonzero(fitted.knots == low) if fitted is not None else []
+        if len(j) == 0 or (j[0] + 1 < len(fitted.knots) and fitted.knots[j[0] + 1] != high):
+            rows.append(_no_rate(band))
+            continue
+        # the returns shared into the band: the children whose interval reaches into it
+        lower = returned["followed_days"].to_numpy(float) / DAYS_PER_MONTH
+        upper = returned["return_days"].to_numpy(float) / DAYS_PER_MONTH
+        sharing = returned[(lower < high) & (upper > low)]
+        j = int(j[0])
+        rate, months = float(fitted.theta[j]), float(fitted.child_months[j])
+        se = math.sqrt(max(float(fitted.cov[j, j]), 0.0))
+        if rate > 0:  # 95% interval on the log scale, from the likelihood's information
+            spread = math.exp(life_table.Z95 * se / rate)
+            lo, hi = rate / spread, rate * spread
+        else:  # no return in the band: the exact Poisson upper bound for none seen
+            lo, hi = 0.0, -math.log(0.025) / months
         rows.append(
             {
                 "band": band,
-                "child_months": float(exposure),
-                "returns": events,
+                "child_months": months,
+                "returns": float(fitted.returns[j]),
                 "rate_per_month": rate,
-                "monthly_return": 1 - math.exp(-rate) if exposure > 0 else math.nan,
-                "low": 1 - math.exp(-lo) if exposure > 0 else math.nan,
-                "high": 1 - math.exp(-hi) if exposure > 0 else math.nan,
-                "returns_ckey": _ckey(keys[returning]),
+                "monthly_return": -math.expm1(-rate),
+                "low": -math.expm1(-lo),
+                "high": -math.expm1(-hi),
+                "returns_ckey": _ckey(sharing),
             }
         )
     return pd.DataFrame(rows)
@@ -292,7 +450,7 @@ def _hazard(f: CohortFilter, db, version) -> pd.DataFrame:
 
 def hazard_sentence(hazard: pd.DataFrame) -> str:
     """Does the chance of returning fall the longer a child is out? In one plain sentence."""
-    shown = hazard[hazard["child_months"] >= 20]
+    shown = hazard[hazard["child_months"] >= 20].dropna(subset=["monthly_return"])
     if len(shown) < 2:
         return "Too few children have been followed to say how the chance of return changes."
     first, last = shown.iloc[0], shown.iloc[-1]
@@ -316,15 +474,79 @@ def hazard_sentence(hazard: pd.DataFrame) -> str:
     )
 
 
+# "About this figure" for the page and the pack: how a return is dated and what it means.
+METHOD_NOTE = (
+    "**A return** is known only to the month: the child was seen out at one census and was no "
+    "longer in the cohort at the next (or started a new spell before it). The curve treats the "
+    "return as happening somewhere between those two censuses, with the chance of returning "
+    "allowed to change steadily through each half-month of the first month and each month "
+    "after, fitted by maximum likelihood. It does not date the return at the later census, "
+    "which would make every child look about a month slower to return than they are; the "
+    "median is read from the fitted curve, so it is not a whole number of months. "
+    "**Late entry:** a child counts only from the first census at which they were seen out, so "
+    "children already out when the records begin do not distort the early months. "
+    "**Follow-up** runs to the census before the latest, for every child: the latest census "
+    "is used to confirm returns (a child missing from it alone is shown as not seen this month, "
+    "not as returned). Children not known to have returned by then are counted as out up to "
+    "the last census at which they were seen (the curve does not assume they return)."
+)
+BAND_NOTE = (
+    "**The band** is a 95% pointwise confidence interval (from the life table's likelihood, "
+    "on the log cumulative scale); the median's interval is where the band crosses 50%."
+)
+
+
+def about_sentences() -> tuple[str, str]:
+    """(what is counted, caveats) for the curve's "About this figure" (no extract text in
+    them). The data problems are a note of their own beside the figure (`Problems`)."""
+    what = (
+        "episodes out of school built from the monthly snapshots. **Start:** the child's 'out of "
+        "school since' date. A child who comes back later starts a new episode; a single missing "
+        "month with the same (or a corrected earlier) date is treated as a gap in recording. "
+        + METHOD_NOTE
+    )
+    return what, BAND_NOTE
+
+
+# One sentence on the method, for the briefing pack's table.
+PACK_NOTE = (
+    "Episodes out of school built from the monthly snapshots. A return is known only to lie "
+    "between two monthly censuses and is estimated as such (a monthly life table, with each "
+    "child counted from the first census they were seen out); children still out, or missing "
+    "only from the latest month, count as out up to the last census they were seen."
+)
+
+
+# The hazard figure's "About this figure": (what is counted, caveats).
+HAZARD_NOTE = (
+    "for children who have been out a given time, how many return per child-month they spend "
+    "out at that stage (returns ÷ child-months at risk), shown as the chance of returning "
+    "within the next month. It is the same monthly life table as the curve above, with wider "
+    "bands of time: a child counts from the first census they were seen out (late entry), and "
+    "a return, known only to lie between two censuses, is shared between the bands that "
+    "stretch of time covers, so the returns are estimates (rounded in the table).",
+    "**The interval** is a 95% interval of the rate from the life table's likelihood. Children "
+    "still out contribute their time but no return (censoring). A band nobody has reached "
+    "yet has no rate, not a rate of 0.",
+)
+
+
 __all__ = [
     "AT_RISK_MONTHS",
+    "BAND_NOTE",
     "DAYS_PER_MONTH",
     "HAZARD_BANDS",
+    "HAZARD_NOTE",
+    "PACK_NOTE",
+    "METHOD_NOTE",
+    "PROBLEMS",
     "SURVIVAL_DIMENSIONS",
+    "Problems",
     "Survival",
+    "about_sentences",
     "episodes",
     "hazard_by_time_out",
     "hazard_sentence",
-    "kaplan_meier",
+    "problem_episodes",
     "survival",
 ]

@@ -233,8 +233,11 @@ NOT_CHILDREN = {
         "other_placement": "published by the DfE",
         "awaiting_provision_old": "published by the DfE",
         "headline_children": "published by the DfE",
+        "old_children": "published by the DfE",
     },
     "quarantine_count": {"quarantined": "rows of extract files that were not loaded"},
+    "children_by_each_dimension": {"gid": "which breakdown a row counts (grouping_id)"},
+    "plans_by_each_dimension": {"gid": "which breakdown a row counts (grouping_id)"},
     "worklist_tier_counts": {"events_after_census": "casework events, not children"},
 }
 # Counts of children that are DOUBLE (a long table mixing counts and a median)
@@ -329,24 +332,31 @@ def test_survival_counts_and_numbers_at_risk_carry_their_keys(tmp_path):
     march = CohortFilter("2026-10")
     (secret,) = _rows(loaded, "SELECT secret FROM disclosure_key")[0]
     episodes = survival.episodes(march, None, db=loaded)
-    usable = episodes[
-        episodes["episode_start"].notna() & (episodes["duration_days"] > episodes["entry_days"])
-    ]
+    usable = episodes[episodes["problem"].isna()]  # the episodes the figures time
     keys = [md5_key(secret, child) for child in usable["child_id"]]
     assert len(keys) >= 30
     result = survival.survival(march, None, db=loaded)
     row = result.summary.iloc[0]
     assert row["episodes"] == len(usable) and row["episodes_ckey"] == sum(keys) % 256
-    returned = [k for k, r in zip(keys, usable["returned"], strict=True) if r]
+    returned = [k for k, s in zip(keys, usable["status"], strict=True) if s == "returned"]
     assert row["returned_ckey"] == sum(returned) % 256
-    # at risk at 3 months: seen by then (entry) and not yet returned (duration)
+    # at risk at 3 months: seen by then (entry) and followed to it or after
     three = 3 * survival.DAYS_PER_MONTH
     at_three = [
         k
-        for k, e, d in zip(keys, usable["entry_days"], usable["duration_days"], strict=True)
+        for k, e, d in zip(keys, usable["entry_days"], usable["followed_days"], strict=True)
         if e <= three <= d
     ]
     assert len(at_three) >= 5
     assert result.at_risk.iloc[0]["3 months"] == len(at_three)
     assert result.at_risk_ckey.iloc[0]["3 months"] == sum(at_three) % 256
+    # the returns shared into the first band of the hazard: every return whose interval
+    # reaches below 3 months
+    sharing = [
+        k
+        for k, lo, up in zip(keys, usable["followed_days"], usable["return_days"], strict=True)
+        if not pd.isna(up) and lo < three
+    ]
+    hazard = survival.hazard_by_time_out(march, db=loaded)
+    assert hazard.iloc[0]["returns_ckey"] == sum(sharing) % 256
     assert list(result.at_risk_ckey.columns) == list(result.at_risk.columns)

@@ -12,7 +12,14 @@ Hand working, z = 1.959964:
   1.286322 .. 6.996751, and with w = 100/400: r = RR / (0.25 RR + 0.75) -> 1.2004 .. 2.7996.
   p = 2 (1 - Phi(ln 3 / 0.432049)) = 0.010997.
 - Thanet ratio (10/20) / (300/400) = 0.6667; RR = 1/3, same se, interval 0.142925 .. 0.777440,
-  w = 0.75 -> 0.4001 .. 0.9332. Holm over 2 tests: both p-values times 2 = 0.021994.
+  w = 0.75 -> 0.4001 .. 0.9332.
+- The page's family of tests: every group of every breakdown it offers. Here only district
+  (Dover, Thanet) and gender have two groups with plans (one age, year group, need, care
+  status; sen_team not recorded, which is not tested). Girls: 5 out of 20 plans against boys'
+  15 of 380: RR = 0.25 / 0.039474 = 6.3333, se = sqrt(1/5 - 1/20 + 1/15 - 1/380) = 0.462639,
+  z = ln 6.3333 / 0.462639 = 3.989775, p = 6.6136e-5 (boys the same). Holm over 4 tests:
+  girls and boys 4 x 6.6136e-5 = 2.6454e-4 (boys: max(3 x p, that)); Dover 2 x 0.010997 =
+  0.021994, Thanet max(1 x 0.010997, 0.021994) = 0.021994.
 """
 
 from __future__ import annotations
@@ -95,14 +102,16 @@ def test_rates_by_district(db):
     assert (thanet.ratio, thanet.ratio_low, thanet.ratio_high) == pytest.approx(
         (2 / 3, 0.4001, 0.9332), abs=1e-4
     )
-    # Holm over the two districts with plans (the other districts have none: no test)
+    # Holm over the page's four tests (the other districts have no plans: no test)
     assert dover.p_holm == pytest.approx(0.021994, abs=1e-5)
+    assert thanet.p_holm == pytest.approx(0.021994, abs=1e-5) and dover.family_size == 4
     assert bool(dover.excludes_one) and bool(thanet.excludes_one)
     # a district with no plans has no rate (not 0)
     assert math.isnan(frame.loc["Ashford"].rate_per_100)
     words = rates.overrepresented_sentences(frame.reset_index(), "District")
     assert words[0].startswith("District Dover: 2.00 times") and "over-represented" in words[0]
     assert "under-represented" in words[1] and "Still stands after the Holm" in words[1]
+    assert "for all 4 groups the page compares" in words[0]
 
 
 def test_filters_apply_to_both_and_placement_to_the_numerator_only(db):
@@ -158,3 +167,57 @@ def test_briefing_table_suppresses_small_counts_and_their_rates(db):
     # all children: Dover 10 and Thanet 10 out, nothing to suppress
     whole = rates_table(CohortFilter(period="2024-01"), "district", db=db).set_index("category")
     assert whole.loc["Dover", "children_out"] == 10 and whole.loc["Dover", "rate_per_100"] == 10
+
+
+def test_the_holm_family_is_every_breakdown_the_page_offers(db):
+    family = rates.comparison_family(CohortFilter(period="2024-01"), db=db)
+    assert sorted(zip(family["dimension"], family["category"], strict=True)) == [
+        ("district", "Dover"), ("district", "Thanet"), ("gender", "Female"), ("gender", "Male"),
+    ]  # fmt: skip
+    p = family.set_index("category")
+    assert p.loc["Female", "p_value"] == pytest.approx(6.6136e-5, rel=1e-3)
+    assert p.loc["Female", "p_holm"] == pytest.approx(2.6454e-4, rel=1e-3)
+    assert p.loc["Male", "p_holm"] == pytest.approx(2.6454e-4, rel=1e-3)
+    girls = rates.rates(CohortFilter(period="2024-01"), "gender", db=db).set_index("category")
+    assert girls.loc["Female", "p_holm"] == pytest.approx(2.6454e-4, rel=1e-3)
+
+
+def test_the_caution_names_the_family_and_the_full_count(db):
+    frame = rates.rates(CohortFilter(period="2024-01"), "district", db=db)
+    words = rates.comparisons_caution(frame)
+    assert "This breakdown compares 2 groups" in words
+    assert "9 breakdowns with 4 groups to compare in all" in words
+    assert "A full count, not a sample" in words and "notional wider population" in words
+
+
+def test_a_zero_cell_gets_half_added_to_each_of_the_four_cells():
+    # A group with no child out: a = 0 of n = 20 plans; everyone else b = 10 of m = 80.
+    # Cells + 0.5: a 0.5, n 21 (0.5 + 20.5), b 10.5, m 81. RR = (0.5/21) / (10.5/81) =
+    # 0.183673; var = 1/0.5 - 1/21 + 1/10.5 - 1/81 = 2.035273, se = 1.426630;
+    # RR interval 0.183673 exp(-/+ 1.959964 x 1.426630) = 0.011212 .. 3.008820;
+    # w = 20/100: r = RR / (0.2 RR + 0.8) -> 0.013976 .. 2.146452; p = 0.234900.
+    # The ratio itself is not corrected: (0/10) / (20/100) = 0.
+    got = share_ratio(0, 20, 10, 100)
+    assert got["ratio"] == 0
+    assert (got["ratio_low"], got["ratio_high"]) == pytest.approx((0.013976, 2.146452), abs=1e-5)
+    assert got["p_value"] == pytest.approx(0.234900, abs=1e-5)
+    # every child of the group out (the cell "in school" is 0): corrected too. a = n = 5,
+    # b = 10 of m = 95: cells 5.5, 0.5, 10.5, 85.5: RR = (5.5/6) / (10.5/96) = 8.380952,
+    # var = 1/5.5 - 1/6 + 1/10.5 - 1/96 = 0.099972 (worked below, independently of the code)
+    full = share_ratio(5, 5, 15, 100)
+    rr, se = (5.5 / 6) / (10.5 / 96), math.sqrt(1 / 5.5 - 1 / 6 + 1 / 10.5 - 1 / 96)
+    w = 0.05
+    low = rr * math.exp(-1.959964 * se)
+    assert full["ratio_low"] == pytest.approx(low / (w * low + 1 - w), abs=1e-5)
+
+
+def test_the_family_counts_in_one_scan_what_each_breakdown_counts(db):
+    # the family's single scan must give every breakdown's own p-values, dimension by dimension
+    f = CohortFilter(period="2024-01")
+    family = rates.comparison_family(f, db=db).set_index(["dimension", "category"])["p_value"]
+    for dimension in rates.RATE_DIMENSIONS:
+        own = rates._rates(f, dimension, db)
+        tested = own[~own["category"].isin(["Not recorded"]) & own["p_value"].notna()]
+        for category, p in zip(tested["category"], tested["p_value"], strict=True):
+            assert family[(dimension, category)] == pytest.approx(p)
+        assert (family.index.get_level_values(0) == dimension).sum() == len(tested)

@@ -187,7 +187,7 @@ def rate_trend_chart(frame: pd.DataFrame, dimension: str | None) -> go.Figure:
 
 
 def survival_chart(curves: pd.DataFrame, groups: list[str], dimension: str | None) -> go.Figure:
-    """Kaplan-Meier curves: share still out of school by months since going out, with bands."""
+    """Curves of the share still out of school by months since going out, with 95% bands."""
     traces = []
     for i, group in enumerate(groups):
         part = curves[curves["group"] == group]
@@ -198,7 +198,7 @@ def survival_chart(curves: pd.DataFrame, groups: list[str], dimension: str | Non
             {"type": "scatter", "x": x + x[::-1],
              "y": (100 * part["upper"]).tolist() + (100 * part["lower"]).tolist()[::-1],
              "fill": "toself", "fillcolor": _band_colour(colour, 0.15),
-             "line": {"width": 0, "shape": "hv"}, "hoverinfo": "skip", "showlegend": False,
+             "line": {"width": 0, "shape": "linear"}, "hoverinfo": "skip", "showlegend": False,
              "name": f"{label} 95% band"}
         )  # fmt: skip
         traces.append(
@@ -207,7 +207,7 @@ def survival_chart(curves: pd.DataFrame, groups: list[str], dimension: str | Non
                 "x": x,
                 "y": (100 * part["still_out"]).round(2).tolist(),
                 "mode": "lines",
-                "line": {"shape": "hv", "color": colour, "width": 2.5,
+                "line": {"shape": "linear", "color": colour, "width": 2.5,
                          "dash": DASHES[i % len(DASHES)]},
                 "name": label,
                 "hovertemplate": f"{label}<br>%{{x:.1f}} months: %{{y:.1f}}% still out"

@@ -23,8 +23,9 @@ def test_england_page_draws_its_charts_offline(dash):
 
 
 def test_time_to_return_page_with_too_few_children_says_so(dash):
-    # two months of six episodes: nobody is followed between the two returns, so there is no
-    # Kaplan-Meier curve to draw, and the page says why instead of failing
+    # two months: follow-up for the estimates ends at the earlier census (the later one only
+    # confirms returns), so nobody is followed through a first month out and no curve can be
+    # drawn; the page says why instead of failing
     page = dash.open("time_to_return")
     no_error_boxes(page)
     assert "Too few children were seen early" in page.inner_text("body")
