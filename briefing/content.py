@@ -19,17 +19,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from appstore import actions
-from briefing.words import (
-    category_label,
-    census_date,
-    fmt_change,
-    fmt_count,
-    fmt_date,
-    fmt_pct,
-    is_missing,
-    period_label,
-    shift_period,
-)
+from core.dates import is_missing
+from figures.format import census_date, fmt_change, fmt_date, fmt_pct, period_label, shift_period
+from figures.format import fmt_number as fmt_count
+from figures.labels import category_label
 from queries import aggregates, casework
 from queries.filters import CohortFilter
 from queries.flag_changes import FLAGS as FLAG_COLUMNS

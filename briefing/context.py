@@ -11,7 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from briefing.content import Section
-from briefing.words import category_label, fmt_count, is_missing
+from core.dates import is_missing
+from figures.format import fmt_number as fmt_count
+from figures.labels import category_label
 from queries import context_pack, published
 from queries.filters import CohortFilter
 from queries.suppression import SUPPRESSED

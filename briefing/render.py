@@ -27,7 +27,7 @@ import pandas as pd
 from briefing import charts
 from briefing.content import Pack, Section
 from briefing.images import figure_image
-from briefing.words import fmt_date, fmt_datetime
+from figures.format import fmt_date, fmt_datetime
 
 CHROMIUM_TIMEOUT_S = 120
 
@@ -239,7 +239,7 @@ def to_html(pack: Pack) -> str:
 
 
 def fmt_date_period(period: str | None) -> str:
-    from briefing.words import period_label
+    from figures.format import period_label
 
     return period_label(period) if period else "not loaded"
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
+from figures.labels import category_label, dimension_label
+from figures.words import breakdown_title
 from pages.common import smallnumbers as small
 from pages.common import state
-from pages.common.categories import category_label, dimension_label
 from pages.common.charts import bar_chart
 from pages.common.figures import show_figure
 from pages.common.page import page_header
-from pages.common.words import breakdown_title
 from queries.aggregates import breakdown
 from queries.dimensions import SPECS
 from queries.rates import RATE_DIMENSIONS, has_caseload, rates

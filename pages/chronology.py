@@ -12,12 +12,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from figures.flag_words import flag_explanations, reasons
+from figures.format import escape_plotly, fmt_date, fmt_int, period_label
+from figures.labels import CATEGORICAL, GREY, colour_map
 from pages.common import state
-from pages.common.categories import CATEGORICAL, GREY, colour_map
 from pages.common.charts import style
 from pages.common.figures import show_figure, show_table
-from pages.common.flag_words import flag_explanations, reasons
-from pages.common.format import escape_md, escape_plotly, fmt_date, fmt_int, period_label
+from pages.common.markup import escape_md
 from pages.common.page import page_header
 from queries.casework import (
     child_events,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from figures.labels import category_label, dimension_label
+from figures.words import crosstab_title
 from pages.common import smallnumbers as small
 from pages.common import state
-from pages.common.categories import category_label, dimension_label
 from pages.common.charts import heatmap
 from pages.common.figures import show_figure
 from pages.common.page import page_header
-from pages.common.words import crosstab_title
 from queries.aggregates import DIMENSIONS, TOTAL, crosstab, crosstab_table
 
 ctx = page_header(

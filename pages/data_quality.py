@@ -12,9 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from figures.format import escape_plotly, fmt_int, fmt_pct, period_label
 from pages.common.charts import SEQUENTIAL_SCALE, style
 from pages.common.figures import show_figure, show_table
-from pages.common.format import escape_md, escape_plotly, fmt_int, fmt_pct, period_label
+from pages.common.markup import escape_md
 from pages.common.page import page_header
 from queries.aggregates import load_history, not_recorded_table, warnings_by_field
 from queries.casework import flags_available, flags_by_period

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from figures.format import fmt_int, period_label
 from pages.common.context_charts import comparison_bar_chart, comparison_trend_chart
 from pages.common.figures import show_figure
-from pages.common.format import escape_md, fmt_int, period_label
+from pages.common.markup import escape_md
 from pages.common.page import page_header
 from queries.filters import CohortFilter
 from queries.published import (

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from figures.format import escape_plotly, fmt_int, fmt_pct
 from pages.common import smallnumbers as small
 from pages.common import state
 from pages.common.district_map import ATTRIBUTION, map_figure
 from pages.common.figures import show_figure
-from pages.common.format import escape_md, escape_plotly, fmt_int, fmt_pct
+from pages.common.markup import escape_md
 from pages.common.page import page_header
 from queries.aggregates import breakdown
 from queries.dimensions import MAP_DISTRICTS

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from figures.format import fmt_int, fmt_number, period_label
+from figures.words import movement_sentence, trend_title
 from pages.common import smallnumbers as small
 from pages.common.briefing_links import overdue_notice, pack_buttons
 from pages.common.charts import trend_chart
 from pages.common.figures import show_figure
-from pages.common.format import escape_md, fmt_int, fmt_number, period_label
+from pages.common.markup import escape_md
 from pages.common.page import page_header
 from pages.common.parallel import fetch_all
-from pages.common.words import movement_sentence, trend_title
 from queries.aggregates import (
     OVER_A_TERM_DAYS,
     headline,

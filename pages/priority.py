@@ -11,7 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages.common.categories import SINGLE
+from figures.flag_words import priority_reasons
+from figures.format import fmt_int
+from figures.labels import SINGLE
 from pages.common.charts import style
 from pages.common.child_lists import (
     chronology_link,
@@ -20,8 +22,6 @@ from pages.common.child_lists import (
     whole_list,
 )
 from pages.common.figures import show_figure
-from pages.common.flag_words import priority_reasons
-from pages.common.format import fmt_int
 from pages.common.page import page_header
 from queries.casework import (
     children_by_priorities_met,

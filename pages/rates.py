@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from figures.format import fmt_int, period_label
+from figures.labels import category_label, dimension_label
 from pages.common import smallnumbers as small
 from pages.common import state
-from pages.common.categories import category_label, dimension_label
 from pages.common.context_charts import rate_chart, rate_trend_chart, ratio_chart
 from pages.common.context_tables import hide_small
 from pages.common.figures import show_figure
-from pages.common.format import escape_md, fmt_int, period_label
+from pages.common.markup import escape_md
 from pages.common.page import page_header
 from queries.rates import (
     COUNT_COLUMNS,

@@ -9,15 +9,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from figures.flag_words import cost_sentence
+from figures.format import fmt_int, period_label
+from figures.labels import CATEGORICAL
+from figures.words import moved
 from pages.common import smallnumbers as small
 from pages.common import state
-from pages.common.categories import CATEGORICAL
 from pages.common.charts import bar_chart, style, time_axis
 from pages.common.figures import show_figure
-from pages.common.flag_words import cost_sentence
-from pages.common.format import fmt_int, period_label
 from pages.common.page import page_header
-from pages.common.words import moved
 from queries.aggregates import window_start
 from queries.casework import (
     FLAG_DIMENSIONS,

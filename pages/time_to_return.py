@@ -11,13 +11,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from figures.format import fmt_int
+from figures.labels import category_label, dimension_label
 from pages.common import smallnumbers as small
 from pages.common import state
-from pages.common.categories import category_label, dimension_label
 from pages.common.context_charts import hazard_chart, survival_chart
 from pages.common.context_tables import hide_small
 from pages.common.figures import show_figure, show_table
-from pages.common.format import escape_md, fmt_int
+from pages.common.markup import escape_md
 from pages.common.page import page_header
 from queries.survival import (
     hazard_by_time_out,

@@ -14,14 +14,15 @@ import math
 import pandas as pd
 import streamlit as st
 
+from figures.flag_words import flag_help, settings_lines, tier_lines, worklist_reason_text
+from figures.format import fmt_date, fmt_int, period_label
 from pages.common.child_lists import (
     chronology_link,
     detail_panel,
     download_buttons,
     whole_list,
 )
-from pages.common.flag_words import flag_help, settings_lines, tier_lines, worklist_reason_text
-from pages.common.format import escape_md, fmt_date, fmt_int, period_label
+from pages.common.markup import escape_md
 from pages.common.page import frame_context, page_header
 from queries.casework import flags_available, flags_by_period, worklist_children, worklist_counts
 from queries.flag_settings import read_flag_settings

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from figures.format import period_label
+from figures.labels import category_label
+from figures.words import trend_title
 from pages.common import smallnumbers as small
 from pages.common import state
-from pages.common.categories import category_label
 from pages.common.charts import too_many_series, trend_chart
 from pages.common.figures import show_figure
-from pages.common.format import period_label
 from pages.common.page import page_header
-from pages.common.words import trend_title
 from queries.aggregates import trend, trend_table, window_start
 
 ALL = "all"

@@ -14,7 +14,8 @@ import streamlit as st
 
 from appstore import actions
 from briefing.build import default_name, pack_html, pack_pdf_bytes
-from pages.common.format import escape_md, fmt_date
+from figures.format import fmt_date
+from pages.common.markup import escape_md
 from trust.access import may_open
 from trust.viewer import current as current_viewer
 

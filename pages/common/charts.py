@@ -13,14 +13,14 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from afcharts.af_colours import get_af_colours
 
-from pages.common.categories import (
+from figures.format import escape_plotly, fmt_int, fmt_pct
+from figures.labels import (
     ORDINAL,
     SINGLE,
     category_label,
     colour_map,
     dimension_label,
 )
-from pages.common.format import escape_plotly, fmt_int, fmt_pct
 from queries.suppression import SUPPRESSED
 
 FONT_SIZE = 14

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from pages.common.format import escape_md
+from pages.common.markup import escape_md
 from pages.common.pupil_export import pupil_download
 
 EXPORT_LIMIT = 1000  # the largest page the choke point hands out in one go

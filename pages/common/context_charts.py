@@ -10,9 +10,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from pages.common.categories import CATEGORICAL, SINGLE, category_label, dimension_label
+from figures.format import escape_plotly
+from figures.labels import CATEGORICAL, SINGLE, category_label, dimension_label
 from pages.common.charts import axis, layout, time_axis
-from pages.common.format import escape_plotly
 
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 

@@ -67,7 +67,7 @@ class ExportInfo:
 
 def export_info(title: str, *, order: str = "", pupil_level: bool = False) -> ExportInfo:
     """The ExportInfo of the view on screen (call while the page is drawn, not in a callback)."""
-    from pages.common.format import fmt_date
+    from figures.format import fmt_date
     from pages.common.page import filter_summary, frame_context
 
     ctx = frame_context()

@@ -17,7 +17,7 @@ import streamlit as st
 from pages.common import state as page_state
 from pages.common.chart_images import camera_config, file_stem, image_buttons, label_for_screen
 from pages.common.exports import csv_bytes, export_info
-from pages.common.format import escape_text
+from pages.common.markup import escape_text
 from pages.common.pupil_export import pupil_download
 
 # Buttons that make no sense for bar charts of counts; the PNG export stays.

@@ -13,14 +13,8 @@ from html import escape
 
 import streamlit as st
 
-from pages.common.format import (
-    census_date,
-    escape_md,
-    fmt_date,
-    fmt_datetime,
-    fmt_int,
-    period_label,
-)
+from figures.format import census_date, fmt_date, fmt_datetime, fmt_int, period_label
+from pages.common.markup import escape_md
 from trust.viewer import current as current_viewer
 
 CONTEXT_KEY = "_oos_frame_context"

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from pages.common.format import fmt_int
+from figures.format import fmt_int
 from queries.suppression import (
     SUPPRESSED,
     THRESHOLD,

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core import vocab
-from pages.common.categories import category_label, dimension_label
-from pages.common.format import period_label
+from figures.format import period_label
+from figures.labels import category_label, dimension_label
 from queries.filters import range_words
 
 NR = vocab.NOT_RECORDED

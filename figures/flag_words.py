@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from core.dates import as_date, is_missing
-from pages.common.format import fmt_int
+from figures.format import fmt_int
 from queries.flag_settings import FlagSettings
 from queries.flags import PRIORITIES
 

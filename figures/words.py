@@ -9,19 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core import vocab
-from pages.common.categories import category_label, dimension_label
-from pages.common.format import fmt_int, fmt_number, fmt_pct, is_missing, period_label
-
-
-def short_label(dimension: str | None, value) -> str:
-    """A category name short enough for a title: long DfE need labels become their code."""
-    if dimension == "primary_need" and value in vocab.NEED_LABELS:
-        label = vocab.NEED_LABELS[value]
-        return label if len(label.split()) <= 3 else str(value)
-    if dimension == "care_status" and value == "None":
-        return "no care status"
-    return category_label(dimension, value)
+from core.dates import is_missing
+from figures.format import fmt_int, fmt_number, fmt_pct, period_label
+from figures.labels import dimension_label, short_label
 
 
 def moved(change, unit: str = "") -> str:
