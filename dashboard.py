@@ -9,6 +9,7 @@ shared by every page, marks synthetic data, and hands over to the chosen page th
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import streamlit as st
 
@@ -20,7 +21,7 @@ from pages.common.page import CONTEXT_KEY, FrameContext, build_context
 from queries.pupil import AccessDenied
 from startup import build_demo_database_if_missing
 from trust import signin
-from trust.access import EXACT, allowed_pages, page_kind, script_of
+from trust.access import AGGREGATE, CASEWORK, PUPIL, allowed_pages, page_kind, script_of
 from trust.viewer import set_current
 
 LOG = logging.getLogger(__name__)
@@ -79,7 +80,12 @@ if access.blocked_page is not None:
     st.stop()
 viewer = access.viewer
 page = st.navigation(allowed_pages(PAGES, viewer.role), position="top")
-set_current(viewer.on_page(page.title))
+# Figures as published (protected) when the viewer asked for them with the sidebar switch, on a
+# page of figures; pages listing children show exact counts beside the children they list.
+kind = page_kind(script_of(page))
+set_current(
+    replace(viewer.on_page(page.title), published_view=smallnumbers.asked() and kind == AGGREGATE)
+)
 a11y.apply()  # caption contrast, print stylesheet
 # Each page its own browser-tab title (WCAG 2.4.2), so tabs and history can be told apart.
 st.set_page_config(page_title=f"{page.title} · Children out of school with an EHC plan")
@@ -126,10 +132,10 @@ def show_link_and_notices() -> None:
 # it), from the choices known so far, and again after the page with the choices it drew.
 show_link_and_notices()
 
-if page_kind(script_of(page)) == EXACT and smallnumbers.suppressing():
+if kind in (CASEWORK, PUPIL) and smallnumbers.asked() and not viewer.always_published:
     st.info(
-        "This page does not hide small numbers yet: its counts are exact. Do not copy them "
-        "into a briefing; use the Breakdowns, Cross-tab, Trends or District map pages.",
+        "This page lists children, so its counts are exact beside the children it lists. Do "
+        "not copy them into a briefing; the pages of figures show them as published.",
         icon=":material/visibility:",
     )
 try:

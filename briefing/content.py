@@ -23,12 +23,12 @@ from core.dates import is_missing
 from figures.format import census_date, fmt_change, fmt_date, fmt_pct, period_label, shift_period
 from figures.format import fmt_number as fmt_count
 from figures.labels import category_label
+from figures.measures import measure_figure
 from queries import aggregates, casework
 from queries.filters import CohortFilter
 from queries.flag_changes import FLAGS as FLAG_COLUMNS
 from queries.flag_changes import flags_raised_cleared
 from queries.flags import FLAGS
-from queries.measures import measure_figure
 from queries.suppression import SUPPRESSED, THRESHOLD, suppress_long
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
@@ -112,7 +112,9 @@ class Pack:
 
     @property
     def filters_text(self) -> str:
-        parts = self.filter.describe()
+        from figures.links import describe
+
+        parts = describe(self.filter)
         return "; ".join(parts) if parts else "All children in the cohort (no filters)"
 
 

@@ -15,11 +15,11 @@ import streamlit as st
 
 from appstore import actions
 from figures.format import fmt_date, period_label
+from figures.measures import measure_figure
 from pages.common.exports import csv_bytes, excel_bytes
 from pages.common.figures import show_table
 from pages.common.markup import escape_md
 from pages.common.page import page_header
-from queries.measures import measure_figure
 from trust.viewer import current as current_viewer
 
 MEASURE_CHOICES = {

@@ -21,6 +21,7 @@ from queries.aggregates import load_history, not_recorded_table, warnings_by_fie
 from queries.casework import flags_available, flags_by_period
 from queries.pupil import quarantine_count, quarantine_rows
 from queries.rates import missing_from_caseload
+from trust.roles import roles_that
 from trust.viewer import current
 
 QUARANTINE_PAGE = 100
@@ -102,12 +103,12 @@ else:
         "figure. Raw values are shown exactly as they were in the file."
     )
     viewer = current()
-    if viewer is None or not viewer.sees_pupils or viewer.sen_teams:
+    if viewer is None or not viewer.sees_county_rows:
         # Raw values name children (IDs, dates of birth): only for roles that see pupil rows
         # county-wide; the count above is all other roles get.
+        who = roles_that(lambda role: role.sees_pupils and role.county_wide)
         st.info(
-            "The quarantined rows' raw values are pupil-level data: they are shown to "
-            "safeguarding leads and QA officers only."
+            f"The quarantined rows' raw values are pupil-level data: they are shown to {who} only."
         )
         st.stop()
     slot = st.container()

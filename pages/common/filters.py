@@ -17,50 +17,16 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from figures.links import DEFAULTS, CohortFilter, filter_from_values
 from pages.common import state as page_state
-from queries.filters import CohortFilter
 
-AGE_RANGE = page_state.AGE_RANGE
-ANY = page_state.ANY
-
-# Widget key (= URL parameter) -> its default value ("no restriction").
-DEFAULTS: dict[str, object] = {key: c.default for key, c in page_state.FILTERS.items()}
 FILTER_STATE_KEY = "_oos_cohort_filter"
 
 
-def _yes_no(value) -> bool | None:
-    return {"Yes": True, "No": False}.get(value)
-
-
-def _tuple(values) -> tuple[str, ...]:
-    return tuple(str(v) for v in (values or ()))
-
-
 def filter_from_state(state: Mapping, period: str) -> CohortFilter:
-    """The CohortFilter described by the sidebar widgets' values (keys as in DEFAULTS)."""
-    age = tuple(state.get("age") or AGE_RANGE)
-    age_min, age_max = (None, None) if age == AGE_RANGE else (int(age[0]), int(age[1]))
-    imports = state.get("import", ANY)
-    days_from, days_to = state.get("days_from"), state.get("days_to")
-    return CohortFilter(
-        period=period,
-        districts=_tuple(state.get("district")),
-        needs=_tuple(state.get("need")),
-        age_min=age_min,
-        age_max=age_max,
-        year_groups=_tuple(state.get("year")),
-        genders=_tuple(state.get("gender")),
-        care_statuses=_tuple(state.get("care")),
-        cin=_yes_no(state.get("cin")),
-        cp=_yes_no(state.get("cp")),
-        cla=_yes_no(state.get("cla")),
-        previously_looked_after=_yes_no(state.get("pla")),
-        placement_statuses=_tuple(state.get("placement")),
-        is_import={"Imports only": True, "Not imports": False}.get(imports),
-        days_out_min=None if days_from is None else int(days_from),
-        days_out_max=None if days_to is None else int(days_to),
-        sen_teams=_tuple(state.get("team")),
-    )
+    """The CohortFilter described by the sidebar widgets' values (figures/links.py's mapping,
+    the same one a saved link is read with)."""
+    return filter_from_values(state, period)
 
 
 def reset_filters() -> None:

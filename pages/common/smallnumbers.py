@@ -53,16 +53,20 @@ NOTE = (
 
 def suppressing() -> bool:
     """True when small numbers are hidden on this run (senior leaders: always)."""
-    viewer = current()
-    if viewer is None or viewer.suppression_forced:
-        return True
+    from figures.audience import current as current_audience
+
+    return current_audience().safe
+
+
+def asked() -> bool:
+    """The sidebar switch's value (read before it is drawn: the frame needs it first)."""
     return bool(st.session_state.get(TOGGLE_KEY, False))
 
 
 def sidebar_switch() -> None:
     """The sidebar switch (the frame draws it once per run, under the filters)."""
     viewer = current()
-    if viewer is not None and viewer.suppression_forced:
+    if viewer is not None and viewer.always_published:
         st.sidebar.toggle(
             "Hide small numbers",
             value=True,

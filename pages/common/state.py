@@ -16,21 +16,26 @@ and `notice` records a sentence that the frame shows at the top of the page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from core import vocab
 from figures.format import period_label
-from figures.labels import category_label, dimension_label
-from queries.filters import range_words
+from figures.labels import dimension_label
+from figures.links import (
+    AGE_RANGE,
+    ANY,
+    FILTER_GROUPS,
+    FILTERS,
+    PERIOD,
+    Control,
+    describe_values,
+    filter_pairs,
+)
 
-NR = vocab.NOT_RECORDED
-ANY = "Any"
-YES_NO = [ANY, "Yes", "No"]
-IMPORT_CHOICES = [ANY, "Imports only", "Not imports"]
-AGE_RANGE = (0, 25)
+__all__ = ["AGE_RANGE", "ANY", "FILTER_GROUPS", "FILTERS", "PERIOD", "describe", "filter_pairs"]
+describe = describe_values  # the sidebar's values in words (figures/links.py)
+
 BIND = "query-params"
 
 NOTICES_KEY = "_oos_link_notices"  # sentences about the link, shown by the frame
@@ -38,40 +43,6 @@ RUN_NOTICES_KEY = "_oos_run_notices"  # sentences about this run's choices only
 DRAWN_KEY = "_oos_drawn_controls"  # page controls drawn in this run -> their default
 PREVIOUS_DRAWN_KEY = "_oos_drawn_before"  # the same, from the page's previous run
 PAGE_KEY = "_oos_page_path"
-
-
-@dataclass(frozen=True)
-class Control:
-    """One choice a user can make, and everything the app needs to know about it."""
-
-    key: str  # widget key = URL query parameter
-    label: str  # on screen, in notices and in the "Filters: ..." summary
-    kind: str  # select, multiselect, range, number, choice (yes/no/any), pills, segmented,
-    # toggle, pages, tabs, window (a select_slider over periods)
-    default: object = None
-    page: str | None = None  # URL path of the page that draws it; None: the sidebar
-    sql: str | None = None  # the CohortFilter field it sets (sidebar filters)
-    options: Callable[[], Sequence] | None = None  # static choices (None: given when drawn)
-    format: Callable[[object], str] = str  # option -> label on screen and in the URL
-    help: str | None = None
-    placeholder: str | None = None
-    drawn_by_page: bool = False  # drawn by its page's own code, not through draw()
-
-    def url_values(self, value) -> list[str]:
-        """How the bound widget writes `value` in the URL (repeated for several values)."""
-        if value is None:
-            return []
-        if self.kind == "toggle":
-            return ["true" if value else "false"]
-        if self.kind in ("range", "number", "pages"):
-            items = value if isinstance(value, list | tuple) else [value]
-            return [str(int(v)) for v in items]
-        items = value if isinstance(value, list | tuple) else [value]
-        return [str(self.format(v)) for v in items]
-
-
-def _need_label(code) -> str:
-    return category_label("primary_need", code)
 
 
 def _dimensions() -> list[str]:
@@ -150,117 +121,6 @@ def _sortable() -> list[str]:
 
     return [c for c in SORT_LABELS if c in SORT_COLUMNS]
 
-
-# --- the sidebar's filters (every page) ----------------------------------------------------
-# Groups of the sidebar, each an expander; a row of two keys is drawn in two columns.
-FILTER_GROUPS: list[tuple[str, list[list[str]]]] = [
-    ("District, need and team", [["district"], ["need"], ["team"]]),
-    ("Age, year group, gender", [["age"], ["year"], ["gender"]]),
-    ("Care status", [["care"], ["cin", "cp"], ["cla", "pla"]]),
-    ("Placement, import, days out", [["placement"], ["import"], ["days_from", "days_to"]]),
-]
-
-PERIOD = Control(
-    "period",
-    "Reporting period (year-month)",
-    "select",
-    help="Figures are counted at the census date: the last day of the month.",
-    placeholder="Latest period",
-)
-
-FILTERS: dict[str, Control] = {
-    c.key: c
-    for c in [
-        Control(
-            "district",
-            "District",
-            "multiselect",
-            [],
-            sql="districts",
-            options=lambda: vocab.DISTRICT_VALUES + [NR],
-            placeholder="All districts",
-        ),
-        Control(
-            "need",
-            "Primary need",
-            "multiselect",
-            [],
-            sql="needs",
-            options=lambda: vocab.NEED_CODES + [NR],
-            format=_need_label,
-            placeholder="All needs",
-        ),
-        Control("team", "SEN team", "multiselect", [], sql="sen_teams", placeholder="All teams"),
-        Control(
-            "age",
-            "Age at census date (years)",
-            "range",
-            AGE_RANGE,
-            sql="age",
-            help="Narrowing the ages leaves out children whose age is not recorded.",
-        ),
-        Control(
-            "year",
-            "Year group",
-            "multiselect",
-            [],
-            sql="year_groups",
-            options=lambda: vocab.YEAR_GROUPS + [NR],
-            placeholder="All year groups",
-        ),
-        Control(
-            "gender",
-            "Gender",
-            "multiselect",
-            [],
-            sql="genders",
-            options=lambda: vocab.GENDERS + [NR],
-            placeholder="All genders",
-        ),
-        Control(
-            "care",
-            "Care status (one per child)",
-            "multiselect",
-            [],
-            sql="care_statuses",
-            options=lambda: list(vocab.CARE_STATUSES),
-            placeholder="All care statuses",
-            help="Each child's first status of: looked after, child protection, child in "
-            "need, previously looked after.",
-        ),
-        Control("cin", "Child in need", "choice", ANY, sql="cin", options=lambda: YES_NO),
-        Control("cp", "Child protection", "choice", ANY, sql="cp", options=lambda: YES_NO),
-        Control("cla", "Looked after", "choice", ANY, sql="cla", options=lambda: YES_NO),
-        Control(
-            "pla",
-            "Previously looked after",
-            "choice",
-            ANY,
-            sql="previously_looked_after",
-            options=lambda: YES_NO,
-        ),
-        Control(
-            "placement",
-            "Placement status",
-            "multiselect",
-            [],
-            sql="placement_statuses",
-            options=lambda: list(vocab.PLACEMENT_STATUSES),
-            placeholder="Both",
-        ),
-        Control(
-            "import",
-            "Import",
-            "choice",
-            ANY,
-            sql="is_import",
-            options=lambda: IMPORT_CHOICES,
-            help="An import's EHC plan transferred from another council.",
-        ),
-        Control("days_from", "Days out from", "number", None, sql="days_out_min", placeholder="0"),
-        Control("days_to", "Days out to", "number", None, sql="days_out_max", placeholder="any"),
-    ]
-}
 
 # --- each page's own controls ----------------------------------------------------------------
 PAGE_CONTROLS: dict[str, Control] = {
@@ -577,19 +437,6 @@ def tab_key(figure_key: str) -> str:
 
 
 # --- the link's parameters -------------------------------------------------------------------
-def filter_pairs(state: Mapping) -> list[tuple[str, str]]:
-    """(parameter, value) for every sidebar filter not at its default, in the table's order."""
-    pairs = []
-    for key, c in FILTERS.items():
-        value = state.get(key, c.default)
-        if value is None or value == c.default or (isinstance(value, list | tuple) and not value):
-            continue
-        if c.kind == "range" and tuple(value) == tuple(c.default):
-            continue
-        pairs += [(key, v) for v in c.url_values(value)]
-    return pairs
-
-
 def page_pairs(state: Mapping, page_path: str) -> list[tuple[str, str]]:
     """(parameter, value) for the page's own controls that differ from their defaults."""
     drawn = state.get(DRAWN_KEY) or state.get(PREVIOUS_DRAWN_KEY) or {}
@@ -614,27 +461,3 @@ def _same(a, b) -> bool:
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         return list(a) == list(b)
     return a == b
-
-
-def describe(state: Mapping) -> list[str]:
-    """The filters in words, with the sidebar's own labels ("District: Thanet, Swale")."""
-    parts = []
-    for key, c in FILTERS.items():
-        value = state.get(key, c.default)
-        if value is None or value == c.default:
-            continue
-        if c.kind == "multiselect":
-            if value:
-                parts.append(f"{c.label}: {', '.join(str(c.format(v)) for v in value)}")
-        elif c.kind == "range":
-            if tuple(value) != tuple(c.default):
-                parts.append(f"{c.label}: {int(value[0])} to {int(value[1])}")
-        elif c.kind == "choice":
-            parts.append(f"{c.label}: {str(value).lower()}")
-    low, high = state.get("days_from"), state.get("days_to")
-    days = range_words(
-        "Days out of school",
-        None if low is None else int(low),
-        None if high is None else int(high),
-    )
-    return parts + ([days] if days else [])
