@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+PUBLISHED_WORDS = "as published: small numbers protected (see About this figure)"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COMMENT = "# "
 MAX_WIDTH = 60  # characters: wider columns wrap in Excel rather than run off the screen
@@ -43,6 +44,7 @@ class ExportInfo:
     source: str = ""
     synthetic: bool = False
     marking: str = ""  # "OFFICIAL-SENSITIVE" for pupil-level files
+    published: bool = False  # figures as published: small numbers protected
     made: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
 
     def lines(self) -> list[tuple[str, str]]:
@@ -57,6 +59,8 @@ class ExportInfo:
         if self.census:
             rows.append(("Census date", self.census))
         rows.append(("Filters", "; ".join(self.filters) if self.filters else "none"))
+        if self.published:
+            rows.append(("Figures", PUBLISHED_WORDS))
         if self.order:
             rows.append(("Order", self.order))
         if self.source:
@@ -65,7 +69,9 @@ class ExportInfo:
         return rows
 
 
-def export_info(title: str, *, order: str = "", pupil_level: bool = False) -> ExportInfo:
+def export_info(
+    title: str, *, order: str = "", pupil_level: bool = False, published: bool = False
+) -> ExportInfo:
     """The ExportInfo of the view on screen (call while the page is drawn, not in a callback)."""
     from figures.format import fmt_date
     from pages.common.page import filter_summary, frame_context
@@ -83,6 +89,7 @@ def export_info(title: str, *, order: str = "", pupil_level: bool = False) -> Ex
         "rules"
         if pupil_level
         else "",
+        published=published,
     )
 
 
