@@ -107,9 +107,20 @@ def rates(f: CohortFilter, dimension: str, *, db=None) -> pd.DataFrame:
     frame = out.merge(plans, on="category", how="outer")
     frame = frame.rename(columns={"children": "children_out", "plans": "children_with_plan"})
     frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].fillna(0).astype("int64")
-    frame = _order(frame, dimension)
-    frame = _with_rates(frame)
-    total_a, total_n = frame["children_out"].sum(), frame["children_with_plan"].sum()
+    return statistics(_order(frame, dimension))
+
+
+def statistics(frame: pd.DataFrame, totals: tuple | None = None) -> pd.DataFrame:
+    """The rates, shares, ratios and tests of a breakdown's two counts (`children_out`,
+    `children_with_plan`, one row per category): every column rates() adds to its counts.
+    `totals` (children out, children with a plan): the breakdown's totals when they are not
+    the sum of its rows. Pure; the figures layer calls it on the counts as shown when figures
+    are published."""
+    frame = _with_rates(frame.reset_index(drop=True).copy())
+    if totals is None:
+        total_a, total_n = frame["children_out"].sum(), frame["children_with_plan"].sum()
+    else:
+        total_a, total_n = totals
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["share_out"] = 100 * frame["children_out"] / total_a if total_a else np.nan
         frame["share_plans"] = 100 * frame["children_with_plan"] / total_n if total_n else np.nan
@@ -211,6 +222,7 @@ def missing_from_caseload(db=None) -> pd.DataFrame:
 
 __all__ = [
     "COUNT_COLUMNS",
+    "statistics",
     "NOT_RECORDED",
     "RATE_DIMENSIONS",
     "caseload_periods",

@@ -243,6 +243,16 @@ PAGE_CONTROLS: dict[str, Control] = {
             format=dimension_label,
         ),
         Control(
+            "rate_trend",
+            "Trend of the rate for",
+            "segmented",
+            "all",
+            page="rates",
+            format=lambda d: (
+                "All children" if d == "all" else f"each {dimension_label(d).lower()} group"
+            ),
+        ),
+        Control(
             "surv_dim",
             "Compare by",
             "select",
