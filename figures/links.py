@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 from core import vocab
 from figures.labels import category_label
@@ -49,7 +49,6 @@ class Control:
     format: Callable[[object], str] = str  # option -> label on screen and in the URL
     help: str | None = None
     placeholder: str | None = None
-    drawn_by_page: bool = False  # drawn by its page's own code, not through draw()
 
     def url_values(self, value) -> list[str]:
         """How the bound widget writes `value` in the URL (repeated for several values)."""
@@ -342,3 +341,8 @@ def parse_view(link: str) -> View:
     values = values_from_query(query)
     frozen = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in values.items())
     return View(page=page, period=period, values=frozen)
+
+
+def chronology_link(child_id: str, period: str) -> str:
+    """The chronology page for this child and period (a relative link: same server)."""
+    return "chronology?" + urlencode({"child": child_id, "period": period})

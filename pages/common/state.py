@@ -32,6 +32,7 @@ from figures.links import (
     describe_values,
     filter_pairs,
 )
+from figures.lists import Paging, paging
 
 __all__ = ["AGE_RANGE", "ANY", "FILTER_GROUPS", "FILTERS", "PERIOD", "describe", "filter_pairs"]
 describe = describe_values  # the sidebar's values in words (figures/links.py)
@@ -261,7 +262,6 @@ PAGE_CONTROLS: dict[str, Control] = {
             options=_survival_choices,
             format=_survival_name,
         ),
-        # Drawn by the Today and Priority pages themselves; the link reads them from here.
         Control(
             "today_tier",
             "Tier shown",
@@ -270,10 +270,9 @@ PAGE_CONTROLS: dict[str, Control] = {
             page="today",
             options=_tiers,
             format=_tier_name,
-            drawn_by_page=True,
         ),
-        Control("today_page", "Page", "pages", 1, page="today", drawn_by_page=True),
-        Control("priority_page", "Page", "pages", 1, page="priority", drawn_by_page=True),
+        Control("today_page", "Page", "pages", 1, page="today"),
+        Control("priority_page", "Page", "pages", 1, page="priority"),
     ]
 }
 TAB_PREFIX = "tab-"  # a figure's Chart/Table tabs: key "tab-<figure key>", default "Chart"
@@ -419,22 +418,25 @@ def draw(key: str, where=None, *, options: Sequence | None = None, default=None,
     raise ValueError(f"draw() does not draw {c.kind} controls")
 
 
-def draw_pages(key: str, pages: int, where=None, **extra) -> int:
-    """A bound page-number control; a page past the end is pointed out and the last shown."""
+def draw_pages(key: str, total: int, size: int, where=None, **extra) -> Paging:
+    """A bound page-number control over a list of `total` rows, `size` a page; the page to
+    show (figures/lists.py's Paging). A page past the end (a link, or a page number kept from
+    before the filters changed) shows the last page, and a link asking for it is told so."""
     c = control(key)
     where = where or st
     st.session_state.setdefault(DRAWN_KEY, {})[key] = 1
+    pages = paging(total, size, 1).pages
     for value in raw_values(key):
         if not is_whole(value, 1):
             notice(f"This link asked for page {_quoted(value)}, which is not a page number.")
         elif int(value) > pages:
-            notice(
-                f"This link asked for page {int(value)}, but there "
-                + ("is only 1 page" if pages == 1 else f"are {pages} pages")
-                + f"; showing page {pages}."
-            )
+            notice(paging(total, size, int(value)).notice)
+            # the widget would drop a page it does not have and show page 1: show the last
+            st.session_state[c.key] = pages
+    if int(st.session_state.get(c.key) or 1) > pages:
+        st.session_state[c.key] = pages
     chosen = where.pagination(pages, key=c.key, bind=BIND, **extra)
-    return min(max(1, int(chosen or 1)), pages)
+    return paging(total, size, min(max(1, int(chosen or 1)), pages))
 
 
 def tab_key(figure_key: str) -> str:
@@ -454,7 +456,7 @@ def page_pairs(state: Mapping, page_path: str) -> list[tuple[str, str]]:
     for key, c in PAGE_CONTROLS.items():
         if c.page != (page_path or "overview") or key not in state:
             continue
-        if key not in drawn and not c.drawn_by_page:  # not on screen in this run
+        if key not in drawn:  # not on screen in this run
             continue
         default = drawn.get(key, c.default)
         value = state.get(key)
