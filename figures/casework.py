@@ -27,6 +27,7 @@ from figures.values import Figure, Metric, Table, options
 from figures.words import moved
 from queries import casework
 from queries.filters import CohortFilter
+from queries.flag_changes import flags_raised_cleared
 from queries.flag_settings import read_flag_settings
 
 __all__ = ["flags_available"]
@@ -399,3 +400,65 @@ def cost_of_delay(f: CohortFilter, *, audience: Audience | None = None, db=None)
     else:
         sentence = cost_sentence(cost, fr.period_name, values)
     return CostOfDelay(sentence, COST_SOURCE, figure)
+
+
+# --- the pack's "acting on the figures" ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Act:
+    """Flags held, raised and cleared since the previous month, and the two headline counts."""
+
+    figure: Figure
+    out_of_sight: object  # children out of sight, as shown
+    priority: object  # children meeting a priority for return, as shown
+
+
+def act(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Act:
+    audience = resolve(audience)
+    fr = frame(f, audience, db=db)
+    g = narrow(f, audience)
+    raw = flags_raised_cleared(g, db=db)
+    counts = ["held_now", "raised", "cleared"]
+    # a child can hold several flags: the rows are not parts of a total
+    shown = protect.long(raw.fillna({c: 0 for c in counts}), audience, counts, (),
+                         total_known=False)  # fmt: skip
+    no_earlier = raw["raised"].isna().to_numpy()
+    table = pd.DataFrame(
+        {
+            "Flag": [FLAGS[flag].label for flag in raw["flag"]],
+            "Children now": shown.table["held_now"],
+            "Raised this month": [
+                None if gone else v for v, gone in zip(shown.table["raised"], no_earlier,
+                                                       strict=True)
+            ],
+            "Cleared this month": [
+                None if gone else v for v, gone in zip(shown.table["cleared"], no_earlier,
+                                                       strict=True)
+            ],
+        }
+    )  # fmt: skip
+    held = dict(zip(raw["flag"], shown.table["held_now"], strict=True))
+    out_of_sight = held.get("out_of_sight", 0)
+    prio = casework.priority_counts(g, db=db)
+    priority = _shown(prio, "any_priority", audience)
+    figure = Figure(
+        key="act",
+        kind="table",
+        title=f"{fmt_int(out_of_sight)} children out of sight; {fmt_int(priority)} meet a "
+        "priority for return",
+        caption="Children holding each case flag at the census date, and flags raised (held "
+        "now, not last month) and cleared (held last month, not now, including children who "
+        "left the cohort) since the previous month. A child can hold several flags.",
+        about=fr.about(
+            "children holding each case flag at the census date; raised and cleared compare "
+            "with the previous loaded month.",
+            hidden=shown.hidden,
+        ),
+        table=Table.of(table),
+        chart=Table(),
+        file_name=f"flags_raised_cleared_{f.period}.csv",
+        hidden=shown.hidden,
+        protected=audience.safe,
+    )
+    return Act(figure, out_of_sight, priority)

@@ -119,3 +119,36 @@ def escape_plotly(text) -> str:
     """Plotly's pseudo-HTML (<b>, <a href>, <br>) escaped in a label taken from the data; used
     by the screens' charts and the pack's alike."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+PLAIN_NUMBERS = frozenset({"January", "Year", "ID", "Version"})
+
+
+def _percent_column(name: str) -> bool:
+    lowered = str(name).lower()
+    return "percent" in lowered or "share" in lowered or lowered.endswith("(%)")
+
+
+def table_text(frame):
+    """A table as printed (the pack): every value as text, counts with thousands separators,
+    percentages to one decimal place with %, other fractions to one decimal place, missing as
+    '–', a shown `c` as it is. The values are the table's own: only their writing changes."""
+    out = frame.copy()
+    for column in out.columns:
+        percent = _percent_column(column)
+        names = str(column) in PLAIN_NUMBERS  # years and IDs: no thousands separator
+        out[column] = [
+            value
+            if isinstance(value, str)
+            else str(int(value))
+            if names and not is_missing(value)
+            else DASH
+            if is_missing(value)
+            else fmt_pct(value)
+            if percent
+            else fmt_int(value)
+            if float(value) == int(value)
+            else fmt_number(value)
+            for value in out[column].astype(object)
+        ]
+    return out

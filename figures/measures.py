@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.dates import is_missing
-from figures.audience import Audience, narrow, resolve
+from figures.audience import Audience, narrow, problems, resolve
 from figures.format import plural
 from figures.frame import counted
 from figures.links import parse_view
@@ -34,7 +34,13 @@ def view_figure(link: str, period: str, audience: Audience | None = None, *, db=
     """Children matching the view's filters in `period`, as `audience` may see the count."""
     audience = resolve(audience)
     view = parse_view(link)
-    _, shown = counted(narrow(view.filter_at(period), audience), audience, db=db)
+    f = view.filter_at(period)
+    if audience.safe and problems(f, audience):
+        # figures as published could show only another view's count (all districts for two,
+        # say): saying so is better than a number that does not measure what the action set
+        return Measure(period, None, "not shown as published (the view asks for several "
+                       "values of a filter, or days out not in whole bands)")  # fmt: skip
+    _, shown = counted(narrow(f, audience), audience, db=db)
     return Measure(period, shown, plural(shown, "child", "children"))
 
 

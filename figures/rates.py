@@ -83,7 +83,22 @@ def _shown_statistics(
     return table, chart, shown.hidden
 
 
-def overall(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Metric | None:
+@dataclass(frozen=True)
+class Overall:
+    """The filtered cohort's rate, from the counts as shown (hidden: no rate at all)."""
+
+    children_out: object
+    children_with_plan: object
+    rate: float | None
+    low: float | None
+    high: float | None
+
+    @property
+    def hidden(self) -> bool:
+        return protect.is_hidden(self.children_out) or protect.is_hidden(self.children_with_plan)
+
+
+def overall_values(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Overall | None:
     """The filtered cohort's rate per 100 children with a plan (None: no caseload)."""
     audience = resolve(audience)
     found = rate_queries.overall_rate(narrow(f, audience), db=db)
@@ -93,8 +108,21 @@ def overall(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Me
     plans = protect.count(
         int(found["children_with_plan"]), audience, found.get("children_with_plan_ckey")
     )
+    if protect.is_hidden(out) or protect.is_hidden(plans) or not plans:
+        return Overall(out, plans, None, None, None)
+    low, high = (found["rate_low"], found["rate_high"])
+    if audience.safe:
+        low, high = (100 * b for b in wilson(out, plans))
+    return Overall(out, plans, 100.0 * out / plans, float(low), float(high))
+
+
+def overall(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Metric | None:
+    """The rate as a card."""
+    found = overall_values(f, audience=audience, db=db)
+    if found is None:
+        return None
     label = "Out of school per 100 children with a plan"
-    if protect.is_hidden(out) or protect.is_hidden(plans):
+    if found.hidden:
         return Metric(
             "overall_rate",
             label,
@@ -103,17 +131,14 @@ def overall(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Me
             help=f"Hidden: {protect.SMALL_MAX} or fewer children out of school match these "
             "filters.",
         )
-    rate = 100.0 * out / plans if plans else None
-    low, high = (found["rate_low"], found["rate_high"])
-    if audience.safe and plans:
-        low, high = (100 * b for b in wilson(out, plans))
     return Metric(
         "overall_rate",
         label,
-        "–" if rate is None else f"{rate:.1f}",
-        rate,
-        help=f"{fmt_int(out)} children out of school of {fmt_int(plans)} with an EHC plan; "
-        f"95% interval {low:.1f} to {high:.1f}.",
+        "–" if found.rate is None else f"{found.rate:.1f}",
+        found.rate,
+        help=f"{fmt_int(found.children_out)} children out of school of "
+        f"{fmt_int(found.children_with_plan)} with an EHC plan; 95% interval {found.low:.1f} "
+        f"to {found.high:.1f}.",
     )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 
 import duckdb
+import pandas as pd
 import pytest
 
 from queries import rates, runner
@@ -145,15 +146,20 @@ def test_cohort_children_missing_from_the_caseload_are_counted_not_dropped(db):
     assert frame["children_out"].sum() == 20
 
 
-def test_briefing_table_suppresses_small_counts_and_their_rates(db):
-    from queries.context_pack import rates_table
+def test_published_rates_hide_small_counts_and_what_is_worked_out_from_them(db):
+    # the rates as a senior leader and the pack read them (figures/rates.py)
+    from figures.audience import Audience
+    from figures.rates import rates as rate_figures
 
+    published = Audience.published()
     # girls: Dover 5 out of 20 plans -> 5 is shown as c, and its rate and ratio are hidden
-    table = rates_table(CohortFilter(period="2024-01", genders=("Female",)), "district", db=db)
-    dover = table.set_index("category").loc["Dover"]
-    assert dover["children_out"] == "c" and bool(dover["suppressed"])
-    assert dover[["rate_per_100", "ratio", "rate_low"]].isna().all()
-    assert not bool(dover["excludes_one"])
-    # all children: Dover 10 and Thanet 10 out, nothing to suppress
-    whole = rates_table(CohortFilter(period="2024-01"), "district", db=db).set_index("category")
-    assert whole.loc["Dover", "children_out"] == 10 and whole.loc["Dover", "rate_per_100"] == 10
+    girls = CohortFilter(period="2024-01", genders=("Female",))
+    found = rate_figures(girls, "district", audience=published, db=db)
+    dover = found.rate.table.frame().set_index("District").loc["Dover"]
+    assert dover["Children out of school"] == "c"
+    assert pd.isna(dover["Rate per 100"]) and pd.isna(dover["95% interval from"])
+    assert pd.isna(found.ratio.table.frame().set_index("District").loc["Dover", "Ratio"])
+    # all children: Dover 10 out of 100 plans, nothing to hide: a rate of 10 per 100
+    whole = rate_figures(CohortFilter(period="2024-01"), "district", audience=published, db=db)
+    row = whole.rate.table.frame().set_index("District").loc["Dover"]
+    assert row["Children out of school"] == "10" and row["Rate per 100"] == 10
