@@ -208,8 +208,7 @@ def _methods(fr: Frame, filters_text: str) -> tuple[str, ...]:
             if fr.synthetic
             else "the council's case-management system extract, loaded into the dashboard."
         ),
-        f"Filters: {filters_text}."
-        + (" " + " ".join(fr.problems) if fr.problems else ""),
+        f"Filters: {filters_text}." + (" " + " ".join(fr.problems) if fr.problems else ""),
         "Figures as published: " + protect.ABOUT_SAFE + " Medians and other order statistics "
         f"are shown only for groups of at least {protect.MEDIAN_MIN_GROUP} children. These are "
         "the figures a senior leader sees on the dashboard, cell for cell.",
