@@ -14,11 +14,11 @@ from dataclasses import replace
 import streamlit as st
 
 from core.paths import resolve_db_path
-from pages.common import a11y, link_check, share, smallnumbers
+from figures.audience import AccessDenied
+from pages.common import a11y, link_check, published, share
 from pages.common.database import check_database
 from pages.common.filters import render_sidebar
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
-from queries.pupil import AccessDenied
 from startup import build_demo_database_if_missing
 from trust import signin
 from trust.access import AGGREGATE, CASEWORK, PUPIL, allowed_pages, page_kind, script_of
@@ -84,7 +84,7 @@ page = st.navigation(allowed_pages(PAGES, viewer.role), position="top")
 # page of figures; pages listing children show exact counts beside the children they list.
 kind = page_kind(script_of(page))
 set_current(
-    replace(viewer.on_page(page.title), published_view=smallnumbers.asked() and kind == AGGREGATE)
+    replace(viewer.on_page(page.title), published_view=published.asked() and kind == AGGREGATE)
 )
 a11y.apply()  # caption contrast, print stylesheet
 # Each page its own browser-tab title (WCAG 2.4.2), so tabs and history can be told apart.
@@ -115,8 +115,8 @@ if status.periods:
         st.error("The cohort could not be read from the database. The server log has details.")
         st.stop()
 st.session_state[CONTEXT_KEY] = context
-# Small numbers: always hidden for senior leaders; a switch, off by default, for other roles.
-smallnumbers.sidebar_switch()
+# Figures as published: always for senior leaders; a switch, off by default, for other roles.
+published.sidebar_switch(viewer)
 # Keyed once (st-key-view-link): the copy fallback in share.py finds the link box by it.
 link_slot = st.sidebar.container(key="view-link").empty()
 notice_slot = st.empty()
@@ -132,7 +132,7 @@ def show_link_and_notices() -> None:
 # it), from the choices known so far, and again after the page with the choices it drew.
 show_link_and_notices()
 
-if kind in (CASEWORK, PUPIL) and smallnumbers.asked() and not viewer.always_published:
+if kind in (CASEWORK, PUPIL) and published.asked() and not viewer.always_published:
     st.info(
         "This page lists children, so its counts are exact beside the children it lists. Do "
         "not copy them into a briefing; the pages of figures show them as published.",

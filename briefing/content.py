@@ -37,11 +37,11 @@ from figures.format import (
     table_text,
 )
 from figures.frame import Frame, frame
+from figures.links import CohortFilter
 from figures.periods import loaded, year_start
 from figures.rates import rates
 from figures.survival import time_to_return
 from figures.values import Figure
-from queries.filters import CohortFilter
 from trust.viewer import current as current_viewer
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"

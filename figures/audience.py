@@ -22,9 +22,11 @@ from dataclasses import dataclass
 
 from figures.interim_disclosure import filter_problems, safe_filter
 from queries.filters import CohortFilter
-from queries.pupil import NO_TEAM
+from queries.pupil import NO_TEAM, AccessDenied
 from trust.viewer import Viewer
 from trust.viewer import current as current_viewer
+
+__all__ = ["AccessDenied"]  # the choke point's refusal, for the frame to show
 
 
 @dataclass(frozen=True)

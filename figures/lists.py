@@ -26,7 +26,9 @@ from figures.values import Table
 from queries import casework
 from queries.filters import CohortFilter
 from queries.flag_settings import read_flag_settings
-from queries.pupil import SORT_COLUMNS, cohort_page
+from queries.pupil import SORT_COLUMNS, cohort_page, record_export
+
+__all__ = ["record_export"]  # audit a download of rows a page already holds
 
 EXPORT_LIMIT = 1000  # the largest page the choke point hands out in one go
 # The explorer's columns, in the order shown, with their headings (and the sort control's).

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from figures.format import period_label
-from figures.labels import dimension_label
+from figures.labels import DIMENSIONS, FLAGS, TIERS, dimension_label, flag_label, tier_label
 from figures.links import (
     AGE_RANGE,
     ANY,
@@ -32,7 +32,9 @@ from figures.links import (
     describe_values,
     filter_pairs,
 )
-from figures.lists import Paging, paging
+from figures.lists import EXPLORER_COLUMNS, SORTABLE, Paging, paging
+from figures.rates import RATE_DIMENSIONS
+from figures.survival import SURVIVAL_DIMENSIONS
 
 __all__ = ["AGE_RANGE", "ANY", "FILTER_GROUPS", "FILTERS", "PERIOD", "describe", "filter_pairs"]
 describe = describe_values  # the sidebar's values in words (figures/links.py)
@@ -47,80 +49,18 @@ PAGE_KEY = "_oos_page_path"
 
 
 def _dimensions() -> list[str]:
-    from queries.aggregates import DIMENSIONS
-
     return list(DIMENSIONS)
 
 
 def _dimension_name(d) -> str:
-    from queries.aggregates import DIMENSIONS
-
     return "All children" if d == "all" else (DIMENSIONS.get(d) or dimension_label(d))
-
-
-def _flags() -> list[str]:
-    from queries.flags import FLAGS
-
-    return list(FLAGS)
-
-
-def _flag_name(flag) -> str:
-    from queries.flags import FLAGS
-
-    return FLAGS[flag].label if flag in FLAGS else str(flag)
-
-
-def _rate_dimensions() -> list[str]:
-    from queries.rates import RATE_DIMENSIONS
-
-    return list(RATE_DIMENSIONS)
-
-
-def _survival_choices() -> list[str]:
-    from queries.survival import SURVIVAL_DIMENSIONS
-
-    return ["all", *SURVIVAL_DIMENSIONS]
 
 
 def _survival_name(d) -> str:
     return "All children (no split)" if d == "all" else dimension_label(d)
 
 
-def _tiers() -> list[str]:
-    from queries.flags import TIERS
-
-    return list(TIERS)
-
-
-def _tier_name(t) -> str:
-    from queries.flags import TIERS
-
-    return TIERS[t].label if t in TIERS else str(t)
-
-
-# Cohort explorer: the columns a list can be sorted by, with their headings.
-SORT_LABELS = {
-    "child_id": "Child ID",
-    "age": "Age",
-    "year_group": "Year group",
-    "gender": "Gender",
-    "primary_need": "Primary need",
-    "district": "District",
-    "placement_status": "Placement status",
-    "care_status": "Care status",
-    "is_import": "Import",
-    "imported_from": "Imported from",
-    "days_out": "Days out",
-    "out_of_school_since": "Out of school since",
-    "sen_team": "SEN team",
-}
 SIZE_ORDER = ["Natural order", "Largest first"]
-
-
-def _sortable() -> list[str]:
-    from queries.pupil import SORT_COLUMNS
-
-    return [c for c in SORT_LABELS if c in SORT_COLUMNS]
 
 
 # --- each page's own controls ----------------------------------------------------------------
@@ -201,8 +141,8 @@ PAGE_CONTROLS: dict[str, Control] = {
             "select",
             "days_out",
             page="explorer",
-            options=_sortable,
-            format=lambda c: SORT_LABELS.get(c, str(c)),
+            options=lambda: list(SORTABLE),
+            format=lambda c: EXPLORER_COLUMNS.get(c, str(c)),
         ),
         Control("desc", "Largest first", "toggle", True, page="explorer"),
         Control(
@@ -230,8 +170,8 @@ PAGE_CONTROLS: dict[str, Control] = {
             "select",
             "s19_due",
             page="service",
-            options=_flags,
-            format=_flag_name,
+            options=lambda: list(FLAGS),
+            format=flag_label,
             help="The flag the charts below count (the link keeps the choice).",
         ),
         Control(
@@ -240,7 +180,7 @@ PAGE_CONTROLS: dict[str, Control] = {
             "select",
             "district",
             page="rates",
-            options=_rate_dimensions,
+            options=lambda: list(RATE_DIMENSIONS),
             format=dimension_label,
         ),
         Control(
@@ -259,7 +199,7 @@ PAGE_CONTROLS: dict[str, Control] = {
             "select",
             "all",
             page="time_to_return",
-            options=_survival_choices,
+            options=lambda: ["all", *SURVIVAL_DIMENSIONS],
             format=_survival_name,
         ),
         Control(
@@ -268,8 +208,8 @@ PAGE_CONTROLS: dict[str, Control] = {
             "segmented",
             "act_now",
             page="today",
-            options=_tiers,
-            format=_tier_name,
+            options=lambda: list(TIERS),
+            format=tier_label,
         ),
         Control("today_page", "Page", "pages", 1, page="today"),
         Control("priority_page", "Page", "pages", 1, page="priority"),
