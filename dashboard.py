@@ -109,7 +109,8 @@ if status.info.get("synthetic"):
 context = FrameContext(filter=None, periods=status.periods, info=status.info)
 if status.periods:
     try:
-        context = build_context(status, render_sidebar(status.periods, status.sen_teams))
+        chosen = render_sidebar(status.periods, status.sen_teams, published=viewer.always_published)
+        context = build_context(status, chosen)
     except Exception:  # noqa: BLE001 - the user gets a message; details go to the log
         LOG.exception("reading the cohort failed")
         st.error("The cohort could not be read from the database. The server log has details.")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from figures.interim_disclosure import filter_problems, safe_filter
+from figures.disclosure import filter_problems, safe_filter
 from queries.filters import CohortFilter
 from queries.pupil import NO_TEAM, AccessDenied
 from trust.viewer import Viewer

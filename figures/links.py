@@ -185,6 +185,25 @@ FILTERS: dict[str, Control] = {
     ]
 }
 DEFAULTS: dict[str, object] = {key: c.default for key, c in FILTERS.items()}
+
+# Figures as published take days out in whole bands (core.vocab.DAYS_OUT_BANDS): the sidebar of
+# a role that sees only such figures offers these "from" and "to" values, nothing between.
+DAYS_FROM_CHOICES = tuple(low for _, low, _ in vocab.DAYS_OUT_BANDS)
+DAYS_TO_CHOICES = tuple(high for _, _, high in vocab.DAYS_OUT_BANDS[:-1])
+BANDS_WORDS = "; ".join(
+    f"{label} ({low} to {high})" if i < len(vocab.DAYS_OUT_BANDS) - 1 else f"{label} ({low}+)"
+    for i, (label, low, high) in enumerate(vocab.DAYS_OUT_BANDS)
+)
+
+
+def snap_days(value: int, choices: tuple[int, ...], down: bool) -> int | None:
+    """A days-out bound moved to the band edge that holds it (None: beyond the last 'to')."""
+    if down:
+        return max(c for c in choices if c <= value)
+    above = [c for c in choices if c >= value]
+    return min(above) if above else None
+
+
 _IMPORTS = {"Imports only": True, "Not imports": False}
 
 

@@ -12,7 +12,6 @@ escapes it once for its own markup.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -121,7 +120,3 @@ def notes(*pairs: tuple[str, str] | None) -> tuple[Note, ...]:
 
 def options(**values) -> tuple[tuple[str, object], ...]:
     return tuple(sorted(values.items()))
-
-
-def as_tuple(values: Iterable) -> tuple:
-    return tuple(_plain(v) for v in values)

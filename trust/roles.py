@@ -70,7 +70,6 @@ ROLE_FACTS: dict[str, RoleFacts] = {
     ),
 }  # fmt: skip
 ROLES = {role: facts.label for role, facts in ROLE_FACTS.items()}
-PUPIL_ROLES = frozenset(role for role, facts in ROLE_FACTS.items() if facts.sees_pupils)
 NO_ROLE = RoleFacts("No role", "person with no role", "people with no role", False, False,
                     False, True, frozenset())  # fmt: skip
 

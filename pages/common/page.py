@@ -17,6 +17,7 @@ from figures.format import fmt_date, fmt_datetime
 from figures.frame import Frame, frame
 from figures.status import source_words
 from figures.values import Note
+from pages.common import state as page_state
 from pages.common.markup import escape_md
 from trust.viewer import current as current_viewer
 
@@ -64,10 +65,6 @@ class FrameContext:
     def count(self):
         """Children matching the filters, as the viewer may see it (text `c` when protected)."""
         return self.frame.count if self.frame is not None else 0
-
-    @property
-    def filtered(self) -> bool:
-        return self.frame.narrowed if self.frame is not None else False
 
     @property
     def source(self) -> str:
@@ -144,6 +141,8 @@ def page_header(
             st.stop()
         return ctx
     fr = ctx.frame
+    for problem in fr.problems:  # filters the figures could not follow (shown by the frame)
+        page_state.notice(problem, this_run=True)
     loaded = fr.loaded_at
     # A level-2 heading styled as a caption (pages/common/a11y.py): headings then run h1, h2,
     # h3 with no level skipped. Every part is escaped; none is free text from an extract.

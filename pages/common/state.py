@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
+from figures.breakdowns import SHADES
 from figures.format import period_label
 from figures.labels import DIMENSIONS, FLAGS, TIERS, dimension_label, flag_label, tier_label
 from figures.links import (
@@ -126,14 +127,9 @@ PAGE_CONTROLS: dict[str, Control] = {
             "shade",
             "Shade by",
             "segmented",
-            "Number of children",
+            SHADES[0],
             page="map",
-            options=lambda: [
-                "Number of children",
-                "Share of the cohort",
-                "Rate per 100 children with a plan",
-                "Rate per 10,000 aged 0–25",
-            ],
+            options=lambda: list(SHADES),
         ),
         Control(
             "sort",
