@@ -109,7 +109,10 @@ if status.info.get("synthetic"):
 context = FrameContext(filter=None, periods=status.periods, info=status.info)
 if status.periods:
     try:
-        chosen = render_sidebar(status.periods, status.sen_teams, published=viewer.always_published)
+        # a caseworker's team filter offers their own teams only (figures keep to them anyway)
+        scope = viewer.team_scope
+        teams = status.sen_teams if scope is None else [t for t in status.sen_teams if t in scope]
+        chosen = render_sidebar(status.periods, teams, published=viewer.always_published)
         context = build_context(status, chosen)
     except Exception:  # noqa: BLE001 - the user gets a message; details go to the log
         LOG.exception("reading the cohort failed")
