@@ -117,3 +117,17 @@ def test_a_senior_leader_sees_overdue_actions_but_no_link_to_the_plan(monkeypatc
     assert not [link for link in at.get("page_link") if "action plan" in str(link.proto.label)]
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Briefing pack (PDF)" in labels
+
+
+def test_the_form_asks_whether_a_title_is_safe_to_publish(monkeypatch, db):
+    # the plan page shows pupil-level text to roles that may read it: every title, marked or
+    # not; the form asks the author whether the title may be published, unticked by default
+    store = store_path(db)
+    actions.create(
+        {"title": "Chase placement for P-0004", "owner": "Area lead", "due_date": "2099-01-31"},
+        store=store,
+    )
+    at = run(monkeypatch, db)
+    assert "Chase placement for P-0004" in at.dataframe[0].value["Action"].tolist()
+    box = at.checkbox(key="new-safe")
+    assert box.value is False and "safe to publish" in box.label
