@@ -4,6 +4,8 @@
     python -m data.load casework FILE [--db PATH] [--replace]
     python -m data.load caseload FILE --period YYYY-MM [--db PATH] [--replace] [--any-period]
     python -m data.load sen2 FILE --release NAME [--db PATH]   (a DfE release: data/published.py)
+    python -m data.load sen2-return DIR --period YYYY-MM [--postcodes FILE] [--ssd DIR] [--db PATH]
+                                   (a SEN2 return's Blade export: data/sen2_return.py)
 
 Every row of a file is loaded or quarantined with a reason, and the load report's counts add up
 to the rows read. A file that cannot be used at all is refused with a message a QA officer can
@@ -347,6 +349,7 @@ def load_batch(
     any_period: bool = False,
     rebuild_flag_basis: bool = False,
     caseload_files: list[tuple[str | Path, str]] = (),
+    derived=(),
 ) -> list[LoadReport]:
     """Load several files in ONE atomic publish: all of them go in, or none does.
 
@@ -354,6 +357,9 @@ def load_batch(
     holds; `any_period` accepts a period outside 2000-01 to next month.
     `rebuild_flag_basis` rebuilds the whole case-flag basis even when no casework file is given
     (what a casework load does; bench/bench_load.py times this worst case of a cohort load).
+    `derived`: periods already read and derived from another source (data/sen2_return.py's
+    Sen2Load), each staging and publishing itself through this module's caseload and cohort
+    loads.
     """
     db_path = resolve_db_path(db_path)
     for _, period in [*cohort_files, *caseload_files]:
@@ -363,6 +369,7 @@ def load_batch(
     )
     # the new rows take room in the copy too: a generous bound is three times the files' size
     extra = sum(3 * f.stat().st_size for f in files if f.is_file())
+    extra += sum(source.extra_bytes for source in derived)
     reports: list[LoadReport] = []
     notes: list[str] = []
     with store.publishing(db_path, extra_bytes=extra, notes=notes) as con:
@@ -385,6 +392,8 @@ def load_batch(
                 reports.append(
                     _load_caseload_into(con, raw, Path(file_path), period, synthetic, replace)
                 )
+        for source in derived:
+            reports += source.publish(con, synthetic=synthetic, replace=replace)
         if casework_file is not None:
             raw = read_extract(con, Path(casework_file), "casework")
             with store.transaction(con):
@@ -472,7 +481,18 @@ def main(argv: list[str] | None = None) -> int:
     sen2.add_argument("file")
     sen2.add_argument("--release", required=True, help="the release's name, as published")
     sen2.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
-    for command in (cohort, casework, plans):
+    ret = sub.add_parser(
+        "sen2-return",
+        help="a period's cohort and caseload from the SEN2 return's Blade export (a folder)",
+    )
+    ret.add_argument("file", metavar="DIR", help="folder of Blade-Export_DD-MM-YYYY_*.csv files")
+    ret.add_argument("--period", required=True, help="reporting period, YYYY-MM")
+    ret.add_argument("--postcodes", help="postcode prefix lookup, CSV prefix,district")
+    ret.add_argument("--ssd", help="folder of the SSD's person, CLA, CP and CIN tables")
+    ret.add_argument(
+        "--any-period", action="store_true", help="accept a period outside 2000-01 to next month"
+    )
+    for command in (cohort, casework, plans, ret):
         command.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
         command.add_argument(
             "--replace",
@@ -482,7 +502,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     db_path = resolve_db_path(args.db)
     try:
-        if args.kind == "cohort":
+        reports = []
+        if args.kind == "sen2-return":
+            from data import sen2_return  # it builds on this module's loads, so imports it
+
+            reports = sen2_return.load_sen2_return(
+                args.file, args.period, db_path, postcodes=args.postcodes,
+                ssd_folder=args.ssd, replace=args.replace, any_period=args.any_period,
+            )  # fmt: skip
+            report = reports[0]  # the plans: what the audit record counts
+        elif args.kind == "cohort":
             report = load_cohort(
                 args.file, args.period, db_path, replace=args.replace, any_period=args.any_period
             )
@@ -529,7 +558,8 @@ def main(argv: list[str] | None = None) -> int:
                        loaded=report.rows_loaded, quarantined=report.rows_quarantined)  # fmt: skip
     if unaudited:
         print(f"WARNING. {unaudited}", file=sys.stderr)
-    print(report.text())
+    for each in reports or [report]:
+        print(each.text())
     print(f"Published to {db_path}.")
     return 0
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from figures import protect
 from figures.audience import Audience, narrow, resolve
+from figures.care import CARE_FLAGS, CARE_PRIORITIES, NOT_SUPPLIED, care_status_supplied
 from figures.flag_words import cost_sentence, flag_help, settings_lines, tier_lines
 from figures.format import fmt_date, fmt_int, period_label, plural
 from figures.frame import frame
@@ -81,14 +82,21 @@ def worklist(f: CohortFilter, *, audience: Audience | None = None, db=None) -> W
         for tier, name in TIERS.items()
     )
     later = counts["events_after_census"]
-    census = fmt_date(frame(f, audience, db=db).census)
+    fr = frame(f, audience, db=db)
+    census = fmt_date(fr.census)
     period_name = period_label(f.period)
     on_list = _shown(counts, "on_list", audience)
     children = _shown(counts, "children", audience)
     summary = (
         f"{fmt_int(on_list)} of {plural(children, 'child', 'children')} "
-        f"{'is' if on_list == 1 else 'are'} on the worklist at {period_name}. Flags count "
-        f"casework up to the census date ({census}) only: "
+        f"{'is' if on_list == 1 else 'are'} on the worklist at {period_name}. "
+        + (
+            f"Flags are worked out at {fmt_date(fr.as_at)}, the date of the SEN2 return loaded "
+            f"for {period_name} (statutory clocks pass on the day), and count casework up to "
+            "that date only: "
+            if fr.as_at and fr.as_at != fr.census
+            else f"Flags count casework up to the census date ({census}) only: "
+        )
         + (
             f"the casework log holds {plural(later, 'later event', 'later events')} for these "
             f"children (up to {fmt_date(counts['latest_event_date'])}), shown in each child's "
@@ -102,19 +110,15 @@ def worklist(f: CohortFilter, *, audience: Audience | None = None, db=None) -> W
     helps = flag_help(values)
     cards = [("needs_action", "Any flag", "Children with at least one flag, or out of sight.")]
     cards += [(name, FLAGS[name].short, helps[name]) for name in FLAGS]
+    care = care_status_supplied(f.period, db=db)
     flags = tuple(
-        Metric(
-            name,
-            label,
-            fmt_int(
-                shown := protect.count(
-                    int(row.get(name, 0) or 0), audience, row.get(f"{name}_ckey")
-                )
-            ),
-            shown,
-            help=text,
-        )  # fmt: skip
+        Metric(name, label, fmt_int(shown), shown, help=text)
         for name, label, text in cards
+        for shown in [
+            NOT_SUPPLIED
+            if name in CARE_FLAGS and not care
+            else protect.count(int(row.get(name, 0) or 0), audience, row.get(f"{name}_ckey"))
+        ]
     )
     return Worklist(
         previous_name,
@@ -137,6 +141,7 @@ class Priorities:
     cards: tuple[Metric, ...]
     any_priority: int  # the list's length (pupil-level pages only)
     figure: Figure
+    care_supplied: bool = True
 
 
 def priorities(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Priorities:
@@ -153,15 +158,13 @@ def priorities(f: CohortFilter, *, audience: Audience | None = None, db=None) ->
         "priority_previously_looked_after": "previously looked after",
     }
     counts = casework.priority_counts(g, db=db)
+    care = care_status_supplied(f.period, db=db)
     cards = tuple(
-        Metric(
-            name,
-            p.label,
-            fmt_int(shown := _shown(counts, name, audience)),
-            shown,
-            help=definitions[name],
-        )  # fmt: skip
+        Metric(name, p.label, fmt_int(shown), shown, help=definitions[name])
         for name, p in PRIORITIES.items()
+        for shown in [
+            _shown(counts, name, audience) if care or name not in CARE_PRIORITIES else NOT_SUPPLIED
+        ]
     )
     by_met = casework.children_by_priorities_met(g, db=db)
     shown = protect.long(by_met, audience)
@@ -197,7 +200,7 @@ def priorities(f: CohortFilter, *, audience: Audience | None = None, db=None) ->
         hidden=shown.hidden,
         protected=audience.safe,
     )
-    return Priorities(cards, int(counts["any_priority"]), figure)
+    return Priorities(cards, int(counts["any_priority"]), figure, care)
 
 
 # --- the service view ------------------------------------------------------------------------

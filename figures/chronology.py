@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from figures.audience import Audience, narrow, resolve
+from figures.care import care_status_supplied
 from figures.flag_words import flag_explanations, reasons
 from figures.format import fmt_date, fmt_int, period_label
 from figures.frame import frame
@@ -102,7 +103,9 @@ def chronology(
                 f"{fmt_int(current['days_out'])} days out",
                 f"{current['district']}",
                 f"SEN team {current['sen_team']}",
-                f"care status {current['care_status']}",
+                f"care status {current['care_status']}"
+                if care_status_supplied(current["period"], db=db)
+                else "care status not supplied for this period",
             ]
         )
         flags = tuple(reasons(current))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from core.dates import is_missing
 from figures import protect
 from figures.audience import Audience, narrow, resolve
+from figures.care import CARE_MEASURES, NOT_SUPPLIED, care_status_supplied
 from figures.format import fmt_number, period_label
 from figures.periods import previous, year_ago
 from figures.values import Metric
@@ -71,7 +72,9 @@ class Headlines:
         """The Overview's cards: the value now and its change since the previous period."""
         cards = []
         for h in self.items:
-            if h.previous is None:
+            if h.key in CARE_MEASURES and NOT_SUPPLIED in (h.now, h.previous):
+                delta, note = None, "care status not supplied for this period or the one before"
+            elif h.previous is None:
                 delta, note = None, "no earlier period loaded"
             elif not _number(h.change):
                 delta = None
@@ -100,7 +103,7 @@ def _number(value) -> bool:
 
 
 def _change(now, before):
-    if before is None or now is None:
+    if before is None or now is None or NOT_SUPPLIED in (now, before):
         return None
     if not _number(now) or not _number(before):
         return protect.SUPPRESSED
@@ -108,7 +111,17 @@ def _change(now, before):
 
 
 def _values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
-    """({measure: value as shown}, {measure: previous as shown}) for f's period."""
+    """({measure: value as shown}, {measure: previous as shown}) for f's period; a care
+    status count of a period whose care status was not supplied reads NOT_SUPPLIED."""
+    now, before = _shown_values(f, audience, db)
+    earlier = previous(f.period, db)
+    for measures, period in ((now, f.period), (before, earlier)):
+        if period is not None and not care_status_supplied(period, db=db):
+            measures.update({m: NOT_SUPPLIED for m in CARE_MEASURES if m in measures})
+    return now, before
+
+
+def _shown_values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
     frame = aggregates.headline(f, db=db).set_index("measure")
     shown: dict = {"value": {}, "previous": {}}
     for column, out in shown.items():
@@ -130,7 +143,10 @@ def _values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
             )
             for measure in together:
                 out[measure] = protect.SUPPRESSED
-        median, total = values.get(MEDIAN), values.get("total")
+        median = values.get(MEDIAN)
+        # the median's group: the children with a days-out value (the query says how many)
+        group = "group_children" if column == "value" else "previous_group_children"
+        total = frame.loc[MEDIAN, group] if group in frame.columns else values.get("total")
         if is_missing(median):
             out[MEDIAN] = None
         elif protect.order_statistic_shown(total, audience):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from core.paths import resolve_db_path
 from figures import protect
 from figures.audience import Audience, narrow, problems, resolve
+from figures.care import period_dates
 from figures.format import census_date, fmt_date, fmt_datetime, fmt_int, period_label
 from figures.links import describe, narrows
 from figures.status import source_words, status
@@ -55,6 +56,10 @@ class Frame:
     safe: bool
     teams: tuple[str, ...] | None
     problems: tuple[str, ...] = ()  # filters the figures could not follow, in words
+    # the date the period's case flags are worked out at (a SEN2 return inside the month:
+    # its own date; else the census date), and whether its care status was supplied
+    as_at: dt.date | None = None
+    care_supplied: bool = True
 
     @property
     def period_name(self) -> str:
@@ -133,6 +138,7 @@ def frame(f: CohortFilter, audience: Audience | None = None, *, db=None, loaded_
     else:
         true_total, total = counted(base, audience, db=db)
     info = status(resolve_db_path(db))
+    dates = period_dates(f.period, db=db)
     return Frame(
         period=f.period,
         loaded_at=loaded_at if loaded_at is not None else info.loaded(f.period),
@@ -147,4 +153,6 @@ def frame(f: CohortFilter, audience: Audience | None = None, *, db=None, loaded_
         safe=audience.safe,
         teams=audience.teams,
         problems=tuple(problems(f, audience)),
+        as_at=dates.as_at_date if dates else census_date(f.period),
+        care_supplied=dates.care_status_supplied if dates else True,
     )

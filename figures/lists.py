@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from figures.audience import Audience, narrow, resolve
+from figures.care import NOT_SUPPLIED, care_status_supplied
 from figures.flag_words import priority_reasons, worklist_reason_text
 from figures.labels import COLUMN_LABELS, PRIORITIES, TIERS
 from figures.links import chronology_link
@@ -141,6 +142,7 @@ TICK = {True: "Yes", False: ""}
 def priority_table(rows: pd.DataFrame, period: str, db=None) -> pd.DataFrame:
     """Priority rows as shown: the priorities met in words, then the facts behind them."""
     values = read_flag_settings(db)
+    care = care_status_supplied(period, db=db)
     return pd.DataFrame(
         {
             "Child ID": rows["child_id"],
@@ -151,7 +153,7 @@ def priority_table(rows: pd.DataFrame, period: str, db=None) -> pd.DataFrame:
             "Days out of school": rows["days_out"],
             "Days without provision": rows["days_without_provision"],
             "Year group": rows["year_group"],
-            "Care status": rows["care_status"],
+            "Care status": rows["care_status"] if care else NOT_SUPPLIED,
             "District": rows["district"],
             "SEN team": rows["sen_team"],
         }
@@ -175,11 +177,14 @@ def whole_priorities(f: CohortFilter, rows: int, *, audience=None, db=None) -> p
 # --- the cohort explorer ---------------------------------------------------------------------
 
 
-def people_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The list's columns with readable headings; Import as Yes/No."""
+def people_table(rows: pd.DataFrame, care: bool = True) -> pd.DataFrame:
+    """The list's columns with readable headings; Import as Yes/No; care status "Not
+    supplied" for a period loaded without it."""
     table = rows[[c for c in EXPLORER_COLUMNS if c in rows.columns]].copy()
     if "is_import" in table:
         table["is_import"] = table["is_import"].map({True: "Yes", False: "No"})
+    if "care_status" in table and not care:
+        table["care_status"] = NOT_SUPPLIED
     return table.rename(columns=EXPLORER_COLUMNS)
 
 
@@ -194,7 +199,8 @@ def cohort_rows(
     db=None,
 ) -> Table:
     g = narrow(f, resolve(audience))
-    return Table.of(people_table(cohort_page(g, sort_by, descending, page, size, db=db)))
+    rows = cohort_page(g, sort_by, descending, page, size, db=db)
+    return Table.of(people_table(rows, care_status_supplied(f.period, db=db)))
 
 
 def whole_cohort(
@@ -202,4 +208,4 @@ def whole_cohort(
 ) -> pd.DataFrame:
     g = narrow(f, resolve(audience))
     found = whole(lambda n, size: cohort_page(g, sort_by, descending, n, size, db=db), rows)
-    return people_table(found)
+    return people_table(found, care_status_supplied(f.period, db=db))

@@ -39,8 +39,13 @@ class Table:
 
     @classmethod
     def of(cls, frame: pd.DataFrame | None) -> Table:
+        """The table of `frame`, without its disclosure-control keys (`rkey`, `*_ckey`): they
+        never leave the figures layer, whatever a figure function forgot to drop."""
         if frame is None:
             return cls()
+        keys = [c for c in frame.columns if str(c) == "rkey" or str(c).endswith("_ckey")]
+        if keys:
+            frame = frame.drop(columns=keys)
         columns = tuple(str(c) for c in frame.columns)
         rows = tuple(tuple(_plain(v) for v in row) for row in frame.itertuples(index=False))
         return cls(columns, rows)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from figures.breakdowns import breakdown
-from pages.common import state
+from pages.common import care, state
 from pages.common.charts import bar_chart
 from pages.common.figures import show
 from pages.common.page import page_header
@@ -14,5 +14,6 @@ ctx = page_header(
 )
 dimension = state.draw("dim") or "primary_need"
 by_size = state.draw("order") == state.SIZE_ORDER[1]
+care.stop_if_care_shown((dimension,), ctx.period)
 figure = breakdown(ctx.filter, dimension, by_size=by_size)
 show(figure, bar_chart(figure.chart.frame(), dimension))

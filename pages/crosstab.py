@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from figures.breakdowns import crosstab
-from pages.common import state
+from pages.common import care, state
 from pages.common.charts import heatmap
 from pages.common.figures import show
 from pages.common.page import page_header
@@ -21,5 +21,6 @@ cols = state.draw("cols", right)
 if rows == cols:
     st.info("Pick two different breakdowns for the rows and the columns.")
     st.stop()
+care.stop_if_care_shown((rows, cols), ctx.period)
 figure = crosstab(ctx.filter, rows, cols)
 show(figure, heatmap(figure.chart.frame(), rows, cols) if not figure.table.empty else None)

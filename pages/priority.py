@@ -13,7 +13,7 @@ from figures.casework import flags_available, priorities
 from figures.format import fmt_int
 from figures.labels import SINGLE
 from figures.lists import priority_rows, whole_priorities
-from pages.common import state
+from pages.common import care, state
 from pages.common.charts import style
 from pages.common.child_lists import detail_panel, download_buttons, list_caption
 from pages.common.figures import show
@@ -35,6 +35,8 @@ f = ctx.filter
 found = priorities(f)
 for column, card in zip(st.columns(4), found.cards, strict=True):
     column.metric(card.label, card.value, help=card.help, border=True)
+if not found.care_supplied:
+    care.notice()
 
 met = found.figure.chart.frame()
 fig = go.Figure(

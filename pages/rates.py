@@ -12,7 +12,7 @@ import streamlit as st
 
 from figures.periods import year_start
 from figures.rates import rate_trend, rates
-from pages.common import state
+from pages.common import care, state
 from pages.common.context_charts import rate_chart, rate_trend_chart, ratio_chart
 from pages.common.figures import show
 from pages.common.markup import escape_md
@@ -27,6 +27,7 @@ ctx = page_header(
 )
 f = ctx.filter
 dimension = state.draw("rate_dim") or "district"
+care.stop_if_care_shown((dimension,), f.period)
 found = rates(f, dimension)
 if not found.loaded:
     st.info(found.notice)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from figures.casework import cost_of_delay, flag_by, flag_trend, flags_available
 from figures.labels import CATEGORICAL, FLAGS
-from pages.common import state
+from pages.common import care, state
 from pages.common.charts import bar_chart, style, time_axis
 from pages.common.figures import show
 from pages.common.markup import escape_md
@@ -27,6 +27,8 @@ if not flags_available():
     st.stop()
 f = ctx.filter
 flag = state.draw("flag") or "s19_due"
+if flag == "out_of_sight":
+    care.stop_if_care_shown(("care_status",), f.period)
 
 for dimension in ("district", "sen_team"):
     figure = flag_by(f, dimension, flag)

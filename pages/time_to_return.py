@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from figures.survival import hazard, time_to_return
-from pages.common import state
+from pages.common import care, state
 from pages.common.context_charts import hazard_chart, survival_chart
 from pages.common.figures import show, show_table
 from pages.common.markup import escape_md
@@ -27,6 +27,7 @@ ctx = page_header(
 f = ctx.filter
 choice = state.draw("surv_dim")
 dimension = None if (choice or ALL) == ALL else choice
+care.stop_if_care_shown((choice,), *ctx.periods)
 
 found = time_to_return(f, dimension)
 if found.figure is None:

@@ -16,7 +16,7 @@ from figures.casework import flags_available, worklist
 from figures.format import fmt_date, fmt_int
 from figures.labels import TIERS
 from figures.lists import whole_worklist, worklist_rows
-from pages.common import state
+from pages.common import care, state
 from pages.common.child_lists import detail_panel, download_buttons, list_caption
 from pages.common.markup import escape_md
 from pages.common.page import frame_context, page_header
@@ -25,11 +25,12 @@ PAGE_SIZE = 50
 
 
 def heading() -> str:
-    """'Today: flags at 31 October 2026, from data loaded 30 November' (the as-at date)."""
+    """'Today: flags at 31 October 2026, from data loaded 30 November' (the as-at date: the
+    census date, or the date of a SEN2 return loaded inside the month)."""
     frame = frame_context()
     if frame.filter is None:
         return "Today"
-    text = f"Today: flags at {fmt_date(frame.census)}"
+    text = f"Today: flags at {fmt_date(frame.as_at or frame.census)}"
     loaded = frame.loaded_at
     if loaded is not None and not pd.isna(loaded):
         day = pd.Timestamp(loaded)
@@ -55,6 +56,8 @@ today = worklist(f)
 for column, card in zip(st.columns(3), today.tiers, strict=True):
     column.metric(card.label, card.value, border=True)
     column.caption(card.help)
+if not ctx.care_supplied:
+    care.notice()  # no child can be out of sight: the act-now tier holds statutory clocks only
 st.caption(escape_md(today.summary))
 if today.on_list == 0:
     st.success(f"No child in the filtered cohort is on the worklist at {ctx.period_name}.")

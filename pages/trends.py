@@ -8,7 +8,7 @@ import streamlit as st
 from figures.breakdowns import trend
 from figures.format import period_label
 from figures.periods import year_start
-from pages.common import state
+from pages.common import care, state
 from pages.common.charts import too_many_series, trend_chart
 from pages.common.figures import show
 from pages.common.page import page_header
@@ -32,6 +32,7 @@ else:
     start = end = periods[0]
     st.caption(f"Only {period_label(start)} is loaded, so the trend has one point.")
 
+care.stop_if_care_shown((choice,), *[p for p in periods if start <= p <= end])
 figure = trend(f, dimension, start, end)
 data = figure.chart.frame()
 if not data.empty and too_many_series(data):

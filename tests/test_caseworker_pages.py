@@ -101,6 +101,7 @@ class Downloads:
     header the page gave it."""
 
     def __init__(self, monkeypatch):
+        import pages.common.child_lists as child_lists
         import pages.common.pupil_export as module
 
         self.files: dict[str, bytes] = {}
@@ -123,6 +124,8 @@ class Downloads:
             return real(label, rows, file_name, info=info, **kwargs)
 
         monkeypatch.setattr(module, "pupil_download", record)
+        # the pages' shared list helpers hold their own name for it
+        monkeypatch.setattr(child_lists, "pupil_download", record)
 
     def read(self, name: str) -> tuple[list[str], pd.DataFrame]:
         text = self.files[name].decode("utf-8-sig")

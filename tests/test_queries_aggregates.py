@@ -493,6 +493,8 @@ def test_no_movements_without_a_previous_period(db):
         "previous",
         "current",
         "change",
+        "previous_ckey",
+        "current_ckey",
     ]
 
 

@@ -13,6 +13,7 @@ from html import escape
 
 import streamlit as st
 
+from figures.care import CARE_NOT_SUPPLIED
 from figures.format import fmt_date, fmt_datetime
 from figures.frame import Frame, frame
 from figures.status import source_words
@@ -56,6 +57,14 @@ class FrameContext:
     @property
     def census(self):
         return self.frame.census if self.frame is not None else None
+
+    @property
+    def as_at(self):
+        return self.frame.as_at if self.frame is not None else None
+
+    @property
+    def care_supplied(self) -> bool:
+        return self.frame.care_supplied if self.frame is not None else True
 
     @property
     def loaded_at(self):
@@ -160,6 +169,8 @@ def page_header(
     st.html(f'<h2 class="oos-context">{line}</h2>')
     if fr.narrowed:
         st.caption("Filters: " + escape_md("; ".join(fr.filters)))
+    if not fr.care_supplied:
+        st.caption(f"{CARE_NOT_SUPPLIED}: care status and 'out of sight' are not shown.")
     if fr.empty and not allow_empty:
         if fr.cohort_empty:
             st.info(f"No children are recorded in the {ctx.period_name} snapshot.")
