@@ -59,7 +59,9 @@ def _rate_columns(
     period has no caseload; counts protected, the rate worked out from what is shown."""
     if dimension not in RATE_DIMENSIONS or not has_caseload(f.period, db):
         return None, False
-    planned = rates(f, dimension, db=db)[["category", "children_out", "children_with_plan"]]
+    planned = rates(f, dimension, db=db)
+    planned = planned[["category", "children_out", "children_with_plan",
+                       "children_out_ckey", "children_with_plan_ckey"]]  # fmt: skip
     shown = protect.long(planned, audience, ("children_out", "children_with_plan"), ())
     rate = [
         None
@@ -149,33 +151,22 @@ def crosstab(
     fr = frame(f, audience, db=db)
     g = narrow(f, audience)
     data = aggregates.crosstab(g, rows, cols, db=db)
-    wide = aggregates.crosstab_table(g, rows, cols, db=db)
     row_label, col_label = dimension_label(rows), dimension_label(cols)
-    hidden_cells, hidden = None, False
-    table = pd.DataFrame()
-    if not wide.empty:
-        counts = wide.set_index("row_category").drop(index=TOTAL, columns=TOTAL)
-        shown, hidden_cells, hidden = protect.matrix(counts, audience, total_label=TOTAL)
-        table = shown.rename_axis("row_category").reset_index()
-        table = table.assign(
+    table, chart, hidden = pd.DataFrame(), data, False
+    if not data.empty:
+        wide, chart, hidden = protect.matrix(data, audience, total_label=TOTAL)
+        table = wide.assign(
             row_category=[
-                TOTAL if v == TOTAL else category_label(rows, v) for v in table["row_category"]
+                TOTAL if v == TOTAL else category_label(rows, v) for v in wide["row_category"]
             ]
         ).rename(
             columns={"row_category": row_label}
-            | {c: category_label(cols, c) for c in counts.columns}
+            | {c: category_label(cols, c) for c in wide.columns if c not in ("row_category", TOTAL)}
         )
-    chart = data.assign(
-        row_label=_labelled(data, rows, "row_category"),
-        col_label=_labelled(data, cols, "col_category"),
+    chart = chart.assign(
+        row_label=_labelled(chart, rows, "row_category"),
+        col_label=_labelled(chart, cols, "col_category"),
     )
-    if hidden_cells is not None and not chart.empty:
-        gone = [
-            bool(hidden_cells.loc[r, c])
-            for r, c in zip(chart["row_category"], chart["col_category"], strict=True)
-        ]
-        chart["children"] = chart["children"].astype("Float64").mask(pd.Series(gone).to_numpy())
-        chart["suppressed"] = gone
     title = crosstab_title(chart.dropna(subset=["children"]), rows, cols)
     if hidden and (chart["children"].dropna().empty or chart["children"].max() == 0):
         title = small_title()
@@ -326,13 +317,15 @@ def district_map(
     data = aggregates.breakdown(g, "district", db=db)
     counts, derived = ["children"], ["percent"]
     if shade == PER_PLANS:
-        planned = rates(g, "district", db=db)[["category", "children_with_plan"]]
+        planned = rates(g, "district", db=db)[
+            ["category", "children_with_plan", "children_with_plan_ckey"]
+        ]
         data = data.merge(planned, on="category", how="left")
         counts.append("children_with_plan")
     elif shade == PER_POP:
         population = district_population().rename(columns={"district": "category"})
         data = data.merge(population, on="category", how="left")
-    shown = protect.long(data, audience, tuple(counts), tuple(derived))
+    shown = protect.long(data, audience, tuple(counts), tuple(derived))  # shares of children
     chart = shown.chart.copy()
     if shade == PER_PLANS:
         chart["value"] = [

@@ -206,6 +206,14 @@ def priorities(f: CohortFilter, *, audience: Audience | None = None, db=None) ->
 # --- the service view ------------------------------------------------------------------------
 
 
+def _of(chart: pd.DataFrame, part: str, whole: str) -> list:
+    """part / whole x 100 from shown values (None when either is hidden or the whole is 0)."""
+    return [
+        None if pd.isna(p) or pd.isna(w) or not w else 100.0 * float(p) / float(w)
+        for p, w in zip(chart[part], chart[whole], strict=True)
+    ]
+
+
 def _most_title(data: pd.DataFrame, column: str, unit: str, place: str) -> str:
     """'Most in Swale (4 children)', or the tied leaders, or none at all."""
     values = data[column].dropna()
@@ -235,8 +243,13 @@ def flag_by(
     short, label = FLAGS[flag].short, FLAGS[flag].label
     where = dimension_label(dimension)
     # flagged children within the children of each category (a percentage of them)
-    flagged = protect.long(data, audience, ["flagged"], ["percent"])
-    children = protect.long(data, audience, ["children"], ())
+    # flagged children within the category's children: both counts as shown, the percentage
+    # worked out from them
+    both = protect.long(data, audience, ["children", "flagged"], (), ["percent"],
+                        within={"flagged": "children"})  # fmt: skip
+    flagged = children = both
+    if audience.safe:
+        both.table["percent"] = both.chart["percent"] = _of(both.chart, "flagged", "children")
     table = pd.DataFrame(
         {
             where: data["category"],
@@ -282,17 +295,18 @@ def flag_trend(f: CohortFilter, flag: str, *, audience: Audience | None = None, 
     trend = casework.flag_by_period(narrow(f, audience), start, f.period, flag, db=db)
     short, label = FLAGS[flag].short, FLAGS[flag].label
     # each month's count stands alone; its percentage and median go with a hidden count
-    flagged = protect.long(
-        trend, audience, ["flagged"], ["percent", "median_days_without_provision"],
-        total_known=False,
+    both = protect.long(
+        trend, audience, ["children", "flagged"], (), ["percent", "median_days_without_provision"],
+        total_known=False, within={"flagged": "children"},
     )  # fmt: skip
-    children = protect.long(trend, audience, ["children"], (), total_known=False)
-    medians = flagged.table["median_days_without_provision"]
+    flagged = children = both
+    medians = both.table["median_days_without_provision"]
     if audience.safe:
-        # an order statistic: only for a month with enough flagged children
+        both.table["percent"] = both.chart["percent"] = _of(both.chart, "flagged", "children")
+        # an order statistic: only for a month with enough children with days to count
         medians = [
             m if protect.order_statistic_shown(n, audience) else None
-            for m, n in zip(medians, trend["flagged"], strict=True)
+            for m, n in zip(medians, trend["with_days_without_provision"], strict=True)
         ]
     table = pd.DataFrame(
         {
@@ -354,10 +368,13 @@ def cost_of_delay(f: CohortFilter, *, audience: Audience | None = None, db=None)
                                              cost.get("children_with_terms_ckey")),
     }  # fmt: skip
     shown = casework.terms_by_district(g, low, high, db=db)
-    children = protect.long(shown, audience, ["children"], ())
     # terms and their cost belong to the children with terms: hidden with a hidden count
     terms = ["terms_without_provision", "percent", "cost_low", "cost_high"]
-    with_terms = protect.long(shown, audience, ["children_with_terms"], terms)
+    with_terms = protect.long(
+        shown, audience, ["children", "children_with_terms"], (), terms,
+        within={"children_with_terms": "children"},
+    )  # fmt: skip
+    children = with_terms
     table = pd.DataFrame(
         {
             "District": shown["category"],

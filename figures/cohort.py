@@ -135,14 +135,6 @@ def _shown_values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
                 continue
             key = None if ckeys is None else ckeys.get(measure)
             out[measure] = protect.count(None if is_missing(value) else int(value), audience, key)
-        if audience.safe:
-            # interim rule: the two parts of the total are hidden together
-            together = protect.counts_hidden_together(
-                {m: 0 if is_missing(values[m]) else values[m] for m in PARTS if m in values},
-                audience,
-            )
-            for measure in together:
-                out[measure] = protect.SUPPRESSED
         median = values.get(MEDIAN)
         # the median's group: the children with a days-out value (the query says how many)
         group = "group_children" if column == "value" else "previous_group_children"

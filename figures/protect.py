@@ -4,14 +4,14 @@ Every figure function passes its counts through here with the audience (figures/
 
 - **exact** audiences get the counts as the query returned them;
 - **safe** audiences (aggregate-only roles, the briefing pack and its files, anyone who asks to
-  see figures as published) get counts as published: `c` for 1 to 5, and the method of
-  figures/disclosure.py for the rest; anything worked out from a count (a share, a rate, a
-  change, a median) is worked out from what is shown, or hidden with it.
+  see figures as published) get counts as published by figures/disclosure.py's cell key
+  perturbation: 0, `c` for 1 to 5 (and for a 0 inside a group of 1 to 5), or the count plus the
+  small fixed noise its cell key gives. A share is worked out here from the shown values; any
+  other value worked out from a count (a rate, a median, a sum of terms) is hidden with a
+  hidden count, and the figure functions work out what they show from the shown counts.
 
-The method lives in figures/disclosure.py (cell key perturbation: the disclosure helper's
-module). Until it is on main, the DfE rule of queries/suppression.py stands in for it behind the
-same names (the "interim" section at the end), so no figure function changes when it lands.
-Cell-key columns (`<count>_ckey`) are read here and never passed on to a page, file or the pack.
+Each count comes with its cell key (`<count>_ckey`) from the query; the keys are read here and
+never passed on to a page, a file or the pack (figures/values.py's Table drops any it meets).
 """
 
 from __future__ import annotations
@@ -22,19 +22,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from figures import disclosure
 from figures.audience import Audience
-from figures.interim_disclosure import (
-    ABOUT_SAFE,
-    MEDIAN_MIN_GROUP,
-    SMALL_MAX,
-    SUPPRESSED,
-    suppress_long,
-    suppress_matrix,
-)
+from figures.disclosure import ABOUT_SAFE, MEDIAN_MIN_GROUP, SMALL_MAX, SUPPRESSED
 from figures.values import Note
 
-__all__ = ["MEDIAN_MIN_GROUP", "SMALL_MAX", "SUPPRESSED"]
+__all__ = ["ABOUT_SAFE", "MEDIAN_MIN_GROUP", "SMALL_MAX", "SUPPRESSED", "SURVIVAL_MIN_EPISODES"]
 
+SURVIVAL_MIN_EPISODES = disclosure.SURVIVAL_MIN_EPISODES
 CKEY = "_ckey"
 
 
@@ -44,8 +39,8 @@ def ckey_of(column: str) -> str:
 
 @dataclass(frozen=True)
 class Protected:
-    """A table of counts as an audience sees it: the table (counts as text with `c` when safe),
-    the chart data (hidden values missing) and whether anything is hidden."""
+    """A table of counts as an audience sees it: the table (counts as text, `c` where hidden,
+    when safe), the chart data (hidden values missing) and whether anything is hidden."""
 
     table: pd.DataFrame
     chart: pd.DataFrame
@@ -62,113 +57,133 @@ def is_hidden(value) -> bool:
 
 
 def count(n, audience: Audience, ckey=None):
-    """One count as `audience` sees it: the number, or `c` when protected."""
+    """One count as `audience` sees it: the number, or as published (its cell key needed)."""
     if n is None or not audience.safe:
         return n
-    return _shown_count(int(n), ckey)
+    return disclosure.shown_count(int(n), ckey)
 
 
-def long(
-    frame: pd.DataFrame,
-    audience: Audience,
-    counts: Sequence[str] = ("children",),
-    derived: Sequence[str] = ("percent",),
-    *,
-    group_cols: Sequence[str] = (),
-    total_known: bool = True,
-) -> Protected:
-    """A long table (one row per category, per group such as a period) as `audience` sees it.
-
-    `counts` are count columns (each with its `<count>_ckey` when the query gives one);
-    `derived` are columns worked out from them (shares, rates, intervals, medians), hidden in
-    a row whose count is hidden. `total_known`: the counts of a group add up to a total shown
-    elsewhere (the headline), which the protection must allow for.
-    """
-    frame = frame.reset_index(drop=True)
-    if not audience.safe or frame.empty:
-        plain = _without_keys(frame)
-        return Protected(plain, plain, False)
-    return _protect_long(frame, list(counts), list(derived), list(group_cols), total_known)
-
-
-def matrix(wide: pd.DataFrame, audience: Audience, total_label: str = "Total"):
-    """(table with totals, mask of hidden cells or None, anything hidden) for a cross-tab of
-    counts without totals (rows and columns in order)."""
-    if not audience.safe:
-        table = wide.copy()
-        table[total_label] = table.sum(axis=1)
-        table.loc[total_label] = table.sum(axis=0)
-        return table, None, False
-    table = suppress_matrix(wide, total_label=total_label)
-    hidden = table.loc[wide.index, wide.columns] == SUPPRESSED
-    anything = bool((table == SUPPRESSED).to_numpy().any())
-    return table.map(_as_text), hidden, anything
-
-
-def order_statistic_shown(n, audience: Audience) -> bool:
-    """A median (or any order statistic) of a group of `n` children may be shown."""
-    if not audience.safe:
-        return True
-    return n is not None and int(n) >= MEDIAN_MIN_GROUP
-
-
-def safe_note(hidden: bool, audience: Audience) -> Note | None:
-    """The "about" paragraph saying what protection did, when it did something."""
-    if audience.safe and hidden:
-        return Note("Small numbers", ABOUT_SAFE[:1].upper() + ABOUT_SAFE[1:])
-    return None
-
-
-def change(now, before, audience: Audience):
-    """A change worked out from shown values: hidden when either end is hidden."""
-    if now is None or before is None:
-        return None
-    if is_hidden(now) or is_hidden(before):
-        return SUPPRESSED
-    return now - before
-
-
-# --- the interim method's parts (until figures/disclosure.py lands) -----------------------------
-
-
-def _shown_count(n: int, _ckey):
-    return SUPPRESSED if 1 <= n <= SMALL_MAX else n
+def unkeyed_count(n, audience: Audience):
+    """A count that comes with no cell key (a survival curve's number at risk): as published,
+    `c` for 1 to 5 and the rest as it is. Only for counts the figure already limits to large
+    groups (a curve is drawn only for SURVIVAL_MIN_EPISODES episodes or more)."""
+    if n is None or not audience.safe:
+        return n
+    return SUPPRESSED if disclosure.is_small(n) else int(n)
 
 
 def _as_text(value) -> str:
     # A column mixing numbers and `c` is stored as text (Arrow needs one type per column).
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return value if value == SUPPRESSED else str(int(value))
+    return value if isinstance(value, str) else str(int(value))
 
 
-def _protect_long(frame, counts, derived, group_cols, total_known) -> Protected:
-    data = _without_keys(frame)
-    table, chart = data.copy(), data.copy()
-    any_hidden = np.zeros(len(data), dtype=bool)
+def long(
+    frame: pd.DataFrame,
+    audience: Audience,
+    counts: Sequence[str] = ("children",),
+    shares: Sequence[str] = ("percent",),
+    derived: Sequence[str] = (),
+    *,
+    group_cols: Sequence[str] = (),
+    total_known: bool = True,
+    within: Mapping[str, str] | None = None,
+) -> Protected:
+    """A long table (one row per category, per group such as a period) as `audience` sees it.
+
+    `counts`: count columns, each with its `<count>_ckey`. `shares`: percentages of the first
+    count's group total, worked out again from the shown values. `derived`: anything else
+    worked out from the counts (rates, intervals, medians, sums), hidden in a row with a hidden
+    count (the caller works out from the shown counts what it shows). `total_known`: the rows
+    of a group split it (a breakdown), so the group's total is their sum, a cell of its own;
+    otherwise (overlapping flags, months) there is no total and no share. `within`: {count:
+    the count of the same row it lies within} (flagged children within a district's), so a 0
+    inside 1 to 5 is hidden too.
+    """
+    frame = frame.reset_index(drop=True)
+    if not audience.safe or frame.empty:
+        plain = _without_keys(frame)
+        return Protected(plain, plain, False)
+    present = [s for s in shares if s in frame.columns]
+    keys = ["category"] if "category" in frame.columns else [frame.columns[0]]
+    done = disclosure.protect_long(
+        frame,
+        counts={c: ckey_of(c) for c in counts},
+        shares=present if total_known else {},
+        group_cols=tuple(group_cols),
+        total="sum" if total_known else None,
+        keys=tuple(keys),
+        within=dict(within or {}),
+    )
+    table, chart = done.table.copy(), done.chart.copy()
+    if not total_known:
+        for column in present:  # no total: no share of it
+            table[column] = pd.array([None] * len(frame), dtype="Float64")
+            chart[column] = pd.array([None] * len(frame), dtype="Float64")
+    gone = np.zeros(len(frame), dtype=bool)
     for column in counts:
-        mask = suppress_long(data, column, group_cols=group_cols, total_known=total_known)[
-            "suppressed"
-        ].to_numpy()
-        any_hidden |= mask
-        table[column] = [
-            SUPPRESSED if m else _as_text(v) for v, m in zip(data[column], mask, strict=True)
-        ]
-        chart[column] = chart[column].astype("Float64").mask(mask)
+        gone |= chart[column].isna().to_numpy()
+        table[column] = [_as_text(v) for v in table[column]]
     for column in derived:
-        if column in data.columns:
-            table[column] = data[column].astype("Float64").mask(any_hidden)
-            chart[column] = chart[column].astype("Float64").mask(any_hidden)
-    chart["suppressed"] = any_hidden
-    return Protected(table, chart, bool(any_hidden.any()))
+        if column in frame.columns:
+            table[column] = frame[column].astype("Float64").mask(gone)
+            chart[column] = frame[column].astype("Float64").mask(gone)
+    chart["suppressed"] = gone
+    return Protected(_without_keys(table), _without_keys(chart), bool(done.hidden))
 
 
-def counts_hidden_together(values: Mapping[str, float], audience: Audience) -> set[str]:
-    """Which of several counts that add up to a known total are hidden (the headline's no
-    placement and provision unknown)."""
+def matrix(
+    cells: pd.DataFrame,
+    audience: Audience,
+    rows: str = "row_category",
+    cols: str = "col_category",
+    total_label: str = "Total",
+) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """A cross-tab given long (one row per cell, every row meeting every column, `children`
+    with its cell key) as `audience` sees it: (the wide table with a total column and row,
+    counts as text when safe; the long chart data, hidden counts missing; anything hidden)."""
     if not audience.safe:
-        return set()
-    names = list(values)
-    frame = pd.DataFrame({"children": [values[n] or 0 for n in names]})
-    mask = _protect_long(frame, ["children"], [], [], True).chart["suppressed"]
-    return {n for n, h in zip(names, mask, strict=True) if h}
+        wide = cells.pivot_table(
+            index=rows, columns=cols, values="children", aggfunc="sum", fill_value=0, sort=False
+        )
+        wide = wide.reindex(
+            index=list(dict.fromkeys(cells[rows])), columns=list(dict.fromkeys(cells[cols]))
+        ).astype(int)
+        wide[total_label] = wide.sum(axis=1)
+        wide.loc[total_label] = wide.sum(axis=0)
+        table = wide.rename_axis(rows).reset_index()
+        table.columns.name = None
+        return table, _without_keys(cells), False
+    done = disclosure.protect_matrix(
+        cells, rows, cols, "children", ckey_of("children"), total_label=total_label
+    )
+    table = done.table.copy()
+    for column in table.columns:
+        if column != rows:
+            table[column] = [_as_text(v) for v in table[column]]
+    return table, _without_keys(done.chart), bool(done.hidden)
+
+
+def order_statistic_shown(n, audience: Audience) -> bool:
+    """A median (or any order statistic) of a group of `n` children may be shown."""
+    if not audience.safe:
+        return True
+    return disclosure.order_statistic_shown(n)
+
+
+def safe_note(hidden: bool, audience: Audience) -> Note | None:
+    """The "about" paragraph saying what publication does to the figures (always, when safe:
+    every count may carry noise, not only the hidden ones)."""
+    if audience.safe:
+        return Note("Figures as published", ABOUT_SAFE.removeprefix("Figures as published: "))
+    return None
+
+
+def change(now, before, audience: Audience):
+    """A change worked out from shown values: hidden (`c`) when either end is hidden."""
+    if now is None or before is None:
+        return None
+    if is_hidden(now) or is_hidden(before):
+        return SUPPRESSED
+    return now - before

@@ -103,8 +103,9 @@ def missing(*, audience: Audience | None = None, db=None) -> tuple[Table, bool] 
         return None
     none = int(found["missing_from_caseload"].sum()) == 0
     shown = protect.long(
-        found, audience, ["cohort_children", "missing_from_caseload"], (), total_known=False
-    )
+        found, audience, ["cohort_children", "missing_from_caseload"], (), total_known=False,
+        within={"missing_from_caseload": "cohort_children"},
+    )  # fmt: skip
     table = shown.table.assign(period=[period_label(p) for p in found["period"]]).rename(
         columns={
             "period": "Period",
@@ -152,7 +153,10 @@ def completeness(*, audience: Audience | None = None, db=None) -> Completeness |
     share = aggregates.not_recorded_share(db)
     if share.empty:
         return None
-    shown = protect.long(share, audience, ["not_recorded", "total"], ["share"], total_known=False)
+    shown = protect.long(
+        share, audience, ["not_recorded", "total"], (), ["share"], total_known=False,
+        within={"not_recorded": "total"},
+    )  # fmt: skip
     values = shown.chart.copy()
     if audience.safe:
         values["share"] = [

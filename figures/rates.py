@@ -276,7 +276,7 @@ def rate_trend(
     raw = rate_queries.rate_trend(narrow(f, audience), dimension, start, f.period, db=db)
     missing = raw.loc[~raw["caseload_loaded"], "period"].unique().tolist()
     shown = protect.long(
-        raw, audience, COUNT_COLUMNS, ["rate_per_100", "rate_low", "rate_high"],
+        raw, audience, COUNT_COLUMNS, (), ["rate_per_100", "rate_low", "rate_high"],
         group_cols=("period",), total_known=dimension is not None,
     )  # fmt: skip
     table_rows, chart = shown.table, shown.chart

@@ -29,7 +29,7 @@ from queries.survival import SURVIVAL_DIMENSIONS
 
 __all__ = ["SURVIVAL_DIMENSIONS"]
 
-SURVIVAL_MIN_EPISODES = 20
+SURVIVAL_MIN_EPISODES = protect.SURVIVAL_MIN_EPISODES
 COUNTS = ["episodes", "returned", "still_out_censored"]
 
 
@@ -123,7 +123,7 @@ def time_to_return(
         # numbers at risk are not parts of a total: each of 1 to 5 is hidden on its own
         at_risk = at_risk.assign(
             **{
-                column: [protect.count(int(v), audience) for v in at_risk[column]]
+                column: [protect.unkeyed_count(int(v), audience) for v in at_risk[column]]
                 for column in at_risk.columns
                 if column != "group"
             }
@@ -191,6 +191,20 @@ def time_to_return(
     )
 
 
+def _rates_from_shown(shown: protect.Protected) -> protect.Protected:
+    """The chance of return worked out again from the returns as shown."""
+    table, chart = shown.table.copy(), shown.chart.copy()
+    for row in chart.index:
+        events = chart.at[row, "returns"]
+        if pd.isna(events):
+            continue
+        for column, value in estimates.return_chance(
+            int(events), float(chart.at[row, "child_months"])
+        ).items():
+            table.at[row, column] = chart.at[row, column] = value
+    return protect.Protected(table, chart, shown.hidden)
+
+
 @dataclass(frozen=True)
 class Hazard:
     figure: Figure
@@ -203,7 +217,10 @@ def hazard(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Haz
     fr = frame(f, audience, db=db)
     raw = estimates.hazard_by_time_out(narrow(f, audience), db=db)
     rates = ["rate_per_month", "monthly_return", "low", "high"]
-    shown = protect.long(raw, audience, ["returns"], rates)
+    shown = protect.long(raw, audience, ["returns"], (), rates, total_known=False)
+    if audience.safe:
+        # the chance of return from the returns as shown (child-months are time, not children)
+        shown = _rates_from_shown(shown)
     table = shown.table.assign(
         monthly_return=100 * shown.table["monthly_return"],
         low=100 * shown.table["low"],

@@ -272,22 +272,33 @@ def _hazard(f: CohortFilter, db, version) -> pd.DataFrame:
         exposure = np.clip(np.minimum(d, high) - np.maximum(e, low), 0, None).sum()
         returning = r & (d > low) & (d <= high) & (d > e)
         events = int(np.sum(returning))
-        rate = events / exposure if exposure > 0 else math.nan
-        lo = chi2.ppf(0.025, 2 * events) / 2 / exposure if exposure > 0 and events else 0.0
-        hi = chi2.ppf(0.975, 2 * events + 2) / 2 / exposure if exposure > 0 else math.nan
         rows.append(
             {
                 "band": band,
                 "child_months": float(exposure),
                 "returns": events,
-                "rate_per_month": rate,
-                "monthly_return": 1 - math.exp(-rate) if exposure > 0 else math.nan,
-                "low": 1 - math.exp(-lo) if exposure > 0 else math.nan,
-                "high": 1 - math.exp(-hi) if exposure > 0 else math.nan,
+                **return_chance(events, exposure),
                 "returns_ckey": _ckey(keys[returning]),
             }
         )
     return pd.DataFrame(rows)
+
+
+def return_chance(events, exposure: float) -> dict[str, float]:
+    """rate_per_month, monthly_return (1 - exp(-rate)) and its exact Poisson 95% interval
+    (low, high) from `events` returns over `exposure` child-months. Also used on the returns
+    as published (figures/survival.py)."""
+    if not exposure > 0:
+        return dict.fromkeys(("rate_per_month", "monthly_return", "low", "high"), math.nan)
+    rate = events / exposure
+    lo = chi2.ppf(0.025, 2 * events) / 2 / exposure if events else 0.0
+    hi = chi2.ppf(0.975, 2 * events + 2) / 2 / exposure
+    return {
+        "rate_per_month": rate,
+        "monthly_return": 1 - math.exp(-rate),
+        "low": 1 - math.exp(-lo),
+        "high": 1 - math.exp(-hi),
+    }
 
 
 def hazard_sentence(hazard: pd.DataFrame) -> str:
@@ -326,5 +337,6 @@ __all__ = [
     "hazard_by_time_out",
     "hazard_sentence",
     "kaplan_meier",
+    "return_chance",
     "survival",
 ]

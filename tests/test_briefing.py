@@ -26,9 +26,20 @@ from figures.format import table_text
 from figures.periods import year_start
 from queries import aggregates
 from queries.filters import CohortFilter
+from tests.published_values import published, record_keys
 
 DATA = Path(__file__).resolve().parent / "data"
 MARCH = "2024-03"
+
+
+def _children(db, period: str) -> list[tuple[str]]:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT child_id FROM cohort WHERE period = ?", [period]).fetchall()
+    finally:
+        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -68,19 +79,27 @@ def test_every_figure_is_the_dashboards_for_the_same_period_and_filters(fixture_
     assert "District: Dover" in pack.filters_text
 
 
-def test_printed_figures_are_suppressed_by_hand(fixture_db, tmp_path):
+def test_printed_figures_are_published_worked_by_hand(fixture_db, tmp_path):
+    # As published (tests/published_values.py: the database's record keys and
+    # config/ptable.csv, summed here)
+    keys = record_keys(fixture_db)
+    march = [f"F-{i:04d}" for i in range(1, 15)]
     pack = collect(MARCH, db=fixture_db, store=tmp_path / "s.sqlite")
     head = pack.headline_table.set_index("Measure")
-    # 14 children now; 3 in February: 3 is suppressed, and so is the change worked from it.
-    assert head.loc["Children out of school", "Now"] == "14"
+    # 14 children now; 3 in February (F-0001, -04, -06): 3 is c, and so is the change from it
+    assert head.loc["Children out of school", "Now"] == str(published(march, keys))
     assert head.loc["Children out of school", "Previous month"] == "c"
     assert head.loc["Children out of school", "Change on the month"] == "c"
     # no March 2023 loaded: nothing to compare, shown as a dash (not as c)
     assert head.loc["Children out of school", "Same month last year"] == "–"
     assert head.loc["Children out of school", "Change on the year"] == "–"
-    # Gender: 7 girls and 7 boys are shown; Other is a true zero.
+    # Gender: 7 girls (F-0001, -04, -06, -08, -10, -12, -14) and 7 boys; Other nobody: 0
+    girls = ["F-0001", "F-0004", "F-0006", "F-0008", "F-0010", "F-0012", "F-0014"]
+    boys = sorted(set(march) - set(girls))
     gender = next(s for s in pack.breakdowns if s.key == "gender").table
-    assert gender["Children"].tolist() == ["7", "7", "0"]
+    assert gender["Children"].tolist() == [
+        str(published(girls, keys)), str(published(boys, keys)), "0"
+    ]  # fmt: skip
     # Districts: Dover 3, Thanet 3, Swale 4, Ashford 4 are all 1-5: every one is c, zeros stay,
     # and a hidden count has no share (printed as a dash, as any value not shown)
     district = next(s for s in pack.breakdowns if s.key == "district").table.set_index("District")
@@ -88,12 +107,13 @@ def test_printed_figures_are_suppressed_by_hand(fixture_db, tmp_path):
     assert district.loc["Canterbury", "Children"] == "0"
     assert district.loc["Dover", "Percent of children"] == "–"
     # Flags: s19 due held by 7 now (F-0003, -04, -05, -11, -12, -13, -14), 2 in February
-    # (F-0001, F-0004): raised 6, cleared 1 (F-0001) -> c. Out of sight: 3 now -> c.
+    # (F-0001, F-0004): raised 6 (all but F-0004), cleared 1 (F-0001) -> c. Out of sight 3: c.
+    s19_now = ["F-0003", "F-0004", "F-0005", "F-0011", "F-0012", "F-0013", "F-0014"]
     act = table_text(pack.act.figure.table.frame()).set_index("Flag")
     s19 = act.loc["Section 19 provision due"]
     assert (s19["Children now"], s19["Raised this month"], s19["Cleared this month"]) == (
-        "7",
-        "6",
+        str(published(s19_now, keys)),
+        str(published([c for c in s19_now if c != "F-0004"], keys)),
         "c",
     )
     assert pack.act.out_of_sight == "c"
@@ -146,9 +166,10 @@ def test_the_pdf_has_the_figures_dates_marking_and_page_numbers_on_every_page(de
         assert "dataloaded" in text and "produced" in text, number
         assert f"Page{number}of{len(pages)}" in text, number
     whole = "".join(flat)
-    head = aggregates.headline(CohortFilter(period=period), db=demo_db).set_index("measure")
-    total = int(head.loc["total", "value"])
-    assert f"Childrenoutofschool{total:,}" in whole
+    # the total as published: every child of October's snapshot, their keys summed
+    keys = record_keys(demo_db)
+    everyone = [c for (c,) in _children(demo_db, period)]
+    assert f"Childrenoutofschool{published(everyone, keys):,}" in whole
     # Suppression marks: some small count (imports by council, ages) is printed as c.
     imports = aggregates.breakdown(CohortFilter(period=period), "imported_from", db=demo_db)
     small = imports[imports["children"].between(1, 5)]

@@ -15,8 +15,20 @@ from briefing.content import collect
 from briefing.render import to_html
 from queries import rates
 from queries.filters import CohortFilter
+from tests.published_values import published, record_keys
 
 RATE = "Rate per 100"
+
+
+def _ids(db, view: str) -> list[str]:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(f"SELECT child_id FROM {view} WHERE period = '2026-10'").fetchall()
+    finally:
+        con.close()
+    return [c for (c,) in rows]
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +44,11 @@ def test_pack_holds_rates_time_to_return_and_england(demo_db, tmp_path):
     pack = collect("2026-10", db=demo_db, store=tmp_path / "s.sqlite")
     assert [s.key for s in pack.context] == ["rates", "time_to_return", "england"]
     overall = rates.overall_rate(CohortFilter(period="2026-10"), db=demo_db)
-    # the whole cohort's counts are large: shown as they are, so the rate is the query's
     assert overall["children_out"] > 5
-    assert pack.context_sentences[0].startswith(f"{overall['rate_per_100']:.1f} in every 100")
+    # as published: the rate of the two counts as shown (tests/published_values.py)
+    out = published(_ids(demo_db, "cohort"), record_keys(demo_db))
+    plans = published(_ids(demo_db, "caseload"), record_keys(demo_db, "caseload"))
+    assert pack.context_sentences[0].startswith(f"{100 * out / plans:.1f} in every 100")
     assert any("Kent had the highest rate of the 11" in s for s in pack.context_sentences)
     england = pack.context[2].table.set_index("Area")
     assert england.loc["Kent", "Both per 1,000 plans"] == "32.2"

@@ -23,6 +23,7 @@ from figures.breakdowns import breakdown, crosstab
 from figures.cohort import headlines
 from figures.frame import frame
 from figures.links import DAYS_FROM_CHOICES, DAYS_TO_CHOICES, CohortFilter
+from tests.published_values import published, record_keys
 from tests.test_trust_pages import AUTH, ROOT, TIMEOUT
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -111,12 +112,13 @@ def test_exact_roles_keep_their_subsets():
     assert "<strong>8</strong> children match the filters (of 15)" in header(at)
 
 
-def test_a_preview_as_published_says_what_the_figures_did_not_follow():
+def test_a_preview_as_published_says_what_the_figures_did_not_follow(db):
     # a QA officer keeps the subset in the sidebar, but figures as published cannot take it
     at = run(QA, preview=True, district=["Dover", "Swale"])
     assert "Figures as published show one value or all of them, so all are shown" in notices(at)
-    # the header counts the whole cohort: 15, shown as published
-    assert "<strong>15</strong> children in the cohort" in header(at)
+    # the header counts the whole cohort, S-0001 to S-0015, as published
+    everyone = published([f"S-{i:04d}" for i in range(1, 16)], record_keys(db))
+    assert f"<strong>{everyone}</strong> children in the cohort" in header(at)
 
 
 def test_every_figure_function_applies_the_rule_itself():

@@ -26,7 +26,7 @@ import pytest
 from queries import rates, runner
 from queries.filters import CohortFilter
 from queries.rate_stats import holm, share_ratio, wilson
-from tests.q_fixture import SCHEMA
+from tests.q_fixture import SCHEMA, add_disclosure_keys
 
 SNAPSHOT = (
     "INSERT INTO snapshot (period, census_date, child_id, age, gender, year_group, "
@@ -66,6 +66,7 @@ def db(tmp_path_factory):
         ("TM", 300, "Male", "Thanet"),
     ):
         con.execute(CASELOAD, {"prefix": prefix, "n": n, "gender": gender, "district": district})
+    add_disclosure_keys(con)  # record keys, as every publish gives them
     con.close()
     runner.clear_cache()
     return path
@@ -160,7 +161,17 @@ def test_published_rates_hide_small_counts_and_what_is_worked_out_from_them(db):
     assert dover["Children out of school"] == "c"
     assert pd.isna(dover["Rate per 100"]) and pd.isna(dover["95% interval from"])
     assert pd.isna(found.ratio.table.frame().set_index("District").loc["Dover", "Ratio"])
-    # all children: Dover 10 out of 100 plans, nothing to hide: a rate of 10 per 100
+    # all children: Dover's 10 out (DF0..4, DM0..1, DU0..2) of 100 plans (DF0..19, DM0..79),
+    # both published with their cell keys' noise, and the rate worked out from those two
+    from tests.published_values import published as shown
+    from tests.published_values import record_keys
+
+    out = shown([f"DF{i}" for i in range(5)] + ["DM0", "DM1", "DU0", "DU1", "DU2"],
+                record_keys(db))  # fmt: skip
+    plans = shown([f"DF{i}" for i in range(20)] + [f"DM{i}" for i in range(80)],
+                  record_keys(db, "caseload"))  # fmt: skip
     whole = rate_figures(CohortFilter(period="2024-01"), "district", audience=published, db=db)
     row = whole.rate.table.frame().set_index("District").loc["Dover"]
-    assert row["Children out of school"] == "10" and row["Rate per 100"] == 10
+    assert row["Children out of school"] == str(out) and row["Children with a plan"] == str(plans)
+    assert row["Rate per 100"] == pytest.approx(100 * out / plans)
+    assert abs(row["Rate per 100"] - 10) < 4  # the noise moves the rate a little, not far
