@@ -26,9 +26,6 @@ from queries.aggregates import HEADLINE_MEASURES, OVER_A_TERM_DAYS
 from queries.filters import CohortFilter
 
 MEDIAN = "median_days_out"
-# The counts a headline card and the pack's table show, and the parts that add up to the
-# total (one hidden part would give the other away).
-PARTS = ("no_placement", "provision_unknown")
 HELP = {
     "total": "Every child in the snapshot who matches the filters.",
     "imports": "Children whose EHC plan transferred from another council.",
