@@ -28,6 +28,7 @@ from briefing import charts
 from briefing.content import Pack, Section
 from briefing.images import figure_image
 from figures.format import fmt_date, fmt_datetime, period_label, table_text
+from figures.protect import SMALL_MAX
 
 CHROMIUM_TIMEOUT_S = 120
 
@@ -192,7 +193,7 @@ def to_html(pack: Pack) -> str:
         "<h2>Headline figures</h2>",
         f'<p class="caption">Children out of school at {_e(fmt_date(pack.census))}, with the '
         f"change on the previous month ({_e(previous)}) and on the same month last year "
-        f"({_e(year)}). c: a count of 1 to 5 (see Methods).</p>",
+        f"({_e(year)}). c: a count of 1 to {SMALL_MAX} (see Methods).</p>",
         _table(pack.headline_table, f"Headline figures, {pack.period_name}"),
         "<h2>The three largest movements</h2>",
         movements,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from figures import protect
 from figures.audience import Audience, narrow, resolve
+from figures.cache import figure_cache
 from figures.format import fmt_int, fmt_pct, period_label
 from figures.frame import frame
 from figures.labels import (
@@ -27,7 +28,7 @@ from figures.labels import (
 )
 from figures.periods import year_apart
 from figures.values import Figure, Table, options
-from figures.words import breakdown_title, crosstab_title, trend_title
+from figures.words import breakdown_title, crosstab_title, small_counts_title, trend_title
 from queries import aggregates
 from queries.dimensions import SPECS
 from queries.filters import CohortFilter
@@ -42,10 +43,6 @@ MAP_ATTRIBUTION = (
     "District boundaries: GeoJSON and TopoJSON UK Boundary Data by Martin Chorley, CC BY 4.0. "
     "Contains Ordnance Survey data © Crown copyright and database right 2014."
 )
-
-
-def small_title() -> str:
-    return f"Counts are small: those of 1 to {protect.SMALL_MAX} are hidden"
 
 
 def _labelled(data: pd.DataFrame, dimension: str | None, column: str = "category") -> list:
@@ -75,6 +72,7 @@ def _rate_columns(
     return table, shown.hidden
 
 
+@figure_cache
 def breakdown(
     f: CohortFilter,
     dimension: str,
@@ -112,7 +110,7 @@ def breakdown(
     hidden = shown.hidden or planned_hidden
     visible = chart.dropna(subset=["children"])
     title = (
-        small_title()
+        small_counts_title()
         if shown.hidden and (visible.empty or not visible["children"].sum())
         else breakdown_title(chart, dimension)
     )
@@ -141,6 +139,7 @@ def breakdown(
     )
 
 
+@figure_cache
 def crosstab(
     f: CohortFilter, rows: str, cols: str, *, audience: Audience | None = None, db=None
 ) -> Figure:
@@ -169,9 +168,9 @@ def crosstab(
     )
     title = crosstab_title(chart.dropna(subset=["children"]), rows, cols)
     if hidden and (chart["children"].dropna().empty or chart["children"].max() == 0):
-        title = small_title()
+        title = small_counts_title()
     elif hidden and data["children"].max() <= protect.SMALL_MAX:
-        title = f"Every group is small: counts of 1 to {protect.SMALL_MAX} are hidden"
+        title = small_counts_title(every=True)
     return Figure(
         key=f"crosstab-{rows}-{cols}",
         kind="heatmap",
@@ -231,6 +230,7 @@ def _change_table(shown: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
     )
 
 
+@figure_cache
 def trend(
     f: CohortFilter,
     dimension: str | None,
@@ -259,7 +259,7 @@ def trend(
     if chart.empty:
         title = "No children in these periods"
     elif shown.hidden and title_data.empty:
-        title = small_title()
+        title = small_counts_title()
     else:
         title = trend_title(title_data.astype({"children": "int64"}), dimension)
         if year_apart(start, end):
@@ -296,6 +296,7 @@ def trend(
     )
 
 
+@figure_cache
 def district_map(
     f: CohortFilter, shade: str = COUNT, *, audience: Audience | None = None, db=None
 ) -> Figure:

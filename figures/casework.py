@@ -18,6 +18,7 @@ import pandas as pd
 
 from figures import protect
 from figures.audience import Audience, narrow, resolve
+from figures.cache import figure_cache
 from figures.care import CARE_FLAGS, CARE_PRIORITIES, NOT_SUPPLIED, care_status_supplied
 from figures.flag_words import cost_sentence, flag_help, settings_lines, tier_lines
 from figures.format import fmt_date, fmt_int, period_label, plural
@@ -25,7 +26,7 @@ from figures.frame import frame
 from figures.labels import FLAGS, PRIORITIES, TIERS, category_label, dimension_label
 from figures.periods import year_start
 from figures.values import Figure, Metric, Table, options
-from figures.words import moved
+from figures.words import moved, small_counts_title
 from queries import casework
 from queries.filters import CohortFilter
 from queries.flag_changes import flags_raised_cleared
@@ -63,6 +64,7 @@ class Worklist:
         return dict(self.tier_sizes)[tier]
 
 
+@figure_cache
 def worklist(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Worklist:
     audience = resolve(audience)
     g = narrow(f, audience)
@@ -144,6 +146,7 @@ class Priorities:
     care_supplied: bool = True
 
 
+@figure_cache
 def priorities(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Priorities:
     audience = resolve(audience)
     fr = frame(f, audience, db=db)
@@ -229,10 +232,7 @@ def _most_title(data: pd.DataFrame, column: str, unit: str, place: str) -> str:
     return f"Most in {names} ({fmt_int(top)} {noun}{each})"
 
 
-def _small() -> str:
-    return f"Counts are small: those of 1 to {protect.SMALL_MAX} are hidden"
-
-
+@figure_cache
 def flag_by(
     f: CohortFilter, dimension: str, flag: str, *, audience: Audience | None = None, db=None
 ) -> Figure:
@@ -263,7 +263,7 @@ def flag_by(
     title = f"{short}: " + (
         _most_title(visible, "flagged", "children", where.lower())
         if not (flagged.hidden and (visible.empty or not visible["flagged"].max()))
-        else _small()
+        else small_counts_title()
     )
     hidden = flagged.hidden or children.hidden
     return Figure(
@@ -287,6 +287,7 @@ def flag_by(
     )
 
 
+@figure_cache
 def flag_trend(f: CohortFilter, flag: str, *, audience: Audience | None = None, db=None) -> Figure:
     """One flag month by month over "the year" (figures/periods.py)."""
     audience = resolve(audience)
@@ -354,6 +355,7 @@ class CostOfDelay:
     figure: Figure
 
 
+@figure_cache
 def cost_of_delay(f: CohortFilter, *, audience: Audience | None = None, db=None) -> CostOfDelay:
     """The INDICATIVE cost of the filtered cohort's terms without provision, and by district."""
     audience = resolve(audience)
@@ -434,6 +436,7 @@ class Act:
     priority: object  # children meeting a priority for return, as shown
 
 
+@figure_cache
 def act(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Act:
     audience = resolve(audience)
     fr = frame(f, audience, db=db)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from core.dates import is_missing
 from figures import protect
 from figures.audience import Audience, narrow, resolve
+from figures.cache import figure_cache
 from figures.care import CARE_MEASURES, NOT_SUPPLIED, care_status_supplied
 from figures.format import fmt_number, period_label
 from figures.periods import previous, year_ago
@@ -145,6 +146,7 @@ def _shown_values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
     return shown["value"], shown["previous"]
 
 
+@figure_cache
 def headlines(
     f: CohortFilter, *, audience: Audience | None = None, with_year: bool = False, db=None
 ) -> Headlines:
@@ -179,6 +181,7 @@ class Movements:
     left_out: int = 0  # movements not said because an end is hidden
 
 
+@figure_cache
 def movements(
     f: CohortFilter, n: int = 3, *, audience: Audience | None = None, db=None
 ) -> Movements:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from figures import protect
 from figures.audience import Audience, narrow, resolve
+from figures.cache import figure_cache
 from figures.format import fmt_int, period_label
 from figures.frame import counted
 from figures.values import Figure, Metric, Note, Table, options
@@ -48,6 +49,7 @@ def _common(release: str) -> str:
     )
 
 
+@figure_cache
 def england(*, db=None) -> England | None:
     table = comparison(db=db)
     if table.empty:
@@ -162,6 +164,7 @@ class MonthBesideJanuary:
     note: str
 
 
+@figure_cache
 def month_beside_january(
     latest: str, source: str, *, audience: Audience | None = None, db=None
 ) -> MonthBesideJanuary:

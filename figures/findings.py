@@ -9,6 +9,7 @@ group or a group's over-representation worked out from hidden counts is left out
 from __future__ import annotations
 
 from figures.audience import Audience, resolve
+from figures.cache import figure_cache
 from figures.rates import overall_values, rates
 from figures.survival import hazard as hazard_of
 from figures.survival import time_to_return
@@ -16,6 +17,7 @@ from queries.filters import CohortFilter
 from queries.published import rank_sentence
 
 
+@figure_cache
 def findings(
     f: CohortFilter, dimension: str = "district", *, audience: Audience | None = None, db=None
 ) -> tuple[str, ...]:

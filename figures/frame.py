@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from core.paths import resolve_db_path
 from figures import protect
 from figures.audience import Audience, narrow, problems, resolve
+from figures.cache import figure_cache
 from figures.care import period_dates
 from figures.format import census_date, fmt_date, fmt_datetime, fmt_int, period_label
 from figures.links import describe, narrows
@@ -127,6 +128,7 @@ def describe_counted(f: CohortFilter) -> list[str]:
     return describe(f)
 
 
+@figure_cache
 def frame(f: CohortFilter, audience: Audience | None = None, *, db=None, loaded_at=None) -> Frame:
     """The frame of `f` for `audience` (the run's audience when None)."""
     audience = resolve(audience)

@@ -17,6 +17,7 @@ from core.dates import is_missing
 from core.paths import resolve_db_path
 from figures import protect
 from figures.audience import Audience, resolve
+from figures.cache import figure_cache
 from figures.format import fmt_pct, period_label
 from figures.labels import COLUMN_LABELS
 from figures.status import source_words, status
@@ -94,6 +95,7 @@ def quarantine_rows(page: int, size: int, *, db=None) -> Table:
     )
 
 
+@figure_cache
 def missing(*, audience: Audience | None = None, db=None) -> tuple[Table, bool] | None:
     """Children out of school not in the same month's caseload, by month (None: no caseload);
     and whether every month's is 0."""
@@ -116,6 +118,7 @@ def missing(*, audience: Audience | None = None, db=None) -> tuple[Table, bool] 
     return Table.of(table), none
 
 
+@figure_cache
 def warnings(period: str | None, *, audience: Audience | None = None, db=None) -> Table:
     """Values loaded as Not recorded, by field and reason (most frequent first)."""
     audience = resolve(audience)
@@ -130,6 +133,7 @@ def warnings(period: str | None, *, audience: Audience | None = None, db=None) -
     )
 
 
+@figure_cache
 def records_disagree(period: str, *, audience: Audience | None = None, db=None):
     """Children in the whole snapshot whose records disagree (None: no case flags)."""
     audience = resolve(audience)
@@ -146,6 +150,7 @@ class Completeness:
     fields: tuple[str, ...]
 
 
+@figure_cache
 def completeness(*, audience: Audience | None = None, db=None) -> Completeness | None:
     """The share of children with each field not recorded, every loaded period (the whole
     snapshot: the filters do not apply). Worked out from the counts as shown when published."""

@@ -19,6 +19,7 @@ import pandas as pd
 
 from figures import protect
 from figures.audience import Audience, narrow, resolve
+from figures.cache import figure_cache
 from figures.format import fmt_int, period_label
 from figures.frame import frame
 from figures.labels import category_label, dimension_label
@@ -98,6 +99,7 @@ class Overall:
         return protect.is_hidden(self.children_out) or protect.is_hidden(self.children_with_plan)
 
 
+@figure_cache
 def overall_values(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Overall | None:
     """The filtered cohort's rate per 100 children with a plan (None: no caseload)."""
     audience = resolve(audience)
@@ -142,6 +144,7 @@ def overall(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Me
     )
 
 
+@figure_cache
 def rates(f: CohortFilter, dimension: str, *, audience: Audience | None = None, db=None) -> Rates:
     """The Rates page's two figures for one period, or the notice that there is no caseload."""
     audience = resolve(audience)
@@ -261,6 +264,7 @@ def rates(f: CohortFilter, dimension: str, *, audience: Audience | None = None, 
     return Rates(True, "", card, rate, ratio, tuple(sentences), tested)
 
 
+@figure_cache
 def rate_trend(
     f: CohortFilter,
     dimension: str | None,

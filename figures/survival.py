@@ -19,6 +19,7 @@ import pandas as pd
 from core.dates import is_missing
 from figures import protect
 from figures.audience import Audience, narrow, resolve
+from figures.cache import figure_cache
 from figures.format import fmt_int
 from figures.frame import frame
 from figures.labels import category_label, dimension_label
@@ -50,6 +51,7 @@ def median_words(value, hidden: bool = False) -> str:
     return "not reached" if value is None or is_missing(value) else f"{value:.1f} months"
 
 
+@figure_cache
 def time_to_return(
     f: CohortFilter, dimension: str | None = None, *, audience: Audience | None = None, db=None
 ) -> TimeToReturn:
@@ -211,6 +213,7 @@ class Hazard:
     sentence: str
 
 
+@figure_cache
 def hazard(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Hazard:
     """The chance of returning within the next month by time already out, and in words."""
     audience = resolve(audience)

@@ -10,8 +10,16 @@ from __future__ import annotations
 import pandas as pd
 
 from core.dates import is_missing
+from figures.disclosure import SMALL_MAX
 from figures.format import fmt_int, fmt_number, fmt_pct, period_label
 from figures.labels import dimension_label, short_label
+
+
+def small_counts_title(every: bool = False) -> str:
+    """The title of a figure whose counts are all hidden as small."""
+    if every:
+        return f"Every group is small: counts of 1 to {SMALL_MAX} are hidden"
+    return f"Counts are small: those of 1 to {SMALL_MAX} are hidden"
 
 
 def moved(change, unit: str = "") -> str:

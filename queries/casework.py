@@ -24,7 +24,7 @@ from queries.pupil import MAX_PAGE_SIZE, run_pupil_query
 
 # Dimensions the service view breaks the flags down by: key -> label. Their SQL comes from the
 # shared allow-list (queries/dimensions.py).
-FLAG_DIMENSIONS = {"district": "District", "sen_team": "SEN team"}
+FLAG_DIMENSIONS = {key: SPECS[key].label for key in ("district", "sen_team")}
 runner.allow_template_values("flag_dimension", [SPECS[key].sql for key in FLAG_DIMENSIONS])
 
 CHILD_PICKER_LIMIT = 5000
