@@ -14,7 +14,7 @@ from dataclasses import replace
 import streamlit as st
 
 from core.paths import resolve_db_path
-from figures.audience import AccessDenied
+from figures.protect import AccessDenied
 from pages.common import a11y, link_check, published, share
 from pages.common.database import check_database
 from pages.common.filters import render_sidebar

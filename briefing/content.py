@@ -22,7 +22,6 @@ import pandas as pd
 
 from figures import actions as plan_figures
 from figures import protect
-from figures.audience import Audience
 from figures.breakdowns import breakdown, trend
 from figures.casework import Act, act
 from figures.cohort import Headlines, Movements, headlines, movements
@@ -39,6 +38,7 @@ from figures.format import (
 from figures.frame import Frame, frame
 from figures.links import CohortFilter
 from figures.periods import loaded, year_start
+from figures.protect import Audience
 from figures.rates import rates
 from figures.survival import time_to_return
 from figures.values import Figure

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from appstore import actions
-from figures.audience import Audience, resolve
 from figures.format import fmt_date, period_label
 from figures.measures import measure_figure
+from figures.protect import Audience, resolve
 from figures.values import Table
 
 WITHHELD = "title not for publication"

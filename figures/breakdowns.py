@@ -17,7 +17,6 @@ import dataclasses
 import pandas as pd
 
 from figures import protect
-from figures.audience import Audience, narrow, resolve
 from figures.cache import figure_cache
 from figures.format import fmt_int, fmt_pct, period_label
 from figures.frame import frame
@@ -27,6 +26,7 @@ from figures.labels import (
     dimension_label,
 )
 from figures.periods import year_apart
+from figures.protect import Audience, narrow, resolve
 from figures.values import Figure, Table, options
 from figures.words import breakdown_title, crosstab_title, small_counts_title, trend_title
 from queries import aggregates

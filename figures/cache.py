@@ -18,7 +18,7 @@ import inspect
 from collections.abc import Callable
 from typing import TypeVar
 
-from figures.audience import resolve
+from figures.protect import resolve
 from queries.runner import data_version
 
 MAX_FIGURES = 512

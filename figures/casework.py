@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from figures import protect
-from figures.audience import Audience, narrow, resolve
 from figures.cache import figure_cache
 from figures.care import CARE_FLAGS, CARE_PRIORITIES, NOT_SUPPLIED, care_status_supplied
 from figures.flag_words import cost_sentence, flag_help, settings_lines, tier_lines
@@ -25,6 +24,7 @@ from figures.format import fmt_date, fmt_int, period_label, plural
 from figures.frame import frame
 from figures.labels import FLAGS, PRIORITIES, TIERS, category_label, dimension_label
 from figures.periods import year_start
+from figures.protect import Audience, narrow, resolve
 from figures.values import Figure, Metric, Table, options
 from figures.words import moved, small_counts_title
 from queries import casework

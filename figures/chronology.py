@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from figures.audience import Audience, narrow, resolve
 from figures.care import care_status_supplied
 from figures.flag_words import flag_explanations, reasons
 from figures.format import fmt_date, fmt_int, period_label
 from figures.frame import frame
+from figures.protect import Audience, narrow, resolve
 from figures.values import Note, Table
 from queries import casework
 from queries.delay import Gap, longest_gap, no_action_gaps

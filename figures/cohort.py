@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from core.dates import is_missing
 from figures import protect
-from figures.audience import Audience, narrow, resolve
 from figures.cache import figure_cache
 from figures.care import CARE_MEASURES, NOT_SUPPLIED, care_status_supplied
 from figures.format import fmt_number, period_label
 from figures.periods import previous, year_ago
+from figures.protect import Audience, narrow, resolve
 from figures.values import Metric
 from figures.words import movement_sentence
 from queries import aggregates

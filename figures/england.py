@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from figures import protect
-from figures.audience import Audience, narrow, resolve
 from figures.cache import figure_cache
 from figures.format import fmt_int, period_label
 from figures.frame import counted
+from figures.protect import Audience, narrow, resolve
 from figures.values import Figure, Metric, Note, Table, options
 from queries.filters import CohortFilter
 from queries.published import (

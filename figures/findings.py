@@ -8,8 +8,8 @@ group or a group's over-representation worked out from hidden counts is left out
 
 from __future__ import annotations
 
-from figures.audience import Audience, resolve
 from figures.cache import figure_cache
+from figures.protect import Audience, resolve
 from figures.rates import overall_values, rates
 from figures.survival import hazard as hazard_of
 from figures.survival import time_to_return

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from core.paths import resolve_db_path
 from figures import protect
-from figures.audience import Audience, narrow, problems, resolve
 from figures.cache import figure_cache
 from figures.care import period_dates
 from figures.format import census_date, fmt_date, fmt_datetime, fmt_int, period_label
 from figures.links import describe, narrows
+from figures.protect import Audience, narrow, problems, resolve
 from figures.status import source_words, status
 from figures.values import Note, notes
 from queries import runner

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from figures.audience import Audience, narrow, resolve
 from figures.care import NOT_SUPPLIED, care_status_supplied
 from figures.flag_words import priority_reasons, worklist_reason_text
 from figures.labels import COLUMN_LABELS, PRIORITIES, TIERS
 from figures.links import chronology_link
+from figures.protect import Audience, narrow, resolve
 from figures.values import Table
 from queries import casework
 from queries.filters import CohortFilter

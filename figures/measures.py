@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.dates import is_missing
-from figures.audience import Audience, narrow, problems, resolve
 from figures.format import plural
 from figures.frame import counted
 from figures.links import parse_view
+from figures.protect import Audience, narrow, problems, resolve
 from queries.pupil import run_pupil_query
 
 

@@ -1,21 +1,33 @@
-"""How the figures layer makes a figure safe for its audience: the one door to disclosure control.
+"""Who a figure is for, and how it is made safe for them: decided here, once, for every figure.
 
-Every figure function passes its counts through here with the audience (figures/audience.py):
+An `Audience` says two things:
 
-- **exact** audiences get the counts as the query returned them;
-- **safe** audiences (aggregate-only roles, the briefing pack and its files, anyone who asks to
-  see figures as published) get counts as published by figures/disclosure.py's cell key
-  perturbation: 0, `c` for 1 to 5 (and for a 0 inside a group of 1 to 5), or the count plus the
-  small fixed noise its cell key gives. A share is worked out here from the shown values; any
-  other value worked out from a count (a rate, a median, a sum of terms) is hidden with a
-  hidden count, and the figure functions work out what they show from the shown counts.
+- **safe**: figures as published or exact. Safe for roles that see aggregates only (always: a
+  role fact, trust/roles.py), for the briefing pack and its files (always), and for anyone who
+  turned the sidebar switch on (the frame marks the viewer); exact otherwise. No viewer at all
+  (a command-line pack, a test) is safe: deny by default.
+- **teams**: a caseworker's SEN teams. Every figure of a caseworker counts only the children of
+  those teams, whatever the filters ask (`narrow`), so a count never disagrees with the list
+  beside it. None for roles that see the whole county.
 
-Each count comes with its cell key (`<count>_ckey`) from the query; the keys are read here and
-never passed on to a page, a file or the pack (figures/values.py's Table drops any it meets).
+`narrow(f, audience)` is the filter a figure is actually counted on: in safe mode first made
+acceptable for figures as published (one value or all of a multi-value filter, whole bands of
+days out and age: figures/disclosure.py's `safe_filter`), then kept to the audience's teams.
+
+Then every figure function passes its counts through here with the audience: exact audiences
+get the counts as the query returned them; safe ones get them as published by
+figures/disclosure.py's cell key perturbation: 0, `c` for 1 to 5 (and for a 0 inside a group of
+1 to 5), or the count plus the small fixed noise its cell key gives. A share is worked out here
+from the shown values; any other value worked out from a count (a rate, a median, a sum of
+terms) is hidden with a hidden count, and the figure functions work out what they show from the
+shown counts. Each count comes with its cell key (`<count>_ckey`) from the query; the keys are
+read here and never passed on to a page, a file or the pack (figures/values.py's Table drops any
+it meets).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -23,11 +35,97 @@ import numpy as np
 import pandas as pd
 
 from figures import disclosure
-from figures.audience import Audience
-from figures.disclosure import ABOUT_SAFE, MEDIAN_MIN_GROUP, SMALL_MAX, SUPPRESSED
+from figures.disclosure import (
+    ABOUT_SAFE,
+    MEDIAN_MIN_GROUP,
+    SMALL_MAX,
+    SUPPRESSED,
+    filter_problems,
+    safe_filter,
+)
 from figures.values import Note
+from queries.filters import CohortFilter
+from queries.pupil import NO_TEAM, AccessDenied
+from trust.viewer import Viewer
+from trust.viewer import current as current_viewer
 
-__all__ = ["ABOUT_SAFE", "MEDIAN_MIN_GROUP", "SMALL_MAX", "SUPPRESSED", "SURVIVAL_MIN_EPISODES"]
+__all__ = [
+    "ABOUT_SAFE",
+    "AccessDenied",  # the choke point's refusal, for the frame to show
+    "MEDIAN_MIN_GROUP",
+    "SMALL_MAX",
+    "SUPPRESSED",
+    "SURVIVAL_MIN_EPISODES",
+]
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a figure is made for (see the module's notes)."""
+
+    safe: bool = True
+    teams: tuple[str, ...] | None = None
+
+    @classmethod
+    def exact(cls) -> Audience:
+        """Exact counts, the whole county (tests, and roles that see pupils)."""
+        return cls(safe=False, teams=None)
+
+    @classmethod
+    def published(cls) -> Audience:
+        """Figures as published, the whole county: the briefing pack and its files."""
+        return cls(safe=True, teams=None)
+
+    def with_teams_of(self, viewer: Viewer | None) -> Audience:
+        return dataclasses.replace(self, teams=viewer.team_scope if viewer else None)
+
+
+def of_viewer(viewer: Viewer | None) -> Audience:
+    """The audience of a viewer (None: no one signed in, figures as published)."""
+    if viewer is None:
+        return Audience.published()
+    safe = viewer.always_published or viewer.published_view
+    return Audience(safe=safe, teams=viewer.team_scope)
+
+
+def current() -> Audience:
+    """The audience of this script run (the frame sets the viewer first)."""
+    return of_viewer(current_viewer())
+
+
+def resolve(audience: Audience | None) -> Audience:
+    return current() if audience is None else audience
+
+
+def narrow(f: CohortFilter, audience: Audience) -> CohortFilter:
+    """The filter figures for `audience` are counted on (see the module's notes)."""
+    if audience.safe:
+        f = safe_filter(f)
+    if audience.teams is not None:
+        wanted = f.sen_teams or audience.teams
+        allowed = tuple(t for t in wanted if t in audience.teams)
+        f = dataclasses.replace(f, sen_teams=allowed or (NO_TEAM,))
+    return f
+
+
+def problems(f: CohortFilter, audience: Audience) -> list[str]:
+    """What in `f` the audience's figures do not follow, in words (for a notice)."""
+    found = filter_problems(f) if audience.safe else []
+    if audience.teams is not None:
+        outside = [t for t in f.sen_teams if t not in audience.teams]
+        if outside:
+            found.append(
+                "You see the children of your own SEN teams only ("
+                + ", ".join(audience.teams)
+                + "); "
+                + ", ".join(outside)
+                + (" is" if len(outside) == 1 else " are")
+                + " left out."
+            )
+    return found
+
+
+# --- made safe: disclosure control for a safe audience ----------------------------------------
 
 SURVIVAL_MIN_EPISODES = disclosure.SURVIVAL_MIN_EPISODES
 CKEY = "_ckey"

@@ -16,10 +16,10 @@ import pandas as pd
 from core.dates import is_missing
 from core.paths import resolve_db_path
 from figures import protect
-from figures.audience import Audience, resolve
 from figures.cache import figure_cache
 from figures.format import fmt_pct, period_label
 from figures.labels import COLUMN_LABELS
+from figures.protect import Audience, resolve
 from figures.status import source_words, status
 from figures.values import Figure, Note, Table
 from queries import aggregates, casework, pupil

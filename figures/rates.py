@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from figures import protect
-from figures.audience import Audience, narrow, resolve
 from figures.cache import figure_cache
 from figures.format import fmt_int, period_label
 from figures.frame import frame
 from figures.labels import category_label, dimension_label
+from figures.protect import Audience, narrow, resolve
 from figures.values import Figure, Metric, Table, options
 from queries import rates as rate_queries
 from queries.filters import CohortFilter

@@ -18,11 +18,11 @@ import pandas as pd
 
 from core.dates import is_missing
 from figures import protect
-from figures.audience import Audience, narrow, resolve
 from figures.cache import figure_cache
 from figures.format import fmt_int
 from figures.frame import frame
 from figures.labels import category_label, dimension_label
+from figures.protect import Audience, narrow, resolve
 from figures.values import Figure, Table, options
 from queries import survival as estimates
 from queries.filters import CohortFilter

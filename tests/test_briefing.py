@@ -19,11 +19,11 @@ from briefing.content import collect
 from briefing.render import to_html
 from data.generate import build_demo_database
 from data.load import load_batch
-from figures.audience import Audience
 from figures.breakdowns import breakdown, trend
 from figures.cohort import headlines
 from figures.format import table_text
 from figures.periods import year_start
+from figures.protect import Audience
 from queries import aggregates
 from queries.filters import CohortFilter
 from tests.published_values import published, record_keys

@@ -199,10 +199,10 @@ def test_a_caseworker_asking_for_another_team_still_sees_their_own():
 def test_the_figures_layer_keeps_a_caseworker_to_their_teams_whatever_it_is_asked():
     # what a page cannot bypass: the figure functions narrow every filter to the viewer's
     # teams, and a team that is not theirs counts nobody (as the choke point gives no rows)
-    from figures.audience import of_viewer
     from figures.casework import worklist
     from figures.frame import frame
     from figures.links import CohortFilter
+    from figures.protect import of_viewer
     from trust.roles import CASEWORKER
     from trust.viewer import SIGN_IN, Viewer, acting_as
 

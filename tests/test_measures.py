@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 import pytest
 
 from data.load import load_batch
-from figures.audience import Audience
 from figures.links import parse_view
 from figures.measures import child_figure, measure_figure
+from figures.protect import Audience
 from pages.common.filters import filter_from_state
 from pages.common.share import query_pairs
 

@@ -22,11 +22,11 @@ import pytest
 from appstore import audit
 from briefing.content import collect
 from data.load import load_cohort
-from figures.audience import Audience
 from figures.breakdowns import breakdown, crosstab, trend
 from figures.cohort import headlines
 from figures.links import CohortFilter
 from figures.periods import year_start
+from figures.protect import Audience
 from pages.common.exports import info_lines
 from tests.test_trust_pages import AUTH, ROOT, TIMEOUT
 

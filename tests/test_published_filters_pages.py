@@ -18,11 +18,11 @@ import pytest
 
 from appstore import audit
 from data.load import load_cohort
-from figures.audience import Audience
 from figures.breakdowns import breakdown, crosstab
 from figures.cohort import headlines
 from figures.frame import frame
 from figures.links import DAYS_FROM_CHOICES, DAYS_TO_CHOICES, CohortFilter
+from figures.protect import Audience
 from tests.published_values import published, record_keys
 from tests.test_trust_pages import AUTH, ROOT, TIMEOUT
 

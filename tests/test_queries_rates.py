@@ -150,7 +150,7 @@ def test_cohort_children_missing_from_the_caseload_are_counted_not_dropped(db):
 
 def test_published_rates_hide_small_counts_and_what_is_worked_out_from_them(db):
     # the rates as a senior leader and the pack read them (figures/rates.py)
-    from figures.audience import Audience
+    from figures.protect import Audience
     from figures.rates import rates as rate_figures
 
     published = Audience.published()
