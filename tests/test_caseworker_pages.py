@@ -23,10 +23,14 @@ import pytest
 from appstore import audit
 from data.load import load_batch
 from pages.common.exports import csv_bytes, info_lines
-from tests.test_trust_pages import AUTH, ROOT, TIMEOUT
+from tests.test_trust_pages import AUTH, ISSUER, ROOT, TIMEOUT
+
+SIGNED = {"iss": ISSUER, "email_verified": True}
 
 DATA = Path(__file__).resolve().parent / "data"
-ROLE_FILE = """
+ROLE_FILE = f"""
+[identity]
+issuer = "{ISSUER}"
 [[grant]]
 role = "caseworker"
 accounts = ["cw@council.example"]
@@ -35,8 +39,8 @@ sen_teams = ["West"]
 role = "qa_officer"
 accounts = ["qa@council.example"]
 """
-WEST = {"email": "cw@council.example"}
-QA = {"email": "qa@council.example"}
+WEST = {"email": "cw@council.example", "sub": "cw-1", **SIGNED}
+QA = {"email": "qa@council.example", "sub": "qa-1", **SIGNED}
 WEST_CHILDREN = {"F-0004", "F-0006", "F-0007", "F-0008", "F-0011", "F-0013", "F-0014"}
 
 

@@ -28,11 +28,15 @@ from figures.links import CohortFilter
 from figures.periods import year_start
 from figures.protect import Audience
 from pages.common.exports import info_lines
-from tests.test_trust_pages import AUTH, ROOT, TIMEOUT
+from tests.test_trust_pages import AUTH, ISSUER, ROOT, TIMEOUT
+
+SIGNED = {"iss": ISSUER, "email_verified": True}
 
 DATA = Path(__file__).resolve().parent / "data"
 JUNE = "2023-06"
-ROLE_FILE = """
+ROLE_FILE = f"""
+[identity]
+issuer = "{ISSUER}"
 [[grant]]
 role = "senior_leader"
 accounts = ["sl@council.example"]
@@ -40,8 +44,8 @@ accounts = ["sl@council.example"]
 role = "qa_officer"
 accounts = ["qa@council.example"]
 """
-SENIOR = {"email": "sl@council.example"}
-QA = {"email": "qa@council.example"}
+SENIOR = {"email": "sl@council.example", "sub": "sl-1", **SIGNED}
+QA = {"email": "qa@council.example", "sub": "qa-1", **SIGNED}
 
 
 @pytest.fixture(scope="module")

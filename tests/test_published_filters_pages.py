@@ -24,11 +24,15 @@ from figures.frame import frame
 from figures.links import DAYS_FROM_CHOICES, DAYS_TO_CHOICES, CohortFilter
 from figures.protect import Audience
 from tests.published_values import published, record_keys
-from tests.test_trust_pages import AUTH, ROOT, TIMEOUT
+from tests.test_trust_pages import AUTH, ISSUER, ROOT, TIMEOUT
+
+SIGNED = {"iss": ISSUER, "email_verified": True}
 
 DATA = Path(__file__).resolve().parent / "data"
 JAN = "2024-01"
-ROLE_FILE = """
+ROLE_FILE = f"""
+[identity]
+issuer = "{ISSUER}"
 [[grant]]
 role = "senior_leader"
 accounts = ["sl@council.example"]
@@ -36,8 +40,8 @@ accounts = ["sl@council.example"]
 role = "qa_officer"
 accounts = ["qa@council.example"]
 """
-SENIOR = {"email": "sl@council.example"}
-QA = {"email": "qa@council.example"}
+SENIOR = {"email": "sl@council.example", "sub": "sl-1", **SIGNED}
+QA = {"email": "qa@council.example", "sub": "qa-1", **SIGNED}
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,10 @@ from tests.published_values import published, record_keys
 from tests.test_trust_pages import run
 
 DATA = Path(__file__).resolve().parent / "data"
-ROLE_FILE = """
+ISSUER = "https://idp.council.example/tenant-1"
+ROLE_FILE = f"""
+[identity]
+issuer = "{ISSUER}"
 [[grant]]
 role = "qa_officer"
 accounts = ["qa@council.example"]
@@ -36,8 +39,9 @@ accounts = ["qa@council.example"]
 role = "senior_leader"
 accounts = ["sl@council.example"]
 """
-SENIOR = {"email": "sl@council.example"}
-QA = {"email": "qa@council.example"}
+SIGNED = {"iss": ISSUER, "email_verified": True}
+SENIOR = {"email": "sl@council.example", "sub": "sl-1", **SIGNED}
+QA = {"email": "qa@council.example", "sub": "qa-1", **SIGNED}
 
 
 @pytest.fixture(scope="module")

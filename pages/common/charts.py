@@ -173,7 +173,7 @@ def too_many_series(data: pd.DataFrame) -> bool:
 
 
 def _points(values: pd.Series) -> list:
-    # A hidden small number (pages/common/smallnumbers.py) is missing: no point is drawn.
+    # A hidden count (figures/protect.py) arrives missing: no point is drawn.
     return [None if pd.isna(v) else v for v in values]
 
 
