@@ -184,8 +184,9 @@ def completeness(*, audience: Audience | None = None, db=None) -> Completeness |
     table = wide.reset_index()
     table.columns = ["Field"] + [f"{period_label(p)} (% not recorded)" for p in periods]
     table["Field"] = fields
-    chart = wide.reset_index().melt(id_vars="field", var_name="period", value_name="share")
-    chart["label"] = chart["field"].map(lambda f: COLUMN_LABELS.get(f, f))
+    # the heat map's cells: one row per field, one column per period (the shares as above)
+    chart = wide.reset_index(drop=True)
+    chart.insert(0, "label", fields)
     source = source_words(status(resolve_db_path(db)).synthetic)
     figure = Figure(
         key="not-recorded",

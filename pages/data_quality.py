@@ -120,11 +120,8 @@ complete = completeness()
 if complete is None:
     st.stop()
 data = complete.figure.chart.frame()
-periods, fields = list(complete.periods), list(complete.fields)
-values = [
-    [data[(data["label"] == f) & (data["period"] == p)]["share"].iloc[0] for p in periods]
-    for f in fields
-]
+periods, fields = list(complete.periods), list(data["label"])
+values = data[list(periods)].to_numpy().tolist()
 heat = go.Figure(
     go.Heatmap(
         z=values,
