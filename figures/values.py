@@ -51,8 +51,12 @@ class Table:
         return cls(columns, rows)
 
     def frame(self) -> pd.DataFrame:
-        """A new DataFrame of the table (a text column stays text; numbers stay numbers)."""
-        return pd.DataFrame(list(self.rows), columns=list(self.columns))
+        """A new DataFrame of the table (a text column stays text; numbers stay numbers; a
+        column with no value at all reads as missing numbers, NaN, as the query gave it)."""
+        out = pd.DataFrame(list(self.rows), columns=list(self.columns))
+        for column in out.columns[out.isna().all().to_numpy()] if len(out) else []:
+            out[column] = out[column].astype("float64")
+        return out
 
     def column(self, name: str) -> tuple:
         i = self.columns.index(name)

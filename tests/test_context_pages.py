@@ -175,3 +175,14 @@ def test_time_to_return_page_hides_small_numbers(monkeypatch, demo_db):
     assert few.any() and (~few).any()
     assert (medians.loc[few, "Median time to return"] == "not shown: fewer than 20 episodes").all()
     assert medians.loc[~few, "Median time to return"].str.endswith(("months", "not reached")).all()
+
+
+def test_rates_by_the_dimension_the_filter_already_narrows(monkeypatch, demo_db):
+    # girls by gender: one group, whose ratio has no interval (nobody else to compare with);
+    # the page draws it without an error (a figure's table keeps a column of no values as
+    # missing numbers, figures/values.py)
+    at = app(monkeypatch, demo_db, "pages/rates.py", gender="Female", rate_dim="Gender")
+    assert not at.exception
+    ratio = at.dataframe[1].value.set_index("Gender")
+    assert ratio.loc["Female", "Ratio"] == pytest.approx(1.0)
+    assert ratio["95% interval from"].isna().all()
