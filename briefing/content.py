@@ -288,8 +288,4 @@ def _with_methods(pack: Pack) -> Pack:
 def _heading(dimension: str) -> str:
     from figures.labels import dimension_label
 
-    return (
-        "Imports: council the EHC plan came from"
-        if dimension == "imported_from"
-        else dimension_label(dimension)
-    )
+    return dimension_label(dimension)
