@@ -4,7 +4,7 @@ lists of children, and one child's casework for the chronology.
 The flags themselves are computed in SQL (the `case_flags` view, data/sql/case_flags.sql); this
 module only reads them. Their names are in queries/flags.py, their thresholds in
 queries/flag_settings.py (read from the database), the sentences that explain them in
-pages/common/flag_words.py. Pupil-level reads (a list of children, one child's chronology) go
+figures/flag_words.py. Pupil-level reads (a list of children, one child's chronology) go
 through `queries.pupil.run_pupil_query`, the single choke point for such rows; aggregate reads
 go through `queries.runner.run`. Nothing here imports streamlit.
 """

@@ -1,4 +1,4 @@
-"""The pure functions behind the casework pages: reasons in words (pages/common/flag_words.py),
+"""The pure functions behind the casework pages: reasons in words (figures/flag_words.py),
 no-action gaps and cost ranges (queries/delay.py)."""
 
 from __future__ import annotations

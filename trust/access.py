@@ -23,7 +23,7 @@ PAGE_KINDS = {
     "pages/data_quality.py": AGGREGATE,  # its raw quarantine rows are pupil-level, gated inside
     "pages/england.py": AGGREGATE,  # published national and council statistics
     # Rates and time to return hide small counts, and what is worked out from them, when
-    # suppression is on (always for senior leaders): pages/common/context_tables.py
+    # figures are as published (always for senior leaders): figures/protect.py
     "pages/rates.py": AGGREGATE,
     "pages/time_to_return.py": AGGREGATE,
     # The action plan can name a child (a measure "A child (ID)"): pupil-level.

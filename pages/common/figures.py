@@ -88,7 +88,7 @@ def show_figure(
 ) -> None:
     """Lay out one figure: title, caption, chart and table tabs, CSV download, About note.
 
-    `title` is plain text (an active title from pages/common/words.py names categories from
+    `title` is plain text (an active title from figures/words.py names categories from
     the data, a team or a council): it is escaped HERE, once, so a name holding Markdown, HTML
     or a link shows as typed and makes the browser fetch nothing. Callers pass it unescaped.
     `caption` and `about` are Markdown the page built (FrameContext.caption and .about escape

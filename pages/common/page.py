@@ -81,17 +81,6 @@ class FrameContext:
             return self.frame.source
         return source_words(bool(self.info.get("synthetic")))
 
-    def caption(self, measure: str, when: str | None = None) -> str:
-        return escape_md(self.frame.caption(measure, when))
-
-    def about(self, counted: str, caveats: str = "") -> str:
-        """(For pages not yet on the figures layer: `counted` and `caveats` are Markdown.)"""
-        notes = self.frame.about(counted, caveats)
-        return "\n\n".join(
-            f"**{n.heading}:** " + (escape_md(n.text) if n.heading == "Filters" else n.text)
-            for n in notes
-        )
-
 
 def build_context(status, cohort_filter) -> FrameContext:
     """The context of one run: the filter asked for and the frame the figures are counted in."""
