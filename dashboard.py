@@ -9,19 +9,20 @@ shared by every page, marks synthetic data, and hands over to the chosen page th
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import streamlit as st
 
 from core.paths import resolve_db_path
-from pages.common import a11y, link_check, share, smallnumbers
+from figures.protect import AccessDenied
+from pages.common import a11y, link_check, published, share
 from pages.common.database import check_database, what_it_holds
 from pages.common.filters import render_sidebar
-from pages.common.format import escape_text
+from pages.common.markup import escape_text
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
-from queries.pupil import AccessDenied
 from startup import build_demo_database_if_missing
 from trust import signin
-from trust.access import EXACT, allowed_pages, page_kind, script_of
+from trust.access import AGGREGATE, CASEWORK, PUPIL, allowed_pages, page_kind, script_of
 from trust.viewer import set_current
 
 LOG = logging.getLogger(__name__)
@@ -83,7 +84,12 @@ if access.blocked_page is not None:
     st.stop()
 viewer = access.viewer
 page = st.navigation(allowed_pages(PAGES, viewer.role), position="top")
-set_current(viewer.on_page(page.title))
+# Figures as published (protected) when the viewer asked for them with the sidebar switch, on a
+# page of figures; pages listing children show exact counts beside the children they list.
+kind = page_kind(script_of(page))
+set_current(
+    replace(viewer.on_page(page.title), published_view=published.asked() and kind == AGGREGATE)
+)
 a11y.apply()  # caption contrast, print stylesheet
 # Each page its own browser-tab title (WCAG 2.4.2), so tabs and history can be told apart.
 st.set_page_config(page_title=f"{page.title} · Children out of school with an EHC plan")
@@ -114,14 +120,18 @@ elif status.info.get("synthetic_loads"):
 context = FrameContext(filter=None, periods=status.periods, info=status.info)
 if status.periods:
     try:
-        context = build_context(status, render_sidebar(status.periods, status.sen_teams))
+        # a caseworker's team filter offers their own teams only (figures keep to them anyway)
+        scope = viewer.team_scope
+        teams = status.sen_teams if scope is None else [t for t in status.sen_teams if t in scope]
+        chosen = render_sidebar(status.periods, teams, published=viewer.always_published)
+        context = build_context(status, chosen)
     except Exception:  # noqa: BLE001 - the user gets a message; details go to the log
         LOG.exception("reading the cohort failed")
         st.error("The cohort could not be read from the database. The server log has details.")
         st.stop()
 st.session_state[CONTEXT_KEY] = context
-# Small numbers: always hidden for senior leaders; a switch, off by default, for other roles.
-smallnumbers.sidebar_switch()
+# Figures as published: always for senior leaders; a switch, off by default, for other roles.
+published.sidebar_switch(viewer)
 # Keyed once (st-key-view-link): the copy fallback in share.py finds the link box by it.
 link_slot = st.sidebar.container(key="view-link").empty()
 notice_slot = st.empty()
@@ -137,10 +147,10 @@ def show_link_and_notices() -> None:
 # it), from the choices known so far, and again after the page with the choices it drew.
 show_link_and_notices()
 
-if page_kind(script_of(page)) == EXACT and smallnumbers.suppressing():
+if kind in (CASEWORK, PUPIL) and published.asked() and not viewer.always_published:
     st.info(
-        "This page does not hide small numbers yet: its counts are exact. Do not copy them "
-        "into a briefing; use the Breakdowns, Cross-tab, Trends or District map pages.",
+        "This page lists children, so its counts are exact beside the children it lists. Do "
+        "not copy them into a briefing; the pages of figures show them as published.",
         icon=":material/visibility:",
     )
 try:

@@ -35,9 +35,10 @@ STATUSES = ["not started", "in progress", "done", "dropped"]
 OPEN_STATUSES = ("not started", "in progress")
 MEASURE_KINDS = ("", "view", "child")
 # Fields a person edits; the rest of a version row is bookkeeping.
-FIELDS = ("title", "owner", "due_date", "status", "measure_kind", "measure", "notes")
+FIELDS = ("title", "owner", "due_date", "status", "measure_kind", "measure", "notes", "title_safe")
 FIELD_LABELS = {
     "title": "title",
+    "title_safe": "title safe to publish",
     "owner": "owner",
     "due_date": "due date",
     "status": "status",
@@ -47,7 +48,7 @@ FIELD_LABELS = {
 }
 TITLE_MAX = 200
 NOTES_MAX = 4000
-IMPORT_COLUMNS = ("title", "owner", "due date", "status", "notes")
+IMPORT_COLUMNS = ("title", "owner", "due date", "status", "notes", "title safe")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS action_versions (
@@ -60,6 +61,10 @@ CREATE TABLE IF NOT EXISTS action_versions (
     measure_kind  TEXT NOT NULL DEFAULT '',
     measure       TEXT NOT NULL DEFAULT '',
     notes         TEXT NOT NULL DEFAULT '',
+    -- 1: the author marked the title safe to publish (no child named or identifiable), so
+    -- figures as published (a senior leader, the briefing pack) may show it; 0: they show the
+    -- action's measure and status only. Free text is pupil-level until its author says not.
+    title_safe    INTEGER NOT NULL DEFAULT 0,
     opened_period TEXT,                   -- the measure's figure when the action was opened
     opened_value  REAL,
     opened_text   TEXT,
@@ -132,6 +137,12 @@ class ImportResult:
 def ensure_schema(store: str | os.PathLike | None = None) -> None:
     with connect(store) as con:
         con.executescript(SCHEMA)
+        # a store made before titles could be marked safe: every older title stays unsafe
+        columns = {row[1] for row in con.execute("PRAGMA table_info(action_versions)")}
+        if "title_safe" not in columns:
+            con.execute(
+                "ALTER TABLE action_versions ADD COLUMN title_safe INTEGER NOT NULL DEFAULT 0"
+            )
 
 
 def _now() -> str:
@@ -181,7 +192,15 @@ def _clean(values: dict) -> dict:
     if len(notes) > NOTES_MAX:
         raise ActionError(f"The notes are longer than {NOTES_MAX} characters.")
     out["notes"] = notes
+    out["title_safe"] = 1 if _yes(values.get("title_safe")) else 0
     return out
+
+
+def _yes(value) -> bool:
+    """A checkbox's value, or a spreadsheet's yes/no/true/1 (anything else: no)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("y", "yes", "true", "1")
+    return bool(value) and value == value  # NaN is not a yes
 
 
 def _describe_change(before: dict, after: dict) -> str:
@@ -190,6 +209,9 @@ def _describe_change(before: dict, after: dict) -> str:
         if before.get(name) != after.get(name):
             if name in ("notes", "measure", "title"):
                 parts.append(f"{FIELD_LABELS[name]} changed")
+            elif name == "title_safe":
+                parts.append("title marked safe to publish" if after.get(name) else
+                             "title no longer marked safe to publish")  # fmt: skip
             else:
                 old, new = before.get(name) or "(none)", after.get(name) or "(none)"
                 parts.append(f"{FIELD_LABELS[name]} {old} → {new}")
@@ -199,8 +221,8 @@ def _describe_change(before: dict, after: dict) -> str:
 def _insert(con, action_id: int, version: int, values: dict, opened: Opened, who, change):
     con.execute(
         "INSERT INTO action_versions (action_id, version, title, owner, due_date, status, "
-        "measure_kind, measure, notes, opened_period, opened_value, opened_text, changed_by, "
-        "changed_at, change) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "measure_kind, measure, notes, title_safe, opened_period, opened_value, opened_text, "
+        "changed_by, changed_at, change) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             action_id,
             version,
@@ -419,6 +441,7 @@ def import_plan(
                 "due_date": _parse_due(str(row.get("due date", ""))),
                 "status": status,
                 "notes": row.get("notes", ""),
+                "title_safe": row.get("title safe", ""),
             }
             clean = _clean(values)
             key = (clean["title"].lower(), clean["owner"].lower())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from briefing.content import DEFAULT_MARKING, collect
 from briefing.render import html_to_pdf, to_html
-from queries.filters import CohortFilter
+from figures.links import CohortFilter
 
 
 def marking_from_env() -> str:

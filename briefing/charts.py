@@ -7,7 +7,6 @@ its bar is left empty and labelled `c`, so no length gives it away.
 
 from __future__ import annotations
 
-import calendar
 import json
 from functools import lru_cache
 from math import cos, radians
@@ -19,14 +18,15 @@ import plotly.io as pio
 from afcharts.af_colours import get_af_colours
 from plotly.colors import sample_colorscale
 
+from core.dates import is_missing
 from core.paths import PROJECT_ROOT
-from queries.dimensions import SPECS
-from queries.suppression import SUPPRESSED
+from figures.format import escape_plotly, short_month
+from figures.labels import ORDINAL
+from figures.protect import SUPPRESSED
 
 COLOUR = get_af_colours("categorical")[0]  # the dashboard's single-series dark blue
 SEQUENTIAL = get_af_colours("sequential")[::-1]
 FONT = 13
-ORDINAL = {key for key, spec in SPECS.items() if spec.ordinal}  # the registry's ordered ones
 GEOJSON = PROJECT_ROOT / "data" / "reference" / "kent_districts.geojson"
 NO_DATA = "#F2F2F2"
 
@@ -43,17 +43,18 @@ def _layout(height: int, **extra) -> dict:
     }
 
 
-def _esc(text) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _hidden(values) -> list[bool]:
+    """A hidden count arrives missing (figures/protect.py): drawn as nothing, labelled c."""
+    return [is_missing(v) for v in values]
 
 
 def bar(chart: pd.DataFrame, dimension: str | None) -> go.Figure:
     """Children by category; ordered dimensions as columns, others as horizontal bars."""
-    labels = [_esc(v) for v in chart["label"]]
-    values = [0 if s else v for v, s in zip(chart["children"], chart["suppressed"], strict=True)]
+    labels = [escape_plotly(v) for v in chart["label"]]
+    hidden = _hidden(chart["children"])
+    values = [0 if s else v for v, s in zip(chart["children"], hidden, strict=True)]
     text = [
-        SUPPRESSED if s else f"{int(v):,}"
-        for v, s in zip(chart["children"], chart["suppressed"], strict=True)
+        SUPPRESSED if s else f"{int(v):,}" for v, s in zip(chart["children"], hidden, strict=True)
     ]
     ordinal = dimension in ORDINAL
     trace = go.Bar(
@@ -81,10 +82,10 @@ def bar(chart: pd.DataFrame, dimension: str | None) -> go.Figure:
 
 def trend(chart: pd.DataFrame) -> go.Figure:
     """Children out of school at each month's census date (suppressed months left out)."""
-    shown = chart[~chart["suppressed"]]
-    short = [_short_month(p) for p in chart["period"]]
+    shown = chart[~pd.Series(_hidden(chart["children"]), index=chart.index)]
+    short = [short_month(p) for p in chart["period"]]
     trace = go.Scatter(
-        x=[_short_month(p) for p in shown["period"]],
+        x=[short_month(p) for p in shown["period"]],
         y=shown["children"],
         mode="lines+markers+text",
         text=[f"{int(v):,}" for v in shown["children"]],
@@ -97,12 +98,6 @@ def trend(chart: pd.DataFrame) -> go.Figure:
         yaxis={"tickformat": ",d", "rangemode": "tozero", "title": "Children"},
     )
     return go.Figure(trace, layout)
-
-
-def _short_month(period: str) -> str:
-    """'2026-10' -> 'Oct 2026' (the axis has room for thirteen of these)."""
-    year, month = period.split("-")
-    return f"{calendar.month_abbr[int(month)]} {year}"
 
 
 @lru_cache(maxsize=1)
@@ -130,7 +125,8 @@ def _shapes() -> tuple:
 def district_map(chart: pd.DataFrame) -> go.Figure:
     """Districts shaded by children out of school; suppressed districts drawn as 'no data'."""
     values = {
-        r.category: (None if r.suppressed else r.children) for r in chart.itertuples(index=False)
+        r.category: (None if is_missing(r.children) else r.children)
+        for r in chart.itertuples(index=False)
     }
     shown = [v for name, _ in _shapes() if (v := values.get(name)) is not None]
     low, high = (min(shown), max(shown)) if shown else (0, 1)
@@ -148,7 +144,7 @@ def district_map(chart: pd.DataFrame) -> go.Figure:
             )[0]
             if share > 0.55:  # dark fills take white labels (contrast)
                 text_colour = "#FFFFFF"
-        label = f"{_esc(name)}: {SUPPRESSED if value is None else f'{int(value):,}'}"
+        label = f"{escape_plotly(name)}: {SUPPRESSED if value is None else f'{int(value):,}'}"
         for lons, lats in rings:
             traces.append(
                 go.Scatter(

@@ -27,7 +27,8 @@ import pandas as pd
 from briefing import charts
 from briefing.content import Pack, Section
 from briefing.images import figure_image
-from briefing.words import fmt_date, fmt_datetime
+from figures.format import fmt_date, fmt_datetime, period_label, table_text
+from figures.protect import SMALL_MAX
 
 CHROMIUM_TIMEOUT_S = 120
 
@@ -149,16 +150,19 @@ def to_html(pack: Pack) -> str:
     )
     previous = fmt_date_period(pack.previous)
     year = fmt_date_period(pack.year_ago)
+    said = pack.movements.sentences
     movements = (
-        "<ul class='movements'>" + "".join(f"<li>{_e(s)}</li>" for s in pack.movements) + "</ul>"
-        if pack.movements
+        "<ul class='movements'>" + "".join(f"<li>{_e(s)}</li>" for s in said) + "</ul>"
+        if said
         else "<p>No group changed since the previous month, or no earlier month is loaded.</p>"
     )
-    act = pack.act_summary
+    if pack.movements.left_out:
+        movements += "<p class='note'>A movement from or to a hidden small number is left out.</p>"
+    act = pack.act
     act_lead = (
-        f"<p><strong>{_e(act['out_of_sight_shown'])}</strong> children are out of sight "
+        f"<p><strong>{_e(fmt_count(act.out_of_sight))}</strong> children are out of sight "
         "(provision unknown while looked after, on a child protection plan or a child in "
-        f"need). <strong>{_e(act['priority_shown'])}</strong> meet at least one priority for "
+        f"need). <strong>{_e(fmt_count(act.priority))}</strong> meet at least one priority for "
         "a return to education.</p>"
     )
     parts = [
@@ -189,11 +193,11 @@ def to_html(pack: Pack) -> str:
         "<h2>Headline figures</h2>",
         f'<p class="caption">Children out of school at {_e(fmt_date(pack.census))}, with the '
         f"change on the previous month ({_e(previous)}) and on the same month last year "
-        f"({_e(year)}). c: a count of 1 to 5, or one that would reveal such a count.</p>",
-        _table(pack.headlines, f"Headline figures, {pack.period_name}"),
+        f"({_e(year)}). c: a count of 1 to {SMALL_MAX} (see Methods).</p>",
+        _table(pack.headline_table, f"Headline figures, {pack.period_name}"),
         "<h2>The three largest movements</h2>",
         movements,
-        "<h2>The year so far</h2>",
+        "<h2>The year</h2>",
         _figure(pack.trend, charts.trend(pack.trend.chart)),
         "<h2>Appendix B breakdowns</h2>",
         *(_figure(s, charts.bar(s.chart, s.dimension)) for s in pack.breakdowns),
@@ -225,7 +229,7 @@ def to_html(pack: Pack) -> str:
         ),
         "<h2>Acting on the figures</h2>",
         act_lead,
-        _table(pack.act.table, pack.act.caption),
+        _table(table_text(pack.act.figure.table.frame()), pack.act.figure.caption),
         "<h2>The action plan</h2>",
         _plan_table(pack),
         "<h2>Methods</h2>",
@@ -239,9 +243,11 @@ def to_html(pack: Pack) -> str:
 
 
 def fmt_date_period(period: str | None) -> str:
-    from briefing.words import period_label
-
     return period_label(period) if period else "not loaded"
+
+
+def fmt_count(value) -> str:
+    return table_text(pd.DataFrame({"n": [value]}))["n"].iloc[0]
 
 
 def chromium_path() -> str:

@@ -38,6 +38,7 @@ import pandas as pd
 
 from core import vocab
 from figures import ptable
+from figures.links import describe  # the one description of a filter
 from queries.filters import CohortFilter
 
 SUPPRESSED = "c"
@@ -389,7 +390,7 @@ def filter_problems(f: CohortFilter) -> list[str]:
         if getattr(safe, name) != getattr(f, name):
             asked = dataclasses.replace(CohortFilter(f.period), **{name: getattr(f, name)})
             problems.append(
-                f"This link asked for {asked.describe()[0]}. Figures as published show one "
+                f"This link asked for {describe(asked)[0]}. Figures as published show one "
                 "value or all of them, so all are shown."
             )
     for low_name, high_name in _BANDED_RANGES:
@@ -400,9 +401,9 @@ def filter_problems(f: CohortFilter) -> list[str]:
             bounds = {low_name: getattr(f, low_name), high_name: getattr(f, high_name)}
             asked = dataclasses.replace(CohortFilter(f.period), **bounds)
             bounds = {low_name: getattr(safe, low_name), high_name: getattr(safe, high_name)}
-            shown = dataclasses.replace(CohortFilter(f.period), **bounds).describe()
+            shown = describe(dataclasses.replace(CohortFilter(f.period), **bounds))
             problems.append(
-                f"This link asked for {asked.describe()[0]}. Figures as published use whole "
+                f"This link asked for {describe(asked)[0]}. Figures as published use whole "
                 "bands, so " + (f"{shown[0]} is shown." if shown else "the whole range is shown.")
             )
     return problems

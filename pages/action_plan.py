@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from appstore import actions
+from figures.actions import plan as plan_table
+from figures.format import fmt_date
+from figures.measures import measure_figure
 from pages.common.exports import csv_bytes, excel_bytes
 from pages.common.figures import show_table
-from pages.common.format import escape_md, fmt_date, period_label
+from pages.common.markup import escape_md
 from pages.common.page import page_header
-from queries.measures import measure_figure
 from trust.viewer import current as current_viewer
 
 MEASURE_CHOICES = {
@@ -44,20 +45,12 @@ viewer = current_viewer()
 user = viewer.actor if viewer is not None else actions.current_user_name()
 
 
-def figure_text(kind: str, measure: str, period: str) -> str:
-    try:
-        found = measure_figure(kind, measure, period)
-    except ValueError as problem:
-        return f"not readable: {problem}"
-    return "–" if found is None else f"{found.text} ({period_label(period)})"
-
-
 def opened_figure(kind: str, measure: str) -> actions.Opened:
     try:
         found = measure_figure(kind, measure, latest)
     except ValueError:
         return actions.Opened()
-    if found is None:
+    if found is None or isinstance(found.value, str):
         return actions.Opened()
     return actions.Opened(found.period, found.value, found.text)
 
@@ -75,32 +68,7 @@ st.subheader("The plan", anchor=False)
 if plan.empty:
     st.info("No actions yet. Open one below, or import an existing plan from a spreadsheet.")
 else:
-    ordered = actions.plan_for_pack(today)
-    table = pd.DataFrame(
-        {
-            "ID": ordered["action_id"],
-            "Action": ordered["title"],
-            "Owner": ordered["owner"],
-            "Due": pd.to_datetime(ordered["due_date"]).dt.date,
-            "Status": ordered["status"],
-            "Overdue": ["Overdue" if o else "" for o in ordered["overdue"]],
-            "Measure when opened": [
-                f"{t} ({period_label(p)})" if isinstance(t, str) and t else "–"
-                for t, p in zip(ordered["opened_text"], ordered["opened_period"], strict=True)
-            ],
-            "Measure now": [
-                figure_text(k, m, latest)
-                for k, m in zip(ordered["measure_kind"], ordered["measure"], strict=True)
-            ],
-            "Version": ordered["version"],
-            "Last change": [
-                f"{c} ({b}, {a[:16].replace('T', ' ')} UTC)"
-                for c, b, a in zip(
-                    ordered["change"], ordered["changed_by"], ordered["changed_at"], strict=True
-                )
-            ],
-        }
-    )
+    table = plan_table(latest, today, bookkeeping=True).frame()
     show_table(table, key="action-plan-table")
     stamp = f"action_plan_{today.isoformat()}"
     left, right, _ = st.columns([1, 1, 2])
@@ -156,6 +124,14 @@ def action_fields(prefix: str, now: dict | None = None) -> dict:
         help="Copy the link from 'Link to this view' in the sidebar of the page to watch.",
     )
     notes = st.text_area("Notes", value=now.get("notes", ""), key=f"{prefix}-notes")
+    title_safe = st.checkbox(
+        "The title is safe to publish: it names no child and no child could be identified from it",
+        value=bool(now.get("title_safe", False)),
+        key=f"{prefix}-safe",
+        help="Titles and notes are free text, treated as pupil-level: senior leaders and the "
+        "briefing pack see an action's measure and status, and its title only when this is "
+        "ticked. Notes are never shown outside this page.",
+    )
     return {
         "title": title,
         "owner": owner,
@@ -164,6 +140,7 @@ def action_fields(prefix: str, now: dict | None = None) -> dict:
         "measure_kind": kind,
         "measure": measure,
         "notes": notes,
+        "title_safe": title_safe,
     }
 
 
@@ -181,7 +158,7 @@ with st.expander("Open a new action", expanded=plan.empty):
             except actions.ActionError as problem:
                 st.error(str(problem))
             else:
-                for name in ("title", "owner", "due", "status", "kind", "measure", "notes"):
+                for name in ("title", "owner", "due", "status", "kind", "measure", "notes", "safe"):
                     st.session_state.pop(f"new-{name}", None)
                 st.toast(f"Action {new_id} opened.")
                 st.rerun()
@@ -243,9 +220,10 @@ if not plan.empty:
 
 with st.expander("Import an existing plan from a spreadsheet"):
     st.markdown(
-        "A CSV or Excel file with the columns **title, owner, due date, status, notes** "
-        "(status and notes may be empty; dates as YYYY-MM-DD or DD/MM/YYYY). Each row is "
-        "accepted or refused with a reason; a row matching an action already in the plan "
+        "A CSV or Excel file with the columns **title, owner, due date, status, notes** and, "
+        "if wanted, **title safe** (yes when the title names no child and may be published; "
+        "status, notes and title safe may be empty; dates as YYYY-MM-DD or DD/MM/YYYY). Each "
+        "row is accepted or refused with a reason; a row matching an action already in the plan "
         "(same title and owner) is refused, so importing the same file twice adds nothing."
     )
     upload = st.file_uploader("Plan file", type=["csv", "xlsx"], key="plan-upload")

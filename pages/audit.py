@@ -17,15 +17,16 @@ from appstore import audit
 from appstore.connection import store_path
 from pages.common.exports import csv_bytes
 from pages.common.figures import show_table
-from pages.common.format import escape_text
+from pages.common.markup import escape_text
 from pages.common.page import ensure_frame
+from trust.roles import roles_that
 from trust.viewer import current
 
 ensure_frame()
 viewer = current()
 st.title("Audit trail", anchor=False)
 if viewer is None or not viewer.audits:
-    st.error("The audit trail is for safeguarding leads only.")
+    st.error(f"The audit trail is for {roles_that(lambda role: role.audits)} only.")
     st.stop()
 
 store = store_path()

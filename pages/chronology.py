@@ -12,24 +12,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from figures.casework import flags_available
+from figures.chronology import child_ids, chronology, event_label
+from figures.format import escape_plotly, fmt_date, fmt_int, period_label
+from figures.labels import CATEGORICAL, GREY, colour_map
 from pages.common import state
-from pages.common.categories import CATEGORICAL, GREY, colour_map
 from pages.common.charts import style
 from pages.common.figures import show_figure, show_table
-from pages.common.flag_words import flag_explanations, reasons
-from pages.common.format import escape_md, escape_plotly, fmt_date, fmt_int, period_label
-from pages.common.page import page_header
-from queries.casework import (
-    child_events,
-    child_ids,
-    child_offers,
-    child_periods,
-    event_counts,
-    flags_available,
-)
-from queries.delay import longest_gap, no_action_gaps
-from queries.flag_settings import read_flag_settings
-from queries.period_dates import care_status_supplied
+from pages.common.markup import escape_md
+from pages.common.page import about_markdown, page_header
 
 # Timeline lanes, top to bottom, and the event types drawn in each.
 LANES = {
@@ -55,10 +46,6 @@ EVENT_STYLE = {  # colour, marker symbol
     "note": (GREY, "circle-open"),
 }
 TEXT_LIMIT = 200  # characters of an event's detail in a hover label
-
-
-def event_label(event_type: str) -> str:
-    return str(event_type).replace("_", " ").capitalize()
 
 
 def short(text, limit: int = TEXT_LIMIT) -> str:
@@ -168,182 +155,71 @@ if not flags_available():
     st.info("This database has no case flags yet. Load the next extract again to add them.")
     st.stop()
 f = ctx.filter
-values = read_flag_settings()
-stall_days = values.stall_days
 
-options = child_ids(f)
-child = state.draw("child", options=options, accept_new_options=True)
+child = state.draw("child", options=child_ids(f), accept_new_options=True)
 if not child:
     st.info("Pick a child to see the chronology, or open one from the Today page.")
     st.stop()
-child = str(child).strip()
-
-
-def plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Missing values as None (the formatting helpers and plotly expect None, not pd.NA)."""
-    return frame.astype(object).where(frame.notna(), None)
-
-
-periods = plain(child_periods(child))
-events = plain(child_events(child))
-if periods.empty and events.empty:
+story = chronology(str(child).strip(), f)
+if not story.found:
     st.warning("No child with this ID is in the database.")
     st.stop()
 
-# The period viewed: the sidebar's, or the child's latest before it when not in that snapshot.
-census = ctx.census
-shown = periods[periods["period"] <= f.period]
-current = shown.iloc[-1] if not shown.empty else None
-if current is not None and current["period"] != f.period:
-    st.caption(
-        f"This child is not in the {ctx.period_name} snapshot; flags are shown at "
-        f"{period_label(current['period'])}, the child's latest snapshot before it."
-    )
-if current is not None:
-    census = pd.Timestamp(current["census_date"]).date()
-
-st.subheader(f"Child {escape_md(child)}", anchor=False)
-if current is None:
-    st.info(f"This child has no snapshot on or before {ctx.period_name}; the casework log follows.")
-else:
-    why = reasons(current)
-    facts = [
-        f"{current['placement_status']}",
-        f"out of school since {fmt_date(current['out_of_school_since'])}",
-        f"{fmt_int(current['days_out'])} days out",
-        f"{current['district']}",
-        f"SEN team {current['sen_team']}",
-        f"care status {current['care_status']}"
-        if care_status_supplied(current["period"])
-        else "care status not supplied for this period",
-    ]
-    st.text(" · ".join(facts))
-    if why:
+if story.note:
+    st.caption(escape_md(story.note))
+st.subheader(f"Child {escape_md(story.child)}", anchor=False)
+if story.facts:
+    st.text(story.facts)
+    if story.flags:
         st.markdown(
-            f"**Flags at {fmt_date(census)}:**\n"
-            + "\n".join(f"- {escape_md(reason)}" for reason in why)
+            f"**Flags at {fmt_date(story.census)}:**\n"
+            + "\n".join(f"- {escape_md(reason)}" for reason in story.flags)
         )
     else:
-        st.success(f"No flags at {fmt_date(census)}.")
+        st.success(f"No flags at {fmt_date(story.census)}.")
     with st.expander("Each flag explained"):
-        explained = pd.DataFrame(flag_explanations(current, values))
-        show_table(
-            pd.DataFrame(
-                {
-                    "Flag": explained["flag"],
-                    "Raised": explained["raised"].map({True: "Yes", False: "No"}),
-                    "At the census date": explained["facts"],
-                    "Rule": explained["rule"],
-                }
-            ),
-            key="flags-explained",
-        )
+        show_table(story.explained.frame(), key="flags-explained")
 
-gaps = no_action_gaps(
-    events["event_date"],
-    census,
-    stall_days=stall_days,
-    out_of_school_since=None if current is None else current["out_of_school_since"],
-)
-offers = plain(child_offers(child))
-fig = timeline(periods, events, gaps, census, stall_days)
-add_offer_links(fig, offers)
-log = pd.DataFrame(
-    {
-        "Date": events["event_date"],
-        "Event": [event_label(t) for t in events["event_type"]],
-        "Provider": events["provider"],
-        "Provision type": events["provision_type"],
-        "Hours a week": events["hours_per_week"],
-        "Detail": events["detail"],
-    }
-)
-longest = longest_gap(gaps)
-title = (
-    f"Longest stretch with no action: {longest} days"
-    if gaps
-    else f"No stretch of {stall_days} days without action"
-)
+periods, events = story.periods.frame(), story.events.frame()
+fig = timeline(periods, events, list(story.gaps), story.census, story.stall_days)
+add_offer_links(fig, story.offers.frame())
 show_figure(
-    title,
-    escape_md(
-        f"Casework events and monthly snapshots of child {child}, to {fmt_date(census)} "
-        f"(dashed line: census date). Grey: {stall_days} days or more with no event. "
-        f"Source: {ctx.source}."
-    ),
-    ctx.about(
-        "every casework event of this child (whole log, including any after the census "
-        "date) and the child's monthly snapshots. Shaded stretches run between events, from "
-        f"the day the child left school, or to the census date, when {stall_days} days or "
-        "more passed with no event of any kind. Lines join each offer to its outcome.",
-        "Events after the census date are drawn but not counted in that period's flags.",
-    ),
+    story.title,
+    escape_md(story.caption),
+    about_markdown(story.about),
     fig,
-    log,
-    f"chronology_{child}.csv",
+    story.log.frame(),
+    f"chronology_{story.child}.csv",
     key="chronology",
-    pupil_ids=[child],
+    pupil_ids=[story.child],
 )
 
 left, right = st.columns(2)
 with left:
     st.subheader("Offers and what came of them", anchor=False)
-    if offers.empty:
+    if story.offers_shown.empty:
         st.caption("No offers recorded.")
     else:
-        show_table(
-            pd.DataFrame(
-                {
-                    "Offered": offers["offer_date"],
-                    "Provider": offers["provider"],
-                    "Type": offers["provision_type"],
-                    "Outcome": [
-                        event_label(o) if isinstance(o, str) else "None recorded"
-                        for o in offers["outcome"]
-                    ],
-                    "Outcome date": offers["outcome_date"],
-                    "Days to outcome": offers["days_to_outcome"],
-                    "Offered again after a refusal on": offers["refused_before"],
-                }
-            ),
-            key="offers-table",
-        )
+        show_table(story.offers_shown.frame(), key="offers-table")
 with right:
     st.subheader("Consultations", anchor=False)
-    counted = event_counts(events)
-    all_consultations = counted.get("consultation", 0)
-    declined = counted.get("consultation_declined", 0)
-    since = None if current is None else int(current["consultations"])
     st.metric(
         "Consultations since leaving school",
-        "–" if since is None else fmt_int(since),
+        "–" if story.consultations_since is None else fmt_int(story.consultations_since),
         help="Counted from out_of_school_since (all of them when it is not recorded) to the "
         "census date.",
         border=True,
     )
     st.caption(
-        f"{fmt_int(all_consultations)} consultations in the whole log; "
-        f"{fmt_int(declined)} schools or settings declined."
+        f"{fmt_int(story.consultations_all)} consultations in the whole log; "
+        f"{fmt_int(story.consultations_declined)} schools or settings declined."
     )
 
 st.subheader("Snapshots", anchor=False)
-show_table(
-    pd.DataFrame(
-        {
-            "Period": [period_label(p) for p in periods["period"]],
-            "Placement status": periods["placement_status"],
-            "Days out": periods["days_out"],
-            "Days without provision": periods["days_without_provision"],
-            "Terms without provision": periods["terms_without_provision"],
-            "Consultations": periods["consultations"],
-            "Flags raised": periods["flags_raised"],
-        }
-    ),
-    key="periods-table",
-)
+show_table(story.snapshots.frame(), key="periods-table")
 
 with st.expander("Event details in full (as recorded)"):
-    written = events[events["detail"].notna()]
+    written = events[events["detail"].notna()] if not events.empty else events
     if written.empty:
         st.caption("No event has a detail recorded.")
     for event in written.itertuples(index=False):

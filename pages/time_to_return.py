@@ -3,31 +3,21 @@
 Tests the review's para 3.4 ("the longer the child experiences a school absence the harder it
 will be for children to reintegrate") against the monthly snapshots: curves of time to return
 (a monthly life table, queries/survival.py), medians, the number at risk, a test between
-groups, the data problems, and the chance of returning by time already out.
+groups, the data problems, and the chance of returning by time already out. Every figure
+comes from figures/survival.py.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+from figures.survival import hazard, problem_rows, time_to_return
 from pages.common import care, state
-from pages.common import smallnumbers as small
-from pages.common.categories import category_label, dimension_label
 from pages.common.context_charts import hazard_chart, survival_chart
-from pages.common.context_tables import hide_small
-from pages.common.figures import show_figure, show_table
-from pages.common.format import escape_md
+from pages.common.figures import show, show_table
+from pages.common.markup import escape_md
 from pages.common.page import page_header
 from pages.common.pupil_export import pupil_download
-from queries.survival import (
-    HAZARD_NOTE,
-    about_sentences,
-    hazard_by_time_out,
-    hazard_sentence,
-    problem_episodes,
-    survival,
-)
 
 ALL = "all"
 
@@ -41,190 +31,41 @@ choice = state.draw("surv_dim")
 dimension = None if (choice or ALL) == ALL else choice
 care.stop_if_care_shown((choice,), *ctx.periods)
 
-result = survival(f, dimension)
-too_few = (
-    "Too few children were seen early in their time out of school to draw a curve for "
-    + ", ".join("all children" if g == "All" else category_label(dimension, g)
-                for g in result.too_few_groups)
-    + " (with nobody followed in their first month out, the curve cannot start). "
-    "It will fill in as more months are loaded."
-)  # fmt: skip
-if not result.groups:
-    st.info(
-        too_few
-        if result.too_few_groups
-        else "No episodes out of school with a start date match these filters."
-    )
+found = time_to_return(f, dimension)
+
+
+def problems_note() -> None:
+    """The data problems and recent changes, with the children concerned for roles that may
+    see pupils (stated even when no curve can be drawn)."""
+    if found.problems:
+        st.markdown("**Data problems and recent changes.** " + escape_md(found.problems))
+        if found.untimed:
+            pupil_download(
+                "Download the episodes that cannot be timed (CSV)",
+                lambda: problem_rows(f),
+                f"time_to_return_data_problems_{f.period}.csv",
+                key="ttr-problems",
+            )
+
+
+if found.figure is None:
+    st.info(found.notice)
+    problems_note()
     st.stop()
-if result.too_few_groups:
-    st.caption(escape_md(too_few))
-
-
-def group_label(group: str) -> str:
-    return "All children" if dimension is None else category_label(dimension, group)
-
-
-def median_words(value, hidden: bool = False, low=None, high=None, estimated=True) -> str:
-    if hidden:
-        return small.SUPPRESSED
-    if not estimated:
-        return "too few followed to estimate"
-    if value is None or pd.isna(value):
-        return "not reached"
-    known = [v for v in (low, high) if v is not None and not pd.isna(v)]
-    interval = (
-        f" (95% interval {low:.1f} to {high:.1f})"
-        if len(known) == 2
-        else f" (95% interval from {low:.1f})"
-        if low is not None and not pd.isna(low)
-        else ""
-    )
-    return f"{value:.1f} months{interval}"
-
-
-# Small numbers hidden (senior leaders always): a group with a hidden count keeps its row in
-# the table (with c) but gets no curve, median or number at risk on screen.
-COUNTS = ["episodes", "returned", "still_out_censored", "not_seen"]
-summary_rows, summary, hidden = hide_small(
-    result.summary.astype({c: "Float64" for c in ("median_months", "median_low", "median_high")}),
-    COUNTS,
-    ["median_low", "median_high"],
-    total_known=dimension is not None,
-)
-# a curve and median are hidden with the group's episode count (its returns and children
-# still out may be hidden on their own without hiding the curve)
-gone = set(summary_rows.loc[summary_rows["episodes"] == small.SUPPRESSED, "group"])
-shown_medians = summary.loc[
-    ~summary["group"].isin(gone) & summary["estimated"].astype(bool), "median_months"
-]
-drawn = [g for g in result.groups if g not in gone]
-if not drawn:
-    st.info("Too few children match these filters to show how long they stay out.")
-    st.stop()
-first = result.summary.iloc[0]
-title = (
-    f"Half of children are back within {first['median_months']:.1f} months"
-    if dimension is None and pd.notna(first["median_months"])
-    else "Half of children are still out at the end of the data"
-    if dimension is None
-    else f"Median time to return ranges from {shown_medians.min():.1f} to "
-    f"{shown_medians.max():.1f} months"
-    if shown_medians.notna().all() and len(shown_medians) > 1
-    else "Time to return by group"
-)
-what, caveats = about_sentences()
-about = ctx.about(
-    what,
-    caveats
-    + (
-        " Groups shown: the six largest; left out: "
-        + escape_md(", ".join(result.left_out_groups))
-        + "."
-        if result.left_out_groups
-        else ""
-    ),
-)
-about = small.about(about, hidden)
-median_table = summary_rows.assign(
-    group=[group_label(g) for g in summary_rows["group"]],
-    median=[
-        median_words(r.median_months, r.group in gone, r.median_low, r.median_high, r.estimated)
-        for r in summary_rows.itertuples()
-    ],
-)[["group", "episodes", "returned", "still_out_censored", "not_seen", "median"]].rename(
-    columns={
-        "group": dimension_label(dimension) if dimension else "Group",
-        "episodes": "Episodes",
-        "returned": "Returned",
-        "still_out_censored": "Still out (censored)",
-        "not_seen": "of which not seen this month",
-        "median": "Median time to return",
-    }
-)
-show_figure(
-    title,
-    ctx.caption(
-        "Share of children still out of school by months since they last received education"
-        + (f", by {dimension_label(dimension).lower()}" if dimension else ""),
-        "all loaded months",
-    ),
-    about,
-    survival_chart(result.curves[result.curves["group"].isin(drawn)], drawn, dimension),
-    median_table,
-    f"time_to_return_{dimension or 'all'}_{f.period}.csv",
-    key=f"km-{dimension or 'all'}",
-)
-problems = result.problems.sentences(lambda n: small.fmt_count(small.count_text(n)))
-if problems:
-    st.markdown("**Data problems and recent changes.** " + escape_md(" ".join(problems)))
-    if result.problems.untimed:
-        pupil_download(
-            "Download the episodes that cannot be timed (CSV)",
-            lambda: problem_episodes(f),
-            f"time_to_return_data_problems_{f.period}.csv",
-            key="ttr-problems",
-        )
+if found.notice:
+    st.caption(escape_md(found.notice))
+curves = found.figure.chart.frame()
+show(found.figure, survival_chart(curves, list(found.figure.option("groups")), dimension))
+problems_note()
 st.markdown(
     "**Number at risk** (children followed and still out: first seen by then, and seen out at "
     "or after it, up to the census before the latest) under the chart's times:"
 )
-at_risk = result.at_risk[result.at_risk["group"].isin(drawn)]
-if small.suppressing():
-    # numbers at risk are not parts of a total: each of 1 to 5 is hidden on its own
-    at_risk = at_risk.assign(
-        **{
-            column: [small.count_text(v) for v in at_risk[column]]
-            for column in at_risk.columns
-            if column != "group"
-        }
-    ).astype({c: str for c in at_risk.columns if c != "group"})
-show_table(
-    at_risk.assign(group=[group_label(g) for g in at_risk["group"]]).rename(
-        columns={"group": dimension_label(dimension) if dimension else "Group"}
-    ),
-    key="at-risk",
-)
-st.markdown(
-    "**Median time to return:** "
-    + "; ".join(
-        f"{escape_md(group_label(r.group))} "
-        f"{median_words(r.median_months, r.group in gone, estimated=r.estimated)}"
-        for r in summary.itertuples()
-    )
-    + "."
-)
-if result.logrank.get("words"):
-    st.markdown("**Do the groups differ?** " + escape_md(result.logrank["words"]))
+show_table(found.at_risk.frame(), key="at-risk")
+st.markdown("**Median time to return:** " + escape_md(found.medians))
+if found.logrank:
+    st.markdown("**Do the groups differ?** " + escape_md(found.logrank))
 
-# returns are expected numbers (shared between bands): whole numbers on screen
-hazard_raw = hazard_by_time_out(f, dimension=dimension).round({"returns": 0, "child_months": 1})
-RATES = ["rate_per_month", "monthly_return", "low", "high"]
-hazard_rows, hazard, hazard_hidden = hide_small(hazard_raw, ["returns"], RATES)
-hazard_table = hazard_rows.assign(
-    monthly_return=100 * hazard_rows["monthly_return"],
-    low=100 * hazard_rows["low"],
-    high=100 * hazard_rows["high"],
-)[["band", "child_months", "returns", "monthly_return", "low", "high"]].rename(
-    columns={
-        "band": "Time already out",
-        "child_months": "Child-months at risk",
-        "returns": "Returns (estimated)",
-        "monthly_return": "Return within a month (percent)",
-        "low": "95% interval from (percent)",
-        "high": "95% interval to (percent)",
-    }
-)
-show_figure(
-    "Does the chance of returning fall the longer a child is out?",
-    ctx.caption(
-        "Chance of returning to education within the next month, by time already out",
-        "all loaded months",
-    ),  # fmt: skip
-    small.about(ctx.about(*HAZARD_NOTE), hazard_hidden),
-    hazard_chart(hazard.dropna(subset=["monthly_return"])),
-    hazard_table,
-    f"return_hazard_{f.period}.csv",
-    key="hazard",
-)
-shown_bands = hazard_raw[~hazard["suppressed"]] if hazard_hidden else hazard_raw
-st.markdown(escape_md(hazard_sentence(shown_bands.reset_index(drop=True))))
+chance = hazard(f)
+show(chance.figure, hazard_chart(chance.figure.chart.frame()))
+st.markdown(escape_md(chance.sentence))

@@ -3,30 +3,23 @@ in words, a link to the chronology, and the list downloadable as CSV and Excel.
 
 The first page a QA officer opens. The tiers are defined once, in SQL
 (queries/fragments/worklist.sql, on the `case_flags` view at the period's census date); the
-counts at the top are the tiers, not the flags. The sentences come from
-pages/common/flag_words.py (tested), not from here.
+counts, the reasons and the page numbers come from the figures layer (figures/casework.py,
+figures/lists.py), counted on the viewer's own children (a caseworker's teams).
 """
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
-from pages.common import care
-from pages.common.child_lists import (
-    chronology_link,
-    detail_panel,
-    download_buttons,
-    whole_list,
-)
-from pages.common.flag_words import flag_help, settings_lines, tier_lines, worklist_reason_text
-from pages.common.format import escape_md, fmt_date, fmt_int, period_label
+from figures.casework import flags_available, worklist
+from figures.format import fmt_date, fmt_int
+from figures.labels import TIERS
+from figures.lists import whole_worklist, worklist_rows
+from pages.common import care, state
+from pages.common.child_lists import detail_panel, download_buttons, list_caption
+from pages.common.markup import escape_md
 from pages.common.page import frame_context, page_header
-from queries.casework import flags_available, flags_by_period, worklist_children, worklist_counts
-from queries.flag_settings import read_flag_settings
-from queries.flags import FLAGS, TIERS
 
 PAGE_SIZE = 50
 
@@ -59,65 +52,16 @@ if not flags_available():
     st.stop()
 
 f = ctx.filter
-values = read_flag_settings()
-counts = worklist_counts(f)
-previous = counts["previous_period"]
-previous_name = period_label(previous) if previous else None
-lines = tier_lines(values, previous_name)
-
-columns = st.columns(3)
-for column, (tier, name) in zip(columns, TIERS.items(), strict=True):
-    column.metric(name.label, fmt_int(counts[tier]), border=True)
-    column.caption(lines[tier])
-
+today = worklist(f)
+for column, card in zip(st.columns(3), today.tiers, strict=True):
+    column.metric(card.label, card.value, border=True)
+    column.caption(card.help)
 if not ctx.care_supplied:
     care.notice()  # no child can be out of sight: the act-now tier holds statutory clocks only
-later = counts["events_after_census"]
-as_at = ctx.as_at or ctx.census
-st.caption(
-    f"{fmt_int(counts['on_list'])} of {fmt_int(counts['children'])} children are on the "
-    f"worklist at {ctx.period_name}. "
-    + (
-        f"Flags are worked out at {fmt_date(as_at)}, the date of the SEN2 return loaded for "
-        f"{ctx.period_name} (statutory clocks pass on the day), and count casework up to that "
-        "date only: "
-        if as_at != ctx.census
-        else f"Flags count casework up to the census date ({fmt_date(ctx.census)}) only: "
-    )
-    + (
-        f"the casework log holds {fmt_int(later)} later "
-        + ("event" if later == 1 else "events")
-        + " for these children (up to "
-        + fmt_date(counts["latest_event_date"])
-        + "), shown in each child's row and chronology but not counted in the tiers."
-        if later
-        else "the casework log holds no later events for these children."
-    )
-)
-if counts["on_list"] == 0:
+st.caption(escape_md(today.summary))
+if today.on_list == 0:
     st.success(f"No child in the filtered cohort is on the worklist at {ctx.period_name}.")
     st.stop()
-
-
-def list_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Worklist rows as shown: tier, reasons in words, then the facts behind them."""
-    return pd.DataFrame(
-        {
-            "Child ID": rows["child_id"],
-            "Tier": [TIERS[t].label for t in rows["tier"]],
-            "Chronology": [chronology_link(c, f.period) for c in rows["child_id"]],
-            "Why": [worklist_reason_text(r, previous_name) for _, r in rows.iterrows()],
-            "Flags": rows["flags_raised"],
-            "Days without provision": rows["days_without_provision"],
-            "Terms without provision": rows["terms_without_provision"],
-            "Last action": rows["last_event_date"],
-            "Casework after the census date": rows["events_after_census"],
-            "District": rows["district"],
-            "SEN team": rows["sen_team"],
-            "Placement status": rows["placement_status"],
-        }
-    )
-
 
 COLUMNS = {
     "Chronology": st.column_config.LinkColumn("Chronology", display_text="Open"),
@@ -125,19 +69,9 @@ COLUMNS = {
     "Days without provision": st.column_config.NumberColumn(format="localized"),
     "Last action": st.column_config.DateColumn(format="D MMM YYYY"),
 }
-
-
-tier = st.segmented_control(
-    "Tier shown",
-    list(TIERS),
-    format_func=lambda t: TIERS[t].label,  # the URL keeps the label: ?today_tier=Watch
-    default="act_now",
-    required=True,
-    key="today_tier",
-    bind="query-params",
-)
+tier = state.draw("today_tier", required=True)
 tier = tier if tier in TIERS else "act_now"
-in_tier = counts[tier]
+in_tier = today.size(tier)
 st.subheader(
     f"{TIERS[tier].label}: {fmt_int(in_tier)} " + ("child" if in_tier == 1 else "children"),
     anchor=False,
@@ -145,16 +79,14 @@ st.subheader(
 if in_tier == 0:
     st.info(f"No child in the filtered cohort is in this tier at {ctx.period_name}.")
 else:
-    pages = max(1, math.ceil(in_tier / PAGE_SIZE))
     slot = st.container()
-    page = min(max(1, st.pagination(pages, key="today_page", bind="query-params")), pages)
-    rows = worklist_children(f, tier, page, PAGE_SIZE)
-    first = (page - 1) * PAGE_SIZE + 1
-    table = list_table(rows)
+    paging = state.draw_pages("today_page", in_tier, PAGE_SIZE)
+    table = worklist_rows(f, tier, paging.page, PAGE_SIZE, today.previous_name).frame()
     with slot:
         st.caption(
-            f"Children {first:,} to {first + len(rows) - 1:,} of {in_tier:,}, most severe first "
-            "(out of sight, then the most flags, then the longest without provision)."
+            list_caption(paging)
+            + ", most severe first (out of sight, then the most flags, then the longest without "
+            "provision)."
         )
         selection = st.dataframe(
             table,
@@ -166,24 +98,20 @@ else:
         )
         detail_panel(table, selection, f.period, "Tier")
 
-
 download_buttons(
     "the whole worklist",
-    lambda: list_table(
-        whole_list(lambda n, size: worklist_children(f, None, n, size), counts["on_list"])
-    ).drop(columns=["Chronology"]),
+    lambda: whole_worklist(f, today.on_list, today.previous_name),
     f"worklist_{f.period}",
     "Worklist",
     "today",
 )
 
 # --- records that disagree -------------------------------------------------------------------
-disagree = counts["records_disagree"]
+disagree = today.records_disagree
 st.subheader(f"Records that disagree: {fmt_int(disagree)}", anchor=False)
-st.caption(flag_help(values)["records_disagree"] + " Update whichever record is wrong.")
+st.caption(escape_md(today.disagree_help + " Update whichever record is wrong."))
 if disagree:
-    rows = worklist_children(f, None, 1, PAGE_SIZE, disagree_only=True)
-    table = list_table(rows).assign(**{"Provision started": rows["last_provision_started"]})
+    table = worklist_rows(f, None, 1, PAGE_SIZE, today.previous_name, disagree_only=True).frame()
     st.dataframe(
         table[
             [
@@ -205,27 +133,19 @@ if disagree:
         },
         key="today-disagree",
     )
-    if disagree > len(rows):
+    if disagree > len(table):
         st.caption(
-            f"The first {len(rows):,} of {disagree:,}; the whole worklist download lists them all."
+            f"The first {len(table):,} of {disagree:,}; the whole worklist download lists them all."
         )
 
 # --- the flags one by one --------------------------------------------------------------------
 with st.expander("The flags, one by one"):
-    flag_counts = flags_by_period(f)
-    summary = flag_counts.iloc[0] if not flag_counts.empty else pd.Series(dtype="int64")
-    helps = flag_help(values)
     flag_columns = st.columns(4)
-    shown = [("needs_action", "Any flag", "Children with at least one flag, or out of sight.")]
-    shown += [(name, FLAGS[name].short, helps[name]) for name in FLAGS]
-    for i, (name, label, help_text) in enumerate(shown):
-        value = fmt_int(int(summary.get(name, 0) or 0))
-        if name == "out_of_sight" and not ctx.care_supplied:
-            value = care.NOT_SUPPLIED
-        flag_columns[i % 4].metric(label, value, help=help_text, border=True)
+    for i, card in enumerate(today.flags):
+        flag_columns[i % 4].metric(card.label, card.value, help=card.help, border=True)
 
 with st.expander("How the tiers and flags are worked out"):
-    for name, reason in settings_lines(values, ("flags.", "worklist.")):
+    for name, reason in today.settings:
         st.markdown(f"**{escape_md(name)}**")
         st.caption(escape_md(reason))
     st.caption(

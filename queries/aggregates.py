@@ -301,25 +301,15 @@ def headline(f: CohortFilter, *, db=None) -> pd.DataFrame:
     return frame
 
 
-def _sentence(row) -> str:
-    verb = "rose" if row.change > 0 else "fell"
-    detail = f"by {abs(row.change):,} (from {row.previous:,} to {row.current:,})"
-    if row.dimension == "district_placement":
-        return f"{row.category} {verb} {detail} in {row.district}"
-    if row.dimension == "district":
-        return f"Children out of school in {row.category} {verb} {detail}"
-    return f"{MOVEMENT_DIMENSIONS[row.dimension]}: {row.category} {verb} {detail}"
-
-
 def largest_movements(f: CohortFilter, n: int = 3, *, db=None) -> pd.DataFrame:
     """The n largest changes since the previous loaded period, for briefing sentences.
 
     Columns dimension, category, district (district_placement rows only), previous, current,
-    change, sentence ("Provision unknown rose by 14 (from 20 to 34) in Thanet"), previous_ckey,
-    current_ckey (the two counts' cell keys). Empty when there is no previous period or nothing
-    changed.
+    change, previous_ckey, current_ckey (the two counts' cell keys). Empty when there is no
+    previous period or nothing changed. The sentence each row is read as is the figures
+    layer's (figures/words.py: movement_sentence).
     """
-    columns = ["dimension", "category", "district", "previous", "current", "change", "sentence",
+    columns = ["dimension", "category", "district", "previous", "current", "change",
                "previous_ckey", "current_ckey"]  # fmt: skip
     before = previous_period(f.period, db)
     if before is None or n < 1:
@@ -341,7 +331,6 @@ def largest_movements(f: CohortFilter, n: int = 3, *, db=None) -> pd.DataFrame:
         db=db,
         template={"days_out_band": SPECS["days_out_band"].sql},
     )
-    frame["sentence"] = [_sentence(row) for row in frame.itertuples(index=False)]
     return frame[columns]
 
 

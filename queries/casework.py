@@ -4,7 +4,7 @@ lists of children, and one child's casework for the chronology.
 The flags themselves are computed in SQL (the `case_flags` view, data/sql/case_flags.sql); this
 module only reads them. Their names are in queries/flags.py, their thresholds in
 queries/flag_settings.py (read from the database), the sentences that explain them in
-pages/common/flag_words.py. Pupil-level reads (a list of children, one child's chronology) go
+figures/flag_words.py. Pupil-level reads (a list of children, one child's chronology) go
 through `queries.pupil.run_pupil_query`, the single choke point for such rows; aggregate reads
 go through `queries.runner.run`. Nothing here imports streamlit.
 """
@@ -24,7 +24,7 @@ from queries.pupil import MAX_PAGE_SIZE, run_pupil_query
 
 # Dimensions the service view breaks the flags down by: key -> label. Their SQL comes from the
 # shared allow-list (queries/dimensions.py).
-FLAG_DIMENSIONS = {"district": "District", "sen_team": "SEN team"}
+FLAG_DIMENSIONS = {key: SPECS[key].label for key in ("district", "sen_team")}
 runner.allow_template_values("flag_dimension", [SPECS[key].sql for key in FLAG_DIMENSIONS])
 
 CHILD_PICKER_LIMIT = 5000

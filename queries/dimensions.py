@@ -1,7 +1,7 @@
 """The registry of dimensions: for each, its label, SQL expression over `cohort`, natural
 category order, colour keys and the "About this figure" note, defined once.
 
-The queries take the SQL and the order from here; the pages (pages/common/categories.py for
+The queries take the SQL and the order from here; the figures layer (figures/labels.py for
 labels and colours, the charts, the words, the breakdown notes, the map) read the same entries,
 so a dimension is named, ordered and explained the same way everywhere. Built from
 `core/vocab.py` only, so a category is spelled and ordered as the loader writes it. The SQL is

@@ -15,27 +15,20 @@ from dataclasses import dataclass
 
 PERIOD_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
-# The tuple fields, the fragment parameter each binds, and a label for describe().
-_LIST_FIELDS = {
-    "districts": "District",
-    "needs": "Primary need",
-    "year_groups": "Year group",
-    "genders": "Gender",
-    "care_statuses": "Care status",
-    "placement_statuses": "Placement status",
-    "sen_teams": "SEN team",
-}
-_FLAG_FIELDS = {
-    "cin": "Child in need (CIN)",
-    "cp": "Child protection (CP)",
-    "cla": "Looked after (CLA)",
-    "previously_looked_after": "Previously looked after",
-    "is_import": "Import",
-}
-_RANGE_FIELDS = {
-    "age": ("age_min", "age_max", "Age"),
-    "days_out": ("days_out_min", "days_out_max", "Days out of school"),
-}
+# The tuple fields (each binds the fragment parameter of its name), the yes/no/either fields
+# and the (low, high) pairs. How each is labelled and written in words and links is the
+# figures layer's one table of them (figures/links.py).
+_LIST_FIELDS = (
+    "districts",
+    "needs",
+    "year_groups",
+    "genders",
+    "care_statuses",
+    "placement_statuses",
+    "sen_teams",
+)
+_FLAG_FIELDS = ("cin", "cp", "cla", "previously_looked_after", "is_import")
+_RANGE_FIELDS = (("age_min", "age_max"), ("days_out_min", "days_out_max"))
 
 
 def range_words(label: str, low, high) -> str | None:
@@ -93,7 +86,7 @@ class CohortFilter:
             value = getattr(self, name)
             if value is not None and not isinstance(value, bool):
                 raise ValueError(f"{name} must be True, False or None, not {value!r}")
-        for low, high, _ in _RANGE_FIELDS.values():
+        for low, high in _RANGE_FIELDS:
             for name in (low, high):
                 value = getattr(self, name)
                 if value is not None:
@@ -109,27 +102,10 @@ class CohortFilter:
             out[name] = list(value) if value else None
         for name in _FLAG_FIELDS:
             out[name] = getattr(self, name)
-        for low, high, _ in _RANGE_FIELDS.values():
+        for low, high in _RANGE_FIELDS:
             out[low] = getattr(self, low)
             out[high] = getattr(self, high)
         return out
 
     def with_period(self, period: str) -> CohortFilter:
         return dataclasses.replace(self, period=period)
-
-    def describe(self) -> list[str]:
-        """The restrictions in words, for captions ("District: Thanet, Swale")."""
-        parts = []
-        for name, label in _LIST_FIELDS.items():
-            value = getattr(self, name)
-            if value:
-                parts.append(f"{label}: {', '.join(value)}")
-        for low, high, label in _RANGE_FIELDS.values():
-            words = range_words(label, getattr(self, low), getattr(self, high))
-            if words:
-                parts.append(words)
-        for name, label in _FLAG_FIELDS.items():
-            value = getattr(self, name)
-            if value is not None:
-                parts.append(f"{label}: {'yes' if value else 'no'}")
-        return parts

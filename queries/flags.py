@@ -2,7 +2,7 @@
 
 The key of each entry is the column's name in the `case_flags` view (data/sql/case_flags.sql),
 in the count queries (fragments/flag_counts.sql) and in the worklist (fragments/worklist.sql);
-the pages, the words (pages/common/flag_words.py) and the exports all take their labels from
+the figures layer, its words (figures/flag_words.py) and the exports all take their labels from
 here, so a flag is called the same thing wherever it appears. Pure constants: no database.
 """
 

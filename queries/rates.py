@@ -147,9 +147,20 @@ def _rates(f: CohortFilter, dimension: str, db) -> pd.DataFrame:
     frame = out.merge(plans, on="category", how="outer").rename(columns=_RENAMED)
     columns = [*COUNT_COLUMNS, *CKEY_COLUMNS]
     frame[columns] = frame[columns].fillna(0).astype("int64")
-    frame = _order(frame, dimension)
-    frame = _with_rates(frame)
-    total_a, total_n = frame["children_out"].sum(), frame["children_with_plan"].sum()
+    return statistics(_order(frame, dimension))
+
+
+def statistics(frame: pd.DataFrame, totals: tuple | None = None) -> pd.DataFrame:
+    """The rates, shares, ratios and tests of a breakdown's two counts (`children_out`,
+    `children_with_plan`, one row per category): every column rates() adds to its counts.
+    `totals` (children out, children with a plan): the breakdown's totals when they are not
+    the sum of its rows. Pure; the figures layer calls it on the counts as shown when figures
+    are published."""
+    frame = _with_rates(frame.reset_index(drop=True).copy())
+    if totals is None:
+        total_a, total_n = frame["children_out"].sum(), frame["children_with_plan"].sum()
+    else:
+        total_a, total_n = totals
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["share_out"] = 100 * frame["children_out"] / total_a if total_a else np.nan
         frame["share_plans"] = 100 * frame["children_with_plan"] / total_n if total_n else np.nan
@@ -342,6 +353,7 @@ __all__ = [
     "FULL_COUNT_NOTE",
     "comparison_family",
     "comparisons_caution",
+    "statistics",
     "NOT_RECORDED",
     "RATE_DIMENSIONS",
     "caseload_periods",

@@ -33,6 +33,7 @@ from functools import lru_cache
 import duckdb
 import numpy as np
 import pandas as pd
+from scipy.stats import chi2
 
 from queries import life_table, runner
 from queries.dimensions import ALL_SPEC, spec
@@ -448,6 +449,23 @@ def _hazard(f: CohortFilter, dimension: str | None, db, version) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+def return_chance(events, exposure: float) -> dict[str, float]:
+    """rate_per_month, monthly_return (1 - exp(-rate)) and its exact Poisson 95% interval
+    (low, high) from `events` returns over `exposure` child-months. Also used on the returns
+    as published (figures/survival.py)."""
+    if not exposure > 0:
+        return dict.fromkeys(("rate_per_month", "monthly_return", "low", "high"), math.nan)
+    rate = events / exposure
+    lo = chi2.ppf(0.025, 2 * events) / 2 / exposure if events else 0.0
+    hi = chi2.ppf(0.975, 2 * events + 2) / 2 / exposure
+    return {
+        "rate_per_month": rate,
+        "monthly_return": 1 - math.exp(-rate),
+        "low": 1 - math.exp(-lo),
+        "high": 1 - math.exp(-hi),
+    }
+
+
 def hazard_sentence(hazard: pd.DataFrame) -> str:
     """Does the chance of returning fall the longer a child is out? In one plain sentence."""
     shown = hazard[hazard["child_months"] >= 20].dropna(subset=["monthly_return"])
@@ -548,5 +566,6 @@ __all__ = [
     "hazard_by_time_out",
     "hazard_sentence",
     "problem_episodes",
+    "return_chance",
     "survival",
 ]

@@ -53,7 +53,7 @@ def test_the_plan_shows_each_measure_when_opened_and_now(monkeypatch, db):
     # Now: June 2023's children with no placement in p_cohort_2023_06.csv: P-0001, P-0004,
     # P-0005, P-0006, P-0008, P-0009 (the row with no child ID is quarantined by the loader).
     assert table["Measure now"].iloc[0] == "6 children (June 2023)"
-    assert table["Overdue"].iloc[0] == ""
+    assert table["Status"].iloc[0] == "not started"  # due in 2099: not overdue
 
 
 def test_an_edit_started_before_someone_elses_save_is_marked_stale(monkeypatch, db):
@@ -88,7 +88,8 @@ def test_overdue_actions_show_on_the_overview(monkeypatch, db):
 
 def test_a_senior_leader_sees_overdue_actions_but_no_link_to_the_plan(monkeypatch, db, tmp_path):
     # The plan page can name children, so it is not a senior leader's page (trust/access.py);
-    # the Overview still lists what is overdue (titles and owners only) and offers the pack.
+    # the Overview still lists what is overdue and offers the pack. A title is free text that
+    # can name a child: a senior leader reads it only when its author marked it safe.
     from tests.test_trust_pages import ROLE_FILE
     from tests.test_trust_pages import run as run_signed_in
 
@@ -99,9 +100,34 @@ def test_a_senior_leader_sees_overdue_actions_but_no_link_to_the_plan(monkeypatc
     monkeypatch.setenv("OOS_ROLES", str(roles))
     monkeypatch.setenv("OOS_APP_STORE", str(store))
     monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
-    actions.create({"title": "Late one", "owner": "Ann", "due_date": "2020-01-01"}, store=store)
+    actions.create(
+        {"title": "Chase placement for KC100001", "owner": "Ann", "due_date": "2020-01-01"},
+        store=store,
+    )
+    actions.create(
+        {"title": "Review the tuition contract", "owner": "Bo", "due_date": "2020-02-01",
+         "title_safe": True},
+        store=store,
+    )  # fmt: skip
     at = run_signed_in({"email": "sl@council.example"})
-    assert any("Late one" in w.value for w in at.warning)
+    notice = next(w.value for w in at.warning if "overdue action" in w.value)
+    assert "KC100001" not in notice and "Chase placement" not in notice
+    assert "Action 1 \\(title not for publication\\)" in notice  # escaped Markdown
+    assert "Review the tuition contract" in notice  # marked safe by its author
     assert not [link for link in at.get("page_link") if "action plan" in str(link.proto.label)]
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Briefing pack (PDF)" in labels
+
+
+def test_the_form_asks_whether_a_title_is_safe_to_publish(monkeypatch, db):
+    # the plan page shows pupil-level text to roles that may read it: every title, marked or
+    # not; the form asks the author whether the title may be published, unticked by default
+    store = store_path(db)
+    actions.create(
+        {"title": "Chase placement for P-0004", "owner": "Area lead", "due_date": "2099-01-31"},
+        store=store,
+    )
+    at = run(monkeypatch, db)
+    assert "Chase placement for P-0004" in at.dataframe[0].value["Action"].tolist()
+    box = at.checkbox(key="new-safe")
+    assert box.value is False and "safe to publish" in box.label

@@ -160,3 +160,45 @@ def test_a_measure_given_without_its_kind_is_read_as_a_link_or_an_id(store):
     plan = actions.current(store).set_index("action_id")
     assert plan.loc[link, "measure_kind"] == "view"
     assert (plan.loc[child, "measure_kind"], plan.loc[child, "measure"]) == ("child", "SYN0001")
+
+
+def test_a_title_marked_safe_to_publish_is_a_versioned_field(store):
+    action_id = actions.create(BASE, user="ann", store=store)
+    assert actions.current(store).iloc[0]["title_safe"] == 0  # free text: not safe until said
+    actions.save(action_id, 1, {**BASE, "title_safe": True}, user="ann", store=store)
+    actions.save(action_id, 2, {**BASE, "title_safe": False}, user="bob", store=store)
+    versions = actions.history(action_id, store=store)
+    assert versions["title_safe"].tolist() == [0, 1, 0]
+    assert versions["change"].tolist()[1:] == [
+        "title marked safe to publish",
+        "title no longer marked safe to publish",
+    ]
+
+
+def test_a_store_made_before_titles_could_be_marked_keeps_every_title_unpublished(store):
+    # the action plan as stores held it before the title_safe column: no such column
+    with connect(store) as con:
+        con.executescript(
+            actions.SCHEMA.replace("    title_safe    INTEGER NOT NULL DEFAULT 0,\n", "").replace(
+                "-- 1: the author", "-- (old) 1: the author"
+            )
+        )
+        con.execute(
+            "INSERT INTO action_versions (action_id, version, title, owner, due_date, status, "
+            "changed_by, changed_at, change) VALUES (1, 1, 'Chase KC1', 'Ann', '2026-12-31', "
+            "'not started', 'ann', '2026-01-01T00:00:00+00:00', 'opened')"
+        )
+        con.commit()
+    now = actions.current(store)  # the column is added; the old action stays unpublished
+    assert now.iloc[0]["title"] == "Chase KC1" and now.iloc[0]["title_safe"] == 0
+    assert actions.save(1, 1, {**BASE, "title": "Chase KC1"}, user="ann", store=store) == 2
+
+
+def test_an_imported_plan_can_mark_titles_safe(store):
+    frame = pd.DataFrame(
+        {"title": ["Tuition contract", "Chase KC2"], "owner": ["Bo", "Bo"],
+         "due date": ["2026-12-31", "2026-12-31"], "title safe": ["yes", ""]}
+    )  # fmt: skip
+    result = actions.import_plan(frame, user="bo", store=store)
+    assert len(result.accepted) == 2
+    assert actions.current(store)["title_safe"].tolist() == [1, 0]

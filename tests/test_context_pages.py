@@ -154,9 +154,35 @@ def test_time_to_return_page_hides_small_numbers(monkeypatch, demo_db):
         monkeypatch, demo_db, "pages/time_to_return.py", gender="Female", surv_dim="Primary need"
     )
     medians = at.dataframe[0].value
-    # girls by need: one group has a single episode; it prints c, with its median
+    # girls by need: one group has a single episode; it prints c, and no median
     hidden = medians["Episodes"] == "c"
     assert hidden.any()
-    assert (medians.loc[hidden, "Median time to return"] == "c").all()
     shown = medians.loc[~hidden, "Episodes"].astype(int)
     assert not shown.between(1, 5).any()
+    # a median (and a curve) only for a group of 20 episodes or more (its true size, from the
+    # query layer): an order statistic of a few children describes one of them
+    from figures.labels import category_label
+    from queries.filters import CohortFilter
+    from queries.survival import survival
+
+    girls = CohortFilter(period="2026-10", genders=("Female",))
+    true = survival(girls, "primary_need", db=demo_db).summary
+    sizes = {
+        category_label("primary_need", g): int(n)
+        for g, n in zip(true["group"], true["episodes"], strict=True)
+    }
+    few = medians["Primary need"].map(sizes) < 20
+    assert few.any() and (~few).any()
+    assert (medians.loc[few, "Median time to return"] == "not shown: fewer than 20 episodes").all()
+    assert medians.loc[~few, "Median time to return"].str.endswith(("months", "not reached")).all()
+
+
+def test_rates_by_the_dimension_the_filter_already_narrows(monkeypatch, demo_db):
+    # girls by gender: one group, whose ratio has no interval (nobody else to compare with);
+    # the page draws it without an error (a figure's table keeps a column of no values as
+    # missing numbers, figures/values.py)
+    at = app(monkeypatch, demo_db, "pages/rates.py", gender="Female", rate_dim="Gender")
+    assert not at.exception
+    ratio = at.dataframe[1].value.set_index("Gender")
+    assert ratio.loc["Female", "Ratio"] == pytest.approx(1.0)
+    assert ratio["95% interval from"].isna().all()

@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from data.load import load_batch
-from pages.common.flag_words import reason_text
+from figures.flag_words import reason_text
 from queries import casework
 from queries import pupil as pupil_module
 from queries.filters import CohortFilter

@@ -1,4 +1,4 @@
-"""The pure functions behind the casework pages: reasons in words (pages/common/flag_words.py),
+"""The pure functions behind the casework pages: reasons in words (figures/flag_words.py),
 no-action gaps and cost ranges (queries/delay.py)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from pages.common.flag_words import day_words, flag_explanations, reason_text, reasons
+from figures.flag_words import day_words, flag_explanations, reason_text, reasons
 from queries.delay import Gap, cost_range, longest_gap, no_action_gaps
 from queries.flag_settings import FlagSettings
 

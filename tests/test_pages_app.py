@@ -171,12 +171,12 @@ def test_overview_headline_figures_and_changes(monkeypatch, fixture_db):
     assert shown["Children out of school"] == ("10", "+3")
     assert shown["No placement"] == ("6", "-1")
     assert shown["Provision unknown"] == ("4", "+4")
-    assert shown["Imports"] == ("3", "0")
+    assert shown["Imports (EHC plan transferred in)"] == ("3", "0")
     assert shown["Looked after (CLA)"] == ("1", "+1")
     assert shown["Child protection (CP)"] == ("2", "0")
     assert shown["Child in need (CIN)"] == ("2", "0")
     assert shown["Median days out of school"] == ("107", "-13")
-    assert shown["Out for more than a term"] == ("5", "+2")
+    assert shown["Out of school more than a term (over 97 days)"] == ("5", "+2")
 
 
 def test_overview_briefing_sentences(monkeypatch, fixture_db):
@@ -204,7 +204,7 @@ def test_district_filter_from_the_url_narrows_every_figure(monkeypatch, fixture_
     assert shown["Children out of school"] == ("3", "+1")
     assert shown["No placement"] == ("1", "-1")
     assert shown["Provision unknown"] == ("2", "+2")
-    assert shown["Imports"][0] == "1"
+    assert shown["Imports (EHC plan transferred in)"][0] == "1"
     assert shown["Median days out of school"][0] == "179"  # 60, 179, 302
     # the context line (a level-2 heading drawn with st.html)
     assert any(

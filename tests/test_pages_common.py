@@ -8,20 +8,8 @@ import json
 import pandas as pd
 from openpyxl import load_workbook
 
-from pages.common.categories import (
-    GREY,
-    SINGLE,
-    category_label,
-    colour_map,
-    uses_single_colour,
-)
-from pages.common.charts import bar_chart, heatmap, pivot, wrap
-from pages.common.district_map import ATTRIBUTION, district_shapes, map_figure
-from pages.common.exports import csv_bytes, excel_bytes, neutralise_formulas
-from pages.common.filters import filter_from_state
-from pages.common.format import (
+from figures.format import (
     census_date,
-    escape_md,
     escape_plotly,
     fmt_change,
     fmt_int,
@@ -29,7 +17,19 @@ from pages.common.format import (
     fmt_pct,
     period_label,
 )
-from pages.common.words import breakdown_title, crosstab_title, movement_sentence, trend_title
+from figures.labels import (
+    GREY,
+    SINGLE,
+    category_label,
+    colour_map,
+    uses_single_colour,
+)
+from figures.words import breakdown_title, crosstab_title, movement_sentence, trend_title
+from pages.common.charts import bar_chart, heatmap, pivot, wrap
+from pages.common.district_map import ATTRIBUTION, district_shapes, map_figure
+from pages.common.exports import csv_bytes, excel_bytes, neutralise_formulas
+from pages.common.filters import filter_from_state
+from pages.common.markup import escape_md
 
 # --- formatting ----------------------------------------------------------------------------
 

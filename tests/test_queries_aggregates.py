@@ -26,6 +26,7 @@ import math
 import pandas as pd
 import pytest
 
+from figures.words import movement_sentence
 from queries import aggregates, runner
 from queries.filters import CohortFilter
 from tests.q_fixture import build_fixture_db
@@ -457,9 +458,11 @@ def test_largest_movements_whole_cohort(db):
         ("placement_status", "No placement", 5, 7, 2),
     ]
     assert result["district"].iloc[1] == "Thanet"
-    assert result["sentence"].iloc[1] == "Provision unknown rose by 3 (from 0 to 3) in Thanet"
-    assert result["sentence"].iloc[3] == "Children out of school in Thanet rose by 2 (from 3 to 5)"
-    assert result["sentence"].iloc[0] == "Care status: None rose by 4 (from 4 to 8)"
+    # each movement in words, as the Overview and the pack say it (figures/words.py)
+    sentences = [movement_sentence(r) for _, r in result.iterrows()]
+    assert sentences[1] == "Provision unknown rose by 3 in Thanet (from 0 to 3)"
+    assert sentences[3] == "Children out of school rose by 2 in Thanet (from 3 to 5)"
+    assert sentences[0] == "Children with no care status rose by 4 (from 4 to 8)"
 
 
 def test_largest_movements_filtered_and_falls(db):
@@ -475,13 +478,24 @@ def test_largest_movements_filtered_and_falls(db):
     ]
     # Dover 2024-02: 04 NP, 09 PU; 2024-04: 04 NP -> Provision unknown in Dover fell by 1
     dover = aggregates.largest_movements(CohortFilter("2024-04", districts=("Dover",)), 1, db=db)
-    assert dover["sentence"].tolist() == ["Provision unknown fell by 1 (from 1 to 0) in Dover"]
+    assert [movement_sentence(r) for _, r in dover.iterrows()] == [
+        "Provision unknown fell by 1 in Dover (from 1 to 0)"
+    ]
 
 
 def test_no_movements_without_a_previous_period(db):
     result = aggregates.largest_movements(CohortFilter("2024-01"), db=db)
     assert result.empty
-    assert "sentence" in result.columns
+    assert list(result.columns) == [
+        "dimension",
+        "category",
+        "district",
+        "previous",
+        "current",
+        "change",
+        "previous_ckey",
+        "current_ckey",
+    ]
 
 
 # --- choices and data quality --------------------------------------------------------------

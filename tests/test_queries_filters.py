@@ -157,4 +157,11 @@ def test_with_period_and_describe():
     f = CohortFilter("2024-04", districts=("Thanet",), age_min=5, age_max=10, cla=True)
     assert f.with_period("2024-02").period == "2024-02"
     assert f.with_period("2024-02").districts == ("Thanet",)
-    assert f.describe() == ["District: Thanet", "Age: 5 to 10", "Looked after (CLA): yes"]
+    # one description of a filter, with the sidebar's labels (figures/links.py)
+    from figures.links import describe
+
+    assert describe(f) == [
+        "District: Thanet",
+        "Age at census date (years): 5 to 10",
+        "Looked after: yes",
+    ]

@@ -27,12 +27,13 @@ from __future__ import annotations
 import math
 
 import duckdb
+import pandas as pd
 import pytest
 
 from queries import rates, runner
 from queries.filters import CohortFilter
 from queries.rate_stats import holm, share_ratio, wilson
-from tests.q_fixture import SCHEMA
+from tests.q_fixture import SCHEMA, add_disclosure_keys
 
 SNAPSHOT = (
     "INSERT INTO snapshot (period, census_date, child_id, age, gender, year_group, "
@@ -72,6 +73,7 @@ def db(tmp_path_factory):
         ("TM", 300, "Male", "Thanet"),
     ):
         con.execute(CASELOAD, {"prefix": prefix, "n": n, "gender": gender, "district": district})
+    add_disclosure_keys(con)  # record keys, as every publish gives them
     con.close()
     runner.clear_cache()
     return path
@@ -155,18 +157,33 @@ def test_cohort_children_missing_from_the_caseload_are_counted_not_dropped(db):
     assert frame["children_out"].sum() == 20
 
 
-def test_briefing_table_suppresses_small_counts_and_their_rates(db):
-    from queries.context_pack import rates_table
+def test_published_rates_hide_small_counts_and_what_is_worked_out_from_them(db):
+    # the rates as a senior leader and the pack read them (figures/rates.py)
+    from figures.protect import Audience
+    from figures.rates import rates as rate_figures
 
+    published = Audience.published()
     # girls: Dover 5 out of 20 plans -> 5 is shown as c, and its rate and ratio are hidden
-    table = rates_table(CohortFilter(period="2024-01", genders=("Female",)), "district", db=db)
-    dover = table.set_index("category").loc["Dover"]
-    assert dover["children_out"] == "c" and bool(dover["suppressed"])
-    assert dover[["rate_per_100", "ratio", "rate_low"]].isna().all()
-    assert not bool(dover["excludes_one"])
-    # all children: Dover 10 and Thanet 10 out, nothing to suppress
-    whole = rates_table(CohortFilter(period="2024-01"), "district", db=db).set_index("category")
-    assert whole.loc["Dover", "children_out"] == 10 and whole.loc["Dover", "rate_per_100"] == 10
+    girls = CohortFilter(period="2024-01", genders=("Female",))
+    found = rate_figures(girls, "district", audience=published, db=db)
+    dover = found.rate.table.frame().set_index("District").loc["Dover"]
+    assert dover["Children out of school"] == "c"
+    assert pd.isna(dover["Rate per 100"]) and pd.isna(dover["95% interval from"])
+    assert pd.isna(found.ratio.table.frame().set_index("District").loc["Dover", "Ratio"])
+    # all children: Dover's 10 out (DF0..4, DM0..1, DU0..2) of 100 plans (DF0..19, DM0..79),
+    # both published with their cell keys' noise, and the rate worked out from those two
+    from tests.published_values import published as shown
+    from tests.published_values import record_keys
+
+    out = shown([f"DF{i}" for i in range(5)] + ["DM0", "DM1", "DU0", "DU1", "DU2"],
+                record_keys(db))  # fmt: skip
+    plans = shown([f"DF{i}" for i in range(20)] + [f"DM{i}" for i in range(80)],
+                  record_keys(db, "caseload"))  # fmt: skip
+    whole = rate_figures(CohortFilter(period="2024-01"), "district", audience=published, db=db)
+    row = whole.rate.table.frame().set_index("District").loc["Dover"]
+    assert row["Children out of school"] == str(out) and row["Children with a plan"] == str(plans)
+    assert row["Rate per 100"] == pytest.approx(100 * out / plans)
+    assert abs(row["Rate per 100"] - 10) < 4  # the noise moves the rate a little, not far
 
 
 def test_the_holm_family_is_every_breakdown_the_page_offers(db):

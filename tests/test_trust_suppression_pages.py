@@ -1,29 +1,18 @@
-"""Small-number suppression on the pages (AppTest), worked by hand on a 15-child fixture.
+"""Figures as published on the pages (AppTest), worked out by another route on a 15-child fixture.
 
-tests/data/s_cohort_2024_01.csv, January 2024: Thanet 7 (all No placement), Dover 6 (2 No
-placement, 4 Provision unknown), Swale 2 (both Provision unknown); 15 children.
+tests/data/s_cohort_2024_01.csv, January 2024: Thanet 7 (S-0001..07, all No placement), Dover 6
+(S-0008, 09 No placement; S-0010..13 Provision unknown), Swale 2 (S-0014, 15, Provision
+unknown); 15 children.
 
-District breakdown, suppressed: Swale 2 is 1 to 5 (primary, c); the districts add up to the
-cohort's 15, so Swale could be worked out from the rest: the smallest other non-zero count,
-Dover 6, is hidden too (secondary). Thanet 7 stays (46.7%). Every other district has 0
-children: true zeros are shown as 0.
+As published (figures/disclosure.py; tests/published_values.py works each value out from the
+database's record keys and config/ptable.csv): Swale's 2 is `c`; Thanet's 7 and Dover's 6 are
+their counts plus their cell keys' noise (never below 6); the total 15 likewise; the other
+districts hold nobody and the cohort is not small, so they read 0. A share is the shown count
+over the shown total.
 
-Cross-tab district x placement status (row and column totals shown):
-          No placement  Provision unknown  Total
-  Thanet        7              0              7
-  Dover         2              4              6
-  Swale         0              2              2
-  Total         9              6             15
-Primary: Dover 2, Dover 4, Swale 2 and Swale's total 2. Column "No placement" then holds one
-hidden cell (Dover 2) beside its total 9: its smallest other non-zero cell, Thanet 7, is hidden.
-The row totals column (7, 6, 2 -> 15) holds one hidden total (Swale 2): its smallest other
-non-zero total, Dover 6, is hidden. Row Thanet now holds one hidden cell (7) and a zero: its
-total 7 is hidden. Nothing else has a lone hidden cell:
-          No placement  Provision unknown  Total
-  Thanet        c              0              c
-  Dover         c              c              c
-  Swale         0              c              c
-  Total         9              6             15
+Cross-tab district x placement status: Dover's 2 and 4, Swale's 2 are `c`; Swale's 0 (a row of
+2 children) is `c` too (a 0 inside a small group would say where each of them is); Thanet's 0
+stays 0 (row 7, column 6: neither small); row, column and grand totals are cells of their own.
 """
 
 from __future__ import annotations
@@ -31,11 +20,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from appstore import audit
 from data.load import load_cohort
+from tests.published_values import published, record_keys
 from tests.test_trust_pages import run
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -100,65 +89,96 @@ def breakdown_by_district(user):
     return at
 
 
-def test_senior_leader_breakdown_hides_small_and_secondary_counts_keeps_zeros():
+THANET = [f"S-{i:04d}" for i in range(1, 8)]
+DOVER = [f"S-{i:04d}" for i in range(8, 14)]
+SWALE = ["S-0014", "S-0015"]
+EVERYONE = THANET + DOVER + SWALE
+
+
+@pytest.fixture
+def keys(db):
+    return record_keys(db)
+
+
+def test_senior_leader_breakdown_as_published(keys):
     at = breakdown_by_district(SENIOR)
     rows = district_rows(table_of(at, "District"))
-    assert rows["Thanet"][0] == "7" and round(rows["Thanet"][1], 1) == 46.7
-    assert rows["Dover"][0] == "c" and pd.isna(rows["Dover"][1])  # no share of a hidden count
-    assert rows["Swale"][0] == "c"
+    thanet, dover = published(THANET, keys), published(DOVER, keys)
+    total = published(EVERYONE, keys)
+    assert 6 <= thanet <= 10 and 6 <= dover <= 9  # the noise never takes them below 6
+    assert rows["Thanet"][0] == str(thanet)
+    assert round(rows["Thanet"][1], 6) == round(100 * thanet / total, 6)  # of the shown total
+    assert rows["Dover"][0] == str(dover)
+    assert rows["Swale"][0] == "c" and rows["Swale"][1] != rows["Swale"][1]  # no share
     zeros = [name for name, (count, _) in rows.items() if count == "0"]
-    assert "Maidstone" in zeros and "Ashford" in zeros  # true zeros kept
-    assert "Small numbers" in about_text(at)
+    assert "Maidstone" in zeros and "Ashford" in zeros  # nobody there: 0
+    assert "Figures as published" in about_text(at)
     bar = chart(at)["data"][0]
     labels = bar["y"] if bar["orientation"] == "h" else bar["x"]
     values = bar["x"] if bar["orientation"] == "h" else bar["y"]
     by_label = dict(zip(labels, zip(values, bar["text"], strict=True), strict=True))
-    # hidden bars are not drawn at their true height: zero length, labelled c
-    assert by_label["Dover"] == (0, "c") and by_label["Swale"] == (0, "c")
-    assert by_label["Thanet"] == (7, "7")
-    # the toggle is on and cannot be turned off
+    # a hidden bar is not drawn at its true height: zero length, labelled c
+    assert by_label["Swale"] == (0, "c")
+    assert by_label["Thanet"] == (thanet, str(thanet))
+    # the switch is on and cannot be turned off
     toggle = at.sidebar.toggle(key="_suppress_forced")
     assert toggle.value is True and toggle.disabled
 
 
-def test_senior_leader_crosstab_worked_by_hand():
+def test_senior_leader_crosstab_as_published(keys):
     at = run(SENIOR, "pages/crosstab.py")
     at.selectbox(key="rows").set_value("district").run()
     at.selectbox(key="cols").set_value("placement_status").run()
     assert not at.exception
     table = table_of(at, "District").set_index("District")
     got = {d: table.loc[d].tolist() for d in ("Thanet", "Dover", "Swale", "Total")}
+    no_placement = THANET + DOVER[:2]
+    unknown = DOVER[2:] + SWALE
     assert got == {
-        "Thanet": ["c", "0", "c"],
-        "Dover": ["c", "c", "c"],
-        "Swale": ["0", "c", "c"],
-        "Total": ["9", "6", "15"],
+        "Thanet": [str(published(THANET, keys)), "0", str(published(THANET, keys))],
+        "Dover": ["c", "c", str(published(DOVER, keys))],
+        "Swale": ["c", "c", "c"],
+        "Total": [
+            str(published(no_placement, keys)),
+            str(published(unknown, keys)),
+            str(published(EVERYONE, keys)),
+        ],
     }
     heat = chart(at)["data"][0]
     text = dict(zip(heat["y"], heat["text"], strict=True))
     z = dict(zip(heat["y"], heat["z"], strict=True))
-    assert [text[d] for d in ("Thanet", "Dover", "Swale")] == [["c", "0"], ["c", "c"], ["0", "c"]]
-    # hidden cells are unshaded (no colour to give the count away); zeros are shaded as 0
-    assert [z[d] for d in ("Thanet", "Dover", "Swale")] == [[None, 0], [None, None], [0, None]]
+    thanet = published(THANET, keys)
+    assert [text[d] for d in ("Thanet", "Dover", "Swale")] == [
+        [str(thanet), "0"], ["c", "c"], ["c", "c"]
+    ]  # fmt: skip
+    # hidden cells are unshaded (no colour to give the count away); a true 0 is shaded as 0
+    assert [z[d] for d in ("Thanet", "Dover", "Swale")] == [
+        [thanet, 0], [None, None], [None, None]
+    ]  # fmt: skip
     assert text["Maidstone"] == ["0", "0"]
 
 
-def test_other_roles_see_exact_counts_until_they_switch_it_on():
+def test_other_roles_see_exact_counts_until_they_switch_it_on(keys):
     at = breakdown_by_district(QA)
     rows = district_rows(table_of(at, "District"))
-    assert (rows["Dover"][0], rows["Swale"][0]) == (6, 2)
-    assert "Small numbers" not in about_text(at)
+    assert (rows["Thanet"][0], rows["Dover"][0], rows["Swale"][0]) == (7, 6, 2)
+    assert "Figures as published" not in about_text(at)
     at.sidebar.toggle(key="suppress_small").set_value(True).run()
     rows = district_rows(table_of(at, "District"))
-    assert (rows["Thanet"][0], rows["Dover"][0], rows["Swale"][0]) == ("7", "c", "c")
+    assert (rows["Thanet"][0], rows["Dover"][0], rows["Swale"][0]) == (
+        str(published(THANET, keys)),
+        str(published(DOVER, keys)),
+        "c",
+    )
 
 
-def test_the_cohort_count_line_hides_a_small_filtered_count():
+def test_the_cohort_count_line_is_published_too(keys):
     at = breakdown_by_district(SENIOR)
     at.sidebar.multiselect(key="district").set_value(["Swale"]).run()
     # the context line is a level-2 heading drawn with st.html (pages/common/page.py)
     line = " ".join(h.proto.body for h in at.get("html"))
-    assert "<strong>c</strong> children match the filters (of 15)" in line
+    total = published(EVERYONE, keys)
+    assert f"<strong>c</strong> children match the filters (of {total})" in line
     at = breakdown_by_district(QA)
     at.sidebar.multiselect(key="district").set_value(["Swale"]).run()
     line = " ".join(h.proto.body for h in at.get("html"))

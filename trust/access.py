@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from trust.roles import CASEWORKER, QA_OFFICER, SAFEGUARDING_LEAD, SENIOR_LEADER
+from trust.roles import AGGREGATE, AUDIT, CASEWORK, EXACT, HELP, PUPIL, facts
 
-AGGREGATE = "aggregate"  # counts and charts only, small numbers suppressed when on
-EXACT = "exact"  # aggregates whose small numbers are not yet suppressed: not for senior leaders
-CASEWORK = "casework"  # pupil-level pages caseworkers use for their own teams
-PUPIL = "pupil"  # other pupil-level pages
-AUDIT = "audit"  # the audit trail
-HELP = "help"  # glossary and accessibility statement: no data, open to everyone
+__all__ = ["AGGREGATE", "AUDIT", "CASEWORK", "EXACT", "HELP", "PUPIL"]
 
 # page script (as given to st.Page) -> kind
 PAGE_KINDS = {
@@ -28,7 +23,7 @@ PAGE_KINDS = {
     "pages/data_quality.py": AGGREGATE,  # its raw quarantine rows are pupil-level, gated inside
     "pages/england.py": AGGREGATE,  # published national and council statistics
     # Rates and time to return hide small counts, and what is worked out from them, when
-    # suppression is on (always for senior leaders): pages/common/context_tables.py
+    # figures are as published (always for senior leaders): figures/protect.py
     "pages/rates.py": AGGREGATE,
     "pages/time_to_return.py": AGGREGATE,
     # The action plan can name a child (a measure "A child (ID)"): pupil-level.
@@ -42,20 +37,13 @@ PAGE_KINDS = {
     "pages/accessibility.py": HELP,
 }
 
-KINDS_BY_ROLE = {
-    SAFEGUARDING_LEAD: frozenset({AGGREGATE, EXACT, CASEWORK, PUPIL, AUDIT, HELP}),
-    QA_OFFICER: frozenset({AGGREGATE, EXACT, CASEWORK, PUPIL, HELP}),
-    CASEWORKER: frozenset({CASEWORK, HELP}),
-    SENIOR_LEADER: frozenset({AGGREGATE, HELP}),
-}
-
 
 def page_kind(script: str) -> str:
     return PAGE_KINDS.get(str(script).replace("\\", "/"), PUPIL)
 
 
 def may_open(role: str | None, script: str) -> bool:
-    return page_kind(script) in KINDS_BY_ROLE.get(role, frozenset())
+    return page_kind(script) in facts(role).page_kinds
 
 
 def script_of(page) -> str:

@@ -36,14 +36,67 @@ SAFEGUARDING_LEAD = "safeguarding_lead"
 QA_OFFICER = "qa_officer"
 CASEWORKER = "caseworker"
 SENIOR_LEADER = "senior_leader"
+
+# Kinds of page (trust/access.py gives each page its kind; a role reaches the kinds it lists).
+AGGREGATE = "aggregate"  # counts and charts only, protected in figures as published
+EXACT = "exact"  # aggregates that cannot be protected: not for aggregate-only roles
+CASEWORK = "casework"  # pupil-level pages caseworkers use for their own teams
+PUPIL = "pupil"  # other pupil-level pages
+AUDIT = "audit"  # the audit trail
+HELP = "help"  # glossary and accessibility statement: no data, open to everyone
+
+
+@dataclass(frozen=True)
+class RoleFacts:
+    """What one role may do: every rule about roles reads this table, and nothing else."""
+
+    label: str  # 'QA officer', as a heading or a menu shows it
+    noun: str  # 'QA officer', inside a sentence ("viewing as a QA officer")
+    plural: str  # 'QA officers'
+    sees_pupils: bool  # may read pupil-level rows (lists, chronologies, pupil-level files)
+    county_wide: bool  # sees every team's children (False: only their own SEN teams')
+    audits: bool  # may read the audit trail
+    always_published: bool  # sees figures only as published (protected); cannot switch it off
+    page_kinds: frozenset[str]
+
+
 # Broadest first: the order in which a role wins when several grants match.
-ROLES = {
-    SAFEGUARDING_LEAD: "Safeguarding lead",
-    QA_OFFICER: "QA officer",
-    CASEWORKER: "Caseworker",
-    SENIOR_LEADER: "Senior leader",
-}
-PUPIL_ROLES = frozenset({SAFEGUARDING_LEAD, QA_OFFICER, CASEWORKER})
+ROLE_FACTS: dict[str, RoleFacts] = {
+    SAFEGUARDING_LEAD: RoleFacts(
+        "Safeguarding lead", "safeguarding lead", "safeguarding leads",
+        sees_pupils=True, county_wide=True, audits=True, always_published=False,
+        page_kinds=frozenset({AGGREGATE, EXACT, CASEWORK, PUPIL, AUDIT, HELP}),
+    ),
+    QA_OFFICER: RoleFacts(
+        "QA officer", "QA officer", "QA officers",
+        sees_pupils=True, county_wide=True, audits=False, always_published=False,
+        page_kinds=frozenset({AGGREGATE, EXACT, CASEWORK, PUPIL, HELP}),
+    ),
+    CASEWORKER: RoleFacts(
+        "Caseworker", "caseworker", "caseworkers",
+        sees_pupils=True, county_wide=False, audits=False, always_published=False,
+        page_kinds=frozenset({CASEWORK, HELP}),
+    ),
+    SENIOR_LEADER: RoleFacts(
+        "Senior leader", "senior leader", "senior leaders",
+        sees_pupils=False, county_wide=True, audits=False, always_published=True,
+        page_kinds=frozenset({AGGREGATE, HELP}),
+    ),
+}  # fmt: skip
+ROLES = {role: facts.label for role, facts in ROLE_FACTS.items()}
+NO_ROLE = RoleFacts("No role", "person with no role", "people with no role", False, False,
+                    False, True, frozenset())  # fmt: skip
+
+
+def facts(role: str | None) -> RoleFacts:
+    """The facts of `role`; an unknown role or None has none of the rights (deny by default)."""
+    return ROLE_FACTS.get(role, NO_ROLE)
+
+
+def roles_that(rule) -> str:
+    """The roles for which `rule(facts)` holds, in words: 'safeguarding leads and QA officers'."""
+    names = [f.plural for f in ROLE_FACTS.values() if rule(f)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 SUBJECT_CLAIMS = ("sub", "oid")

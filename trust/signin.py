@@ -134,14 +134,14 @@ def show_identity(viewer: Viewer) -> None:
         right.button("Sign out", on_click=st.logout, key="_oos_sign_out", icon=":material/logout:")
     elif viewer.mode == SINGLE_USER:
         st.warning(
-            f"**Single user: {_md(viewer.name)}** (safeguarding lead, no sign-in). Started with "
+            f"**Single user: {_md(viewer.name)}** ({viewer.facts.noun}, no sign-in). Started with "
             f"{SINGLE_USER_ENV} on this machine; every pupil-level view and export is audited "
             "under this name.",
             icon=":material/person:",
         )
     else:
         st.warning(
-            f"**Demo: no sign-in.** Viewing as a {viewer.role_label.lower()}"
+            f"**Demo: no sign-in.** Viewing as a {viewer.facts.noun}"
             + (f" for {', '.join(viewer.sen_teams)}" if viewer.sen_teams else "")
             + ". Change the role in the sidebar.",
             icon=":material/lock_open:",

@@ -13,7 +13,7 @@ import contextvars
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from trust.roles import PUPIL_ROLES, ROLES, SAFEGUARDING_LEAD, SENIOR_LEADER
+from trust.roles import RoleFacts, facts
 
 SIGN_IN = "sign-in"  # signed in through the identity provider
 SINGLE_USER = "single-user"  # OOS_SINGLE_USER on the analyst's own machine
@@ -31,21 +31,40 @@ class Viewer:
     session: str | None = None  # the Streamlit session, to avoid repeating audit records
     export_file: str | None = None  # set while rows are read for a download of this file
 
+    # Set by the frame for each run: the viewer asked to see figures as published (the sidebar
+    # switch) on a page of figures. Roles that always see them so need not set it.
+    published_view: bool = False
+
+    @property
+    def facts(self) -> RoleFacts:
+        """What the viewer's role may do (trust/roles.py: ROLE_FACTS, the one table of them)."""
+        return facts(self.role)
+
     @property
     def role_label(self) -> str:
-        return ROLES.get(self.role, "No role")
+        return self.facts.label
 
     @property
     def sees_pupils(self) -> bool:
-        return self.role in PUPIL_ROLES
+        return self.facts.sees_pupils
+
+    @property
+    def sees_county_rows(self) -> bool:
+        """Pupil-level rows of every team (not only a caseworker's own)."""
+        return self.facts.sees_pupils and self.facts.county_wide
 
     @property
     def audits(self) -> bool:
-        return self.role == SAFEGUARDING_LEAD
+        return self.facts.audits
 
     @property
-    def suppression_forced(self) -> bool:
-        return self.role == SENIOR_LEADER
+    def always_published(self) -> bool:
+        return self.facts.always_published
+
+    @property
+    def team_scope(self) -> tuple[str, ...] | None:
+        """The SEN teams every figure is narrowed to, or None for county-wide roles."""
+        return None if self.facts.county_wide else tuple(self.sen_teams)
 
     def on_page(self, page: str | None) -> Viewer:
         return replace(self, page=page)

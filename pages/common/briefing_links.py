@@ -12,9 +12,9 @@ import sqlite3
 
 import streamlit as st
 
-from appstore import actions
 from briefing.build import default_name, pack_html, pack_pdf_bytes
-from pages.common.format import escape_md, fmt_date
+from figures.actions import overdue
+from pages.common.markup import escape_md
 from trust.access import may_open
 from trust.viewer import current as current_viewer
 
@@ -62,18 +62,16 @@ def pack_buttons(ctx) -> None:
 
 
 def overdue_notice(today: dt.date | None = None) -> None:
-    """A warning listing the action plan's overdue actions (nothing when none are)."""
+    """A warning listing the action plan's overdue actions (nothing when none are), each as
+    the viewer may read it (figures/actions.py: a title not marked safe is not published)."""
     try:
-        late = actions.overdue(today)
+        late = overdue(today)
     except sqlite3.Error:  # the Overview still works when the app store cannot be read
         LOG.exception("the action plan could not be read")
         return
-    if late.empty:
+    if not late:
         return
-    lines = [
-        f"- {escape_md(r.title)} ({escape_md(r.owner)}, due {fmt_date(r.due_date)})"
-        for r in late.head(5).itertuples(index=False)
-    ]
+    lines = [f"- {escape_md(a.title)} ({escape_md(a.owner)}, due {a.due})" for a in late[:5]]
     more = f"\n\n…and {len(late) - 5} more." if len(late) > 5 else ""
     st.warning(
         f"**{len(late)} overdue action{'s' if len(late) != 1 else ''} in the action plan**\n\n"

@@ -1,22 +1,15 @@
-"""Care status "not supplied": what a page shows instead of zeros.
+"""Care status "not supplied": what a page shows instead of zeros (figures/care.py says when).
 
 A period loaded from the SEN2 return without the Standard Safeguarding Dataset has no care
-status (queries/period_dates.py says which): every child would read None and nobody "out of
-sight". A page that would show care status or out of sight for such a period shows the notice
-below instead, and a headline count shows `NOT_SUPPLIED` instead of 0.
+status: a page that would show care status or out of sight for such a period shows the notice
+below instead.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from queries.period_dates import (
-    CARE_NOT_SUPPLIED,
-    CARE_NOT_SUPPLIED_DETAIL,
-    care_status_supplied,
-)
-
-NOT_SUPPLIED = "Not supplied"
+from figures.care import CARE_NOT_SUPPLIED, CARE_NOT_SUPPLIED_DETAIL, care_status_supplied
 
 
 def notice(periods: tuple[str, ...] = ()) -> None:
@@ -32,4 +25,4 @@ def stop_if_care_shown(dimensions, *periods: str) -> None:
         st.stop()
 
 
-__all__ = ["NOT_SUPPLIED", "notice", "stop_if_care_shown"]
+__all__ = ["notice", "stop_if_care_shown"]

@@ -13,15 +13,15 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from afcharts.af_colours import get_af_colours
 
-from pages.common.categories import (
+from figures.format import escape_plotly, fmt_int, fmt_pct
+from figures.labels import (
     ORDINAL,
     SINGLE,
     category_label,
     colour_map,
     dimension_label,
 )
-from pages.common.format import escape_plotly, fmt_int, fmt_pct
-from queries.suppression import SUPPRESSED
+from figures.protect import SUPPRESSED
 
 FONT_SIZE = 14
 # afcharts' sequential palette, light to dark, for heat maps and the district map.
@@ -84,6 +84,13 @@ def _labels(dimension: str | None, values) -> list[str]:
     return [escape_plotly(category_label(dimension, v)) for v in values]
 
 
+def _chart_labels(data: pd.DataFrame, dimension: str | None, column: str = "category") -> list:
+    """The labels the figures layer wrote (`label`), escaped for plotly."""
+    if "label" in data:
+        return [escape_plotly(v) for v in data["label"]]
+    return _labels(dimension, data[column])
+
+
 def bar_chart(
     data: pd.DataFrame,
     dimension: str,
@@ -94,11 +101,11 @@ def bar_chart(
 ) -> go.Figure:
     """Counts by category: columns for ordered dimensions, horizontal bars for the others."""
     categories = [str(c) for c in data["category"]]
-    labels = _labels(dimension, data["category"])
+    labels = _chart_labels(data, dimension)
     colours = colour_map(dimension, categories)
     bar_colours = [colours.get(c, SINGLE) for c in categories]
-    # Suppressed counts (pages/common/smallnumbers.py) arrive as missing: no bar, labelled c.
-    hidden = data["suppressed"].tolist() if "suppressed" in data else [False] * len(data)
+    # Hidden counts (figures/protect.py) arrive as missing: no bar, labelled c.
+    hidden = data["suppressed"].tolist() if "suppressed" in data else data[value].isna().tolist()
     values = [None if h else v for v, h in zip(data[value].tolist(), hidden, strict=True)]
     if percent and percent in data:
         hover = [
@@ -155,12 +162,18 @@ def time_axis(periods) -> list[pd.Timestamp]:
 MAX_SERIES = 6  # more categories than this are drawn as small multiples
 
 
+def _names(data: pd.DataFrame, dimension: str | None) -> dict[str, str]:
+    """Category -> its label escaped for plotly (the figure's `label` column when given)."""
+    labels = _chart_labels(data, dimension)
+    return dict(zip(data["category"].astype(str), labels, strict=True))
+
+
 def too_many_series(data: pd.DataFrame) -> bool:
     return data["category"].nunique() > MAX_SERIES
 
 
 def _points(values: pd.Series) -> list:
-    # A hidden small number (pages/common/smallnumbers.py) is missing: no point is drawn.
+    # A hidden count (figures/protect.py) arrives missing: no point is drawn.
     return [None if pd.isna(v) else v for v in values]
 
 
@@ -180,9 +193,10 @@ def trend_chart(
     single = len(set(colours.get(c, SINGLE) for c in categories)) <= 1 and len(categories) > 1
     dashes = ["solid", "dot", "dash", "longdash", "dashdot", "longdashdot"]
     keys = data["category"].astype(str)
+    names = _names(data, dimension)
     for i, category in enumerate(categories):
         part = data[keys == category]
-        label = escape_plotly(category_label(dimension, category))
+        label = names[category]
         line = {"color": colours.get(category, SINGLE), "width": 2.5}
         if single and not stacked:
             # Many categories in one colour: tell them apart by dash, and by the legend.
@@ -238,12 +252,13 @@ def small_multiples(data: pd.DataFrame, dimension: str | None, columns: int = 4)
     height = (1 - gap_y * (rows - 1)) / rows
     largest = data["children"].max()
     keys = data["category"].astype(str)
+    names = _names(data, dimension)
     traces, axes, titles = [], {}, []
     for i, category in enumerate(categories):
         row, column = divmod(i, columns)
         n = "" if i == 0 else str(i + 1)
         part = data[keys == category]
-        label = escape_plotly(category_label(dimension, category))
+        label = names[category]
         traces.append(
             {
                 "type": "scatter",
@@ -310,17 +325,16 @@ def wrap(label: str, width: int = 14) -> str:
     return "<br>".join(lines)
 
 
-def heatmap(
-    data: pd.DataFrame, rows: str, cols: str, hidden: pd.DataFrame | None = None
-) -> go.Figure:
+def heatmap(data: pd.DataFrame, rows: str, cols: str, hidden=None) -> go.Figure:
     """A cross-tab as a heat map with the count written in each cell.
 
-    `hidden`: cells suppressed as small numbers (same shape as the pivot): left unshaded and
-    written as c, so the colour never gives the count away."""
+    `data` is long (row_category, col_category, children; the figures layer adds row_label
+    and col_label). A hidden cell (children missing) is left unshaded and written as c, so its
+    colour never gives the count away; true zeros are shaded as 0. `hidden` (a mask of the
+    pivot's shape) hides cells too, for callers with exact data."""
     table = pivot(data, rows, cols)
     z = table.values.astype(object)
     if hidden is not None:
-        # aligned by label (both in natural order; reindex guards against any difference)
         mask = hidden.reindex(index=table.index, columns=table.columns, fill_value=False)
         z[mask.to_numpy(dtype=bool)] = None
     row_labels = [escape_plotly(r) for r in table.index]
@@ -358,14 +372,26 @@ def heatmap(
 
 
 def pivot(data: pd.DataFrame, rows: str, cols: str) -> pd.DataFrame:
-    """The long cross-tab as a wide table of counts in natural order, with labels."""
-    frame = data.assign(
-        row=[category_label(rows, v) for v in data["row_category"]],
-        col=[category_label(cols, v) for v in data["col_category"]],
+    """The long cross-tab as a wide table of counts in natural order, labelled; a hidden count
+    (missing) stays None, a cell absent from `data` is 0."""
+    row = (
+        data["row_label"]
+        if "row_label" in data
+        else data["row_category"].map(lambda v: category_label(rows, v))
     )
-    row_order = list(dict.fromkeys(frame["row"]))
-    col_order = list(dict.fromkeys(frame["col"]))
-    wide = frame.pivot_table(
-        index="row", columns="col", values="children", aggfunc="sum", fill_value=0, sort=False
+    col = (
+        data["col_label"]
+        if "col_label" in data
+        else data["col_category"].map(lambda v: category_label(cols, v))
     )
-    return wide.reindex(index=row_order, columns=col_order, fill_value=0).astype(int)
+    cells = {
+        (r, c): None if pd.isna(v) else int(v)
+        for r, c, v in zip(row, col, data["children"], strict=True)
+    }
+    row_order, col_order = list(dict.fromkeys(row)), list(dict.fromkeys(col))
+    return pd.DataFrame(
+        [[cells.get((r, c), 0) for c in col_order] for r in row_order],
+        index=row_order,
+        columns=col_order,
+        dtype=object,
+    )

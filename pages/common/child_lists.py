@@ -1,32 +1,25 @@
-"""What the pages listing children (Today, Priority cases) share: the link to a child's
-chronology, a panel showing the chosen child's reasons in full, the whole list fetched page by
-page through the pupil-level choke point, and its CSV and Excel downloads (audited and
-formula-safe, pages/common/pupil_export.py)."""
+"""What the pages listing children (Today, Priority cases) share: the line saying which rows are
+shown, a panel showing the chosen child's reasons in full, and the whole list's CSV and Excel
+downloads (audited and formula-safe, pages/common/pupil_export.py). The rows, their links and
+their page numbers come from the figures layer (figures/lists.py)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from pages.common.format import escape_md
+from figures.lists import Paging
+from pages.common.markup import escape_md
 from pages.common.pupil_export import pupil_download
 
-EXPORT_LIMIT = 1000  # the largest page the choke point hands out in one go
 
-
-def chronology_link(child_id: str, period: str) -> str:
-    """The chronology page for this child and period (a relative link: same server)."""
-    return "chronology?" + urlencode({"child": child_id, "period": period})
-
-
-def whole_list(fetch_page: Callable[[int, int], pd.DataFrame], rows: int) -> pd.DataFrame:
-    """Every row of a paged list of `rows` rows: fetch_page(page, size) for each page."""
-    pages = max(1, math.ceil(rows / EXPORT_LIMIT))
-    return pd.concat([fetch_page(n, EXPORT_LIMIT) for n in range(1, pages + 1)], ignore_index=True)
+def list_caption(paging: Paging) -> str:
+    """'Children 51 to 100 of 356' (the numbers the figures layer worked out)."""
+    if paging.total == 0:
+        return "No children"
+    return f"Children {paging.first:,} to {paging.last:,} of {paging.total:,}"
 
 
 def download_buttons(
@@ -45,9 +38,12 @@ def download_buttons(
 
 def detail_panel(table: pd.DataFrame, selection, period: str, label: str) -> None:
     """The chosen row's reasons (its "Why", one per line, as plain text that wraps) and a link
-    to the child's chronology; the first row until one is picked. `label` names the column
-    shown beside the child's ID ("Tier", "Priorities met")."""
+    to the child's chronology; the first row until one is picked (nothing for an empty list).
+    `label` names the column shown beside the child's ID ("Tier", "Priorities met")."""
+    if table.empty:
+        return
     chosen = list(getattr(selection, "selection", {}).get("rows", [])) if selection else []
+    chosen = [i for i in chosen if 0 <= i < len(table)]
     row = table.iloc[chosen[0]] if chosen else table.iloc[0]
     with st.container(border=True):
         st.markdown(

@@ -10,9 +10,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from pages.common.categories import CATEGORICAL, SINGLE, category_label, dimension_label
+from figures.format import escape_plotly, fmt_int
+from figures.labels import CATEGORICAL, SINGLE, category_label, dimension_label
 from pages.common.charts import axis, layout, time_axis
-from pages.common.format import escape_plotly
 
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 
@@ -34,7 +34,7 @@ def rate_chart(frame: pd.DataFrame, dimension: str, overall: float | None) -> go
     labels = _labels(dimension, data["category"])
     hover = [
         f"{lab}<br>{r:.1f} per 100 plans (95% interval {lo:.1f} to {hi:.1f})<br>"
-        f"{a:,} out of school of {n:,} with a plan"
+        f"{fmt_int(a)} out of school of {fmt_int(n)} with a plan"
         for lab, r, lo, hi, a, n in zip(
             labels, data["rate_per_100"], data["rate_low"], data["rate_high"],
             data["children_out"], data["children_with_plan"], strict=True,

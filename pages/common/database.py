@@ -1,8 +1,9 @@
 """Checking the database before any page runs.
 
-The frame (`startup.py`) builds the demonstration database on first start; this module reads
-what every page needs from whichever database there is. A file that cannot be read gives a
-plain message; the details go to the server log.
+The frame (`startup.py`) builds the demonstration database on first start; this module asks the
+figures layer what every page needs from whichever database there is (figures/status.py, cached
+per database version). A file that cannot be read gives a plain message; the details go to the
+server log.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import streamlit as st
 
 LOG = logging.getLogger(__name__)
 
@@ -34,9 +33,9 @@ def check_database(path: Path, problem: str | None = None) -> DatabaseStatus:
     if problem:
         return DatabaseStatus(path, ok=False, message=problem)
     try:
-        from queries.runner import data_version
+        from figures.status import status
 
-        return _read_status(str(path.resolve()), data_version(path))
+        found = status(path)
     except Exception:  # noqa: BLE001 - a broken file must give a message, not a traceback
         LOG.exception("database %s could not be read", path)
         return DatabaseStatus(
@@ -48,26 +47,13 @@ def check_database(path: Path, problem: str | None = None) -> DatabaseStatus:
                 "or ask the service's data lead. The server log has details."
             ),
         )
-
-
-# Keyed on the file's path and version (inode, mtime, size): a newly published extract is a new
-# key, so nothing stale is served; bounded, so old versions fall out.
-@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
-def _read_status(path: str, version: tuple) -> DatabaseStatus:
-    """What the frame needs on every run that only changes when the database does."""
-    from queries.aggregates import dataset_info, filter_options, list_periods, load_history
-
-    info = dataset_info(path) or {}
-    periods = list(list_periods(path))
-    teams = list(filter_options(path).get("sen_team", []))
-    history = load_history(path)
-    cohort_loads = history[history["kind"] == "cohort"]
-    # Newest first, so the first load seen for a period is the one in use.
-    loaded_at = {}
-    for period, when in zip(cohort_loads["period"], cohort_loads["loaded_at"], strict=True):
-        loaded_at.setdefault(period, when)
     return DatabaseStatus(
-        Path(path), ok=True, info=info, periods=periods, sen_teams=teams, loaded_at=loaded_at
+        found.path,
+        ok=True,
+        info=dict(found.info),
+        periods=list(found.periods),
+        sen_teams=list(found.sen_teams),
+        loaded_at=dict(found.loaded_at),
     )
 
 

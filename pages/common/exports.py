@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+PUBLISHED_WORDS = "as published: small numbers protected (see About this figure)"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COMMENT = "# "
 MAX_WIDTH = 60  # characters: wider columns wrap in Excel rather than run off the screen
@@ -48,6 +49,7 @@ class ExportInfo:
     source: str = ""
     synthetic: bool = False
     marking: str = ""  # "OFFICIAL-SENSITIVE" for pupil-level files
+    published: bool = False  # figures as published: small numbers protected
     made: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
 
     def lines(self) -> list[tuple[str, str]]:
@@ -62,6 +64,8 @@ class ExportInfo:
         if self.census:
             rows.append(("Census date", self.census))
         rows.append(("Filters", "; ".join(self.filters) if self.filters else "none"))
+        if self.published:
+            rows.append(("Figures", PUBLISHED_WORDS))
         if self.order:
             rows.append(("Order", self.order))
         if self.source:
@@ -70,9 +74,11 @@ class ExportInfo:
         return rows
 
 
-def export_info(title: str, *, order: str = "", pupil_level: bool = False) -> ExportInfo:
+def export_info(
+    title: str, *, order: str = "", pupil_level: bool = False, published: bool = False
+) -> ExportInfo:
     """The ExportInfo of the view on screen (call while the page is drawn, not in a callback)."""
-    from pages.common.format import fmt_date
+    from figures.format import fmt_date
     from pages.common.page import filter_summary, frame_context
 
     ctx = frame_context()
@@ -88,6 +94,7 @@ def export_info(title: str, *, order: str = "", pupil_level: bool = False) -> Ex
         "rules"
         if pupil_level
         else "",
+        published=published,
     )
 
 

@@ -14,10 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from figures.values import Figure
 from pages.common import state as page_state
 from pages.common.chart_images import camera_config, file_stem, image_buttons, label_for_screen
 from pages.common.exports import csv_bytes, export_info
-from pages.common.format import escape_text
+from pages.common.markup import escape_md, escape_text
+from pages.common.page import about_markdown
 from pages.common.pupil_export import pupil_download
 
 # Buttons that make no sense for bar charts of counts; the PNG export stays.
@@ -82,10 +84,11 @@ def show_figure(
     key: str | None = None,
     note: str | None = None,
     pupil_ids: list[str] | None = None,
+    published: bool = False,
 ) -> None:
     """Lay out one figure: title, caption, chart and table tabs, CSV download, About note.
 
-    `title` is plain text (an active title from pages/common/words.py names categories from
+    `title` is plain text (an active title from figures/words.py names categories from
     the data, a team or a council): it is escaped HERE, once, so a name holding Markdown, HTML
     or a link shows as typed and makes the browser fetch nothing. Callers pass it unescaped.
     `caption` and `about` are Markdown the page built (FrameContext.caption and .about escape
@@ -141,7 +144,9 @@ def show_figure(
                 st.download_button(
                     "Download CSV",
                     # the file says what it holds: title, period, filters, source, when made
-                    data=csv_bytes(rounded_percentages(table), info=export_info(title)),
+                    data=csv_bytes(
+                        rounded_percentages(table), info=export_info(title, published=published)
+                    ),
                     file_name=safe_file_name(csv_name),
                     mime="text/csv",
                     key=f"csv-{key}",
@@ -151,3 +156,21 @@ def show_figure(
         with right:
             with st.expander("About this figure"):
                 st.markdown(about)
+
+
+def show(figure: Figure, chart: go.Figure | None, *, pupil_ids: list[str] | None = None) -> None:
+    """Lay out a figure from the figures layer: its title, caption, chart (drawn by the page
+    from `figure.chart`), table, downloads and "About this figure", escaped here, once."""
+    table = figure.table.frame()
+    show_figure(
+        figure.title,
+        escape_md(figure.caption),
+        about_markdown(figure.about),
+        None if figure.chart.empty and figure.table.empty else chart,
+        table,
+        figure.file_name,
+        key=figure.key,
+        note=escape_md(figure.note) if figure.note else None,
+        pupil_ids=pupil_ids,
+        published=figure.protected,
+    )

@@ -17,50 +17,24 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from figures.links import (
+    BANDS_WORDS,
+    DAYS_FROM_CHOICES,
+    DAYS_TO_CHOICES,
+    DEFAULTS,
+    CohortFilter,
+    filter_from_values,
+    snap_days,
+)
 from pages.common import state as page_state
-from queries.filters import CohortFilter
 
-AGE_RANGE = page_state.AGE_RANGE
-ANY = page_state.ANY
-
-# Widget key (= URL parameter) -> its default value ("no restriction").
-DEFAULTS: dict[str, object] = {key: c.default for key, c in page_state.FILTERS.items()}
 FILTER_STATE_KEY = "_oos_cohort_filter"
 
 
-def _yes_no(value) -> bool | None:
-    return {"Yes": True, "No": False}.get(value)
-
-
-def _tuple(values) -> tuple[str, ...]:
-    return tuple(str(v) for v in (values or ()))
-
-
 def filter_from_state(state: Mapping, period: str) -> CohortFilter:
-    """The CohortFilter described by the sidebar widgets' values (keys as in DEFAULTS)."""
-    age = tuple(state.get("age") or AGE_RANGE)
-    age_min, age_max = (None, None) if age == AGE_RANGE else (int(age[0]), int(age[1]))
-    imports = state.get("import", ANY)
-    days_from, days_to = state.get("days_from"), state.get("days_to")
-    return CohortFilter(
-        period=period,
-        districts=_tuple(state.get("district")),
-        needs=_tuple(state.get("need")),
-        age_min=age_min,
-        age_max=age_max,
-        year_groups=_tuple(state.get("year")),
-        genders=_tuple(state.get("gender")),
-        care_statuses=_tuple(state.get("care")),
-        cin=_yes_no(state.get("cin")),
-        cp=_yes_no(state.get("cp")),
-        cla=_yes_no(state.get("cla")),
-        previously_looked_after=_yes_no(state.get("pla")),
-        placement_statuses=_tuple(state.get("placement")),
-        is_import={"Imports only": True, "Not imports": False}.get(imports),
-        days_out_min=None if days_from is None else int(days_from),
-        days_out_max=None if days_to is None else int(days_to),
-        sen_teams=_tuple(state.get("team")),
-    )
+    """The CohortFilter described by the sidebar widgets' values (figures/links.py's mapping,
+    the same one a saved link is read with)."""
+    return filter_from_values(state, period)
 
 
 def reset_filters() -> None:
@@ -99,15 +73,53 @@ def _seed_period(periods: list[str]) -> None:
     st.session_state["period"] = periods[-1]
 
 
-def _draw_filter(c: page_state.Control, where, sen_teams: list[str]) -> None:
-    """One sidebar filter widget, as the table describes it."""
+def _one_or_all(c: page_state.Control) -> None:
+    """A link asking a published-only viewer for several values of one filter: say so (the
+    widget keeps the first), and trim a session that holds several (a role just switched)."""
+    asked = page_state.raw_values(c.key)
+    if len(asked) > 1:
+        page_state.notice(
+            f"This link asked for {len(asked)} values of {c.label.lower()}. Figures as "
+            f"published take one {c.label.lower()} or all: showing “{asked[0]}” only."
+        )
+    held = st.session_state.get(c.key)
+    if isinstance(held, list | tuple) and len(held) > 1:
+        st.session_state[c.key] = list(held[:1])
+
+
+def _band_edge(c: page_state.Control, choices: tuple[int, ...]) -> None:
+    """A days-out bound between band edges, from a link or a session: moved to the edge of
+    its band, and a link asking for it told so."""
+    down = c.key == "days_from"
+    for value in page_state.raw_values(c.key):
+        if page_state.is_whole(value) and int(value) not in choices:
+            snapped = snap_days(int(value), choices, down)
+            page_state.notice(
+                f"This link asked for {c.label.lower()} {int(value)}. Figures as published use "
+                "whole bands of days out, so "
+                + (f"{snapped} is shown." if snapped is not None else "no upper bound is shown.")
+            )
+            st.session_state[c.key] = snapped
+    held = st.session_state.get(c.key)
+    if held is not None and int(held) not in choices:
+        st.session_state[c.key] = snap_days(int(held), choices, down)
+
+
+def _draw_filter(c: page_state.Control, where, sen_teams: list[str], published: bool) -> None:
+    """One sidebar filter widget, as the table describes it. For a viewer who sees figures
+    only as published: one value or all of a list, days out on band edges (the figures layer
+    applies the same rule to every figure: this only offers what it will follow)."""
     options = sen_teams if c.key == "team" else (c.options() if c.options else [])
     labels = [str(c.format(o)) for o in options]
     common = {"key": c.key, "bind": page_state.BIND, "help": c.help}
     if c.kind == "multiselect":
         page_state.check_url(c, labels, None)
+        extra = {}
+        if published:
+            _one_or_all(c)
+            extra = {"max_selections": 1}
         where.multiselect(
-            c.label, options, format_func=c.format, placeholder=c.placeholder, **common
+            c.label, options, format_func=c.format, placeholder=c.placeholder, **common, **extra
         )
     elif c.kind == "choice":
         page_state.check_url(c, labels, "any")
@@ -116,6 +128,18 @@ def _draw_filter(c: page_state.Control, where, sen_teams: list[str]) -> None:
         low, high = c.default
         page_state.check_numbers(c, low, high)
         where.slider(c.label, low, high, value=c.default, **common)
+    elif c.kind == "number" and published:
+        choices = DAYS_FROM_CHOICES if c.key == "days_from" else DAYS_TO_CHOICES
+        _band_edge(c, choices)
+        where.selectbox(
+            c.label,
+            list(choices),
+            index=None,
+            placeholder=c.placeholder,
+            key=c.key,
+            bind=page_state.BIND,
+            help=f"Figures as published take days out in whole bands: {BANDS_WORDS}.",
+        )
     elif c.kind == "number":
         page_state.check_numbers(c)
         settings = {"min_value": 0, "value": None, "step": 1, "placeholder": c.placeholder}
@@ -129,8 +153,11 @@ def _draw_filter(c: page_state.Control, where, sen_teams: list[str]) -> None:
             where.number_input(c.label, key=f"{c.key}_unreadable", help=c.help, **settings)
 
 
-def render_sidebar(periods: list[str], sen_teams: list[str]) -> CohortFilter:
-    """Draw the period picker and every cohort filter in the sidebar; return the filter."""
+def render_sidebar(
+    periods: list[str], sen_teams: list[str], *, published: bool = False
+) -> CohortFilter:
+    """Draw the period picker and every cohort filter in the sidebar; return the filter.
+    `published`: the viewer sees figures only as published (the filters follow its rule)."""
     newest_first = list(reversed(periods))
     raw_period = st.query_params.get("period") if "period" not in st.session_state else None
     page_state.check_period(raw_period, periods, periods[-1])
@@ -154,7 +181,7 @@ def render_sidebar(periods: list[str], sen_teams: list[str]) -> CohortFilter:
                 for row in rows:
                     places = st.columns(len(row)) if len(row) > 1 else [st]
                     for key, where in zip(row, places, strict=True):
-                        _draw_filter(page_state.FILTERS[key], where, sen_teams)
+                        _draw_filter(page_state.FILTERS[key], where, sen_teams, published)
         st.button("Clear filters", on_click=reset_filters, icon=":material/filter_alt_off:")
     values = {key: st.session_state.get(key, default) for key, default in DEFAULTS.items()}
     low, high = values.get("days_from"), values.get("days_to")

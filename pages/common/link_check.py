@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 import streamlit as st
 
 from pages.common import state as page_state
-from pages.common.format import escape_md
+from pages.common.markup import escape_md
 
 
 def requested_path(url: str | None, base_path: str = "") -> str:

@@ -13,40 +13,38 @@ from html import escape
 
 import streamlit as st
 
-from pages.common.format import (
-    census_date,
-    escape_md,
-    fmt_date,
-    fmt_datetime,
-    fmt_int,
-    period_label,
-)
+from figures.care import CARE_NOT_SUPPLIED
+from figures.format import fmt_date, fmt_datetime
+from figures.frame import Frame, frame
+from figures.status import source_words
+from figures.values import Note
+from pages.common import state as page_state
+from pages.common.markup import escape_md
 from trust.viewer import current as current_viewer
 
 CONTEXT_KEY = "_oos_frame_context"
 
 
 def filter_summary() -> list[str]:
-    """The sidebar's filters in words, from the one description of the filters (state.py)."""
-    from pages.common import state as page_state
+    """The filters the figures are counted on, in words (the figures layer's one description,
+    the team restriction of a caseworker included)."""
+    ctx = frame_context()
+    return list(ctx.frame.filters) if ctx.frame is not None else []
 
-    return page_state.describe(st.session_state)
+
+def about_markdown(notes: tuple[Note, ...]) -> str:
+    """The "About this figure" notes as Markdown: each heading bold, each text escaped."""
+    return "\n\n".join(f"**{escape_md(n.heading)}:** {escape_md(n.text)}" for n in notes)
 
 
 @dataclass
 class FrameContext:
     """Shared by the frame with the page for one script run."""
 
-    filter: object | None  # CohortFilter, or None when no period is loaded
+    filter: object | None  # the CohortFilter the sidebar asked for; None: no period loaded
     periods: list[str] = field(default_factory=list)
     info: dict = field(default_factory=dict)
-    count: int = 0  # children matching the filters in the period
-    total: int = 0  # children in the period before filtering
-    loaded_at: object = None  # when the period's snapshot was loaded
-    # the date the period's case flags are worked out at (a SEN2 return inside the month),
-    # and whether its care status was supplied (queries/period_dates.py)
-    as_at: object = None
-    care_supplied: bool = True
+    frame: Frame | None = None  # the figures layer's frame: counts as the viewer may see them
 
     @property
     def period(self) -> str | None:
@@ -54,80 +52,44 @@ class FrameContext:
 
     @property
     def period_name(self) -> str:
-        return period_label(self.period)
+        return self.frame.period_name if self.frame is not None else "–"
 
     @property
     def census(self):
-        return census_date(self.period) if self.period else None
+        return self.frame.census if self.frame is not None else None
 
     @property
-    def filtered(self) -> bool:
-        return bool(self.filter.describe()) if self.filter is not None else False
+    def as_at(self):
+        return self.frame.as_at if self.frame is not None else None
 
     @property
-    def population(self) -> str:
-        """Who a figure counts, for captions: the cohort, narrowed by the filters when set."""
-        base = "Children with an EHC plan out of school (no placement or provision unknown)"
-        return f"{base}, filtered" if self.filtered else base
+    def care_supplied(self) -> bool:
+        return self.frame.care_supplied if self.frame is not None else True
+
+    @property
+    def loaded_at(self):
+        return self.frame.loaded_at if self.frame is not None else None
+
+    @property
+    def count(self):
+        """Children matching the filters, as the viewer may see it (text `c` when protected)."""
+        return self.frame.count if self.frame is not None else 0
 
     @property
     def source(self) -> str:
-        if self.info.get("synthetic"):
-            return "Synthetic demonstration data"
-        return "Case-management system extract"
-
-    def caption(self, measure: str, when: str | None = None) -> str:
-        """'Children out of school by district, June 2023. <population>. Source: …. Census…'.
-
-        `when` replaces the period's name for figures that span periods ('June 2022 to June
-        2023'); the census date is then each period's last day.
-        """
-        census = (
-            "Census date: the last day of each month"
-            if when
-            else f"Census date {fmt_date(self.census)}"
-        )
-        return escape_md(
-            f"{measure}, {when or self.period_name}. {self.population}. "
-            f"Source: {self.source}. {census}."
-        )
-
-    def about(self, counted: str, caveats: str = "") -> str:
-        """The 'About this figure' note: what is counted, which extract, census date, caveats."""
-        loaded = self.loaded_at
-        parts = [
-            f"**What is counted:** {counted}",
-            f"**Extract:** {self.source.lower()}, reporting period {self.period_name}"
-            + (f", loaded {fmt_datetime(loaded)}" if loaded else "")
-            + ".",
-            f"**Census date:** {fmt_date(self.census)}. Ages, year groups and days out of "
-            "school are worked out at this date.",
-        ]
-        if self.filtered:
-            parts.append("**Filters:** " + escape_md("; ".join(filter_summary())) + ".")
-        if caveats:
-            parts.append(f"**Caveats:** {caveats}")
-        return "\n\n".join(parts)
+        if self.frame is not None:
+            return self.frame.source
+        return source_words(bool(self.info.get("synthetic")))
 
 
 def build_context(status, cohort_filter) -> FrameContext:
-    """The context of one run: the filter, the cohort's size, when the period was loaded."""
-    from queries.pupil import cohort_count
-
-    context = FrameContext(filter=cohort_filter, periods=status.periods, info=status.info)
-    context.count = cohort_count(cohort_filter)
-    context.total = (
-        cohort_count(type(cohort_filter)(period=cohort_filter.period))
-        if context.filtered
-        else context.count
+    """The context of one run: the filter asked for and the frame the figures are counted in."""
+    return FrameContext(
+        filter=cohort_filter,
+        periods=status.periods,
+        info=status.info,
+        frame=frame(cohort_filter, loaded_at=status.loaded_at.get(cohort_filter.period)),
     )
-    context.loaded_at = status.loaded_at.get(cohort_filter.period)
-    from queries.period_dates import period_dates
-
-    dates = period_dates(cohort_filter.period)
-    context.as_at = dates.as_at_date if dates else context.census
-    context.care_supplied = dates.care_status_supplied if dates else True
-    return context
 
 
 def frame_context() -> FrameContext:
@@ -156,14 +118,6 @@ def ensure_frame() -> None:
         st.rerun()
 
 
-def _count(n: int) -> str:
-    # The cohort's size is a count like any other: 1 to 5 reads c when small numbers are hidden.
-    from pages.common.smallnumbers import count_text
-
-    shown = count_text(n)
-    return shown if isinstance(shown, str) else fmt_int(shown)
-
-
 def page_header(
     title: str, intro: str = "", *, needs_period: bool = True, allow_empty: bool = False
 ) -> FrameContext:
@@ -184,29 +138,30 @@ def page_header(
             )
             st.stop()
         return ctx
-    loaded = ctx.loaded_at
+    fr = ctx.frame
+    for problem in fr.problems:  # filters the figures could not follow (shown by the frame)
+        page_state.notice(problem, this_run=True)
+    loaded = fr.loaded_at
     # A level-2 heading styled as a caption (pages/common/a11y.py): headings then run h1, h2,
     # h3 with no level skipped. Every part is escaped; none is free text from an extract.
-    who = "child" if ctx.count == 1 and _count(1) != "c" else "children"
+    who = "child" if fr.count == 1 else "children"
+    teams = f" in your SEN teams ({', '.join(fr.teams)})" if fr.teams is not None else ""
+    if fr.asked:
+        whom = f" match the filters (of {fr.total_text}{teams})"
+    else:
+        whom = teams or " in the cohort"
     line = (
-        f"<strong>{escape(ctx.period_name)}</strong> · census date {escape(fmt_date(ctx.census))}"
+        f"<strong>{escape(ctx.period_name)}</strong> · census date {escape(fmt_date(fr.census))}"
         + (f" · data loaded {escape(fmt_datetime(loaded))}" if loaded else "")
-        + f" · <strong>{escape(_count(ctx.count))}</strong> {who}"
-        + (
-            f" match the filters (of {escape(_count(ctx.total))})"
-            if ctx.filtered
-            else " in the cohort"
-        )
+        + f" · <strong>{escape(fr.count_text)}</strong> {who}{escape(whom)}"
     )
     st.html(f'<h2 class="oos-context">{line}</h2>')
-    if ctx.filtered:
-        st.caption("Filters: " + escape_md("; ".join(filter_summary())))
-    if not ctx.care_supplied:
-        from queries.period_dates import CARE_NOT_SUPPLIED
-
+    if fr.narrowed:
+        st.caption("Filters: " + escape_md("; ".join(fr.filters)))
+    if not fr.care_supplied:
         st.caption(f"{CARE_NOT_SUPPLIED}: care status and 'out of sight' are not shown.")
-    if ctx.count == 0 and not allow_empty:
-        if ctx.total == 0:
+    if fr.empty and not allow_empty:
+        if fr.cohort_empty:
             st.info(f"No children are recorded in the {ctx.period_name} snapshot.")
         else:
             st.info(

@@ -8,6 +8,7 @@ these threads: Streamlit calls stay in the script's own thread.
 
 from __future__ import annotations
 
+import contextvars
 from concurrent.futures import ThreadPoolExecutor
 
 # One small pool for the whole server: bounded, so many sessions cannot start many threads.
@@ -17,7 +18,9 @@ _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="oos-query")
 def fetch_all(*calls):
     """Call each zero-argument function concurrently; return their results in order.
 
-    An exception in any call is raised here, in the page's thread, as if called directly.
+    An exception in any call is raised here, in the page's thread, as if called directly. Each
+    call runs in a copy of the page's context, so it sees the run's viewer (trust/viewer.py)
+    and makes its figures for the same audience as the page.
     """
-    futures = [_POOL.submit(call) for call in calls]
+    futures = [_POOL.submit(contextvars.copy_context().run, call) for call in calls]
     return [future.result() for future in futures]

@@ -21,8 +21,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from figures.lists import record_export
 from pages.common.exports import ExportInfo, csv_bytes, excel_bytes, export_info
-from queries.pupil import record_export
 from trust import pupil_files
 from trust.viewer import acting_as, current
 

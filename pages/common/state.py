@@ -16,21 +16,30 @@ and `notice` records a sentence that the frame shows at the top of the page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from core import vocab
-from pages.common.categories import category_label, dimension_label
-from pages.common.format import period_label
-from queries.filters import range_words
+from figures.breakdowns import SHADES
+from figures.format import period_label
+from figures.labels import DIMENSIONS, FLAGS, TIERS, dimension_label, flag_label, tier_label
+from figures.links import (
+    AGE_RANGE,
+    ANY,
+    FILTER_GROUPS,
+    FILTERS,
+    PERIOD,
+    Control,
+    describe_values,
+    filter_pairs,
+)
+from figures.lists import EXPLORER_COLUMNS, SORTABLE, Paging, paging
+from figures.rates import RATE_DIMENSIONS
+from figures.survival import SURVIVAL_DIMENSIONS
 
-NR = vocab.NOT_RECORDED
-ANY = "Any"
-YES_NO = [ANY, "Yes", "No"]
-IMPORT_CHOICES = [ANY, "Imports only", "Not imports"]
-AGE_RANGE = (0, 25)
+__all__ = ["AGE_RANGE", "ANY", "FILTER_GROUPS", "FILTERS", "PERIOD", "describe", "filter_pairs"]
+describe = describe_values  # the sidebar's values in words (figures/links.py)
+
 BIND = "query-params"
 
 NOTICES_KEY = "_oos_link_notices"  # sentences about the link, shown by the frame
@@ -40,227 +49,20 @@ PREVIOUS_DRAWN_KEY = "_oos_drawn_before"  # the same, from the page's previous r
 PAGE_KEY = "_oos_page_path"
 
 
-@dataclass(frozen=True)
-class Control:
-    """One choice a user can make, and everything the app needs to know about it."""
-
-    key: str  # widget key = URL query parameter
-    label: str  # on screen, in notices and in the "Filters: ..." summary
-    kind: str  # select, multiselect, range, number, choice (yes/no/any), pills, segmented,
-    # toggle, pages, tabs, window (a select_slider over periods)
-    default: object = None
-    page: str | None = None  # URL path of the page that draws it; None: the sidebar
-    sql: str | None = None  # the CohortFilter field it sets (sidebar filters)
-    options: Callable[[], Sequence] | None = None  # static choices (None: given when drawn)
-    format: Callable[[object], str] = str  # option -> label on screen and in the URL
-    help: str | None = None
-    placeholder: str | None = None
-    drawn_by_page: bool = False  # drawn by its page's own code, not through draw()
-
-    def url_values(self, value) -> list[str]:
-        """How the bound widget writes `value` in the URL (repeated for several values)."""
-        if value is None:
-            return []
-        if self.kind == "toggle":
-            return ["true" if value else "false"]
-        if self.kind in ("range", "number", "pages"):
-            items = value if isinstance(value, list | tuple) else [value]
-            return [str(int(v)) for v in items]
-        items = value if isinstance(value, list | tuple) else [value]
-        return [str(self.format(v)) for v in items]
-
-
-def _need_label(code) -> str:
-    return category_label("primary_need", code)
-
-
 def _dimensions() -> list[str]:
-    from queries.aggregates import DIMENSIONS
-
     return list(DIMENSIONS)
 
 
 def _dimension_name(d) -> str:
-    from queries.aggregates import DIMENSIONS
-
     return "All children" if d == "all" else (DIMENSIONS.get(d) or dimension_label(d))
-
-
-def _flags() -> list[str]:
-    from queries.flags import FLAGS
-
-    return list(FLAGS)
-
-
-def _flag_name(flag) -> str:
-    from queries.flags import FLAGS
-
-    return FLAGS[flag].label if flag in FLAGS else str(flag)
-
-
-def _rate_dimensions() -> list[str]:
-    from queries.rates import RATE_DIMENSIONS
-
-    return list(RATE_DIMENSIONS)
-
-
-def _survival_choices() -> list[str]:
-    from queries.survival import SURVIVAL_DIMENSIONS
-
-    return ["all", *SURVIVAL_DIMENSIONS]
 
 
 def _survival_name(d) -> str:
     return "All children (no split)" if d == "all" else dimension_label(d)
 
 
-def _tiers() -> list[str]:
-    from queries.flags import TIERS
-
-    return list(TIERS)
-
-
-def _tier_name(t) -> str:
-    from queries.flags import TIERS
-
-    return TIERS[t].label if t in TIERS else str(t)
-
-
-# Cohort explorer: the columns a list can be sorted by, with their headings.
-SORT_LABELS = {
-    "child_id": "Child ID",
-    "age": "Age",
-    "year_group": "Year group",
-    "gender": "Gender",
-    "primary_need": "Primary need",
-    "district": "District",
-    "placement_status": "Placement status",
-    "care_status": "Care status",
-    "is_import": "Import",
-    "imported_from": "Imported from",
-    "days_out": "Days out",
-    "out_of_school_since": "Out of school since",
-    "sen_team": "SEN team",
-}
 SIZE_ORDER = ["Natural order", "Largest first"]
 
-
-def _sortable() -> list[str]:
-    from queries.pupil import SORT_COLUMNS
-
-    return [c for c in SORT_LABELS if c in SORT_COLUMNS]
-
-
-# --- the sidebar's filters (every page) ----------------------------------------------------
-# Groups of the sidebar, each an expander; a row of two keys is drawn in two columns.
-FILTER_GROUPS: list[tuple[str, list[list[str]]]] = [
-    ("District, need and team", [["district"], ["need"], ["team"]]),
-    ("Age, year group, gender", [["age"], ["year"], ["gender"]]),
-    ("Care status", [["care"], ["cin", "cp"], ["cla", "pla"]]),
-    ("Placement, import, days out", [["placement"], ["import"], ["days_from", "days_to"]]),
-]
-
-PERIOD = Control(
-    "period",
-    "Reporting period (year-month)",
-    "select",
-    help="Figures are counted at the census date: the last day of the month.",
-    placeholder="Latest period",
-)
-
-FILTERS: dict[str, Control] = {
-    c.key: c
-    for c in [
-        Control(
-            "district",
-            "District",
-            "multiselect",
-            [],
-            sql="districts",
-            options=lambda: vocab.DISTRICT_VALUES + [NR],
-            placeholder="All districts",
-        ),
-        Control(
-            "need",
-            "Primary need",
-            "multiselect",
-            [],
-            sql="needs",
-            options=lambda: vocab.NEED_CODES + [NR],
-            format=_need_label,
-            placeholder="All needs",
-        ),
-        Control("team", "SEN team", "multiselect", [], sql="sen_teams", placeholder="All teams"),
-        Control(
-            "age",
-            "Age at census date (years)",
-            "range",
-            AGE_RANGE,
-            sql="age",
-            help="Narrowing the ages leaves out children whose age is not recorded.",
-        ),
-        Control(
-            "year",
-            "Year group",
-            "multiselect",
-            [],
-            sql="year_groups",
-            options=lambda: vocab.YEAR_GROUPS + [NR],
-            placeholder="All year groups",
-        ),
-        Control(
-            "gender",
-            "Gender",
-            "multiselect",
-            [],
-            sql="genders",
-            options=lambda: vocab.GENDERS + [NR],
-            placeholder="All genders",
-        ),
-        Control(
-            "care",
-            "Care status (one per child)",
-            "multiselect",
-            [],
-            sql="care_statuses",
-            options=lambda: list(vocab.CARE_STATUSES),
-            placeholder="All care statuses",
-            help="Each child's first status of: looked after, child protection, child in "
-            "need, previously looked after.",
-        ),
-        Control("cin", "Child in need", "choice", ANY, sql="cin", options=lambda: YES_NO),
-        Control("cp", "Child protection", "choice", ANY, sql="cp", options=lambda: YES_NO),
-        Control("cla", "Looked after", "choice", ANY, sql="cla", options=lambda: YES_NO),
-        Control(
-            "pla",
-            "Previously looked after",
-            "choice",
-            ANY,
-            sql="previously_looked_after",
-            options=lambda: YES_NO,
-        ),
-        Control(
-            "placement",
-            "Placement status",
-            "multiselect",
-            [],
-            sql="placement_statuses",
-            options=lambda: list(vocab.PLACEMENT_STATUSES),
-            placeholder="Both",
-        ),
-        Control(
-            "import",
-            "Import",
-            "choice",
-            ANY,
-            sql="is_import",
-            options=lambda: IMPORT_CHOICES,
-            help="An import's EHC plan transferred from another council.",
-        ),
-        Control("days_from", "Days out from", "number", None, sql="days_out_min", placeholder="0"),
-        Control("days_to", "Days out to", "number", None, sql="days_out_max", placeholder="any"),
-    ]
-}
 
 # --- each page's own controls ----------------------------------------------------------------
 PAGE_CONTROLS: dict[str, Control] = {
@@ -325,14 +127,9 @@ PAGE_CONTROLS: dict[str, Control] = {
             "shade",
             "Shade by",
             "segmented",
-            "Number of children",
+            SHADES[0],
             page="map",
-            options=lambda: [
-                "Number of children",
-                "Share of the cohort",
-                "Rate per 100 children with a plan",
-                "Rate per 10,000 aged 0–25",
-            ],
+            options=lambda: list(SHADES),
         ),
         Control(
             "sort",
@@ -340,8 +137,8 @@ PAGE_CONTROLS: dict[str, Control] = {
             "select",
             "days_out",
             page="explorer",
-            options=_sortable,
-            format=lambda c: SORT_LABELS.get(c, str(c)),
+            options=lambda: list(SORTABLE),
+            format=lambda c: EXPLORER_COLUMNS.get(c, str(c)),
         ),
         Control("desc", "Largest first", "toggle", True, page="explorer"),
         Control(
@@ -369,8 +166,8 @@ PAGE_CONTROLS: dict[str, Control] = {
             "select",
             "s19_due",
             page="service",
-            options=_flags,
-            format=_flag_name,
+            options=lambda: list(FLAGS),
+            format=flag_label,
             help="The flag the charts below count (the link keeps the choice).",
         ),
         Control(
@@ -379,8 +176,18 @@ PAGE_CONTROLS: dict[str, Control] = {
             "select",
             "district",
             page="rates",
-            options=_rate_dimensions,
+            options=lambda: list(RATE_DIMENSIONS),
             format=dimension_label,
+        ),
+        Control(
+            "rate_trend",
+            "Trend of the rate for",
+            "segmented",
+            "all",
+            page="rates",
+            format=lambda d: (
+                "All children" if d == "all" else f"each {dimension_label(d).lower()} group"
+            ),
         ),
         Control(
             "surv_dim",
@@ -388,22 +195,20 @@ PAGE_CONTROLS: dict[str, Control] = {
             "select",
             "all",
             page="time_to_return",
-            options=_survival_choices,
+            options=lambda: ["all", *SURVIVAL_DIMENSIONS],
             format=_survival_name,
         ),
-        # Drawn by the Today and Priority pages themselves; the link reads them from here.
         Control(
             "today_tier",
             "Tier shown",
             "segmented",
             "act_now",
             page="today",
-            options=_tiers,
-            format=_tier_name,
-            drawn_by_page=True,
+            options=lambda: list(TIERS),
+            format=tier_label,
         ),
-        Control("today_page", "Page", "pages", 1, page="today", drawn_by_page=True),
-        Control("priority_page", "Page", "pages", 1, page="priority", drawn_by_page=True),
+        Control("today_page", "Page", "pages", 1, page="today"),
+        Control("priority_page", "Page", "pages", 1, page="priority"),
     ]
 }
 TAB_PREFIX = "tab-"  # a figure's Chart/Table tabs: key "tab-<figure key>", default "Chart"
@@ -549,22 +354,25 @@ def draw(key: str, where=None, *, options: Sequence | None = None, default=None,
     raise ValueError(f"draw() does not draw {c.kind} controls")
 
 
-def draw_pages(key: str, pages: int, where=None, **extra) -> int:
-    """A bound page-number control; a page past the end is pointed out and the last shown."""
+def draw_pages(key: str, total: int, size: int, where=None, **extra) -> Paging:
+    """A bound page-number control over a list of `total` rows, `size` a page; the page to
+    show (figures/lists.py's Paging). A page past the end (a link, or a page number kept from
+    before the filters changed) shows the last page, and a link asking for it is told so."""
     c = control(key)
     where = where or st
     st.session_state.setdefault(DRAWN_KEY, {})[key] = 1
+    pages = paging(total, size, 1).pages
     for value in raw_values(key):
         if not is_whole(value, 1):
             notice(f"This link asked for page {_quoted(value)}, which is not a page number.")
         elif int(value) > pages:
-            notice(
-                f"This link asked for page {int(value)}, but there "
-                + ("is only 1 page" if pages == 1 else f"are {pages} pages")
-                + f"; showing page {pages}."
-            )
+            notice(paging(total, size, int(value)).notice)
+            # the widget would drop a page it does not have and show page 1: show the last
+            st.session_state[c.key] = pages
+    if int(st.session_state.get(c.key) or 1) > pages:
+        st.session_state[c.key] = pages
     chosen = where.pagination(pages, key=c.key, bind=BIND, **extra)
-    return min(max(1, int(chosen or 1)), pages)
+    return paging(total, size, min(max(1, int(chosen or 1)), pages))
 
 
 def tab_key(figure_key: str) -> str:
@@ -577,19 +385,6 @@ def tab_key(figure_key: str) -> str:
 
 
 # --- the link's parameters -------------------------------------------------------------------
-def filter_pairs(state: Mapping) -> list[tuple[str, str]]:
-    """(parameter, value) for every sidebar filter not at its default, in the table's order."""
-    pairs = []
-    for key, c in FILTERS.items():
-        value = state.get(key, c.default)
-        if value is None or value == c.default or (isinstance(value, list | tuple) and not value):
-            continue
-        if c.kind == "range" and tuple(value) == tuple(c.default):
-            continue
-        pairs += [(key, v) for v in c.url_values(value)]
-    return pairs
-
-
 def page_pairs(state: Mapping, page_path: str) -> list[tuple[str, str]]:
     """(parameter, value) for the page's own controls that differ from their defaults."""
     drawn = state.get(DRAWN_KEY) or state.get(PREVIOUS_DRAWN_KEY) or {}
@@ -597,7 +392,7 @@ def page_pairs(state: Mapping, page_path: str) -> list[tuple[str, str]]:
     for key, c in PAGE_CONTROLS.items():
         if c.page != (page_path or "overview") or key not in state:
             continue
-        if key not in drawn and not c.drawn_by_page:  # not on screen in this run
+        if key not in drawn:  # not on screen in this run
             continue
         default = drawn.get(key, c.default)
         value = state.get(key)
@@ -614,27 +409,3 @@ def _same(a, b) -> bool:
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         return list(a) == list(b)
     return a == b
-
-
-def describe(state: Mapping) -> list[str]:
-    """The filters in words, with the sidebar's own labels ("District: Thanet, Swale")."""
-    parts = []
-    for key, c in FILTERS.items():
-        value = state.get(key, c.default)
-        if value is None or value == c.default:
-            continue
-        if c.kind == "multiselect":
-            if value:
-                parts.append(f"{c.label}: {', '.join(str(c.format(v)) for v in value)}")
-        elif c.kind == "range":
-            if tuple(value) != tuple(c.default):
-                parts.append(f"{c.label}: {int(value[0])} to {int(value[1])}")
-        elif c.kind == "choice":
-            parts.append(f"{c.label}: {str(value).lower()}")
-    low, high = state.get("days_from"), state.get("days_to")
-    days = range_words(
-        "Days out of school",
-        None if low is None else int(low),
-        None if high is None else int(high),
-    )
-    return parts + ([days] if days else [])

@@ -98,7 +98,8 @@ def move_window(dash: Dashboard) -> None:
 
 # page path -> (the steps that change each of its controls, the controls compared)
 SCENARIOS = {
-    "": ([lambda d: show_table(d, "overview-trend")], []),
+    # the Overview's year is the Trends page's figure (one definition of "the year")
+    "": ([lambda d: show_table(d, "trend-all")], []),
     "breakdowns": (
         [
             lambda d: click_text(d, "dim", "District"),
@@ -140,7 +141,13 @@ SCENARIOS = {
     ),
     # (a tier runs to one page on this database; Priority's list covers page numbers)
     "today": ([lambda d: click_text(d, "today_tier", "Watch")], ["today_tier"]),
-    "rates": ([lambda d: pick(d, "rate_dim", "Gender")], ["rate_dim"]),
+    "rates": (
+        [
+            lambda d: pick(d, "rate_dim", "Gender"),
+            lambda d: click_text(d, "rate_trend", "each gender group"),
+        ],
+        ["rate_dim", "rate_trend"],
+    ),
     "time_to_return": ([lambda d: pick(d, "surv_dim", "Gender")], ["surv_dim"]),
     "england": ([], []),
     "action_plan": ([], []),

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core import vocab
-from pages.common.categories import category_label, dimension_label
-from pages.common.format import fmt_int, fmt_number, fmt_pct, is_missing, period_label
+from core.dates import is_missing
+from figures.disclosure import SMALL_MAX
+from figures.format import fmt_int, fmt_number, fmt_pct, period_label
+from figures.labels import dimension_label, short_label
 
 
-def short_label(dimension: str | None, value) -> str:
-    """A category name short enough for a title: long DfE need labels become their code."""
-    if dimension == "primary_need" and value in vocab.NEED_LABELS:
-        label = vocab.NEED_LABELS[value]
-        return label if len(label.split()) <= 3 else str(value)
-    if dimension == "care_status" and value == "None":
-        return "no care status"
-    return category_label(dimension, value)
+def small_counts_title(every: bool = False) -> str:
+    """The title of a figure whose counts are all hidden as small."""
+    if every:
+        return f"Every group is small: counts of 1 to {SMALL_MAX} are hidden"
+    return f"Counts are small: those of 1 to {SMALL_MAX} are hidden"
 
 
 def moved(change, unit: str = "") -> str:

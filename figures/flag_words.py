@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from core.dates import as_date, is_missing
-from pages.common.format import fmt_int
+from figures.format import fmt_int
 from queries.flag_settings import FlagSettings
 from queries.flags import PRIORITIES
 
@@ -312,14 +312,14 @@ def priority_reasons(row: Mapping, values: FlagSettings) -> list[str]:
 
 
 def cost_sentence(cost: Mapping[str, int], period_name: str, values: FlagSettings) -> str:
-    """The INDICATIVE cost of delay in one Markdown sentence (figures only, no extract text);
-    `cost` is queries.casework.cost_of_delay's answer."""
+    """The INDICATIVE cost of delay in one plain sentence (figures only, no extract text);
+    `cost` is queries.casework.cost_of_delay's answer, its children as the viewer may see them."""
     terms, children = cost["terms"], cost["children_with_terms"]
     low, high = cost["cost_low"], cost["cost_high"]
     return (
-        f"**{fmt_int(terms)} terms without provision** across **{fmt_int(children)} children** "
+        f"{fmt_int(terms)} terms without provision across {fmt_int(children)} children "
         f"in the filtered cohort at {period_name}. At the Ombudsman's usual remedies of "
         f"£{fmt_int(values.per_term_low)} to £{fmt_int(values.per_term_high)} a term, that is "
-        f"between **£{fmt_int(low)} and £{fmt_int(high)}** (rounded outwards to two significant "
+        f"between £{fmt_int(low)} and £{fmt_int(high)} (rounded outwards to two significant "
         "figures): an indicative range, not an estimate of what the council will pay."
     )

@@ -1,0 +1,218 @@
+"""The data quality figures: what was loaded, what was quarantined, what is missing.
+
+The counts of children here are counts like any other (protected when published: a field left
+blank for two children is two children); counts of rows in a file (a load's rows read, loaded
+and quarantined) describe the file, not a group of children, and are shown as they are. The
+quarantined rows themselves are pupil-level (queries/pupil.py decides who may read them).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core.dates import is_missing
+from core.paths import resolve_db_path
+from figures import protect
+from figures.cache import figure_cache
+from figures.format import fmt_pct, period_label
+from figures.labels import COLUMN_LABELS
+from figures.protect import Audience, resolve
+from figures.status import source_words, status
+from figures.values import Figure, Note, Table
+from queries import aggregates, casework, pupil
+from queries.filters import CohortFilter
+from queries.rates import missing_from_caseload
+
+
+def json_text(value) -> str:
+    """A load-log JSON cell ('{"district": 3}') as plain words ('district: 3')."""
+    if is_missing(value) or value == "":
+        return ""
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if isinstance(parsed, dict):
+        return "; ".join(
+            f"{k}: {v:,}" if isinstance(v, int) else f"{k}: {v}" for k, v in parsed.items()
+        )
+    if isinstance(parsed, list):
+        return ", ".join(str(v) for v in parsed)
+    return str(parsed)
+
+
+def load_history(*, db=None) -> Table:
+    """Every accepted load, newest first, as the page shows it."""
+    history = aggregates.load_history(db=db)
+    if history.empty:
+        return Table()
+    return Table.of(
+        pd.DataFrame(
+            {
+                "Loaded at": history["loaded_at"],
+                "Kind": history["kind"].str.capitalize(),
+                "File": history["file_name"],
+                "Period": [
+                    period_label(p) if isinstance(p, str) else "" for p in history["period"]
+                ],
+                "Rows read": history["rows_read"],
+                "Loaded": history["rows_loaded"],
+                "Quarantined": history["rows_quarantined"],
+                "Warnings": history["warnings"],
+                "Warnings by column": [json_text(v) for v in history["warnings_by_column"]],
+                "Extra columns ignored": [json_text(v) for v in history["extra_columns"]],
+                "Synthetic": history["synthetic"].map({True: "Yes", False: "No"}),
+            }
+        )
+    )
+
+
+def quarantined(*, db=None) -> int:
+    """Rows quarantined (rows of files, not children: shown as they are)."""
+    return pupil.quarantine_count(db)
+
+
+def quarantine_rows(page: int, size: int, *, db=None) -> Table:
+    """One page of the quarantined rows with their raw values (pupil-level: the choke point
+    refuses roles that may not read them)."""
+    rows = pupil.quarantine_rows(db, limit=size, offset=(page - 1) * size)
+    return Table.of(
+        pd.DataFrame(
+            {
+                "Load": rows["load_id"],
+                "Kind": rows["kind"],
+                "Period": rows["period"],
+                "File": rows["file_name"],
+                "Row": rows["source_row"],
+                "Child ID": rows["child_id"],
+                "Reason": rows["reason"],
+                "Raw values": rows["raw_values"].astype("string"),
+            }
+        )
+    )
+
+
+@figure_cache
+def missing(*, audience: Audience | None = None, db=None) -> tuple[Table, bool] | None:
+    """Children out of school not in the same month's caseload, by month (None: no caseload);
+    and whether every month's is 0."""
+    audience = resolve(audience)
+    found = missing_from_caseload(db)
+    if found.empty:
+        return None
+    none = int(found["missing_from_caseload"].sum()) == 0
+    shown = protect.long(
+        found, audience, ["cohort_children", "missing_from_caseload"], (), total_known=False,
+        within={"missing_from_caseload": "cohort_children"},
+    )  # fmt: skip
+    table = shown.table.assign(period=[period_label(p) for p in found["period"]]).rename(
+        columns={
+            "period": "Period",
+            "cohort_children": "Children out of school",
+            "missing_from_caseload": "Missing from the caseload",
+        }
+    )
+    return Table.of(table), none
+
+
+@figure_cache
+def warnings(period: str | None, *, audience: Audience | None = None, db=None) -> Table:
+    """Values loaded as Not recorded, by field and reason (most frequent first)."""
+    audience = resolve(audience)
+    found = aggregates.warnings_by_field(period, db=db)
+    if found.empty:
+        return Table()
+    shown = protect.long(found, audience, ["warnings"], (), total_known=False)
+    return Table.of(
+        shown.table.rename(
+            columns={"column_name": "Column", "reason": "Reason", "warnings": "Rows"}
+        )
+    )
+
+
+@figure_cache
+def records_disagree(period: str, *, audience: Audience | None = None, db=None):
+    """Children in the whole snapshot whose records disagree (None: no case flags)."""
+    audience = resolve(audience)
+    if not casework.flags_available(db):
+        return None
+    row = casework.flags_by_period(CohortFilter(period=period), db=db).iloc[0]
+    return protect.count(int(row["records_disagree"]), audience, row.get("records_disagree_ckey"))
+
+
+@dataclass(frozen=True)
+class Completeness:
+    figure: Figure
+    periods: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+@figure_cache
+def completeness(*, audience: Audience | None = None, db=None) -> Completeness | None:
+    """The share of children with each field not recorded, every loaded period (the whole
+    snapshot: the filters do not apply). Worked out from the counts as shown when published."""
+    audience = resolve(audience)
+    share = aggregates.not_recorded_share(db)
+    if share.empty:
+        return None
+    shown = protect.long(
+        share, audience, ["not_recorded", "total"], (), ["share"], total_known=False,
+        within={"not_recorded": "total"},
+    )  # fmt: skip
+    values = shown.chart.copy()
+    if audience.safe:
+        values["share"] = [
+            None if pd.isna(n) or pd.isna(t) or not t else 100.0 * float(n) / float(t)
+            for n, t in zip(values["not_recorded"], values["total"], strict=True)
+        ]
+    order = list(dict.fromkeys(share["field"]))
+    periods = sorted(share["period"].unique())
+    wide = values.pivot_table(index="field", columns="period", values="share", sort=False)
+    wide = wide.reindex(index=order, columns=periods).astype(float).round(1)
+    fields = [COLUMN_LABELS.get(f, f) for f in order]
+    latest = wide[periods[-1]]
+    worst = latest.idxmax() if latest.notna().any() else None
+    title = (
+        f"{COLUMN_LABELS.get(worst, worst)} is least complete: {fmt_pct(latest[worst])} not "
+        "recorded"
+        if worst is not None and latest[worst] > 0
+        else "Every field is fully recorded"
+    )
+    table = wide.reset_index()
+    table.columns = ["Field"] + [f"{period_label(p)} (% not recorded)" for p in periods]
+    table["Field"] = fields
+    # the heat map's cells: one row per field, one column per period (the shares as above)
+    chart = wide.reset_index(drop=True)
+    chart.insert(0, "label", fields)
+    source = source_words(status(resolve_db_path(db)).synthetic)
+    figure = Figure(
+        key="not-recorded",
+        kind="completeness",
+        title=title,
+        caption=f"Share of children with each field not recorded, {period_label(periods[0])} "
+        f"to {period_label(periods[-1])}. All children in each snapshot (the filters do not "
+        f"apply). Source: {source}. Census date: the last day of each month.",
+        about=(
+            Note(
+                "What is counted",
+                "for each loaded period, the percentage of children whose value in each field "
+                "is Not recorded or blank (all children in the snapshot; the sidebar filters do "
+                "not apply here).",
+            ),
+            Note(
+                "Caveats",
+                "a blank optional field (for example provision hours) may be genuinely unknown "
+                "rather than an error.",
+            ),
+            *[n for n in [protect.safe_note(shown.hidden, audience)] if n],
+        ),
+        table=Table.of(table),
+        chart=Table.of(chart),
+        file_name="not_recorded_share_by_period.csv",
+        hidden=shown.hidden,
+        protected=audience.safe,
+    )
+    return Completeness(figure, tuple(periods), tuple(fields))
