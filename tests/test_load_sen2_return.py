@@ -309,7 +309,8 @@ def test_the_views_equal_those_from_the_equivalent_bespoke_extracts(loaded, tmp_
         caseload_files=[(SEN2_EQUIVALENT_CASELOAD, PERIOD)],
     )
     for view in ("cohort", "caseload"):
-        # rkey: each database has its own disclosure-control secret
+        # rkey is the disclosure-control record key, made from a secret that each database
+        # draws for itself (figures/disclosure.py), so two databases differ there by design
         sql = f"SELECT * EXCLUDE (load_id, rkey) FROM {view} ORDER BY child_id"
         from_return, from_files = query(db, sql), query(bespoke, sql)
         assert len(from_return) == {"cohort": 8, "caseload": 11}[view]
