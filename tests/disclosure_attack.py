@@ -160,3 +160,22 @@ def naive_estimate(total, parts):
     if total == d.SUPPRESSED or any(p == d.SUPPRESSED for p in parts):
         return None
     return int(total) - sum(int(p) for p in parts)
+
+
+def pinned_in_line(total, cell_bounds: dict) -> dict:
+    """One line of cells (a small category's row) that adds up to `total` (shown), each cell
+    bounded by everything the viewer has seen of it: {cell: value} for the cells pinned."""
+    names = list(cell_bounds)
+    lower = np.array([cell_bounds[c][0] for c in names], dtype=float)
+    upper = np.array([cell_bounds[c][1] for c in names], dtype=float)
+    low, high = bounds_of(total, False)
+    constraints = LinearConstraint(np.ones((1, len(names))), [low], [high])
+    pinned = {}
+    for i, name in enumerate(names):
+        objective = np.zeros(len(names))
+        objective[i] = 1
+        smallest, _ = _solve(objective, constraints, lower, upper)
+        largest, _ = _solve(-objective, constraints, lower, upper)
+        if smallest == -largest:
+            pinned[name] = smallest
+    return pinned

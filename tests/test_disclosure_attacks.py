@@ -25,6 +25,7 @@ import itertools
 import re
 
 import duckdb
+import pandas as pd
 import pytest
 
 from core import vocab
@@ -32,7 +33,13 @@ from figures import disclosure as d
 from queries import aggregates, casework, runner
 from queries.dimensions import DIMENSIONS
 from queries.filters import CohortFilter
-from tests.disclosure_attack import line_interval, naive_estimate, pinned_cells
+from tests.disclosure_attack import (
+    bounds_of,
+    line_interval,
+    naive_estimate,
+    pinned_cells,
+    pinned_in_line,
+)
 
 PERIOD = "2026-10"
 SECRET = "attack-suite-fixed-secret-".ljust(64, "0")
@@ -89,6 +96,14 @@ def published_crosstab(f: CohortFilter, rows: str, cols: str, db):
     return cells, table, parent_tables
 
 
+def published_breakdown(f: CohortFilter, dimension: str, db):
+    """A one-way breakdown as published: its table, with the zeros of small categories of the
+    wider filters hidden too."""
+    f = d.safe_filter(f)
+    parents = [aggregates.breakdown(p, dimension, db=db) for p in d.parent_filters(f)]
+    return d.protect_long(aggregates.breakdown(f, dimension, db=db), parents=parents).table
+
+
 def published_median(f: CohortFilter, db):
     """The headline median of days out as published: a number, or the words saying why not."""
     row = aggregates.headline(d.safe_filter(f), db=db).set_index("measure").loc["median_days_out"]
@@ -137,6 +152,93 @@ def test_complements_of_every_filter_recover_nothing(demo):
     )
     assert hidden > 0  # the attack had something to attack
     assert recovered == []
+
+
+def test_zeros_collected_across_filters_pin_no_small_count(demo):
+    # A small category (a primary need of c children, say) broken down by year group shows c
+    # in every cell of its row. Its zeros must not be readable elsewhere: the need breakdown
+    # filtered to one year group at a time shows the same cell (that need, that year group),
+    # so a 0 there would say which cells are empty, and five 1s in a c row are then pinned.
+    recovered, small_rows = [], 0
+    for rows, cols in [("primary_need", "year_group"), ("primary_need", "district"),
+                       ("imported_from", "gender"), ("care_status", "age_band")]:  # fmt: skip
+        cells, table, _ = published_crosstab(CohortFilter(PERIOD), rows, cols, demo)
+        shown = table.set_index("row_category")
+        columns = [c for c in shown.columns if c != "Total"]
+        filtered = {
+            col: published_breakdown(
+                CohortFilter(PERIOD, **_field_for(cols, col)), rows, demo
+            ).set_index("category")["children"]
+            for col in columns
+            if _field_for(cols, col) is not None
+        }
+        truth = cells.set_index(["row_category", "col_category"])["children"]
+        for row in (r for r in shown.index if r != "Total"):
+            if shown.loc[row, "Total"] != d.SUPPRESSED:
+                continue
+            small_rows += 1
+            seen = {}
+            for col in columns:
+                low, high = bounds_of(shown.loc[row, col], True)
+                if col in filtered:  # a filter can ask for this column's category
+                    o_low, o_high = bounds_of(filtered[col].get(row, 0), True)
+                    low, high = max(low, o_low), min(high, o_high)
+                seen[col] = (low, high)
+            for col, value in pinned_in_line(shown.loc[row, "Total"], seen).items():
+                true = int(truth.get((row, col), 0))
+                if 1 <= true <= d.SMALL_MAX:
+                    recovered.append((rows, row, cols, col, true, value))
+    assert small_rows > 0
+    assert recovered == []
+
+
+def test_the_attack_on_collected_zeros_works_and_parents_stop_it():
+    # Five children of gender Other, one in each of five year groups (of six): the cross-tab
+    # row shows c everywhere with a c total. The gender breakdown filtered to one year group
+    # shows the same cell. Hand-made counts and keys: the attack needs no database.
+    years = ["Y1", "Y2", "Y3", "Y4", "Y5", "Y6"]
+    ones = {"Y1": 1, "Y2": 1, "Y3": 1, "Y4": 1, "Y5": 1, "Y6": 0}
+    everyone = pd.DataFrame(
+        {
+            "category": ["Female", "Male", "Other"],
+            "children": [40, 50, 5],
+            "children_ckey": [1, 2, 3],
+        }  # fmt: skip
+    )
+
+    def filtered(year: str, parents) -> object:
+        frame = pd.DataFrame(
+            {
+                "category": ["Female", "Male", "Other"],
+                "children": [7, 8, ones[year]],
+                "children_ckey": [4, 5, 6 * ones[year]],
+            }  # fmt: skip
+        )
+        table = d.protect_long(frame, parents=parents).table
+        return table.set_index("category").loc["Other", "children"]
+
+    for parents, pinned in (([], {**dict.fromkeys(years[:5], 1), "Y6": 0}), ([everyone], {})):
+        seen = {}
+        for year in years:
+            low, high = bounds_of(d.SUPPRESSED, True)  # the cross-tab's row: c in a c row
+            o_low, o_high = bounds_of(filtered(year, parents), bool(parents))
+            seen[year] = (max(low, o_low), min(high, o_high))
+        # without the wider table, Y6's 0 is read and the five 1s are pinned; with it, nothing
+        assert pinned_in_line(d.SUPPRESSED, seen) == pinned
+
+
+def _field_for(dimension: str, value: str) -> dict | None:
+    """The filter asking for one category of a dimension (None: no filter can, e.g. an age
+    band's Not recorded)."""
+    fields = {v: k for k, v in LIST_FIELDS.items()}
+    if dimension in fields:
+        return {fields[dimension]: (value,)}
+    bands = {"age_band": vocab.AGE_BANDS, "days_out_band": vocab.DAYS_OUT_BANDS}[dimension]
+    found = [(low, high) for label, low, high in bands if label == value]
+    if not found:
+        return None
+    prefix = "age" if dimension == "age_band" else "days_out"
+    return {f"{prefix}_min": found[0][0], f"{prefix}_max": found[0][1]}
 
 
 def test_two_values_of_a_filter_are_refused_for_the_published_figures(demo):
