@@ -38,7 +38,7 @@ import numpy as np
 import pyarrow as pa
 
 from core import vocab
-from core.paths import resolve_db_path
+from core.paths import demo_target
 from data import store, synth_blade
 from data import synth_caseload as sl
 from data import synth_casework as sc
@@ -551,7 +551,7 @@ def build_demo_database(
     from data.load import load_batch
 
     progress = progress or _quiet
-    db_path = resolve_db_path(db_path)
+    db_path = demo_target(db_path)
     if _holds_real_data(db_path):
         raise ValueError(f"{db_path} holds real extract loads; build the demo in another file")
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -607,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m data.generate",
         description="Build the synthetic demonstration database (made-up children only).",
     )
-    parser.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
+    parser.add_argument("--db", help="database file (default: $OOS_DB or data/demo/demo.duckdb)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(
         "--children",

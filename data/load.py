@@ -33,8 +33,8 @@ from pathlib import Path
 import duckdb
 
 from appstore.audit import record_load  # every CLI load is audited (who, file, checksum)
-from core.paths import resolve_db_path
-from data import caseload, lookups, published, store
+from core.paths import load_target
+from data import caseload, lookups, provenance, published, store
 from data.extract_reader import ExtractRefused, RawExtract, read_extract, release
 from data.flag_settings import install_flag_settings
 
@@ -361,7 +361,7 @@ def load_batch(
     Sen2Load), each staging and publishing itself through this module's caseload and cohort
     loads.
     """
-    db_path = resolve_db_path(db_path)
+    db_path = load_target(db_path)
     for _, period in [*cohort_files, *caseload_files]:
         check_period(period, any_period)  # refuse a malformed period before any work
     files = [Path(f) for f, _ in [*cohort_files, *caseload_files]] + (
@@ -373,6 +373,7 @@ def load_batch(
     reports: list[LoadReport] = []
     notes: list[str] = []
     with store.publishing(db_path, extra_bytes=extra, notes=notes) as con:
+        provenance.refuse_mixing(con, db_path, synthetic)  # real and made-up never mix
         lookups.install(con)
         with store.transaction(con):
             _purge_extra_values(con)
@@ -500,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
             help="replace even when the file holds under half of what it replaces",
         )
     args = parser.parse_args(argv)
-    db_path = resolve_db_path(args.db)
+    db_path = load_target(args.db)
     try:
         reports = []
         if args.kind == "sen2-return":
@@ -569,7 +570,7 @@ def _refused(args, problem: str) -> int:
     text = problem if problem.startswith(("The ", "There ")) else f"The load was refused: {problem}"
     if "Nothing in the database was changed" not in text:
         text += " Nothing in the database was changed."
-    unaudited = _audit(args, resolve_db_path(args.db), period=getattr(args, "period", None),
+    unaudited = _audit(args, load_target(args.db), period=getattr(args, "period", None),
                        outcome=f"refused: {problem}")  # fmt: skip
     print(f"REFUSED. {text}{' ' + unaudited if unaudited else ''}", file=sys.stderr)
     print(

@@ -350,8 +350,9 @@ def largest_movements(f: CohortFilter, n: int = 3, *, db=None) -> pd.DataFrame:
 
 def dataset_info(db=None) -> dict:
     """What the database holds: periods (list), first/latest period, children in the latest
-    period, latest load time, number of loads, synthetic (any synthetic load on record),
-    casework events and quarantined rows."""
+    period, latest load time, number of loads, synthetic (True only when there are loads and
+    every one was synthetic), the synthetic and real loads counted, casework events and
+    quarantined rows."""
     row = runner.run("dataset_info", db=db).iloc[0]
     return {
         "synthetic": bool(row["synthetic"]),
@@ -362,6 +363,8 @@ def dataset_info(db=None) -> dict:
         "children_latest_ckey": int(row["children_latest_ckey"]),
         "latest_loaded_at": row["latest_loaded_at"] if pd.notna(row["latest_loaded_at"]) else None,
         "loads": int(row["loads"]),
+        "synthetic_loads": int(row["synthetic_loads"]),
+        "real_loads": int(row["real_loads"]),
         "casework_events": int(row["casework_events"]),
         "quarantined_rows": int(row["quarantined_rows"]),
         "data_version": runner.data_version(db),

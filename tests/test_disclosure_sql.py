@@ -208,6 +208,8 @@ NOT_CHILDREN = {
     "dataset_info": {
         "periods": "periods loaded",
         "loads": "loads on record",
+        "synthetic_loads": "loads on record (the gate: core/paths.py, data/provenance.py)",
+        "real_loads": "loads on record (the gate)",
         "casework_events": "casework events, not children",
         "quarantined_rows": "rows of extract files that were not loaded (in no figure)",
     },
