@@ -186,6 +186,14 @@ def _parent_small(parents: Sequence[pd.DataFrame], keys: Sequence[str], count: s
     return small
 
 
+def _group_name(group: tuple):
+    """How `Protected.totals` names a group: None (no group columns), the value of the one
+    group column, or the tuple of several."""
+    if not group:
+        return None
+    return group[0] if len(group) == 1 else group
+
+
 def protect_long(
     df: pd.DataFrame,
     counts: Mapping[str, str] | None = None,
@@ -219,46 +227,60 @@ def protect_long(
     within = dict(within or {})
     table = df.drop(columns=list(counts.values())).copy()
     chart = table.copy()
-    hidden_any = False
-    groups = [((), df)] if not group_cols else df.groupby(list(group_cols), sort=False)
+    # each row's group (a tuple of the group columns' values) and its name in `totals`
+    group_of = (
+        list(zip(*(df[c] for c in group_cols), strict=True)) if group_cols else [()] * len(df)
+    )
+    # what names a row in the parent tables (only read when there are parents)
+    row_keys = (
+        list(zip(*(df[c] for c in [*group_cols, *keys]), strict=True))
+        if parents
+        else [None] * len(df)
+    )
     totals: dict = {}
-    shown_by_count: dict[str, pd.Series] = {}
-    total_by_count: dict[str, pd.Series] = {}
+    shown_by_count: dict[str, list] = {}
+    total_by_count: dict[str, list] = {}
+    hidden_any = False
     for count, ckey in counts.items():
+        # the group's total: (n, ckey), worked out or given, or None
+        if total is None or (count != first and not isinstance(total, str)):
+            group_total = dict.fromkeys(group_of)
+        elif isinstance(total, str):
+            group_total = {}
+            for group, n, k in zip(group_of, df[count], df[ckey], strict=True):
+                n_sum, k_sum = group_total.get(group, (0, 0))
+                group_total[group] = (n_sum + int(n), (k_sum + _whole(k, "cell key")) % KEYS)
+        elif isinstance(total, tuple):
+            group_total = dict.fromkeys(group_of, total)
+        else:
+            group_total = {g: total[_group_name(g)] for g in group_of}
+        total_shown = {g: None if t is None else shown_count(*t) for g, t in group_total.items()}
+        if count == first:
+            totals = {_group_name(g): shown for g, shown in total_shown.items()}
         small_parent = _parent_small(parents, [*group_cols, *keys], count)
-        shown = pd.Series(index=df.index, dtype=object)
-        group_total = pd.Series(index=df.index, dtype=object)
-        for group, part in groups:
-            group = group if isinstance(group, tuple) else (group,)
-            if total is None or (count != first and not isinstance(total, str)):
-                n_total = k_total = None
-            elif isinstance(total, str):
-                n_total, k_total = int(part[count].sum()), _key_sum(part[ckey])
-            elif isinstance(total, tuple):
-                n_total, k_total = total
-            else:
-                n_total, k_total = total[group if len(group) > 1 else group[0]]
-            total_small = is_small(n_total)
-            total_shown = None
-            if n_total is not None:
-                total_shown = shown_count(n_total, k_total)
-            if count == first:
-                totals[group if len(group) > 1 else (group[0] if group else None)] = total_shown
-            for index, row in part.iterrows():
-                nested = within.get(count)
-                small = (
-                    total_small
-                    or (nested is not None and is_small(row[nested]))
-                    or tuple(row[[*group_cols, *keys]]) in small_parent
-                )
-                shown[index] = shown_count(row[count], row[ckey], within_small=small)
-                group_total[index] = total_shown
+        nested = df[within[count]].tolist() if count in within else [None] * len(df)
+        shown = [
+            shown_count(
+                n,
+                k,
+                within_small=(
+                    (group_total[g] is not None and is_small(group_total[g][0]))
+                    or is_small(outer)
+                    or key in small_parent
+                ),
+            )
+            for n, k, g, outer, key in zip(
+                df[count], df[ckey], group_of, nested, row_keys, strict=True
+            )
+        ]
         shown_by_count[count] = shown
-        total_by_count[count] = group_total
-        is_hidden = shown == SUPPRESSED
-        hidden_any = hidden_any or bool(is_hidden.any())
-        table[count] = shown.astype(object)
-        chart[count] = pd.to_numeric(shown.mask(is_hidden), errors="coerce").astype("Float64")
+        total_by_count[count] = [total_shown[g] for g in group_of]
+        hidden = [value == SUPPRESSED for value in shown]
+        hidden_any = hidden_any or any(hidden)
+        table[count] = pd.Series(shown, index=df.index, dtype=object)
+        chart[count] = pd.array(
+            [None if h else v for v, h in zip(shown, hidden, strict=True)], dtype="Float64"
+        )
     for column, count in share_of.items():
         if total is None:
             values = [None] * len(df)
@@ -311,38 +333,50 @@ def protect_matrix(
                                [rows], count)  # fmt: skip
     small_cols = _parent_small([p.groupby(cols, as_index=False)[count].sum() for p in parents],
                                [cols], count)  # fmt: skip
-    grand_small = is_small(all_n)
-    table = pd.DataFrame(index=row_order, columns=[*col_order, total_label], dtype=object)
-    for r in row_order:
-        for c in col_order:
-            small = (
-                grand_small or is_small(row_n[r]) or is_small(col_n[c]) or (r, c) in small_parent
-            )
-            table.loc[r, c] = shown_count(n.loc[r, c], k.loc[r, c], within_small=small)
-        table.loc[r, total_label] = shown_count(
-            row_n[r], row_k[r], within_small=grand_small or (r,) in small_rows
-        )
+    grand_small = is_small(all_n) or any(
+        is_small(int(p[count].sum())) for p in parents if count in p.columns
+    )
+    n_cells, k_cells = n.to_numpy(), k.to_numpy()
+    row_totals = [
+        shown_count(row_n[r], row_k[r], within_small=grand_small or (r,) in small_rows)
+        for r in row_order
+    ]
     column_totals = {
         c: shown_count(col_n[c], col_k[c], within_small=grand_small or (c,) in small_cols)
         for c in col_order
     }
-    grand = shown_count(all_n, all_k)
-    table.loc[total_label] = [*column_totals.values(), grand]
+    small_row = [grand_small or is_small(row_n[r]) for r in row_order]
+    small_col = [is_small(col_n[c]) for c in col_order]
+    body = [
+        [
+            shown_count(
+                n_cells[i, j],
+                k_cells[i, j],
+                within_small=small_row[i] or small_col[j] or (r, c) in small_parent,
+            )
+            for j, c in enumerate(col_order)
+        ]
+        + [row_totals[i]]
+        for i, r in enumerate(row_order)
+    ]
+    grand = shown_count(all_n, all_k, within_small=grand_small)
+    body.append([*column_totals.values(), grand])
+    table = pd.DataFrame(
+        body, index=[*row_order, total_label], columns=[*col_order, total_label], dtype=object
+    )
     hidden = bool((table == SUPPRESSED).to_numpy().any())
+    cell_of = {(r, c): body[i][j] for i, r in enumerate(row_order) for j, c in enumerate(col_order)}
     chart = df.drop(columns=[ckey]).copy()
     chart[count] = pd.array(
         [
-            None if table.loc[r, c] == SUPPRESSED else table.loc[r, c]
+            None if cell_of[(r, c)] == SUPPRESSED else cell_of[(r, c)]
             for r, c in zip(df[rows], df[cols], strict=True)
         ],
         dtype="Float64",
     )
     table = table.rename_axis(rows).reset_index()
-    totals = {
-        "rows": {r: table.loc[i, total_label] for i, r in enumerate(row_order)},
-        "cols": column_totals,
-        total_label: grand,
-    }
+    totals = {"rows": dict(zip(row_order, row_totals, strict=True)), "cols": column_totals,
+              total_label: grand}  # fmt: skip
     return Protected(table, chart, hidden, totals)
 
 

@@ -238,6 +238,16 @@ def test_protect_long_with_a_given_total_and_with_none():
     no_total = d.protect_long(frame, total=None)
     assert no_total.table["percent"].isna().all()
     assert not no_total.hidden
+    # a total per group, given: by period (a table named by period, no category column)
+    months = pd.DataFrame(
+        {"period": ["2024-01", "2024-02"], "children": [13, 0], "children_ckey": [40, 0]}
+    )
+    by_month = d.protect_long(
+        months, shares=(), group_cols=("period",), total={"2024-01": (25, 150), "2024-02": (3, 9)}
+    )
+    # January 13,40,0 -> 13 (total 25,150,0 -> 25); February's 0 lies within 3 children -> c
+    assert by_month.table["children"].tolist() == [13, "c"]
+    assert by_month.totals == {"2024-01": 25, "2024-02": "c"}
 
 
 def test_protect_matrix_hand_worked():
@@ -283,6 +293,12 @@ def test_protect_matrix_parents_hide_zeros_of_small_categories():
     assert guarded.loc["X", "Q"] == "c"  # X,Q holds 2 under the wider filter
     assert guarded.loc["Total", "Q"] == "c"  # and so does the column Q there
     assert guarded.loc["X", "P"] == 16  # 14,30,2
+    # nobody at all here, but 4 children under the wider filter: even the grand total is c
+    empty = long.assign(children=[0, 0], children_ckey=[0, 0])
+    wider = parent.assign(children=[3, 1])
+    table = d.protect_matrix(empty, parents=[wider]).table.set_index("row_category")
+    assert table.loc["Total", "Total"] == "c" and table.loc["X", "P"] == "c"
+    assert d.protect_matrix(empty).table.set_index("row_category").loc["Total", "Total"] == 0
 
 
 # --- filters for the aggregate-only role -----------------------------------------------------
