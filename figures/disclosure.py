@@ -170,10 +170,6 @@ class Protected(NamedTuple):
     totals: dict
 
 
-def _key_sum(ckeys) -> int:
-    return int(sum(int(k) for k in ckeys)) % KEYS
-
-
 def _parent_small(parents: Sequence[pd.DataFrame], keys: Sequence[str], count: str) -> set:
     """The keys (tuples of `keys` values) that hold 1 to 5 in any parent table's `count`."""
     small = set()
