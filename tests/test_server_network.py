@@ -313,16 +313,20 @@ def test_the_proxy_serves_the_app_with_security_headers(proxy):
     assert headers["server"] == "nginx"  # no version
 
 
-def test_the_policy_allows_the_copy_fallback_script_by_its_hash():
-    # The one inline script the dashboard itself adds (pages/common/share.py) must be allowed
-    # by the hash of its exact text, or the proxy's policy blocks it; a change to the script
-    # needs a new hash in deploy/nginx/oos-dashboard.conf.
+@pytest.mark.parametrize(
+    "where", ["pages.common.share:COPY_FALLBACK", "pages.common.a11y:PRINT_SCRIPT"]
+)
+def test_the_policy_allows_the_dashboards_scripts_by_their_hashes(where):
+    # The inline scripts the dashboard itself adds (the copy fallback, the print layout) must
+    # be allowed by the hash of their exact text, or the proxy's policy blocks them; a change
+    # to a script needs a new hash in deploy/nginx/oos-dashboard.conf.
     import base64
     import hashlib
+    import importlib
 
-    from pages.common.share import COPY_FALLBACK
-
-    script = COPY_FALLBACK.split("<script>", 1)[1].rsplit("</script>", 1)[0]
+    module, name = where.split(":")
+    text = getattr(importlib.import_module(module), name)
+    script = text.split("<script>", 1)[1].rsplit("</script>", 1)[0]
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     conf = (ROOT / "deploy" / "nginx" / "oos-dashboard.conf").read_text()
     assert f"'sha256-{digest}'" in conf
