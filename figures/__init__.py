@@ -1,0 +1,1 @@
+"""The figures layer: every figure a user sees, built once and made safe for its viewer."""
