@@ -13,7 +13,7 @@ import logging
 import streamlit as st
 
 from core.paths import resolve_db_path
-from pages.common import a11y, link_check, share, smallnumbers
+from pages.common import a11y, link_check, preload, share, smallnumbers
 from pages.common.database import check_database
 from pages.common.filters import render_sidebar
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
@@ -92,6 +92,8 @@ signin.show_identity(viewer)
 if not status.ok:
     st.error(status.message)
     st.stop()
+if status.periods:
+    preload.apply()  # the chart library loaded while the page runs on the server
 
 if status.info.get("synthetic"):
     st.warning(

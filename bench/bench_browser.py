@@ -1,6 +1,7 @@
 """Benchmark: speed as people meet it, in chromium against a real `streamlit run dashboard.py`.
 
     python bench/bench_browser.py [--db PATH] [--sessions 10] [--changes 5] [--pages ...]
+                                  [--before DIR] [--repeat N] [--parts 1 2 3] [--baseline]
 
 Three measurements on the demo database (1,500 children x 24 months, built in a temporary
 folder unless --db names one):
@@ -78,6 +79,31 @@ def pct(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+def cold_open(browser, base: str, path: str) -> tuple[float, float, int]:
+    """One cold open: (seconds to script idle, seconds to last chart drawn, charts)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(f"{base}/{path}", timeout=TIMEOUT)
+        page.locator("h1").first.wait_for(timeout=TIMEOUT)
+        page.wait_for_selector(IDLE, timeout=TIMEOUT)
+        idle = time.perf_counter() - start
+        charts = page.locator('[class*="st-key-chart-"]')
+        drawn, last_chart = 0, idle
+        for i in range(charts.count()):
+            chart = charts.nth(i)
+            if not chart.is_visible():  # in a tab not shown
+                continue
+            chart.scroll_into_view_if_needed()
+            chart.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
+            last_chart = time.perf_counter() - start  # when this chart was seen drawn
+            drawn += 1
+        return idle, max(idle, last_chart), drawn
+    finally:
+        context.close()
+
+
 def cold_opens(base: str, pages: list[str]) -> list[tuple[str, float, float, int]]:
     """(page, seconds to script idle, seconds to last chart drawn, charts) per page."""
     from playwright.sync_api import sync_playwright
@@ -86,27 +112,32 @@ def cold_opens(base: str, pages: list[str]) -> list[tuple[str, float, float, int
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for path in pages:
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            page = context.new_page()
-            start = time.perf_counter()
-            page.goto(f"{base}/{path}", timeout=TIMEOUT)
-            page.locator("h1").first.wait_for(timeout=TIMEOUT)
-            page.wait_for_selector(IDLE, timeout=TIMEOUT)
-            idle = time.perf_counter() - start
-            charts = page.locator('[class*="st-key-chart-"]')
-            drawn, last_chart = 0, idle
-            for i in range(charts.count()):
-                chart = charts.nth(i)
-                if not chart.is_visible():  # in a tab not shown
-                    continue
-                chart.scroll_into_view_if_needed()
-                chart.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
-                last_chart = time.perf_counter() - start  # when this chart was seen drawn
-                drawn += 1
-            rows.append((path or "overview", idle, max(idle, last_chart), drawn))
-            context.close()
+            rows.append((path or "overview", *cold_open(browser, base, path)))
         browser.close()
     return rows
+
+
+def cold_opens_compared(
+    servers: dict[str, str], pages: list[str], repeat: int
+) -> dict[tuple[str, str], list[tuple[float, float, int]]]:
+    """Cold opens of every page on each server ({label: base URL}), interleaved (page by
+    page, server by server, `repeat` rounds), so both meet the same load on the machine:
+    {(label, page): [(idle, last chart, charts), ...]}."""
+    from playwright.sync_api import sync_playwright
+
+    found: dict[tuple[str, str], list] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for round_ in range(repeat):
+            for path in pages:
+                # alternate which server goes first, so neither always meets the other's tail
+                order = list(servers.items())
+                if round_ % 2:
+                    order.reverse()
+                for label, base in order:
+                    found.setdefault((label, path), []).append(cold_open(browser, base, path))
+        browser.close()
+    return found
 
 
 async def one_session(
@@ -230,6 +261,14 @@ def main(argv: list[str] | None = None) -> int:
         "--parts", nargs="*", type=int, default=[1, 2, 3], help="which measurements to make"
     )
     parser.add_argument(
+        "--before",
+        type=Path,
+        help="part 1 also on a checkout of the code before a change (e.g. `git archive main | "
+        "tar -x -C /tmp/before`), run as a second server on the same database, cold opens "
+        "interleaved with this code's: before and after in one run",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of part 1 (medians)")
+    parser.add_argument(
         "--baseline",
         action="store_true",
         help="part 3 also with Streamlit's default runner settings (full garbage collection "
@@ -248,13 +287,35 @@ def main(argv: list[str] | None = None) -> int:
             print("building the demo database (1,500 children x 24 months)…", file=sys.stderr)
             db = build_demo_database(Path(folder) / "demo.duckdb")
         process, base = start_server(db, Path(folder) / "streamlit.log")
+        before = None
         try:
-            if 1 in args.parts:
+            if 1 in args.parts and (args.before or args.repeat > 1):
+                servers = {"after": base}
+                if args.before:
+                    before, servers["before"] = start_server(
+                        db, Path(folder) / "before.log", root=args.before
+                    )
+                print(
+                    f"\n1. Cold open (new browser context), seconds: script idle / last chart, "
+                    f"median of {args.repeat}"
+                )
+                found = cold_opens_compared(servers, args.pages, args.repeat)
+                for path in args.pages:
+                    line = f"   {path or 'overview':16s}"
+                    for label in servers:
+                        runs = found[(label, path)]
+                        idle = statistics.median(r[0] for r in runs)
+                        last = statistics.median(r[1] for r in runs)
+                        line += f"  {label} {idle:6.2f} / {last:6.2f}"
+                    print(f"{line}   ({runs[0][2]} charts)")
+            elif 1 in args.parts:
                 print("\n1. Cold open (new browser context), seconds: script idle / last chart")
                 for name, idle, last, drawn in cold_opens(base, args.pages):
                     print(f"   {name:16s} {idle:6.2f} / {last:6.2f}   ({drawn} charts)")
         finally:
             stop_server(process)
+            if before is not None:
+                stop_server(before)
 
         if 3 in args.parts:
             print(

@@ -64,8 +64,9 @@ def test_today_tiers_and_list(monkeypatch, flags_db):
     # the flags in test_flags_definitions.py (act-now window 7 days, stall 28 days):
     #   act now: out of sight F-0003, F-0009, F-0012; stalled with a clock passed or within 7
     #     days: F-0004 (71 days without provision), F-0006 (annual review overdue), F-0007
-    #     (imported plan review due), F-0013 (98 days), F-0014 (97 days) = 8. Not F-0008 (review due 1 Aug, no import
-    #     review: reviewed after the import) nor F-0010 (no dates): stalled, no clock.
+    #     (imported plan review due), F-0013 (98 days), F-0014 (97 days) = 8. Not F-0008
+    #     (review due 1 Aug, no import review: reviewed after the import) nor F-0010 (no
+    #     dates): stalled, no clock.
     #   new this month: joined since February F-0002, F-0005, F-0008, F-0010, F-0011 = 5;
     #   watch: F-0001 (repeated offer in both months, no new flag) = 1.
     at = app(monkeypatch, flags_db, "pages/today.py")

@@ -314,7 +314,11 @@ def test_the_proxy_serves_the_app_with_security_headers(proxy):
 
 
 @pytest.mark.parametrize(
-    "where", ["pages.common.share:COPY_FALLBACK", "pages.common.a11y:PRINT_SCRIPT"]
+    "where",
+    [
+        "pages.common.share:COPY_FALLBACK",
+        "pages.common.a11y:PRINT_SCRIPT",
+    ],
 )
 def test_the_policy_allows_the_dashboards_scripts_by_their_hashes(where):
     # The inline scripts the dashboard itself adds (the copy fallback, the print layout) must

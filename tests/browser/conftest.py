@@ -44,7 +44,9 @@ def build_fixture_db(folder: Path) -> Path:
     return db
 
 
-def start_server(db: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+def start_server(db: Path, log_path: Path, root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """`streamlit run dashboard.py` on a free port against `db`, from the code in `root`
+    (bench/bench_browser.py's --before runs an earlier checkout beside this one)."""
     port = free_port()
     env = {**os.environ, "OOS_DB": str(db)}
     command = [
@@ -56,7 +58,7 @@ def start_server(db: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
     ]  # fmt: skip
     log = open(log_path, "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS

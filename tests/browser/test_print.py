@@ -66,7 +66,7 @@ WATCH_PRINT = """() => {
   let printing = false;
   const note = (gd, i) => { if (printing && !window.__printDone) window.__printed[i] = [
     gd._fullLayout.width, Math.floor(gd.parentElement.getBoundingClientRect().width)]; };
-  const charts = [...document.querySelectorAll('.js-plotly-plot')];
+  const charts = [...document.querySelectorAll('[class*="st-key-chart-"] .js-plotly-plot')];
   charts.forEach((gd, i) => gd.on('plotly_afterplot', () => note(gd, i)));
   window.addEventListener('beforeprint', () => { printing = true; charts.forEach(note); });
   return charts.length;
@@ -136,7 +136,7 @@ def test_every_page_prints_its_charts_laid_out_for_a4_and_every_table_value(
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
         # every chart drawn (plotly's SVG in place) before printing, as a person would wait
         page.wait_for_function(
-            "() => [...document.querySelectorAll('.js-plotly-plot')]"
+            "() => [...document.querySelectorAll('[class*=\"st-key-chart-\"] .js-plotly-plot')]"
             ".every(gd => gd.querySelector('.main-svg') && gd._fullLayout)"
         )
         heading = title.inner_text()
