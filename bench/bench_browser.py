@@ -52,9 +52,10 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TIMEOUT = 120_000
 
 
-# the same run and redraw watchers as the filter-change bench
-from bench_pages import ARM, LAST_END, RUN_ENDED  # noqa: E402
+# the same redraw watcher as the filter-change bench; runs read from the server's messages
+from bench_pages import ARM  # noqa: E402
 from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+from run_watch import HAS_TIME, INIT, WS_TIMES, RunWatch  # noqa: E402
 
 
 def cpu_seconds(pid: int) -> float:
@@ -148,11 +149,16 @@ async def one_session(
     times: list[float],
     server: list[float],
     unchanged: list[int],
+    missed: list[int],
 ):
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     context.set_default_timeout(TIMEOUT)  # ten sessions on a small machine: slow first runs
+    await context.add_init_script(INIT)
     page = await context.new_page()
+    watch = RunWatch()
+    watch.attach(page)
     await page.goto(f"{base}/breakdowns", timeout=TIMEOUT)
+    await page.locator(".st-key-view-link code").wait_for()  # the frame's sidebar: in the frame
     await page.wait_for_selector(IDLE, timeout=TIMEOUT)
     chart = page.locator('[class*="st-key-chart-"]').first
     await chart.scroll_into_view_if_needed()  # Streamlit draws a chart once it is in view
@@ -168,15 +174,18 @@ async def one_session(
         await box.fill(str(1 + number * changes + change))
         await page.wait_for_timeout(100)  # (not timed) the box takes the typed value first
         start = await page.evaluate(ARM)  # watches for new chart elements too
+        seen = watch.seen()
         await box.press("Enter")
-        # the run this change started has ended...
-        try:
-            await page.wait_for_function(RUN_ENDED, arg=start, timeout=60_000)
-        except PlaywrightTimeout:
-            # (seen once in 50 under load: the Enter reached the box before the typed value)
-            print(f"   (session {number}, change {change}: no run started; not counted)")
+        # the run this change started has ended: its script_finished message has arrived
+        deadline = time.monotonic() + 60
+        while (position := watch.finished_since(seen)) is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        if position is None:
+            print(f"   (session {number}, change {change}: no run ended in 60 s; not counted)")
+            missed[0] += 1
             continue
-        ended = await page.evaluate(LAST_END)
+        await page.wait_for_function(HAS_TIME, arg=position)
+        ended = (await page.evaluate(WS_TIMES))[position]
         # ...and the chart is redrawn: plotly redraws when the run's figure arrives, which is
         # before the run ends; a figure identical to the last one (a days-out value that
         # changes no count) is not redrawn at all, so allow a moment, then take the run's end.
@@ -187,25 +196,26 @@ async def one_session(
             redrawn, unchanged[0] = 0.0, unchanged[0] + 1
         times.append((max(ended, redrawn) - start) / 1000)
         server.append((ended - start) / 1000)
+        await page.wait_for_selector(IDLE)
     await context.close()
 
 
-async def concurrent(base: str, sessions: int, changes: int) -> tuple[list, list, int]:
+async def concurrent(base: str, sessions: int, changes: int) -> tuple[list, list, int, int]:
     from playwright.async_api import async_playwright
 
     times: list[float] = []
     server: list[float] = []
-    unchanged = [0]
+    unchanged, missed = [0], [0]
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         await asyncio.gather(
             *(
-                one_session(browser, base, n, changes, times, server, unchanged)
+                one_session(browser, base, n, changes, times, server, unchanged, missed)
                 for n in range(sessions)
             )
         )
         await browser.close()
-    return times, server, unchanged[0]
+    return times, server, unchanged[0], missed[0]
 
 
 # Streamlit's own defaults for the two runner settings .streamlit/config.toml changes (the
@@ -232,7 +242,7 @@ def many_sessions(db: Path, folder: Path, sessions: int, changes: int, env: dict
                 os.environ[key] = value
     try:
         cpu_before, rss_before = cpu_seconds(process.pid), rss_mb(process.pid)
-        times, server, unchanged = asyncio.run(concurrent(base, sessions, changes))
+        times, server, unchanged, missed = asyncio.run(concurrent(base, sessions, changes))
         cpu = cpu_seconds(process.pid) - cpu_before
         rss_after = rss_mb(process.pid)
     finally:
@@ -244,6 +254,7 @@ def many_sessions(db: Path, folder: Path, sessions: int, changes: int, env: dict
             f"mean {statistics.mean(values):.2f}"
         )
     print(f"     ({unchanged} changes left the chart's figure as it was: not redrawn)")
+    print(f"     ({missed} changes whose run did not end within 60 s)")
     print(
         f"     the server's CPU {cpu:.1f} s ({cpu / max(1, len(times) + sessions):.2f} s per "
         f"run, page opens included); memory {rss_before:.0f} MB before, {rss_after:.0f} MB after"
