@@ -14,8 +14,9 @@ import streamlit as st
 
 from core.paths import resolve_db_path
 from pages.common import a11y, link_check, preload, share, smallnumbers
-from pages.common.database import check_database
+from pages.common.database import check_database, what_it_holds
 from pages.common.filters import render_sidebar
+from pages.common.format import escape_text
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
 from queries.pupil import AccessDenied
 from startup import build_demo_database_if_missing
@@ -72,7 +73,10 @@ PAGES = {
 set_current(None)
 db_path = resolve_db_path()
 status = check_database(db_path, build_demo_database_if_missing(db_path))
-access = signin.decide(bool(status.ok and status.info.get("synthetic")))
+# Synthetic only when every load in the database was (queries/dataset_info.sql), and the gate
+# says what it found.
+found = what_it_holds(status) if status.ok else ""
+access = signin.decide(bool(status.ok and status.info.get("synthetic")), found)
 if access.blocked_page is not None:
     gate_page = st.Page(access.blocked_page, title=access.blocked_title, url_path="access")
     st.navigation([gate_page], position="hidden").run()
@@ -98,8 +102,15 @@ if status.periods:
 if status.info.get("synthetic"):
     st.warning(
         "**Synthetic demonstration data.** These children are made up: no figure on this "
-        "dashboard describes real children.",
+        f"dashboard describes real children ({escape_text(found)}).",
         icon=":material/science:",
+    )
+elif status.info.get("synthetic_loads"):
+    st.error(
+        f"**This database mixes made-up and real children**: {escape_text(found)}. Its "
+        "figures combine both. Rebuild it from the real extracts alone (README, *Loading the "
+        "council's extracts*).",
+        icon=":material/warning:",
     )
 
 context = FrameContext(filter=None, periods=status.periods, info=status.info)

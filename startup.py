@@ -1,8 +1,10 @@
 """Start-up work the frame does before any page: the synthetic demonstration database.
 
-On first start with no database at the default path, the dashboard builds the synthetic
-demonstration database (with a progress bar). A database named by `OOS_DB` or `--db` that does
-not exist is NOT replaced by demo data: that is a configuration mistake the user must see.
+On first start with no database named and none at the council's default path, the dashboard
+builds the synthetic demonstration database at its own path, `data/demo/demo.duckdb` (with a
+progress bar): never at the path real extracts are loaded into (core/paths.py). A database
+named by `OOS_DB` or `--db` that does not exist is NOT replaced by demo data: that is a
+configuration mistake the user must see.
 
 This lives outside `pages/` because it is the one place the screens start the generator: the
 import contracts in `.importlinter` forbid `pages` from importing `data.generate` or the loader.
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.paths import DEFAULT_DB
+from core import paths
 
 LOG = logging.getLogger(__name__)
 
@@ -42,10 +44,11 @@ def _progress_callback(bar):
 
 
 def build_demo_database_if_missing(path: Path) -> str | None:
-    """Build the demo database when the default path holds none; return an error or None."""
+    """Build the demo database when `path` is the demo's and holds none; return an error or
+    None."""
     if path.exists():
         return None
-    if path.resolve() != DEFAULT_DB.resolve():
+    if not paths.is_demo_path(path):
         return (
             f"No database found at {path} (set by OOS_DB or --db). Check the path, or load an "
             "extract there with `python -m data.load cohort FILE --period YYYY-MM`."

@@ -29,6 +29,7 @@ import contextlib
 import json
 import os
 import resource
+import secrets
 import shutil
 import sys
 import tempfile
@@ -82,7 +83,7 @@ SELECT
     CASE WHEN c.oos <= p.census_date THEN c.oos END,
     CASE WHEN c.oos <= p.census_date THEN p.census_date - c.oos END,
     c.oos - 400, c.oos - 30, NULL,
-    'Team ' || (c.i % 5), 1, 1
+    'Team ' || (c.i % 5), 1, 1, record_key(c.child_id)
 FROM periods p CROSS JOIN children c
 """
 
@@ -134,6 +135,7 @@ def generate(path: Path) -> None:
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     store.run_sql_file(con, "schema.sql")
+    store.run_sql_file(con, "disclosure_key.sql", {"secret": secrets.token_hex(32)})
     con.execute(GENERATE_SNAPSHOT, {"periods": PERIODS, "children": CHILDREN})
     con.execute(GENERATE_CASEWORK, {"children": CHILDREN, "events": EVENTS_PER_CHILD})
     con.execute("BEGIN")

@@ -16,6 +16,7 @@ the median of each and the ratio layer / raw (target <= 1.3). A script, not a te
 from __future__ import annotations
 
 import argparse
+import secrets
 import statistics
 import sys
 import time
@@ -26,6 +27,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core import vocab  # noqa: E402
+from data import store  # noqa: E402
 from queries import aggregates, runner  # noqa: E402
 from queries.dimensions import LAST_CATEGORIES, SPECS  # noqa: E402
 from queries.filters import CohortFilter  # noqa: E402
@@ -48,6 +50,7 @@ def build_synthetic(path: Path, rows: int) -> None:
     started = time.perf_counter()
     con = duckdb.connect(str(path))
     con.execute(SCHEMA.read_text(encoding="utf-8"))
+    store.run_sql_file(con, "disclosure_key.sql", {"secret": secrets.token_hex(32)})
     needs = _list(vocab.NEED_CODES + [vocab.NOT_RECORDED])
     districts = _list(vocab.DISTRICT_VALUES + [vocab.NOT_RECORDED])
     genders = _list(vocab.GENDERS + [vocab.NOT_RECORDED])
@@ -97,7 +100,8 @@ def build_synthetic(path: Path, rows: int) -> None:
                 CASE WHEN hk % 4 = 0 THEN (hk % 25)::DOUBLE END,
                 CASE WHEN h % 50 = 0 THEN NULL ELSE {teams}[1 + (h // 23) % 4] END,
                 i + 1,
-                {k + 1}
+                {k + 1},
+                record_key('S-' || lpad(i::VARCHAR, 7, '0'))
             FROM flags
             """  # noqa: S608 - constants of this script only, no user input
         )

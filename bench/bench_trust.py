@@ -37,6 +37,8 @@ sys.path.insert(0, str(ROOT))
 from core import vocab  # noqa: E402
 
 ROLE_FILE = """
+[identity]
+issuer = "https://idp.bench.example"
 [[grant]]
 role = "qa_officer"
 accounts = ["qa@council.example"]
@@ -71,7 +73,7 @@ class TrustOff:
 
         self.saved = (signin.decide, pupil._write)
         fixed = signin.Access(Viewer("bench", "bench", SAFEGUARDING_LEAD, SINGLE_USER))
-        signin.decide = lambda synthetic: fixed
+        signin.decide = lambda synthetic, found="": fixed
         pupil._write = lambda *args, **kwargs: None
         return self
 
@@ -87,7 +89,14 @@ def app(page: str):
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": "qa@council.example", "name": "QA"}
+    at.user = {
+        "is_logged_in": True,
+        "iss": "https://idp.bench.example",
+        "sub": "qa-1",
+        "email": "qa@council.example",
+        "email_verified": True,
+        "name": "QA",
+    }
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -153,7 +162,8 @@ def audit_writes(n: int) -> None:
             f"{n} records: median {statistics.median(ordered):.2f} ms   p95 {p95:.2f} ms   "
             f"max {ordered[-1]:.2f} ms (target median < 5 ms)"
         )
-        print(f"  chain check of {n} records: {audit.check(store)}")
+        result = audit.check(store)
+        print(f"  check of {n} records: ok={result.ok} {result.problems}")
         audit.close_connections()
 
 

@@ -77,7 +77,14 @@ STORE_NEW = Stage(
 )
 VIEW = Stage(
     SQL / "case_flags.sql",
-    reads=("cohort", "case_flag_basis", "case_flag_dates", "school_terms", "flag_settings"),
+    reads=(
+        "cohort",
+        "case_flag_basis",
+        "case_flag_dates",
+        "school_terms",
+        "flag_settings",
+        "period_info",
+    ),
     writes=("census_terms", "case_flags"),  # the month-end term table and the view
 )
 # Everything again (casework or definition changed), or only what a cohort load added.

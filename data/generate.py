@@ -1,7 +1,7 @@
 """Build the synthetic demonstration database through the same loader as a real extract.
 
     python -m data.generate [--db PATH] [--seed N] [--children N] [--periods N] [--end YYYY-MM]
-                            [--no-caseload]
+                            [--no-caseload] [--sen2-return] [--write-sen2-return DIR]
 
 Writes one cohort snapshot CSV and one EHC plan caseload CSV per monthly period, one
 casework CSV and one caseworker assignments CSV into a temporary folder, exported the way a
@@ -15,6 +15,10 @@ The children and their cases are simulated in synth_cohort.py, synth_casework.py
 synth_caseload.py (the plans of children in school); this
 module turns them into extract files. `--children N` is the number of children out of school
 in the latest snapshot; each earlier snapshot holds about as many (a gentle upward trend).
+
+`--sen2-return` builds the same demo from synthetic SEN2 returns and an SSD instead
+(data/synth_blade.py, loaded by data/sen2_return.py); `--write-sen2-return DIR` writes those
+files without building anything.
 """
 
 from __future__ import annotations
@@ -35,8 +39,8 @@ import numpy as np
 import pyarrow as pa
 
 from core import vocab
-from core.paths import resolve_db_path
-from data import store
+from core.paths import demo_target
+from data import store, synth_blade
 from data import synth_caseload as sl
 from data import synth_casework as sc
 from data import synth_cohort as sy
@@ -115,6 +119,7 @@ CASEWORK_SQL = """COPY (SELECT
     event AS "Event Type", provider AS "Provider", ptype AS "Provision Type",
     hours AS "Hours Per Week", detail AS "Detail"
 FROM r) TO $path (HEADER)"""
+
 
 # Caseworker assignments (data/assignments.py): made-up workers, named as such.
 ASSIGNMENT_SQL = """COPY (SELECT
@@ -431,6 +436,66 @@ def _quiet(fraction: float, message: str) -> None:
     pass
 
 
+@dataclass
+class Simulation:
+    """The simulated children, cases and plans every export is written from."""
+
+    labels: list[str]  # the periods, oldest first
+    census: np.ndarray  # their census days
+    ep: sy.Episodes
+    kids: sy.Children
+    cw: sc.Casework
+    pool: sl.Pool
+    width: int  # digits of the child number in a child_id
+    streams: list  # numpy generators: [3] formats the extracts, [4] the caseloads
+
+
+def simulate(
+    *, seed: int, children: int, periods: int, end: str, progress: Progress | None = None
+) -> Simulation:
+    """Simulate the children out of school, their casework and the plans of those in school."""
+    progress = progress or _quiet
+    if children < 1:
+        raise ValueError("children must be at least 1")
+    # a sixth stream for the caseworker assignments: spawn(6) begins with the same five
+    # streams as spawn(5) did, so the other extracts stay as they were for a seed
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
+    labels, census = sy.census_days(end, periods)
+    last_census = int(census[-1])
+    progress(0.02, "Simulating out-of-school episodes")
+    ep = sy.simulate_episodes(streams[0], census, children)
+    kids = sy.make_children(streams[1], ep)
+    progress(0.08, f"Simulating casework for {len(ep.start):,} children")
+    cw = sc.make_casework(streams[2], ep, kids, last_census)
+    pool = sl.make_pool(streams[4], children, len(ep.start) + 1, last_census)
+    width = max(7, len(str(len(ep.start) + len(pool.number))))
+    return Simulation(labels, census, ep, kids, cw, pool, width, streams)
+
+
+def write_casework(out_dir: Path, sim: Simulation) -> Path:
+    """The casework log of every simulated child, as the case-management system exports it."""
+    path = Path(out_dir) / f"send_oos_casework_{sim.labels[-1]}.csv"
+    with duckdb.connect() as con:
+        _copy(
+            con,
+            CASEWORK_SQL,
+            casework_table(sim.streams[3], sim.kids, sim.cw),
+            path,
+            datefmt="%d/%m/%Y",
+            width=sim.width,
+        )
+    return path
+
+
+def write_assignments(out_dir: Path, sim: Simulation) -> Path:
+    """Who holds each simulated child's case, as the case-management system exports it."""
+    path = Path(out_dir) / ASSIGNMENTS_FILE
+    with duckdb.connect() as con:
+        table = assignments_table(sim.streams[5], sim.ep, sim.kids)
+        _copy(con, ASSIGNMENT_SQL, table, path, width=sim.width)
+    return path
+
+
 def write_extracts(
     out_dir,
     *,
@@ -449,21 +514,12 @@ def write_extracts(
     progress = progress or _quiet
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if children < 1:
-        raise ValueError("children must be at least 1")
-    # a sixth stream for the assignments: spawn(6) begins with the same five streams as
-    # spawn(5) did, so the other extracts stay as they were for a seed
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
-    labels, census = sy.census_days(end, periods)
+    sim = simulate(seed=seed, children=children, periods=periods, end=end, progress=progress)
+    labels, census, ep, kids, cw, pool = (
+        sim.labels, sim.census, sim.ep, sim.kids, sim.cw, sim.pool
+    )  # fmt: skip
+    streams, width, rng = sim.streams, sim.width, sim.streams[3]
     last_census = int(census[-1])
-    progress(0.02, "Simulating out-of-school episodes")
-    ep = sy.simulate_episodes(streams[0], census, children)
-    kids = sy.make_children(streams[1], ep)
-    progress(0.08, f"Simulating casework for {len(ep.start):,} children")
-    cw = sc.make_casework(streams[2], ep, kids, last_census)
-    pool = sl.make_pool(streams[4], children, len(ep.start) + 1, last_census)
-    width = max(7, len(str(len(ep.start) + len(pool.number))))
-    rng = streams[3]
 
     files = []
     for i, (label, census_day) in enumerate(zip(labels, census, strict=True)):
@@ -492,20 +548,33 @@ def write_extracts(
                 width=width,
             )
     progress(0.62, f"Writing the casework log ({len(cw.child):,} events)")
-    casework_path = out_dir / f"send_oos_casework_{labels[-1]}.csv"
-    with duckdb.connect() as con:
-        _copy(
-            con,
-            CASEWORK_SQL,
-            casework_table(rng, kids, cw),
-            casework_path,
-            datefmt="%d/%m/%Y",
-            width=width,
-        )
-    with duckdb.connect() as con:
-        table = assignments_table(streams[5], ep, kids)
-        _copy(con, ASSIGNMENT_SQL, table, out_dir / ASSIGNMENTS_FILE, width=width)
-    return files, casework_path
+    casework = write_casework(out_dir, sim)
+    write_assignments(out_dir, sim)
+    return files, casework
+
+
+def write_sen2_returns(
+    out_dir,
+    *,
+    seed: int = DEFAULT_SEED,
+    children: int = DEFAULT_CHILDREN,
+    periods: int = DEFAULT_PERIODS,
+    end: str = DEFAULT_END,
+    progress: Progress | None = None,
+) -> tuple[list[tuple[Path, str]], Path, Path]:
+    """Write one synthetic Blade export per period, the SSD and the casework log into `out_dir`
+    (data/synth_blade.py). Returns ([(export folder, period), ...] oldest first, SSD folder,
+    casework file)."""
+    progress = progress or _quiet
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sim = simulate(seed=seed, children=children, periods=periods, end=end, progress=progress)
+    exports = []
+    for i, label in enumerate(sim.labels):
+        progress(0.15 + 0.45 * i / periods, f"Writing the SEN2 return for {label}")
+        exports.append((synth_blade.write_export(sim, i, out_dir), label))
+    progress(0.6, "Writing the SSD and the casework log")
+    return exports, synth_blade.write_ssd(sim, out_dir), write_casework(out_dir, sim)
 
 
 def caseload_files(out_dir) -> list[tuple[Path, str]]:
@@ -536,41 +605,47 @@ def build_demo_database(
     end: str = DEFAULT_END,
     progress: Progress | None = None,
     caseload: bool = True,
+    sen2_return: bool = False,
 ) -> Path:
     """Replace the database at `db_path` with a freshly built synthetic one; return its path.
 
     The extract files go through `data.load.load_batch(..., synthetic=True)` into a new file
     beside the target, which then replaces the target in one atomic step (under the loader's
     lock), so no period of an earlier build lingers. A database holding real loads is refused.
+    `sen2_return`: build it from synthetic SEN2 returns and an SSD instead of the bespoke
+    cohort and caseload extracts (the route of `python -m data.load sen2-return`).
     """
     from data.load import load_batch
 
     progress = progress or _quiet
-    db_path = resolve_db_path(db_path)
+    db_path = demo_target(db_path)
     if _holds_real_data(db_path):
         raise ValueError(f"{db_path} holds real extract loads; build the demo in another file")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fresh = db_path.with_name(f".{db_path.name}.synthetic-{os.getpid()}")
     work_dir = Path(tempfile.mkdtemp(prefix="oos-synthetic-"))
     try:
-        files, casework = write_extracts(
-            work_dir,
-            seed=seed,
-            children=children,
-            periods=periods,
-            end=end,
-            progress=progress,
-            caseload=caseload,
-        )
-        progress(0.8, f"Loading {len(files)} snapshots and the casework log")
-        load_batch(
-            fresh,
-            files,
-            casework,
-            synthetic=True,
-            caseload_files=caseload_files(work_dir),
-            assignments_file=assignments_file(work_dir),
-        )
+        if sen2_return:
+            _load_sen2_returns(fresh, work_dir, seed, children, periods, end, progress)
+        else:
+            files, casework = write_extracts(
+                work_dir,
+                seed=seed,
+                children=children,
+                periods=periods,
+                end=end,
+                progress=progress,
+                caseload=caseload,
+            )
+            progress(0.8, f"Loading {len(files)} snapshots and the casework log")
+            load_batch(
+                fresh,
+                files,
+                casework,
+                synthetic=True,
+                caseload_files=caseload_files(work_dir),
+                assignments_file=assignments_file(work_dir),
+            )
         with store.writer_lock(db_path):
             store.swap_in(fresh, db_path)
     finally:
@@ -582,12 +657,29 @@ def build_demo_database(
     return db_path
 
 
+def _load_sen2_returns(fresh, work_dir, seed, children, periods, end, progress) -> None:
+    """Write the synthetic returns and load each period through the SEN2 return route."""
+    from data.load import load_batch
+    from data.sen2_return import Sen2Return
+
+    exports, ssd, casework = write_sen2_returns(
+        work_dir, seed=seed, children=children, periods=periods, end=end, progress=progress
+    )
+    loads = []
+    for i, (folder, period) in enumerate(exports):
+        progress(0.62 + 0.18 * i / len(exports), f"Reading the SEN2 return for {period}")
+        with Sen2Return(folder, ssd_folder=ssd) as sen2:
+            loads.append(sen2.derive(period))
+    progress(0.8, f"Loading {len(loads)} SEN2 returns and the casework log")
+    load_batch(fresh, [], casework, synthetic=True, derived=loads)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m data.generate",
         description="Build the synthetic demonstration database (made-up children only).",
     )
-    parser.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
+    parser.add_argument("--db", help="database file (default: $OOS_DB or data/demo/demo.duckdb)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(
         "--children",
@@ -603,12 +695,31 @@ def main(argv: list[str] | None = None) -> int:
         help="leave out the EHC plan caseloads (about 14 plans per child out, every period): "
         "for national-scale builds that time the cohort alone",
     )
+    parser.add_argument(
+        "--sen2-return",
+        action="store_true",
+        help="build the demo from synthetic SEN2 returns (one Blade export a period) and an "
+        "SSD, through the route of python -m data.load sen2-return",
+    )
+    parser.add_argument(
+        "--write-sen2-return",
+        metavar="DIR",
+        help="only write the synthetic Blade exports, SSD and casework log into DIR (no "
+        "database): to try python -m data.load sen2-return by hand",
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
 
     def report(fraction: float, message: str) -> None:
         print(f"[{fraction:4.0%} {time.monotonic() - started:6.1f}s] {message}", flush=True)
 
+    if args.write_sen2_return:
+        exports, ssd, casework = write_sen2_returns(
+            args.write_sen2_return, seed=args.seed, children=args.children,
+            periods=args.periods, end=args.end, progress=report,
+        )  # fmt: skip
+        print(f"Wrote {len(exports)} Blade exports, {ssd} and {casework.name}.")
+        return 0
     try:
         build_demo_database(
             args.db,
@@ -618,6 +729,7 @@ def main(argv: list[str] | None = None) -> int:
             end=args.end,
             progress=report,
             caseload=not args.no_caseload,
+            sen2_return=args.sen2_return,
         )
     except ValueError as problem:
         print(f"REFUSED. {problem}", file=sys.stderr)

@@ -5,6 +5,8 @@
     python -m data.load caseload FILE --period YYYY-MM [--db PATH] [--replace] [--any-period]
     python -m data.load assignments FILE [--db PATH] [--replace]   (data/assignments.py)
     python -m data.load sen2 FILE --release NAME [--db PATH]   (a DfE release: data/published.py)
+    python -m data.load sen2-return DIR --period YYYY-MM [--postcodes FILE] [--ssd DIR] [--db PATH]
+                                   (a SEN2 return's Blade export: data/sen2_return.py)
 
 Every row of a file is loaded or quarantined with a reason, and the load report's counts add up
 to the rows read. A file that cannot be used at all is refused with a message a QA officer can
@@ -32,8 +34,8 @@ from pathlib import Path
 import duckdb
 
 from appstore.audit import record_load  # every CLI load is audited (who, file, checksum)
-from core.paths import resolve_db_path
-from data import assignments, caseload, lookups, published, store
+from core.paths import load_target
+from data import assignments, caseload, lookups, provenance, published, store
 from data.extract_reader import ExtractRefused, RawExtract, read_extract, release
 from data.flag_settings import install_flag_settings
 
@@ -371,6 +373,7 @@ def load_batch(
     rebuild_flag_basis: bool = False,
     caseload_files: list[tuple[str | Path, str]] = (),
     assignments_file: str | Path | None = None,
+    derived=(),
 ) -> list[LoadReport]:
     """Load several files in ONE atomic publish: all of them go in, or none does.
 
@@ -378,8 +381,11 @@ def load_batch(
     holds; `any_period` accepts a period outside 2000-01 to next month.
     `rebuild_flag_basis` rebuilds the whole case-flag basis even when no casework file is given
     (what a casework load does; bench/bench_load.py times this worst case of a cohort load).
+    `derived`: periods already read and derived from another source (data/sen2_return.py's
+    Sen2Load), each staging and publishing itself through this module's caseload and cohort
+    loads.
     """
-    db_path = resolve_db_path(db_path)
+    db_path = load_target(db_path)
     for _, period in [*cohort_files, *caseload_files]:
         check_period(period, any_period)  # refuse a malformed period before any work
     files = [Path(f) for f, _ in [*cohort_files, *caseload_files]] + [
@@ -387,9 +393,11 @@ def load_batch(
     ]
     # the new rows take room in the copy too: a generous bound is three times the files' size
     extra = sum(3 * f.stat().st_size for f in files if f.is_file())
+    extra += sum(source.extra_bytes for source in derived)
     reports: list[LoadReport] = []
     notes: list[str] = []
     with store.publishing(db_path, extra_bytes=extra, notes=notes) as con:
+        provenance.refuse_mixing(con, db_path, synthetic)  # real and made-up never mix
         lookups.install(con)
         with store.transaction(con):
             _purge_extra_values(con)
@@ -409,6 +417,8 @@ def load_batch(
                 reports.append(
                     _load_caseload_into(con, raw, Path(file_path), period, synthetic, replace)
                 )
+        for source in derived:
+            reports += source.publish(con, synthetic=synthetic, replace=replace)
         if casework_file is not None:
             raw = read_extract(con, Path(casework_file), "casework")
             with store.transaction(con):
@@ -515,7 +525,18 @@ def main(argv: list[str] | None = None) -> int:
     sen2.add_argument("file")
     sen2.add_argument("--release", required=True, help="the release's name, as published")
     sen2.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
-    for command in (cohort, casework, plans, owners):
+    ret = sub.add_parser(
+        "sen2-return",
+        help="a period's cohort and caseload from the SEN2 return's Blade export (a folder)",
+    )
+    ret.add_argument("file", metavar="DIR", help="folder of Blade-Export_DD-MM-YYYY_*.csv files")
+    ret.add_argument("--period", required=True, help="reporting period, YYYY-MM")
+    ret.add_argument("--postcodes", help="postcode prefix lookup, CSV prefix,district")
+    ret.add_argument("--ssd", help="folder of the SSD's person, CLA, CP and CIN tables")
+    ret.add_argument(
+        "--any-period", action="store_true", help="accept a period outside 2000-01 to next month"
+    )
+    for command in (cohort, casework, plans, owners, ret):
         command.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
         command.add_argument(
             "--replace",
@@ -523,9 +544,18 @@ def main(argv: list[str] | None = None) -> int:
             help="replace even when the file holds under half of what it replaces",
         )
     args = parser.parse_args(argv)
-    db_path = resolve_db_path(args.db)
+    db_path = load_target(args.db)
     try:
-        if args.kind == "cohort":
+        reports = []
+        if args.kind == "sen2-return":
+            from data import sen2_return  # it builds on this module's loads, so imports it
+
+            reports = sen2_return.load_sen2_return(
+                args.file, args.period, db_path, postcodes=args.postcodes,
+                ssd_folder=args.ssd, replace=args.replace, any_period=args.any_period,
+            )  # fmt: skip
+            report = reports[0]  # the plans: what the audit record counts
+        elif args.kind == "cohort":
             report = load_cohort(
                 args.file, args.period, db_path, replace=args.replace, any_period=args.any_period
             )
@@ -574,7 +604,8 @@ def main(argv: list[str] | None = None) -> int:
                        loaded=report.rows_loaded, quarantined=report.rows_quarantined)  # fmt: skip
     if unaudited:
         print(f"WARNING. {unaudited}", file=sys.stderr)
-    print(report.text())
+    for each in reports or [report]:
+        print(each.text())
     print(f"Published to {db_path}.")
     return 0
 
@@ -584,7 +615,7 @@ def _refused(args, problem: str) -> int:
     text = problem if problem.startswith(("The ", "There ")) else f"The load was refused: {problem}"
     if "Nothing in the database was changed" not in text:
         text += " Nothing in the database was changed."
-    unaudited = _audit(args, resolve_db_path(args.db), period=getattr(args, "period", None),
+    unaudited = _audit(args, load_target(args.db), period=getattr(args, "period", None),
                        outcome=f"refused: {problem}")  # fmt: skip
     print(f"REFUSED. {text}{' ' + unaudited if unaudited else ''}", file=sys.stderr)
     print(

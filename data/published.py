@@ -126,13 +126,13 @@ def install_shipped(con: duckdb.DuckDBPyConnection) -> None:
 
 def load_release(file_path, release: str, db_path=None) -> int:
     """Load a DfE caseload.csv as `release` (replacing a release of that name); rows loaded."""
-    from core.paths import resolve_db_path
+    from core.paths import load_target
 
     path = Path(file_path)
     if not release or not release.strip():
         raise ValueError("name the release, e.g. --release 'reporting year 2026'")
     names = _check_header(path)
-    with store.publishing(resolve_db_path(db_path)) as con:
+    with store.publishing(load_target(db_path)) as con:
         with store.transaction(con):
             install_shipped(con)
             rows = _insert(con, path, release.strip(), names)

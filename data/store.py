@@ -21,6 +21,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import secrets
 import shutil
 import signal
 import threading
@@ -231,6 +232,8 @@ def publishing(
             con = duckdb.connect(str(work))
             with transaction(con):
                 run_sql_file(con, "schema.sql")
+                # the disclosure-control secret: made by the first publish, then carried
+                run_sql_file(con, "disclosure_key.sql", {"secret": secrets.token_hex(32)})
             yield con
             con.execute("CHECKPOINT")
             con.close()

@@ -4,8 +4,8 @@
 
 Python's audit hooks (PEP 578) report `socket.getaddrinfo`, `socket.gethostbyname`,
 `socket.connect` and `socket.sendto` from inside the interpreter, whichever library makes the
-call (requests, urllib, asyncio), so a test can prove what the server talked to. One JSON
-object a line: the event, the host and port, and for connections the socket type.
+call (requests, urllib, httpx, asyncio), so a test can prove what the server talked to. One
+JSON object a line: the event, the host (and for connections the port and socket type).
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ def main() -> None:
             if sock.family == socket.AF_UNIX:
                 record["type"] = "unix"
             record["host"] = address if isinstance(address, str) else str(address[0])
+            if isinstance(address, tuple) and len(address) > 1:
+                record["port"] = address[1]
         else:
             record["host"] = None if args[0] is None else str(args[0])
         log.write(json.dumps(record) + "\n")

@@ -17,6 +17,7 @@ from appstore import audit
 from appstore.connection import store_path
 from pages.common.exports import csv_bytes
 from pages.common.figures import show_table
+from pages.common.format import escape_text
 from pages.common.page import ensure_frame
 from trust.viewer import current
 
@@ -28,14 +29,18 @@ if viewer is None or not viewer.audits:
     st.stop()
 
 store = store_path()
-n, broken = audit.check(store)
-if broken is None:
-    st.caption(f"{n:,} records in {store.name}; the hash chain is intact.")
+verified = audit.check(store)
+if verified.ok:
+    st.caption(
+        f"{verified.records:,} records in {store.name}; every record's MAC checks with the "
+        "audit key and the store agrees with its anchor."
+    )
 else:
     st.error(
-        f"The audit trail's hash chain is broken at record {broken.seq}: {broken.problem}. "
-        "Report this to the information governance lead; records from there on may have been "
-        "altered."
+        "The audit trail does not check: "
+        + "; ".join(escape_text(p) for p in verified.problems)
+        + ". Report this to the information governance lead: records may have been removed "
+        "or altered."
     )
 
 with st.form("audit-search", border=True):
@@ -100,6 +105,7 @@ st.download_button(
     icon=":material/download:",
 )
 st.caption(
-    "Check the whole chain from the server with `python -m appstore.audit check`. The trail "
-    "names children and staff: handle downloads as OFFICIAL-SENSITIVE."
+    "Check the whole trail from the server with `python -m appstore.audit check` (README, "
+    '"The audit trail"). The trail names children and staff: handle downloads as '
+    "OFFICIAL-SENSITIVE."
 )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from pages.common import care, state
 from pages.common import smallnumbers as small
-from pages.common import state
 from pages.common.categories import category_label, dimension_label
 from pages.common.charts import bar_chart
 from pages.common.figures import show_figure
@@ -26,6 +26,7 @@ f = ctx.filter
 dimension = state.draw("dim") or DEFAULT
 by_size = state.draw("order") == state.SIZE_ORDER[1]
 label = dimension_label(dimension)
+care.stop_if_care_shown((dimension,), f.period)
 
 # Imports by council count imports only: a "Not an import" bar would dwarf the councils, and
 # percentages are more useful as shares of the imports.

@@ -29,6 +29,7 @@ from queries.casework import (
 )
 from queries.delay import longest_gap, no_action_gaps
 from queries.flag_settings import read_flag_settings
+from queries.period_dates import care_status_supplied
 
 # Timeline lanes, top to bottom, and the event types drawn in each.
 LANES = {
@@ -212,7 +213,9 @@ else:
         f"{fmt_int(current['days_out'])} days out",
         f"{current['district']}",
         f"SEN team {current['sen_team']}",
-        f"care status {current['care_status']}",
+        f"care status {current['care_status']}"
+        if care_status_supplied(current["period"])
+        else "care status not supplied for this period",
     ]
     st.text(" · ".join(facts))
     if why:

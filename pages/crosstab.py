@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.common import care, state
 from pages.common import smallnumbers as small
-from pages.common import state
 from pages.common.categories import category_label, dimension_label
 from pages.common.charts import heatmap
 from pages.common.figures import show_figure
@@ -32,6 +32,7 @@ cols = state.draw("cols", right)
 if rows == cols:
     st.info("Pick two different breakdowns for the rows and the columns.")
     st.stop()
+care.stop_if_care_shown((rows, cols), f.period)
 
 data = crosstab(f, rows, cols)
 wide = crosstab_table(f, rows, cols)

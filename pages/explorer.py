@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from pages.common import state
+from pages.common import care, state
 from pages.common.child_lists import whole_list
 from pages.common.exports import export_info
 from pages.common.page import page_header
@@ -25,6 +25,8 @@ def people_table(rows: pd.DataFrame) -> pd.DataFrame:
     table = rows[[c for c in COLUMNS if c in rows.columns]].copy()
     if "is_import" in table:
         table["is_import"] = table["is_import"].map({True: "Yes", False: "No"})
+    if "care_status" in table and not ctx.care_supplied:
+        table["care_status"] = care.NOT_SUPPLIED
     return table.rename(columns=COLUMNS)
 
 

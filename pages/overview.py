@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pages.common import care
 from pages.common import smallnumbers as small
 from pages.common.briefing_links import overdue_notice, pack_buttons
 from pages.common.charts import trend_chart
@@ -20,6 +21,7 @@ from queries.aggregates import (
     trend,
     window_start,
 )
+from queries.period_dates import care_status_supplied
 
 TREND_PERIODS = 12  # the small trend shows the last year
 
@@ -91,8 +93,16 @@ for i, (measure, label) in enumerate(HEADLINES):
     shown = fmt_number(value) if is_median else fmt_int(value)
     if measure in hidden["value"]:
         shown = small.SUPPRESSED
+    # care status not supplied (a SEN2 return without the SSD): no count, and no change
+    care_gap = measure in ("cla", "cp", "cin") and not care_status_supplied(
+        *[p for p in (f.period, previous) if p]
+    )
+    if care_gap and not ctx.care_supplied:
+        shown = care.NOT_SUPPLIED
     if measure in hidden["value"] | hidden["previous"]:
         delta, note = None, "change hidden: a small number"
+    elif care_gap:
+        delta, note = None, "care status not supplied for this period or the one before"
     elif change is None or change != change:  # no previous period (NULL/NaN)
         delta, note = None, "no earlier period loaded"
     else:

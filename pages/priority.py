@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pages.common import care
 from pages.common.categories import SINGLE
 from pages.common.charts import style
 from pages.common.child_lists import (
@@ -59,9 +60,13 @@ DEFINITIONS = {
 }
 counts = priority_counts(f)
 
+CARE_PRIORITIES = ("priority_looked_after", "priority_previously_looked_after")
 columns = st.columns(4)
 for i, (name, label) in enumerate(PRIORITY_LABELS.items()):
-    columns[i].metric(label, fmt_int(counts[name]), help=DEFINITIONS[name], border=True)
+    shown = care.NOT_SUPPLIED if name in CARE_PRIORITIES and not ctx.care_supplied else None
+    columns[i].metric(label, shown or fmt_int(counts[name]), help=DEFINITIONS[name], border=True)
+if not ctx.care_supplied:
+    care.notice()
 
 by_met = children_by_priorities_met(f)
 met = pd.DataFrame(
@@ -127,7 +132,7 @@ def list_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Days out of school": rows["days_out"],
             "Days without provision": rows["days_without_provision"],
             "Year group": rows["year_group"],
-            "Care status": rows["care_status"],
+            "Care status": rows["care_status"] if ctx.care_supplied else care.NOT_SUPPLIED,
             "District": rows["district"],
             "SEN team": rows["sen_team"],
         }

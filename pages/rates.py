@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.common import care, state
 from pages.common import smallnumbers as small
-from pages.common import state
 from pages.common.categories import category_label, dimension_label
 from pages.common.context_charts import rate_chart, rate_trend_chart, ratio_chart
 from pages.common.context_tables import hide_small
@@ -46,6 +46,7 @@ with_caseload = caseload_periods()
 
 dimension = state.draw("rate_dim") or DEFAULT
 label = dimension_label(dimension)
+care.stop_if_care_shown((dimension,), f.period)
 
 NUMERATOR_ONLY = (
     "Filters on placement status, imports and days out narrow the children out of school only "

@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pages.common import care, state
 from pages.common import smallnumbers as small
-from pages.common import state
 from pages.common.categories import CATEGORICAL
 from pages.common.charts import bar_chart, style, time_axis
 from pages.common.figures import show_figure
@@ -51,6 +51,8 @@ values = read_flag_settings()
 flag = state.draw("flag") or "s19_due"
 label = FLAGS[flag].label
 short_label = FLAGS[flag].short
+if flag == "out_of_sight":
+    care.stop_if_care_shown(("care_status",), f.period)
 
 
 def most_title(data: pd.DataFrame, column: str, unit: str, place: str) -> str:

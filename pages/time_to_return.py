@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pages.common import care, state
 from pages.common import smallnumbers as small
-from pages.common import state
 from pages.common.categories import category_label, dimension_label
 from pages.common.context_charts import hazard_chart, survival_chart
 from pages.common.context_tables import hide_small
@@ -35,6 +35,7 @@ ctx = page_header(
 f = ctx.filter
 choice = state.draw("surv_dim")
 dimension = None if (choice or ALL) == ALL else choice
+care.stop_if_care_shown((choice,), *ctx.periods)
 
 result = survival(f, dimension)
 too_few = (

@@ -14,6 +14,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from pages.common import care
 from pages.common.child_lists import (
     chronology_link,
     detail_panel,
@@ -31,11 +32,12 @@ PAGE_SIZE = 50
 
 
 def heading() -> str:
-    """'Today: flags at 31 October 2026, from data loaded 30 November' (the as-at date)."""
+    """'Today: flags at 31 October 2026, from data loaded 30 November' (the as-at date: the
+    census date, or the date of a SEN2 return loaded inside the month)."""
     frame = frame_context()
     if frame.filter is None:
         return "Today"
-    text = f"Today: flags at {fmt_date(frame.census)}"
+    text = f"Today: flags at {fmt_date(frame.as_at or frame.census)}"
     loaded = frame.loaded_at
     if loaded is not None and not pd.isna(loaded):
         day = pd.Timestamp(loaded)
@@ -68,11 +70,20 @@ for column, (tier, name) in zip(columns, TIERS.items(), strict=True):
     column.metric(name.label, fmt_int(counts[tier]), border=True)
     column.caption(lines[tier])
 
+if not ctx.care_supplied:
+    care.notice()  # no child can be out of sight: the act-now tier holds statutory clocks only
 later = counts["events_after_census"]
+as_at = ctx.as_at or ctx.census
 st.caption(
     f"{fmt_int(counts['on_list'])} of {fmt_int(counts['children'])} children are on the "
-    f"worklist at {ctx.period_name}. Flags count casework up to the census date "
-    f"({fmt_date(ctx.census)}) only: "
+    f"worklist at {ctx.period_name}. "
+    + (
+        f"Flags are worked out at {fmt_date(as_at)}, the date of the SEN2 return loaded for "
+        f"{ctx.period_name} (statutory clocks pass on the day), and count casework up to that "
+        "date only: "
+        if as_at != ctx.census
+        else f"Flags count casework up to the census date ({fmt_date(ctx.census)}) only: "
+    )
     + (
         f"the casework log holds {fmt_int(later)} later "
         + ("event" if later == 1 else "events")
@@ -208,8 +219,10 @@ with st.expander("The flags, one by one"):
     shown = [("needs_action", "Any flag", "Children with at least one flag, or out of sight.")]
     shown += [(name, FLAGS[name].short, helps[name]) for name in FLAGS]
     for i, (name, label, help_text) in enumerate(shown):
-        value = int(summary.get(name, 0) or 0)
-        flag_columns[i % 4].metric(label, fmt_int(value), help=help_text, border=True)
+        value = fmt_int(int(summary.get(name, 0) or 0))
+        if name == "out_of_sight" and not ctx.care_supplied:
+            value = care.NOT_SUPPLIED
+        flag_columns[i % 4].metric(label, value, help=help_text, border=True)
 
 with st.expander("How the tiers and flags are worked out"):
     for name, reason in settings_lines(values, ("flags.", "worklist.")):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pages.common import care, state
 from pages.common import smallnumbers as small
-from pages.common import state
 from pages.common.categories import category_label
 from pages.common.charts import too_many_series, trend_chart
 from pages.common.figures import show_figure
@@ -88,6 +88,7 @@ else:
     start = end = periods[0]
     st.caption(f"Only {period_label(start)} is loaded, so the trend has one point.")
 
+care.stop_if_care_shown((choice,), *[p for p in periods if start <= p <= end])
 data = trend(f, dimension, start, end)
 # Small numbers hidden (when on): within each period the categories add up to its total.
 table_data, data, hidden = small.long(data, group_cols=["period"])

@@ -29,7 +29,7 @@ from queries.dimensions import (
     spec,
 )
 from queries.filters import CohortFilter, check_period
-from queries.pupil import cohort_count
+from queries.period_dates import care_status_supplied
 
 __all__ = [
     "DIMENSIONS",
@@ -249,8 +249,18 @@ def trend(
 # --- overview ------------------------------------------------------------------------------
 
 
+def cohort_cell(f: CohortFilter, *, db=None) -> tuple[int, int]:
+    """(children, cell key) of the filtered cohort: the count cohort_count() gives, with the
+    key that disclosure control needs (figures/disclosure.py)."""
+    row = runner.run("cohort_count", f.params(), db=db).iloc[0]
+    return int(row["children"]), int(row["children_ckey"])
+
+
 def headline(f: CohortFilter, *, db=None) -> pd.DataFrame:
-    """Headline figures: measure, label, value, previous, change (+ period, previous_period).
+    """Headline figures: measure, label, value, previous, change (+ period, previous_period),
+    value_ckey and previous_ckey (the counts' cell keys; NULL for the median), and for the
+    median its group, group_children and previous_group_children (children with a days-out
+    value; NULL for the counts).
 
     The previous period is the loaded period before f.period; with none, previous and change
     are NULL. Values are floats (counts are whole numbers; the median may be .5).
@@ -267,14 +277,20 @@ def headline(f: CohortFilter, *, db=None) -> pd.DataFrame:
     }
     # The total is the page header's count: the same query (cohort_count.sql), so the two can
     # never disagree (and the current period's count is already in the cache).
-    now = float(cohort_count(f, db=db))
-    then = None if before is None else float(cohort_count(replace(f, period=before), db=db))
+    now, now_key = cohort_cell(f, db=db)
+    then, then_key = (
+        (None, None) if before is None else cohort_cell(replace(f, period=before), db=db)
+    )
     total = pd.DataFrame(
         {
             "measure": ["total"],
-            "value": [now],
-            "previous": [then],
-            "change": [None if then is None else now - then],
+            "value": [float(now)],
+            "previous": [None if then is None else float(then)],
+            "change": [None if then is None else float(now - then)],
+            "value_ckey": [now_key],
+            "previous_ckey": [then_key],
+            "group_children": [None],
+            "previous_group_children": [None],
         }
     )
     measures = runner.run("headline_measures", params, db=db)
@@ -299,18 +315,24 @@ def largest_movements(f: CohortFilter, n: int = 3, *, db=None) -> pd.DataFrame:
     """The n largest changes since the previous loaded period, for briefing sentences.
 
     Columns dimension, category, district (district_placement rows only), previous, current,
-    change, sentence ("Provision unknown rose by 14 (from 20 to 34) in Thanet"). Empty when
-    there is no previous period or nothing changed.
+    change, sentence ("Provision unknown rose by 14 (from 20 to 34) in Thanet"), previous_ckey,
+    current_ckey (the two counts' cell keys). Empty when there is no previous period or nothing
+    changed.
     """
-    columns = ["dimension", "category", "district", "previous", "current", "change", "sentence"]
+    columns = ["dimension", "category", "district", "previous", "current", "change", "sentence",
+               "previous_ckey", "current_ckey"]  # fmt: skip
     before = previous_period(f.period, db)
     if before is None or n < 1:
         return pd.DataFrame(columns=columns)
+    dimensions = list(MOVEMENT_DIMENSIONS)
+    if not care_status_supplied(f.period, before, db=db):
+        # care status not supplied in one of the two periods: no movement to speak of
+        dimensions.remove("care_status")
     params = {
         **f.params(),
         "period_from": before,
         "previous_period": before,
-        "dimensions": list(MOVEMENT_DIMENSIONS),
+        "dimensions": dimensions,
         "n": int(n),
     }
     frame = runner.run(
@@ -328,8 +350,9 @@ def largest_movements(f: CohortFilter, n: int = 3, *, db=None) -> pd.DataFrame:
 
 def dataset_info(db=None) -> dict:
     """What the database holds: periods (list), first/latest period, children in the latest
-    period, latest load time, number of loads, synthetic (any synthetic load on record),
-    casework events and quarantined rows."""
+    period, latest load time, number of loads, synthetic (True only when there are loads and
+    every one was synthetic), the synthetic and real loads counted, casework events and
+    quarantined rows."""
     row = runner.run("dataset_info", db=db).iloc[0]
     return {
         "synthetic": bool(row["synthetic"]),
@@ -337,8 +360,11 @@ def dataset_info(db=None) -> dict:
         "first_period": row["first_period"] if pd.notna(row["first_period"]) else None,
         "latest_period": row["latest_period"] if pd.notna(row["latest_period"]) else None,
         "children_latest": int(row["children_latest"]),
+        "children_latest_ckey": int(row["children_latest_ckey"]),
         "latest_loaded_at": row["latest_loaded_at"] if pd.notna(row["latest_loaded_at"]) else None,
         "loads": int(row["loads"]),
+        "synthetic_loads": int(row["synthetic_loads"]),
+        "real_loads": int(row["real_loads"]),
         "casework_events": int(row["casework_events"]),
         "quarantined_rows": int(row["quarantined_rows"]),
         "data_version": runner.data_version(db),

@@ -6,8 +6,13 @@
 -- Template: dimension  SQL expression giving the category (allow-listed in dimensions.py)
 -- Parameters: the shared cohort filter (fragments/cohort_filter.sql), $period_from and
 --   $period_to giving the periods
--- Output: period VARCHAR, category VARCHAR, plans BIGINT (categories with plans only)
-SELECT period, {{dimension}} AS category, count(*) AS plans
+-- Output: period VARCHAR, category VARCHAR, plans BIGINT (categories with plans only),
+--   plans_ckey INTEGER (the cell key: see figures/disclosure.py)
+SELECT
+    period,
+    {{dimension}} AS category,
+    count(*) AS plans,
+    (sum(rkey) % 256)::INTEGER AS plans_ckey
 FROM (
     SELECT
         *,

@@ -79,7 +79,8 @@ def _check_flag(flag: str) -> str:
 
 
 def _one_flag(data: pd.DataFrame, key: str, flag: str, *extra: str) -> pd.DataFrame:
-    """`key`, children, flagged (the `flag` column), percent of the children, and `extra`."""
+    """`key`, children, flagged (the `flag` column), percent of the children, `extra`, and the
+    two counts' cell keys children_ckey and flagged_ckey (figures/disclosure.py)."""
     flagged = data[_check_flag(flag)]
     return pd.DataFrame(
         {
@@ -88,6 +89,8 @@ def _one_flag(data: pd.DataFrame, key: str, flag: str, *extra: str) -> pd.DataFr
             "flagged": flagged,
             "percent": _share(flagged, data["children"]),
             **{column: data[column] for column in extra},
+            "children_ckey": data["children_ckey"],
+            "flagged_ckey": data[f"{flag}_ckey"],
         }
     )
 
@@ -102,22 +105,27 @@ def flag_by_period(
     f: CohortFilter, period_from: str, period_to: str, flag: str, *, db=None
 ) -> pd.DataFrame:
     """One flag month by month: period, children, flagged, percent (of the month's children),
-    median_days_without_provision."""
+    median_days_without_provision, with_days_without_provision (the median's group), and the
+    cell keys children_ckey, flagged_ckey."""
     data = flags_by_period(f, period_from, period_to, db=db)
-    return _one_flag(data, "period", flag, "median_days_without_provision")
+    return _one_flag(
+        data, "period", flag, "median_days_without_provision", "with_days_without_provision"
+    )
 
 
 def cost_of_delay(
     f: CohortFilter, per_term_low: float, per_term_high: float, *, db=None
 ) -> dict[str, int]:
     """The filtered cohort's terms without provision at the period (terms,
-    children_with_terms) and their INDICATIVE cost range (cost_low, cost_high)."""
+    children_with_terms and its cell key children_with_terms_ckey) and their INDICATIVE cost
+    range (cost_low, cost_high)."""
     now = flags_by_period(f, db=db).iloc[0]
     terms = int(now["terms_without_provision"])
     low, high = cost_range(terms, per_term_low, per_term_high)
     return {
         "terms": terms,
         "children_with_terms": int(now["children_with_terms"]),
+        "children_with_terms_ckey": int(now["children_with_terms_ckey"]),
         "cost_low": low,
         "cost_high": high,
     }
@@ -127,8 +135,9 @@ def terms_by_district(
     f: CohortFilter, per_term_low: float, per_term_high: float, *, db=None
 ) -> pd.DataFrame:
     """Terms without provision by district (districts with children only): category,
-    children, children_with_terms, terms_without_provision, percent (of all the terms) and the
-    INDICATIVE cost range cost_low, cost_high (queries/delay.py's rounding)."""
+    children, children_with_terms, terms_without_provision, percent (of all the terms), the
+    INDICATIVE cost range cost_low, cost_high (queries/delay.py's rounding) and the cell keys
+    children_ckey, children_with_terms_ckey."""
     data = flags_by_category(f, "district", db=db)
     data = data[data["children"] > 0].reset_index(drop=True)
     terms = data["terms_without_provision"]
@@ -142,18 +151,22 @@ def terms_by_district(
             "percent": _share(terms, int(terms.sum())),
             "cost_low": [low for low, _ in costs],
             "cost_high": [high for _, high in costs],
+            "children_ckey": data["children_ckey"],
+            "children_with_terms_ckey": data["children_with_terms_ckey"],
         }
     )
 
 
 def priority_counts(f: CohortFilter, *, db=None) -> dict[str, int]:
-    """Children in the cohort, meeting each priority, and meeting any."""
+    """Children in the cohort, meeting each priority, and meeting any (each with its cell key,
+    `<count>_ckey`)."""
     frame = runner.run("flags_priority_counts", f.params(), db=db)
     return {k: int(v) for k, v in frame.iloc[0].items()}
 
 
 def children_by_priorities_met(f: CohortFilter, *, db=None) -> pd.DataFrame:
-    """Children meeting exactly 0 to 4 priorities: met, children, percent (of the cohort)."""
+    """Children meeting exactly 0 to 4 priorities: met, children, children_ckey, percent (of
+    the cohort)."""
     return runner.run("children_by_priorities_met", f.params(), db=db)
 
 
@@ -170,9 +183,10 @@ def _worklist_params(f: CohortFilter, db, caseworker: str | None = None) -> dict
 def worklist_counts(f: CohortFilter, *, caseworker: str | None = None, db=None) -> dict:
     """Today's tier counts (act_now, new_this_month, watch, on_list, joined_cohort, gained_flag,
     act_now_entered, act_now_escalate, act_now_unassigned, records_disagree, children,
-    events_after_census: int), latest_event_date (date or None) and previous_period, the
-    period compared with (worklist_tier_counts.sql). `caseworker`: only the children that
-    caseworker holds (compared without case), for their own view."""
+    events_after_census: int; each count of children with its cell key `<count>_ckey`),
+    latest_event_date (date or None) and previous_period, the period compared with
+    (worklist_tier_counts.sql). `caseworker`: only the children that caseworker holds
+    (compared without case), for their own view."""
     params = _worklist_params(f, db, caseworker)
     row = runner.run("worklist_tier_counts", params, db=db).iloc[0]
     out = {k: int(v) for k, v in row.items() if k != "latest_event_date"}

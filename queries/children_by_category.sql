@@ -9,10 +9,14 @@
 --   $keep_zero       BOOLEAN    show listed categories that have no children
 --   $last_categories VARCHAR[]  categories sorted after everything else ('Not recorded')
 --   $by_size         BOOLEAN    largest first instead (the "last" categories still last)
--- Output: category VARCHAR, children BIGINT,
+-- Output: category VARCHAR, children BIGINT, children_ckey INTEGER (the cell key: see
+--   figures/disclosure.py),
 --   percent DOUBLE (share of the filtered total, 0-100, unrounded; NULL when the total is 0)
 WITH counted AS (
-    SELECT {{dimension}} AS category, count(*) AS children
+    SELECT
+        {{dimension}} AS category,
+        count(*) AS children,
+        (sum(rkey) % 256)::INTEGER AS children_ckey
     FROM cohort
     WHERE {{cohort_filter}}
     GROUP BY ALL
@@ -26,6 +30,7 @@ shown AS (
     SELECT
         coalesce(l.category, c.category) AS category,
         coalesce(c.children, 0) AS children,
+        coalesce(c.children_ckey, 0) AS children_ckey,
         l.position
     FROM listed AS l
     FULL OUTER JOIN counted AS c ON c.category = l.category
@@ -34,6 +39,7 @@ shown AS (
 SELECT
     category,
     children,
+    children_ckey,
     100.0 * children / nullif(sum(children) OVER (), 0) AS percent
 FROM shown
 ORDER BY

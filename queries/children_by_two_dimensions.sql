@@ -7,9 +7,14 @@
 --   $row_categories, $col_categories           VARCHAR[]  natural order
 --   $row_keep_zero, $col_keep_zero             BOOLEAN    show listed categories with no children
 --   $last_categories                           VARCHAR[]  categories sorted last
--- Output: row_category VARCHAR, col_category VARCHAR, children BIGINT
+-- Output: row_category VARCHAR, col_category VARCHAR, children BIGINT, children_ckey INTEGER
+--   (the cell key: see figures/disclosure.py)
 WITH counted AS (
-    SELECT {{rows}} AS row_category, {{cols}} AS col_category, count(*) AS children
+    SELECT
+        {{rows}} AS row_category,
+        {{cols}} AS col_category,
+        count(*) AS children,
+        (sum(rkey) % 256)::INTEGER AS children_ckey
     FROM cohort
     WHERE {{cohort_filter}}
     GROUP BY ALL
@@ -37,7 +42,8 @@ col_shown AS (
 SELECT
     r.category AS row_category,
     c.category AS col_category,
-    coalesce(n.children, 0) AS children
+    coalesce(n.children, 0) AS children,
+    coalesce(n.children_ckey, 0) AS children_ckey
 FROM row_shown AS r
 CROSS JOIN col_shown AS c
 LEFT JOIN counted AS n ON n.row_category = r.category AND n.col_category = c.category

@@ -23,7 +23,9 @@
 -- Output: child_id VARCHAR, episode_start DATE (NULL: no out_of_school_since recorded),
 --   first_seen DATE, last_seen DATE, end_date DATE (NULL when censored), returned BOOLEAN,
 --   duration_days INTEGER (start to end or to the latest census), entry_days INTEGER,
---   started_in_window BOOLEAN (started after the first loaded census), grp VARCHAR
+--   started_in_window BOOLEAN (started after the first loaded census), grp VARCHAR,
+--   rkey UTINYINT (the child's record key, for the cell keys of counts of episodes:
+--   figures/disclosure.py)
 WITH periods AS (
     SELECT period, census_date, row_number() OVER (ORDER BY period) AS idx
     FROM (SELECT DISTINCT period, census_date FROM cohort)
@@ -107,6 +109,7 @@ SELECT
     date_diff('day', episode_start, coalesce(end_date, last_census))::INTEGER AS duration_days,
     date_diff('day', episode_start, first_seen)::INTEGER AS entry_days,
     episode_start > first_census AS started_in_window,
-    {{dimension}} AS grp
+    {{dimension}} AS grp,
+    rkey
 FROM ended
 WHERE {{cohort_filter}}

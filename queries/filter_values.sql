@@ -4,22 +4,37 @@
 -- Parameters: none
 -- Output: field VARCHAR (district, primary_need, year_group, gender, care_status,
 --   placement_status, sen_team, imported_from), value VARCHAR, children BIGINT (rows across
---   all periods)
-SELECT 'district' AS field, district AS value, count(*) AS children FROM cohort GROUP BY ALL
+--   all periods), children_ckey INTEGER (their cell key: figures/disclosure.py)
+SELECT 'district' AS field, district AS value, count(*) AS children,
+    (sum(rkey) % 256)::INTEGER AS children_ckey
+FROM cohort
+GROUP BY ALL
 UNION ALL
-SELECT 'primary_need', primary_need, count(*) FROM cohort GROUP BY ALL
+SELECT 'primary_need', primary_need, count(*), (sum(rkey) % 256)::INTEGER
+FROM cohort
+GROUP BY ALL
 UNION ALL
-SELECT 'year_group', year_group, count(*) FROM cohort GROUP BY ALL
+SELECT 'year_group', year_group, count(*), (sum(rkey) % 256)::INTEGER
+FROM cohort
+GROUP BY ALL
 UNION ALL
-SELECT 'gender', gender, count(*) FROM cohort GROUP BY ALL
+SELECT 'gender', gender, count(*), (sum(rkey) % 256)::INTEGER
+FROM cohort
+GROUP BY ALL
 UNION ALL
-SELECT 'care_status', care_status, count(*) FROM cohort GROUP BY ALL
+SELECT 'care_status', care_status, count(*), (sum(rkey) % 256)::INTEGER
+FROM cohort
+GROUP BY ALL
 UNION ALL
-SELECT 'placement_status', placement_status, count(*) FROM cohort GROUP BY ALL
+SELECT 'placement_status', placement_status, count(*), (sum(rkey) % 256)::INTEGER
+FROM cohort
+GROUP BY ALL
 UNION ALL
-SELECT 'sen_team', sen_team, count(*) FROM cohort GROUP BY ALL
+SELECT 'sen_team', sen_team, count(*), (sum(rkey) % 256)::INTEGER
+FROM cohort
+GROUP BY ALL
 UNION ALL
-SELECT 'imported_from', imported_from, count(*)
+SELECT 'imported_from', imported_from, count(*), (sum(rkey) % 256)::INTEGER
 FROM cohort
 WHERE imported_from IS NOT NULL
 GROUP BY ALL

@@ -25,9 +25,11 @@ FLAGS = (
 
 
 def flags_raised_cleared(f: CohortFilter, *, db=None) -> pd.DataFrame:
-    """Per flag: held_now, held_before, raised, cleared (0 for flags nobody held).
+    """Per flag: held_now, held_before, raised, cleared (0 for flags nobody held), and each
+    count's cell key `<count>_ckey` (figures/disclosure.py).
 
-    With no earlier period loaded, held_before, raised and cleared are NA: nothing to compare.
+    With no earlier period loaded, held_before, raised and cleared (and their keys) are NA:
+    nothing to compare.
     """
     before = previous_period(f.period, db)
     params = {
@@ -40,5 +42,7 @@ def flags_raised_cleared(f: CohortFilter, *, db=None) -> pd.DataFrame:
     frame = frame.rename(columns={"index": "flag"})
     if before is None:
         for column in ("held_before", "raised", "cleared"):
-            frame[column] = pd.array([pd.NA] * len(frame), dtype="Int64")
-    return frame[["flag", "held_now", "held_before", "raised", "cleared"]]
+            for name in (column, f"{column}_ckey"):
+                frame[name] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    counts = ["held_now", "held_before", "raised", "cleared"]
+    return frame[["flag", *counts, *(f"{count}_ckey" for count in counts)]]

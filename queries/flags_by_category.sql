@@ -10,7 +10,8 @@
 -- Output: category VARCHAR, children BIGINT, and BIGINT counts of children with each flag:
 --   needs_action, out_of_sight, s19_due, repeated_offer, consultation_chain, stalled,
 --   annual_review_overdue, import_review_due, children_with_terms; terms_without_provision
---   BIGINT (sum)
+--   BIGINT (sum); after each count of children its cell key `<count>_ckey` INTEGER
+--   (figures/disclosure.py)
 WITH counted AS (
     SELECT
         {{flag_dimension}} AS category,
@@ -27,15 +28,25 @@ listed AS (
 SELECT
     coalesce(l.category, c.category) AS category,
     coalesce(c.children, 0) AS children,
+    coalesce(c.children_ckey, 0) AS children_ckey,
     coalesce(c.needs_action, 0) AS needs_action,
+    coalesce(c.needs_action_ckey, 0) AS needs_action_ckey,
     coalesce(c.out_of_sight, 0) AS out_of_sight,
+    coalesce(c.out_of_sight_ckey, 0) AS out_of_sight_ckey,
     coalesce(c.s19_due, 0) AS s19_due,
+    coalesce(c.s19_due_ckey, 0) AS s19_due_ckey,
     coalesce(c.repeated_offer, 0) AS repeated_offer,
+    coalesce(c.repeated_offer_ckey, 0) AS repeated_offer_ckey,
     coalesce(c.consultation_chain, 0) AS consultation_chain,
+    coalesce(c.consultation_chain_ckey, 0) AS consultation_chain_ckey,
     coalesce(c.stalled, 0) AS stalled,
+    coalesce(c.stalled_ckey, 0) AS stalled_ckey,
     coalesce(c.annual_review_overdue, 0) AS annual_review_overdue,
+    coalesce(c.annual_review_overdue_ckey, 0) AS annual_review_overdue_ckey,
     coalesce(c.import_review_due, 0) AS import_review_due,
+    coalesce(c.import_review_due_ckey, 0) AS import_review_due_ckey,
     coalesce(c.children_with_terms, 0) AS children_with_terms,
+    coalesce(c.children_with_terms_ckey, 0) AS children_with_terms_ckey,
     coalesce(c.terms_without_provision, 0)::BIGINT AS terms_without_provision
 FROM listed AS l
 FULL OUTER JOIN counted AS c ON c.category = l.category

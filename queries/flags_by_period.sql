@@ -10,12 +10,17 @@
 --   with each flag),
 --   children_with_terms BIGINT (children with at least one term without provision),
 --   terms_without_provision BIGINT (sum over the children), median_days_without_provision
---   DOUBLE (children whose days without provision are known; NULL when none are)
+--   DOUBLE (children whose days without provision are known; NULL when none are),
+--   with_days_without_provision BIGINT (those children: the median's group);
+--   after each count of children its cell key `<count>_ckey` INTEGER (figures/disclosure.py)
 SELECT
     period,
     any_value(census_date) AS census_date,
     {{flag_counts}},
-    median(days_without_provision) AS median_days_without_provision
+    median(days_without_provision) AS median_days_without_provision,
+    count(days_without_provision) AS with_days_without_provision,
+    coalesce(sum(rkey) FILTER (WHERE days_without_provision IS NOT NULL) % 256, 0)::INTEGER
+        AS with_days_without_provision_ckey
 FROM case_flags
 WHERE {{cohort_filter}}
 GROUP BY period

@@ -9,14 +9,18 @@
 --   $period_to = $period, and
 --   $period           VARCHAR   the period viewed
 --   $previous_period  VARCHAR   the loaded period before it
---   $dimensions       VARCHAR[] the dimension keys below, in tie-break order
+--   $dimensions       VARCHAR[] the dimension keys below to look at, in tie-break order (a
+--                               key left out is not reported: care status is left out when
+--                               a period's care status was not supplied)
 --   $n                INTEGER   how many movements to return
 -- Output: dimension VARCHAR ('district_placement' or a dimension key), category VARCHAR
 --   (for district_placement: the placement status), district VARCHAR (district_placement
---   only, else NULL), previous BIGINT, current BIGINT, change BIGINT
+--   only, else NULL), previous BIGINT, current BIGINT, change BIGINT, previous_ckey INTEGER,
+--   current_ckey INTEGER (the two counts' cell keys: figures/disclosure.py)
 WITH long AS (
     SELECT
         period,
+        rkey,
         unnest(
             [
                 {'dimension': 'district_placement', 'category': placement_status,
@@ -40,13 +44,18 @@ counted AS (
         category,
         district,
         count(*) FILTER (WHERE period = $previous_period) AS previous,
-        count(*) FILTER (WHERE period = $period) AS current
+        count(*) FILTER (WHERE period = $period) AS current,
+        coalesce(sum(rkey) FILTER (WHERE period = $previous_period) % 256, 0)::INTEGER
+            AS previous_ckey,
+        coalesce(sum(rkey) FILTER (WHERE period = $period) % 256, 0)::INTEGER AS current_ckey
     FROM long
     GROUP BY ALL
 )
-SELECT dimension, category, district, previous, current, current - previous AS change
+SELECT
+    dimension, category, district, previous, current, current - previous AS change,
+    previous_ckey, current_ckey
 FROM counted
-WHERE current <> previous
+WHERE current <> previous AND list_contains($dimensions::VARCHAR[], dimension)
 ORDER BY
     abs(current - previous) DESC,
     current - previous DESC,

@@ -3,9 +3,18 @@
 -- Output: load_id INTEGER, loaded_at TIMESTAMP, kind VARCHAR ('cohort' or 'casework'),
 --   file_name VARCHAR, period VARCHAR (NULL for casework), rows_read, rows_loaded,
 --   rows_quarantined, warnings INTEGER, warnings_by_column VARCHAR (JSON object),
---   extra_columns VARCHAR (JSON list), synthetic BOOLEAN
+--   extra_columns VARCHAR (JSON list), synthetic BOOLEAN, rows_loaded_ckey INTEGER (the cell
+--   key of the children the load put in the cohort or caseload, figures/disclosure.py; NULL
+--   for casework and for a load whose period was loaded again since: its rows are gone)
+WITH loaded_keys AS (
+    SELECT load_id, sum(rkey) AS keys FROM snapshot GROUP BY load_id
+    UNION ALL
+    SELECT load_id, sum(rkey) FROM caseload_snapshot GROUP BY load_id
+)
 SELECT
-    load_id, loaded_at, kind, file_name, period, rows_read, rows_loaded, rows_quarantined,
-    warnings, warnings_by_column, extra_columns, synthetic
-FROM load_log
-ORDER BY load_id DESC
+    l.load_id, l.loaded_at, l.kind, l.file_name, l.period, l.rows_read, l.rows_loaded,
+    l.rows_quarantined, l.warnings, l.warnings_by_column, l.extra_columns, l.synthetic,
+    (k.keys % 256)::INTEGER AS rows_loaded_ckey
+FROM load_log AS l
+LEFT JOIN loaded_keys AS k USING (load_id)
+ORDER BY l.load_id DESC

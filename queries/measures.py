@@ -17,8 +17,9 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 
 from core import vocab
+from queries import runner
 from queries.filters import PERIOD_PATTERN, CohortFilter
-from queries.pupil import cohort_count, run_pupil_query
+from queries.pupil import run_pupil_query
 
 _LISTS = {
     "district": "districts",
@@ -47,11 +48,13 @@ class View:
 
 @dataclass(frozen=True)
 class Figure:
-    """A measure's figure in one period: a number when there is one, and words."""
+    """A measure's figure in one period: a number when there is one, and words; for a count of
+    children, its cell key (figures/disclosure.py)."""
 
     period: str
     value: float | None
     text: str
+    ckey: int | None = None
 
 
 def _need(label: str) -> str:
@@ -98,8 +101,10 @@ def parse_view(link: str) -> View:
 def view_figure(link: str, period: str, *, db=None) -> Figure:
     """Children matching the view's filters in `period`."""
     view = parse_view(link)
-    count = cohort_count(view.filter_at(period), db=db)
-    return Figure(period, float(count), f"{count:,} {'child' if count == 1 else 'children'}")
+    row = runner.run("cohort_count", view.filter_at(period).params(), db=db).iloc[0]
+    count = int(row["children"])
+    text = f"{count:,} {'child' if count == 1 else 'children'}"
+    return Figure(period, float(count), text, int(row["children_ckey"]))
 
 
 def child_figure(child_id: str, period: str, *, db=None) -> Figure:

@@ -12,7 +12,8 @@ The numerator is the filtered out-of-school cohort (queries/aggregates.py); the 
 the caseload of the same period with the same filters, except the placement status, import and
 days-out filters, which describe being out of school and narrow the numerator only.
 Count columns are named `children_out` and `children_with_plan` so that small-number
-suppression can find them. Statistics are in queries/rate_stats.py.
+suppression can find them; their cell keys are `children_out_ckey` and `children_with_plan_ckey`
+(figures/disclosure.py). Statistics are in queries/rate_stats.py.
 """
 
 from __future__ import annotations
@@ -42,6 +43,13 @@ RATE_DIMENSIONS = [
     "sen_team",
 ]
 COUNT_COLUMNS = ["children_out", "children_with_plan"]
+CKEY_COLUMNS = [f"{column}_ckey" for column in COUNT_COLUMNS]
+_RENAMED = {
+    "children": "children_out",
+    "children_ckey": "children_out_ckey",
+    "plans": "children_with_plan",
+    "plans_ckey": "children_with_plan_ckey",
+}
 
 runner.allow_template_values("dimension", [spec(d).sql for d in RATE_DIMENSIONS])
 
@@ -93,7 +101,8 @@ def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
 def rates(f: CohortFilter, dimension: str, *, db=None) -> pd.DataFrame:
     """One period's rates and over-representation by `dimension`.
 
-    Columns: category, children_out, children_with_plan, rate_per_100, rate_low, rate_high
+    Columns: category, children_out, children_with_plan, children_out_ckey,
+    children_with_plan_ckey (the counts' cell keys), rate_per_100, rate_low, rate_high
     (Wilson 95%), share_out, share_plans (percent of the breakdown's totals), ratio,
     ratio_low, ratio_high (95%), p_value, p_holm (Holm-adjusted across the categories
     tested; Not recorded is not tested), excludes_one (the 95% interval excludes 1).
@@ -101,12 +110,12 @@ def rates(f: CohortFilter, dimension: str, *, db=None) -> pd.DataFrame:
     """
     _check(dimension)
     if not has_caseload(f.period, db):
-        return pd.DataFrame(columns=["category", *COUNT_COLUMNS])
-    out = aggregates.breakdown(f, dimension, db=db)[["category", "children"]]
-    plans = _plans(f, dimension, f.period, f.period, db)[["category", "plans"]]
-    frame = out.merge(plans, on="category", how="outer")
-    frame = frame.rename(columns={"children": "children_out", "plans": "children_with_plan"})
-    frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].fillna(0).astype("int64")
+        return pd.DataFrame(columns=["category", *COUNT_COLUMNS, *CKEY_COLUMNS])
+    out = aggregates.breakdown(f, dimension, db=db)[["category", "children", "children_ckey"]]
+    plans = _plans(f, dimension, f.period, f.period, db)[["category", "plans", "plans_ckey"]]
+    frame = out.merge(plans, on="category", how="outer").rename(columns=_RENAMED)
+    columns = [*COUNT_COLUMNS, *CKEY_COLUMNS]
+    frame[columns] = frame[columns].fillna(0).astype("int64")
     frame = _order(frame, dimension)
     frame = _with_rates(frame)
     total_a, total_n = frame["children_out"].sum(), frame["children_with_plan"].sum()
@@ -141,12 +150,13 @@ def _order(frame: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
 
 
 def overall_rate(f: CohortFilter, *, db=None) -> dict | None:
-    """{children_out, children_with_plan, rate_per_100, rate_low, rate_high}, or None when the
-    period has no caseload."""
+    """{children_out, children_with_plan, children_out_ckey, children_with_plan_ckey,
+    rate_per_100, rate_low, rate_high}, or None when the period has no caseload."""
     frame = rate_trend(f, None, f.period, f.period, db=db)
     if frame.empty or not frame["caseload_loaded"].iloc[0]:
         return None
-    return frame.iloc[0][[*COUNT_COLUMNS, "rate_per_100", "rate_low", "rate_high"]].to_dict()
+    columns = [*COUNT_COLUMNS, *CKEY_COLUMNS, "rate_per_100", "rate_low", "rate_high"]
+    return frame.iloc[0][columns].to_dict()
 
 
 def rate_trend(
@@ -154,22 +164,23 @@ def rate_trend(
 ) -> pd.DataFrame:
     """Rates in every loaded period of a range, by `dimension` (None: the whole cohort).
 
-    Columns period, category, children_out, children_with_plan, rate_per_100, rate_low,
-    rate_high, caseload_loaded (False: no caseload that month, so no rate: NaN, not 0).
+    Columns period, category, children_out, children_with_plan, children_out_ckey,
+    children_with_plan_ckey (the counts' cell keys), rate_per_100, rate_low, rate_high,
+    caseload_loaded (False: no caseload that month, so no rate: NaN, not 0).
     """
     _check(dimension)
     low, high = sorted((check_period(period_from), check_period(period_to)))
-    out = aggregates.trend(f, dimension, low, high, db=db)[["period", "category", "children"]]
+    out = aggregates.trend(f, dimension, low, high, db=db)
+    out = out[["period", "category", "children", "children_ckey"]]
     loaded = set(caseload_periods(db))
     if loaded & {p for p in out["period"]}:
         plans = _plans(f, dimension, low, high, db)
     else:
-        plans = pd.DataFrame(columns=["period", "category", "plans"])
-    frame = out.merge(plans, on=["period", "category"], how="left")
-    frame = frame.rename(columns={"children": "children_out", "plans": "children_with_plan"})
+        plans = pd.DataFrame(columns=["period", "category", "plans", "plans_ckey"])
+    frame = out.merge(plans, on=["period", "category"], how="left").rename(columns=_RENAMED)
     frame["caseload_loaded"] = frame["period"].isin(loaded)
-    frame["children_with_plan"] = frame["children_with_plan"].fillna(0).astype("int64")
-    frame["children_out"] = frame["children_out"].astype("int64")
+    columns = [*COUNT_COLUMNS, *CKEY_COLUMNS]
+    frame[columns] = frame[columns].fillna(0).astype("int64")
     frame = _with_rates(frame)
     no_caseload = ~frame["caseload_loaded"]
     frame.loc[no_caseload, ["rate_per_100", "rate_low", "rate_high"]] = np.nan
@@ -202,14 +213,21 @@ def overrepresented_sentences(frame: pd.DataFrame, label: str) -> list[str]:
 
 def missing_from_caseload(db=None) -> pd.DataFrame:
     """period, cohort_children, missing_from_caseload: cohort children not in the same period's
-    caseload (periods with a caseload only)."""
+    caseload (periods with a caseload only), with their cell keys cohort_children_ckey and
+    missing_from_caseload_ckey."""
     try:
         return runner.run("cohort_missing_from_caseload", db=db)
     except duckdb.CatalogException:
-        return pd.DataFrame(columns=["period", "cohort_children", "missing_from_caseload"])
+        return pd.DataFrame(
+            columns=[
+                "period", "cohort_children", "missing_from_caseload", "cohort_children_ckey",
+                "missing_from_caseload_ckey",
+            ]
+        )  # fmt: skip
 
 
 __all__ = [
+    "CKEY_COLUMNS",
     "COUNT_COLUMNS",
     "NOT_RECORDED",
     "RATE_DIMENSIONS",

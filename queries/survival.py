@@ -83,13 +83,17 @@ class Survival:
 
     groups: list[str]
     curves: pd.DataFrame  # group, months, still_out, lower, upper
-    summary: pd.DataFrame  # group, episodes, returned, still_out_censored, median_months
+    # group, episodes, returned, still_out_censored, median_months, and each count's cell key
+    # (episodes_ckey, returned_ckey, still_out_censored_ckey: figures/disclosure.py)
+    summary: pd.DataFrame
     at_risk: pd.DataFrame  # group x AT_RISK_MONTHS: children at risk
     no_start_date: int  # episodes left out: no out_of_school_since recorded
     logrank: dict = field(default_factory=dict)  # statistic, df, p_value, episodes, words
     left_out_groups: list[str] = field(default_factory=list)
     # groups with too few children seen early in their episode for a curve
     too_few_groups: list[str] = field(default_factory=list)
+    # the cell keys of `at_risk`'s counts, same shape (group, then one column per time)
+    at_risk_ckey: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _usable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -120,17 +124,20 @@ def kaplan_meier(durations, returned, entry):
     ), median
 
 
-def _at_risk(durations: np.ndarray, entry: np.ndarray, months: list[int]) -> list[int]:
-    """Children still out and already seen at each time (the 'number at risk')."""
-    return [
-        int(np.sum((entry <= m * DAYS_PER_MONTH) & (durations >= m * DAYS_PER_MONTH)))
-        for m in months
-    ]
+def _at_risk_masks(durations: np.ndarray, entry: np.ndarray, months: list[int]):
+    """For each time, which episodes are still out and already seen (the 'number at risk')."""
+    return [(entry <= m * DAYS_PER_MONTH) & (durations >= m * DAYS_PER_MONTH) for m in months]
+
+
+def _ckey(keys: np.ndarray) -> int:
+    """The cell key of the episodes whose record keys are `keys` (figures/disclosure.py)."""
+    return int(keys.astype("int64").sum()) % 256
 
 
 # What the estimators need of each episode: no child ID, so nothing that names a child is kept.
+# The record key is kept for the cell keys of the counts (a key, not an identifier).
 ESTIMATOR_COLUMNS = ["episode_start", "duration_days", "entry_days", "returned", "grp",
-                     "started_in_window"]  # fmt: skip
+                     "started_in_window", "rkey"]  # fmt: skip
 
 
 @lru_cache(maxsize=2)
@@ -150,12 +157,13 @@ def _survival(f: CohortFilter, dimension: str | None, db, version) -> Survival:
     left_out = [str(g) for g in sizes.index[MAX_GROUPS:]]
     if dimension is None:
         groups = [ALL_GROUP] if len(usable) else []
-    curves, rows, risk, too_few = [], [], [], []
+    curves, rows, risk, risk_keys, too_few = [], [], [], [], []
     for group in groups:
         part = usable if dimension is None else usable[usable["grp"] == group]
         d = part["duration_days"].to_numpy(float)
         e = part["entry_days"].to_numpy(float)
         r = part["returned"].to_numpy(bool)
+        keys = part["rkey"].to_numpy()
         try:
             curve, median = kaplan_meier(d, r, e)
         except StatError:
@@ -173,14 +181,22 @@ def _survival(f: CohortFilter, dimension: str | None, db, version) -> Survival:
                 "returned": int(r.sum()),
                 "still_out_censored": int((~r).sum()),
                 "median_months": median / DAYS_PER_MONTH if math.isfinite(median) else None,
+                "episodes_ckey": _ckey(keys),
+                "returned_ckey": _ckey(keys[r]),
+                "still_out_censored_ckey": _ckey(keys[~r]),
             }
         )
-        risk.append([group, *_at_risk(d, e, AT_RISK_MONTHS)])
+        masks = _at_risk_masks(d, e, AT_RISK_MONTHS)
+        risk.append([group, *(int(mask.sum()) for mask in masks)])
+        risk_keys.append([group, *(_ckey(keys[mask]) for mask in masks)])
     result = Survival(
         groups=groups,
         curves=pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(),
         summary=pd.DataFrame(rows),
         at_risk=pd.DataFrame(risk, columns=["group", *[f"{m} months" for m in AT_RISK_MONTHS]]),
+        at_risk_ckey=pd.DataFrame(
+            risk_keys, columns=["group", *[f"{m} months" for m in AT_RISK_MONTHS]]
+        ),
         no_start_date=no_start,
         left_out_groups=left_out,
         too_few_groups=too_few,
@@ -234,7 +250,8 @@ def _logrank(frame: pd.DataFrame) -> dict:
 def hazard_by_time_out(f: CohortFilter, *, db=None) -> pd.DataFrame:
     """Returns per child-month at risk by time already out (see module notes).
 
-    Columns band, child_months, returns, rate_per_month, monthly_return, low, high. Cached per
+    Columns band, child_months, returns, rate_per_month, monthly_return, low, high,
+    returns_ckey (the returns' cell key: figures/disclosure.py). Cached per
     filter and data version like survival(): the episodes behind it are every child-month of
     every loaded period, too many rows for the query cache (100,000 children x 40 months: 3.5 s
     a run before this cache), and the result is a handful of aggregate rows.
@@ -249,10 +266,12 @@ def _hazard(f: CohortFilter, db, version) -> pd.DataFrame:
     d = frame["duration_days"].to_numpy(float) / DAYS_PER_MONTH
     e = frame["entry_days"].to_numpy(float) / DAYS_PER_MONTH
     r = frame["returned"].to_numpy(bool)
+    keys = frame["rkey"].to_numpy()
     rows = []
     for band, low, high in HAZARD_BANDS:
         exposure = np.clip(np.minimum(d, high) - np.maximum(e, low), 0, None).sum()
-        events = int(np.sum(r & (d > low) & (d <= high) & (d > e)))
+        returning = r & (d > low) & (d <= high) & (d > e)
+        events = int(np.sum(returning))
         rate = events / exposure if exposure > 0 else math.nan
         lo = chi2.ppf(0.025, 2 * events) / 2 / exposure if exposure > 0 and events else 0.0
         hi = chi2.ppf(0.975, 2 * events + 2) / 2 / exposure if exposure > 0 else math.nan
@@ -265,6 +284,7 @@ def _hazard(f: CohortFilter, db, version) -> pd.DataFrame:
                 "monthly_return": 1 - math.exp(-rate) if exposure > 0 else math.nan,
                 "low": 1 - math.exp(-lo) if exposure > 0 else math.nan,
                 "high": 1 - math.exp(-hi) if exposure > 0 else math.nan,
+                "returns_ckey": _ckey(keys[returning]),
             }
         )
     return pd.DataFrame(rows)

@@ -21,7 +21,7 @@
 --   annual_review_overdue, import_review_due_date, import_review_due, s19_due_date, clock,
 --   clock_due_date, days_past_clock, out_of_sight, records_disagree, last_provision_started,
 --   statutory_clock_near, act_now, flags_raised, and events_after_census INTEGER (the child's
---   casework events dated after the census date: in the log, not counted by the flags)
+--   casework events dated after the as-at date: in the log, not counted by the flags)
 WITH {{worklist}}
 SELECT
     tier, joined_cohort, gained_flag, entered_act_now, escalate, caseworker, caseworker_name,
@@ -30,7 +30,7 @@ SELECT
     (
         SELECT count(*)
         FROM casework e
-        WHERE e.child_id = worklist.child_id AND e.event_date > worklist.census_date
+        WHERE e.child_id = worklist.child_id AND e.event_date > worklist.as_at_date
     )::INTEGER AS events_after_census
 FROM worklist
 WHERE tier IS NOT NULL

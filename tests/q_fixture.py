@@ -15,6 +15,10 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SCHEMA = ROOT / "data" / "sql" / "schema.sql"
+DISCLOSURE_KEY = ROOT / "data" / "sql" / "disclosure_key.sql"
+# The fixtures' disclosure-control secret: fixed, so that record keys can be worked out by
+# hand (tests/test_disclosure_sql.py); a real database gets a random one at its first publish.
+TEST_SECRET = "0123456789abcdef" * 4
 
 TABLES = {
     "snapshot": DATA / "q_snapshot.csv",
@@ -36,6 +40,7 @@ def build_fixture_db(path: Path, *, change_sql: str | None = None, tables=TABLES
                 "SELECT * FROM read_csv($file, header = true, all_varchar = true)",
                 {"file": str(csv_path)},
             )
+        add_disclosure_keys(con)
         if change_sql:
             con.execute(change_sql)
         con.execute("CHECKPOINT")
@@ -47,3 +52,14 @@ def build_fixture_db(path: Path, *, change_sql: str | None = None, tables=TABLES
 def publish(new_db: Path, live_db: Path) -> None:
     """Publish a new database file over the live one the way the loader does (os.replace)."""
     os.replace(new_db, live_db)
+
+
+def add_disclosure_keys(con: duckdb.DuckDBPyConnection, secret: str = TEST_SECRET) -> None:
+    """Give a fixture database built without the loader its secret and record keys, as every
+    publish does (data/sql/disclosure_key.sql)."""
+    for statement in DISCLOSURE_KEY.read_text(encoding="utf-8").split(";\n"):
+        body = "\n".join(
+            line for line in statement.splitlines() if not line.strip().startswith("--")
+        )
+        if body.strip():
+            con.execute(body, {"secret": secret} if "$secret" in body else {})

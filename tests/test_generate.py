@@ -24,7 +24,8 @@ def _query(db, sql, params=None):
         return con.execute(sql, params or {}).fetchall()
 
 
-COHORT_ROWS = "SELECT * EXCLUDE (load_id) FROM cohort ORDER BY period, child_id"
+# rkey: each database has its own disclosure-control secret (README, "Disclosure control")
+COHORT_ROWS = "SELECT * EXCLUDE (load_id, rkey) FROM cohort ORDER BY period, child_id"
 CASEWORK_ROWS = (
     "SELECT * EXCLUDE (load_id, source_row) FROM casework "
     "ORDER BY child_id, event_date, event_type, source_row"

@@ -430,14 +430,16 @@ def test_link_to_this_view_carries_period_filters_and_choices(monkeypatch, fixtu
 
 
 def test_first_start_builds_the_demo_database(monkeypatch, tmp_path):
-    # No database at the default path: the dashboard builds the synthetic demo (with a progress
-    # bar) and then shows it, marked as synthetic. The default path is pointed into tmp_path.
-    default = tmp_path / "oos.duckdb"
-    monkeypatch.setattr("startup.DEFAULT_DB", default)
-    monkeypatch.setenv("OOS_DB", str(default))
+    # No database named and none at the council's default path: the dashboard builds the
+    # synthetic demo at the demo's own path (with a progress bar) and then shows it, marked as
+    # synthetic. Both paths are pointed into tmp_path.
+    default, demo = tmp_path / "oos.duckdb", tmp_path / "demo" / "demo.duckdb"
+    monkeypatch.setattr("core.paths.DEFAULT_DB", default)
+    monkeypatch.setattr("core.paths.DEMO_DB", demo)
+    monkeypatch.delenv("OOS_DB", raising=False)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
     at.run()
     assert not at.exception and not at.error
-    assert default.exists()
+    assert demo.exists() and not default.exists()
     assert any("Synthetic demonstration data" in w.value for w in at.warning)
     assert int(metrics(at)["Children out of school"][0].replace(",", "")) > 0

@@ -1,17 +1,22 @@
 """The server on a closed council network: nothing outbound, loopback only, and the reverse
-proxy of deploy/ adding TLS, security headers and a Host allow-list.
+proxy of deploy/ adding TLS (1.2 and 1.3 only), security headers, cookie flags and a Host
+allow-list.
 
-Streamlit runs from `.streamlit/config.toml` as shipped (only the port changed), under
-deploy/audit_sockets.py, which logs every DNS lookup and socket connection the server makes
-(Python audit hooks). nginx runs deploy/nginx/oos-dashboard.conf itself, with the name, ports
-and certificate paths substituted: loopback only, a self-signed certificate made here.
-Every connection the tests make goes to 127.0.0.1.
+Streamlit runs as deployed, `streamlit run server.py` from `.streamlit/config.toml` as shipped
+(only the port changed), under deploy/audit_sockets.py, which logs every DNS lookup and socket
+connection the server makes (Python audit hooks); behind the proxy, with the Environment=
+lines of deploy/oos-dashboard.service. nginx runs deploy/nginx/oos-dashboard.conf itself, with
+the name, ports and certificate paths substituted, inside an http block holding Debian's own
+nginx.conf protocol line: loopback only, a self-signed certificate made here. Every connection
+the tests make goes to 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import shutil
 import signal
 import socket
@@ -20,6 +25,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 import pytest
@@ -46,22 +52,45 @@ def wait_for(check, seconds: float, what: str) -> None:
     raise AssertionError(f"{what} did not come up in {seconds}s")
 
 
-def unit_environment() -> dict[str, str]:
-    """The Environment= lines of deploy/oos-dashboard.service (bar OOS_DB)."""
+# what the deployment names, and what the tests use instead
+UNIT_NAMES = {"dashboard.council.example": NAME}
+NOT_FROM_THE_UNIT = {"OOS_DB", "OOS_AUDIT_KEY", "OOS_AUDIT_ANCHOR"}  # the tests' own files
+
+
+def unit_environment(provider_host: str = "idp.invalid") -> dict[str, str]:
+    """The Environment= lines of deploy/oos-dashboard.service (systemd's quoting), with the
+    dashboard's name and the identity provider's host replaced by the tests' own; the
+    database, audit key and anchor are the tests' own files."""
     pairs = {}
     for line in (DEPLOY / "oos-dashboard.service").read_text().splitlines():
         if line.startswith("Environment="):
-            key, _, value = line.removeprefix("Environment=").partition("=")
-            if key != "OOS_DB":
-                pairs[key] = value
+            for assignment in shlex.split(line.removeprefix("Environment=")):
+                key, _, value = assignment.partition("=")
+                if key not in NOT_FROM_THE_UNIT:
+                    pairs[key] = value
+    for old, new in UNIT_NAMES.items():
+        assert old in pairs["STREAMLIT_SERVER_ALLOWED_HOSTS"].split(), old
+        pairs["STREAMLIT_SERVER_ALLOWED_HOSTS"] = pairs["STREAMLIT_SERVER_ALLOWED_HOSTS"].replace(
+            old, new
+        )
+    assert pairs["NO_PROXY"] == "login.microsoftonline.com"  # the provider, and only it
+    pairs["NO_PROXY"] = provider_host
     return pairs
 
 
 class App:
-    """`streamlit run dashboard.py` under the socket audit, on a free loopback port."""
+    """`streamlit run server.py` under the socket audit, on a free loopback port."""
 
-    def __init__(self, folder: Path, db: Path, extra_env: dict[str, str]):
-        self.port = free_port()
+    def __init__(
+        self,
+        folder: Path,
+        db: Path,
+        extra_env: dict[str, str],
+        *,
+        port: int | None = None,
+        args: tuple[str, ...] = (),
+    ):
+        self.port = port or free_port()
         self.audit = folder / f"audit-{self.port}.log"
         self.output = folder / f"streamlit-{self.port}.log"
         env = {**os.environ, "OOS_DB": str(db), **extra_env}
@@ -71,7 +100,7 @@ class App:
                 env.pop(key.lower(), None)
         self.process = subprocess.Popen(
             [sys.executable, str(DEPLOY / "audit_sockets.py"), str(self.audit), "run",
-             "dashboard.py", "--server.port", str(self.port)],
+             "server.py", "--server.port", str(self.port), *args],
             cwd=ROOT, env=env, stdout=self.output.open("w"), stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
@@ -106,6 +135,15 @@ def outbound(records: list[dict]) -> list[dict]:
     return [r for r in records if r.get("type") != "unix" and r["host"] not in LOCAL_HOSTS]
 
 
+def connections(records: list[dict]) -> set[tuple[str, int]]:
+    """(host, port) of every TCP connection the server opened."""
+    return {
+        (r["host"], r["port"])
+        for r in records
+        if r["event"] == "socket.connect" and r.get("type") == "tcp"
+    }
+
+
 def http(port: int, host: str, path: str = "/", headers: dict | None = None,
          tls: bool = True, ca: Path | None = None) -> tuple[int, dict[str, str]]:  # fmt: skip
     """One HTTP/1.1 request to 127.0.0.1:port with the given Host; (status, headers)."""
@@ -128,7 +166,9 @@ def http(port: int, host: str, path: str = "/", headers: dict | None = None,
     fields: dict[str, str] = {}
     for line in head[1:]:
         key, _, value = line.partition(":")
-        fields[key.strip().lower()] = value.strip()
+        key, value = key.strip().lower(), value.strip()
+        # several Set-Cookie lines: kept one per line
+        fields[key] = f"{fields[key]}\n{value}" if key == "set-cookie" and key in fields else value
     return status, fields
 
 
@@ -176,11 +216,28 @@ def app(folder, db):
     server.stop()
 
 
-def start_proxy(folder: Path, app_port: int) -> tuple[subprocess.Popen, dict]:
-    """nginx running deploy/nginx/oos-dashboard.conf in front of the app, loopback only."""
+DEBIAN_NGINX_CONF = Path("/etc/nginx/nginx.conf")
+
+
+def debian_protocols() -> str:
+    """The http-level ssl_protocols line of Debian's nginx.conf, which the site file is
+    included under in a deployment (Debian 12: TLSv1 TLSv1.1 TLSv1.2 TLSv1.3)."""
+    line = "ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;"
+    if DEBIAN_NGINX_CONF.exists():
+        found = re.search(r"^\s*(ssl_protocols [^;]*;)", DEBIAN_NGINX_CONF.read_text(), re.M)
+        line = found.group(1) if found else line
+    return line
+
+
+def start_proxy(
+    folder: Path, app_port: int, *, debian_http_level: bool = True, https_port: int | None = None
+) -> tuple[subprocess.Popen, dict]:
+    """nginx running deploy/nginx/oos-dashboard.conf in front of the app, loopback only, in an
+    http block holding Debian's protocol line (or, `debian_http_level=False`, none: nginx's
+    built-in default, TLSv1 to TLSv1.2 for nginx 1.22)."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     assert Path(nginx).exists(), "nginx is installed by .ci/run (apt-get install nginx)"
-    work = folder / f"nginx-{app_port}"
+    work = folder / f"nginx-{app_port}-{'debian' if debian_http_level else 'plain'}"
     work.mkdir()
     cert, key = work / "cert.pem", work / "key.pem"
     subprocess.run(
@@ -189,7 +246,7 @@ def start_proxy(folder: Path, app_port: int) -> tuple[subprocess.Popen, dict]:
          "-addext", f"subjectAltName=DNS:{NAME}"],
         check=True, capture_output=True, timeout=60,
     )  # fmt: skip
-    https_port, http_port = free_port(), free_port()
+    https_port, http_port = https_port or free_port(), free_port()
     site = (DEPLOY / "nginx" / "oos-dashboard.conf").read_text()
     for old, new in [
         ("dashboard\\.council\\.example", NAME.replace(".", "\\.")),
@@ -210,7 +267,9 @@ def start_proxy(folder: Path, app_port: int) -> tuple[subprocess.Popen, dict]:
         ("user root;\n" if os.geteuid() == 0 else "")
         + f"worker_processes 1;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
         "events { worker_connections 64; }\n"
-        f"http {{\n access_log {work}/access.log;\n client_body_temp_path {work}/body;\n"
+        f"http {{\n {debian_protocols() if debian_http_level else ''}\n"
+        f" access_log {work}/access.log;\n"
+        f" client_body_temp_path {work}/body;\n"
         f" proxy_temp_path {work}/proxy;\n fastcgi_temp_path {work}/fastcgi;\n"
         f" uwsgi_temp_path {work}/uwsgi;\n scgi_temp_path {work}/scgi;\n"
         f" include /etc/nginx/mime.types;\n include {work}/site.conf;\n}}\n"
@@ -227,7 +286,7 @@ def start_proxy(folder: Path, app_port: int) -> tuple[subprocess.Popen, dict]:
             return probe.connect_ex(("127.0.0.1", https_port)) == 0
 
     wait_for(listening, 30, "nginx")
-    return process, {"https": https_port, "http": http_port, "ca": cert}
+    return process, {"https": https_port, "http": http_port, "ca": cert, "app": app_port}
 
 
 def stop_proxy(process: subprocess.Popen) -> None:
@@ -236,8 +295,16 @@ def stop_proxy(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def proxy(folder, app):
-    process, info = start_proxy(folder, app.port)
+def deployed(folder, db):
+    """The app as the systemd unit runs it (its Environment= lines), for the proxy."""
+    server = App(folder, db, unit_environment())
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def proxy(folder, deployed):
+    process, info = start_proxy(folder, deployed.port)
     yield info
     stop_proxy(process)
 
@@ -276,24 +343,20 @@ def test_a_forged_host_websocket_is_refused_without_any_lookup(app):
     assert outbound(app.records()) == []
 
 
-def test_with_the_units_environment_a_cross_origin_websocket_reaches_nothing(folder, db):
+def test_with_the_units_environment_a_cross_origin_websocket_reaches_nothing(deployed):
     """Streamlit looks itself up on the internet before refusing another origin; under the
     systemd unit's environment that request goes to a closed loopback port instead."""
-    server = App(folder, db, unit_environment())
-    try:
-        host = f"127.0.0.1:{server.port}"
-        assert upgrade(server.port, host, "http://evil.example") == 403
-        time.sleep(1)  # the refusal is logged after the lookup attempt
-        records = server.records()
-    finally:
-        server.stop()
+    host = f"127.0.0.1:{deployed.port}"
+    assert upgrade(deployed.port, host, "http://evil.example") == 403
+    time.sleep(1)  # the refusal is logged after the lookup attempt
+    records = deployed.records()
     tcp_or_dns = [r for r in outbound(records) if r.get("type") != "udp"]
     assert tcp_or_dns == [], "no DNS lookup and no TCP connection beyond loopback"
     # Streamlit's internal-address probe connect()s a UDP socket to 8.8.8.8, which only picks
     # a route and sends no packet; anything else would be a leak
     assert all(r["host"] == "8.8.8.8" for r in outbound(records))
-    # and the blocked attempt did happen, into the closed local port
-    assert {"event": "socket.connect", "type": "tcp", "host": "127.0.0.1"} in records
+    # and the blocked attempt did happen, into the closed local port of the unit's HTTP_PROXY
+    assert ("127.0.0.1", 9) in connections(records)
 
 
 # --- behind the reverse proxy ----------------------------------------------------------------
@@ -395,21 +458,120 @@ def test_the_proxy_speaks_http2(proxy):
         assert tls.selected_alpn_protocol() == "h2"
 
 
-def test_the_proxy_refuses_a_forged_host(proxy, app):
-    seen = len(app.records())
+def test_the_proxy_refuses_a_forged_host(proxy, deployed):
+    seen = len(deployed.records())
     assert http(proxy["https"], "rebound.example", ca=proxy["ca"])[0] == 421
     assert upgrade(proxy["https"], "rebound.example", None, tls=True, ca=proxy["ca"]) == 421
     # plain HTTP: the right name is sent to HTTPS, any other refused
     status, headers = http(proxy["http"], NAME, "/x?y=1", tls=False)
     assert (status, headers["location"]) == (301, f"https://{NAME}/x?y=1")
     assert http(proxy["http"], "rebound.example", tls=False)[0] == 421
-    assert app.records()[seen:] == []
+    assert deployed.records()[seen:] == []
 
 
-def test_the_proxy_lets_only_the_dashboards_own_pages_open_the_websocket(proxy, app):
-    own = f"https://{NAME}:{proxy['https']}"
-    assert upgrade(proxy["https"], NAME, own, tls=True, ca=proxy["ca"]) == 101
-    assert upgrade(proxy["https"], NAME, "https://evil.example", tls=True, ca=proxy["ca"]) == 403
-    assert upgrade(proxy["https"], NAME, f"http://{NAME}", tls=True, ca=proxy["ca"]) == 403
+def test_the_proxy_lets_only_the_dashboards_own_pages_open_the_websocket(proxy, deployed):
+    seen = len(deployed.records())
+    # a browser's Host names the port it used (443 is left out), and its Origin the same
+    host = f"{NAME}:{proxy['https']}"
+    own = f"https://{host}"
+    assert upgrade(proxy["https"], host, own, tls=True, ca=proxy["ca"]) == 101
+    assert upgrade(proxy["https"], host, "https://evil.example", tls=True, ca=proxy["ca"]) == 403
+    assert upgrade(proxy["https"], host, f"http://{NAME}", tls=True, ca=proxy["ca"]) == 403
+    # Host and Origin reach Streamlit as sent (its same-origin check, and the sign-in cookie's
+    # origin, need them): its own Host allow-list (the unit's) refuses any other name
+    assert upgrade(deployed.port, host, own) == 101
+    assert upgrade(deployed.port, "rebound.example", "https://rebound.example") == 403
     # refused at the proxy, so Streamlit never looked itself up
-    assert outbound(app.records()) == []
+    assert outbound(deployed.records()[seen:]) == []
+
+
+# --- TLS versions and cookies -----------------------------------------------------------------
+
+
+def handshake(port: int, version: ssl.TLSVersion, ca: Path, name: str = NAME) -> str | None:
+    """The protocol a client allowing only `version` negotiates with the proxy, or None when
+    the proxy refuses it. The client is made willing to speak old versions (security level 0),
+    so a refusal is the proxy's."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.load_verify_locations(cafile=str(ca))
+    context.check_hostname = name == NAME
+    if name != NAME:
+        context.verify_mode = ssl.CERT_NONE
+    context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    with warnings.catch_warnings():  # TLS 1.0 and 1.1 are deprecated: that is the point
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = context.maximum_version = version
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=15) as raw:
+            with context.wrap_socket(raw, server_hostname=name) as tls:
+                return tls.version()
+    except (ssl.SSLError, ConnectionResetError):
+        return None
+
+
+@pytest.fixture(scope="module")
+def plain_proxy(folder, deployed):
+    """The site file under an nginx.conf that sets no protocols (nginx's own defaults)."""
+    process, info = start_proxy(folder, deployed.port, debian_http_level=False)
+    yield info
+    stop_proxy(process)
+
+
+@pytest.mark.parametrize("name", [NAME, "rebound.example"], ids=["dashboard", "default-server"])
+@pytest.mark.parametrize("http_level", ["debian", "nginx-defaults"])
+def test_tls_1_2_and_1_3_only_on_every_server(proxy, plain_proxy, http_level, name):
+    # Whatever the http level says (Debian's nginx.conf: TLSv1 to TLSv1.3; nginx 1.22's
+    # defaults: TLSv1 to TLSv1.2, no 1.3), the site file's servers, the default one included
+    # (whose settings nginx applies to the port), give TLSv1.2 and TLSv1.3, nothing else
+    chosen = proxy if http_level == "debian" else plain_proxy
+    port, ca = chosen["https"], chosen["ca"]
+    assert handshake(port, ssl.TLSVersion.TLSv1_3, ca, name) == "TLSv1.3"
+    assert handshake(port, ssl.TLSVersion.TLSv1_2, ca, name) == "TLSv1.2"
+    assert handshake(port, ssl.TLSVersion.TLSv1_1, ca, name) is None
+    assert handshake(port, ssl.TLSVersion.TLSv1, ca, name) is None
+
+
+def test_openssl_s_client_agrees(proxy):
+    def s_client(*flags: str) -> str:
+        done = subprocess.run(
+            ["openssl", "s_client", "-connect", f"127.0.0.1:{proxy['https']}",
+             "-servername", NAME, "-CAfile", str(proxy["ca"]), *flags],
+            input=b"", capture_output=True, timeout=30,
+        )  # fmt: skip
+        return done.stdout.decode(errors="replace") + done.stderr.decode(errors="replace")
+
+    newest = s_client("-brief")  # no version given: the best both sides speak
+    assert "Protocol version: TLSv1.3" in newest and "Verification: OK" in newest
+    assert "Protocol version: TLSv1.2" in s_client("-brief", "-tls1_2")
+    old = s_client("-brief", "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0")
+    assert "Protocol version" not in old and "alert" in old.lower()
+
+
+def cookies_set(headers: dict) -> dict[str, set[str]]:
+    """Set-Cookie lines as {name: {attributes, lower case}}."""
+    found = {}
+    for line in headers.get("set-cookie", "").splitlines():
+        name = line.split("=", 1)[0].strip()
+        found[name] = {part.strip().lower() for part in line.split(";")[1:]}
+    return found
+
+
+def test_cookies_through_the_proxy_are_secure_and_same_site(proxy):
+    # the page's health check sets Streamlit's XSRF token, the one cookie of a visit (the
+    # sign-in cookies are checked in a real browser through this proxy: test_signin.py)
+    status, headers = http(proxy["https"], NAME, "/_stcore/health", ca=proxy["ca"])
+    assert status == 200
+    cookies = cookies_set(headers)
+    assert set(cookies) == {"_streamlit_xsrf"}
+    attributes = cookies["_streamlit_xsrf"]
+    assert "secure" in attributes and "samesite=lax" in attributes
+    assert "httponly" not in attributes  # the page's script must read it (double submit)
+    # straight from the app (no proxy) it has no Secure flag: the proxy's rule adds it
+    status, direct = http(proxy["app"], "127.0.0.1", "/_stcore/health", tls=False)
+    assert "secure" not in cookies_set(direct)["_streamlit_xsrf"]
+
+
+def test_the_proxy_serves_downloads_only_to_a_signed_in_browser(proxy):
+    status, headers = http(proxy["https"], NAME, "/media/anything.csv", ca=proxy["ca"])
+    assert status == 403
+    assert headers["strict-transport-security"].startswith("max-age=")  # headers still there

@@ -4,7 +4,8 @@ Fixture: tests/data/p_cohort_2023_05/06.csv through the real loader (a database 
 "real" loads, not the synthetic demo). Teams in June 2023: SEN East P-0001..03, SEN South
 P-0004 05 08, SEN West P-0006 07 09, and P-0010 whose team is the formula-like text.
 The role file is written per test; sign-in is "configured" by an [auth] secrets section, and
-`at.user` is the signed-in account.
+`at.user` is the signed-in account: the ID token's claims, from the role file's issuer with a
+verified e-mail unless a test says otherwise (`signed_in`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from data.load import load_cohort
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 TIMEOUT = 60
-ROLE_FILE = """
+ISSUER = "https://idp.council.example/tenant-1"
+ROLE_FILE = f"""
 ask = "Ivy Governance (ig@council.example)"
+[identity]
+issuer = "{ISSUER}"
 [[grant]]
 role = "safeguarding_lead"
 accounts = ["lead@council.example"]
@@ -89,12 +93,21 @@ def env(monkeypatch, db, tmp_path):
     audit.close_connections()
 
 
+def signed_in(user: dict) -> dict:
+    """The claims of a sign-in: the role file's issuer, the e-mail as the permanent ID and
+    marked verified, unless `user` gives its own."""
+    claims = {"is_logged_in": True, "iss": ISSUER}
+    if "email" in user:
+        claims |= {"sub": user["email"], "email_verified": True}
+    return claims | user
+
+
 def run(user: dict | None, page: str | None = None, *, signin: bool = True, **query) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     if signin:
         at.secrets["auth"] = AUTH
     if user is not None:
-        at.user = {"is_logged_in": True, **user}
+        at.user = signed_in(user)
     elif signin:
         at.user = {"is_logged_in": False}
     for key, value in query.items():
@@ -221,7 +234,7 @@ def test_an_account_with_no_role_is_told_whom_to_ask(env):
         ),
         ({"email": "cw@council.example"}, PUPIL_PAGES),
         (
-            {"email": "SL@council.example"},
+            {"email": "sl@council.example"},
             set(ALL_PAGES) - PUPIL_PAGES - NOT_FOR_LEADERS - {"pages/audit.py"},
         ),
     ],

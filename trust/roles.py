@@ -4,6 +4,20 @@ Deny by default: an account that no grant names has no role and sees nothing but
 whom to ask. When several grants match, the broadest role wins (a safeguarding lead who is
 also in a caseworkers' group is a safeguarding lead); a caseworker's SEN teams are the union of
 every caseworker grant that matches. `OOS_ROLES` points at another file (tests, deployments).
+
+Identity comes from stable claims of the ID token, and only from the identity provider the
+file names (`[identity] issuer`, compared with the token's `iss`; a file naming none grants
+nothing):
+
+- `subjects`: the account's permanent ID, the claim `[identity] subject_claim` names (`sub`,
+  or `oid` for Microsoft Entra ID: the account's object ID, the same in every app of the
+  tenant), which the provider never reuses or lets a user change;
+- `accounts`: an e-mail address, matched only when the token says `email_verified` is true
+  (an e-mail a user can set or that the provider did not check proves nothing);
+- `groups`: the `groups` claim (for Entra ID, the groups' object IDs).
+
+Every value is compared exactly as the provider sends it: a claim with spaces around it, or
+in another case, is a different value and matches nothing (it never widens access).
 """
 
 from __future__ import annotations
@@ -32,10 +46,14 @@ ROLES = {
 PUPIL_ROLES = frozenset({SAFEGUARDING_LEAD, QA_OFFICER, CASEWORKER})
 
 
+SUBJECT_CLAIMS = ("sub", "oid")
+
+
 @dataclass(frozen=True)
 class Grant:
     role: str
-    accounts: frozenset[str] = frozenset()  # lower-case e-mail addresses
+    subjects: frozenset[str] = frozenset()  # permanent account IDs (sub or oid)
+    accounts: frozenset[str] = frozenset()  # e-mail addresses, as the provider sends them
     groups: frozenset[str] = frozenset()  # group IDs or names as the provider emits them
     sen_teams: tuple[str, ...] = ()  # caseworkers only
 
@@ -45,8 +63,21 @@ class RoleFile:
     grants: tuple[Grant, ...] = ()
     ask: str = "the service's information governance lead"
     demo_caseworker_teams: tuple[str, ...] = ()
+    issuer: str | None = None  # the only identity provider whose tokens are accepted
+    subject_claim: str = "sub"
     source: str = ""
     problems: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a signed-in account is, from the claims that can be trusted, and its role."""
+
+    role: str | None
+    sen_teams: tuple[str, ...]
+    actor: str  # what the audit records: the verified e-mail, else the permanent ID
+    subject: str | None  # the permanent ID (shown on the no-role page, to be granted)
+    refused: str = ""  # why the claims could not be used at all (wrong issuer ...)
 
 
 def role_file_path() -> Path:
@@ -58,6 +89,14 @@ def parse(data: dict, source: str = "") -> RoleFile:
     """A RoleFile from the TOML's contents; unknown roles and caseworkers without teams are
     refused (kept in `problems`), never guessed."""
     grants, problems = [], []
+    identity = data.get("identity", {})
+    issuer = str(identity.get("issuer", "")).strip() or None
+    if issuer is None:
+        problems.append("[identity] names no issuer: no signed-in account gets a role")
+    subject_claim = str(identity.get("subject_claim", "sub")).strip()
+    if subject_claim not in SUBJECT_CLAIMS:
+        problems.append(f"[identity] subject_claim {subject_claim!r} is not sub or oid")
+        subject_claim = "sub"
     for i, item in enumerate(data.get("grant", []), start=1):
         role = item.get("role")
         if role not in ROLES:
@@ -70,7 +109,8 @@ def parse(data: dict, source: str = "") -> RoleFile:
         grants.append(
             Grant(
                 role=role,
-                accounts=frozenset(str(a).strip().lower() for a in item.get("accounts", [])),
+                subjects=frozenset(str(a).strip() for a in item.get("subjects", [])),
+                accounts=frozenset(str(a).strip() for a in item.get("accounts", [])),
                 groups=frozenset(str(g).strip() for g in item.get("groups", [])),
                 sen_teams=teams,
             )
@@ -79,6 +119,8 @@ def parse(data: dict, source: str = "") -> RoleFile:
         grants=tuple(grants),
         ask=str(data.get("ask", RoleFile.ask)),
         demo_caseworker_teams=tuple(data.get("demo", {}).get("caseworker_sen_teams", [])),
+        issuer=issuer,
+        subject_claim=subject_claim,
         source=source,
         problems=tuple(problems),
     )
@@ -115,11 +157,46 @@ def _read(path: Path) -> RoleFile:
         )
 
 
-def resolve(roles: RoleFile, email: str | None, groups) -> tuple[str | None, tuple[str, ...]]:
-    """(role, caseworker SEN teams) for an account, or (None, ()) when no grant names it."""
-    email = (email or "").strip().lower()
-    groups = {str(g).strip() for g in (groups or [])}
-    matched = [g for g in roles.grants if (email and email in g.accounts) or (groups & g.groups)]
+def _exact(value) -> str | None:
+    """A claim usable as an identifier: a non-empty string with nothing around it, and no
+    control or space character inside it; anything else is None (it matches nothing)."""
+    if not isinstance(value, str) or not value or value != value.strip():
+        return None
+    if any(c.isspace() or not c.isprintable() for c in value):
+        return None
+    return value
+
+
+def _verified(claims) -> bool:
+    # JSON true (or the string "true", which some providers send); never "True", 1 or "yes"
+    return claims.get("email_verified") is True or claims.get("email_verified") == "true"
+
+
+def identify(roles: RoleFile, claims) -> Identity:
+    """The role (and a caseworker's teams) the role file gives the account these ID-token
+    claims describe: matched on the permanent ID, on a verified e-mail or on groups, and only
+    for tokens from the configured issuer."""
+    subject = _exact(claims.get(roles.subject_claim))
+    email = _exact(claims.get("email")) if _verified(claims) else None
+    actor = email or (f"{roles.subject_claim}:{subject}" if subject else "unidentified account")
+    if roles.issuer is None or claims.get("iss") != roles.issuer:
+        why = (
+            "the role file names no identity provider ([identity] issuer)"
+            if roles.issuer is None
+            else "the sign-in came from an identity provider the role file does not name"
+        )
+        return Identity(None, (), actor, subject, refused=why)
+    raw_groups = claims.get("groups") or []
+    if isinstance(raw_groups, str):
+        raw_groups = [raw_groups]
+    groups = {g for g in (_exact(g) for g in raw_groups) if g}
+    matched = [
+        g
+        for g in roles.grants
+        if (subject and subject in g.subjects)
+        or (email and email in g.accounts)
+        or groups & g.groups
+    ]
     for role in ROLES:  # broadest first
         if any(g.role == role for g in matched):
             teams = ()
@@ -127,5 +204,5 @@ def resolve(roles: RoleFile, email: str | None, groups) -> tuple[str | None, tup
                 teams = tuple(
                     dict.fromkeys(t for g in matched if g.role == CASEWORKER for t in g.sen_teams)
                 )
-            return role, teams
-    return None, ()
+            return Identity(role, teams, actor, subject)
+    return Identity(None, (), actor, subject)

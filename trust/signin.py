@@ -5,8 +5,9 @@ the database. Exactly one of four modes applies, and nothing in the URL or a wid
 between them:
 
 - **sign-in**: `[auth]` is in `.streamlit/secrets.toml`. Streamlit's `st.login` (OIDC through
-  Authlib) signs the person in; the role file gives their role. Not signed in: a sign-in page.
-  Signed in with no role: a page saying whom to ask, and nothing else.
+  Authlib) signs the person in; the role file gives their role, from the ID token's stable
+  claims and only for the identity provider it names (trust/roles.py `identify`). Not signed
+  in: a sign-in page. Signed in with no role: a page saying whom to ask, and nothing else.
 - **single-user**: no sign-in configured, and the server was started with
   `OOS_SINGLE_USER="<name>"`: that person, as safeguarding lead, said on every page and audited
   under that name (an analyst on their own machine).
@@ -59,8 +60,11 @@ def _session_id() -> str | None:
     return ctx.session_id if ctx else None
 
 
-def decide(synthetic: bool) -> Access:
-    """The gate's decision for this run (draws the demo role switcher when in demo mode)."""
+def decide(synthetic: bool, found: str = "") -> Access:
+    """The gate's decision for this run (draws the demo role switcher when in demo mode).
+
+    `synthetic`: every load in the database was made by the demo generator; `found`: what the
+    gate counted, in words, shown when the database needs sign-in."""
     session = _session_id()
     if auth_configured():
         return _signed_in(session)
@@ -69,23 +73,27 @@ def decide(synthetic: bool) -> Access:
         return Access(Viewer(single, single, SAFEGUARDING_LEAD, SINGLE_USER, session=session))
     if synthetic:
         return Access(_demo_viewer(session))
-    return Access(None, _configure_page, "Sign-in needed")
+    return Access(None, lambda: _configure_page(found), "Sign-in needed")
 
 
 def _signed_in(session: str | None) -> Access:
     user = st.user
     if not user.get("is_logged_in"):
         return Access(None, _sign_in_page, "Sign in")
-    email = user.get("email") or user.get("preferred_username") or user.get("sub")
-    name = user.get("name") or email or "signed-in user"
-    groups = user.get("groups") or []
-    if isinstance(groups, str):
-        groups = [groups]
     roles = role_file.load()
-    role, teams = role_file.resolve(roles, email, groups)
-    viewer = Viewer(str(email), str(name), role, SIGN_IN, sen_teams=teams, session=session)
-    if role is None:
-        return Access(viewer, lambda: _no_role_page(viewer, roles.ask), "No access")
+    # the ID token's claims, as Streamlit keeps them in its signed identity cookie
+    identity = role_file.identify(roles, dict(user.to_dict()))
+    name = user.get("name") if isinstance(user.get("name"), str) else None
+    viewer = Viewer(
+        identity.actor,
+        name or identity.actor,
+        identity.role,
+        SIGN_IN,
+        sen_teams=identity.sen_teams,
+        session=session,
+    )
+    if identity.role is None:
+        return Access(viewer, lambda: _no_role_page(viewer, identity, roles.ask), "No access")
     return Access(viewer)
 
 
@@ -154,22 +162,32 @@ def _sign_in_page() -> None:
     st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
 
 
-def _no_role_page(viewer: Viewer, ask: str) -> None:
+def _no_role_page(viewer: Viewer, identity: role_file.Identity, ask: str) -> None:
     st.title("No access yet", anchor=False)
+    if identity.refused:
+        st.markdown(
+            f"You are signed in as **{_md(viewer.name)}**, but {_md(identity.refused)}, so the "
+            "dashboard shows nothing."
+        )
+    else:
+        st.markdown(
+            f"You are signed in as **{_md(viewer.name)}** ({_md(viewer.actor)}), but this "
+            "account has no role on the dashboard, so it shows nothing."
+        )
     st.markdown(
-        f"You are signed in as **{_md(viewer.name)}** ({_md(viewer.actor)}), but this account "
-        "has no role on the dashboard, so it shows nothing.\n\n"
         f"To ask for access, contact {_md(ask)}, saying which role you need (safeguarding "
-        "lead, QA officer, caseworker and for which SEN teams, or senior leader)."
+        "lead, QA officer, caseworker and for which SEN teams, or senior leader)"
+        + (f", quoting your account ID: {_md(identity.subject)}." if identity.subject else ".")
     )
     st.button("Sign out", on_click=st.logout, key="_oos_sign_out", icon=":material/logout:")
 
 
-def _configure_page() -> None:
+def _configure_page(found: str = "") -> None:
     st.title("Sign-in is not configured", anchor=False)
     st.markdown(
-        "This database holds real loads, and the dashboard shows nothing from it until sign-in "
-        "is configured:\n\n"
+        "This database is not the synthetic demo"
+        + (f" ({_md(found)})" if found else "")
+        + ", so the dashboard shows nothing from it until sign-in is configured:\n\n"
         "1. Register the dashboard with the council's identity provider (Microsoft Entra ID or "
         "any OpenID Connect provider), with the redirect URI "
         "`https://<the dashboard's address>/oauth2callback`.\n"

@@ -1,14 +1,21 @@
--- The case flags: one row per child in `cohort` per period, computed at that period's census
+-- The case flags: one row per child in `cohort` per period, computed at that period's as-at
 -- date, in the view `case_flags`. Analysts query the view directly; the dashboard's casework
 -- pages read it through queries/casework_*.sql.
+--
+-- The as-at date (column `as_at_date`) is the census date, unless the period was loaded from
+-- a SEN2 return exported inside the month (`period_info`, data/sen2_return.py): then it is the
+-- export's date, so a child passes a statutory clock on the day, not at the month's end. The
+-- "census date" in the definitions below is that date; `census_date` and the cohort's own
+-- columns (age, year group, days_out) stay the month's.
 --
 -- Run by data/flag_settings.py (install_flag_settings) on every publish, inside the loader's
 -- transaction, after it has written config/flags.toml into `flag_settings`,
 -- config/school_terms.csv into `school_terms`, and brought the case-flag basis up to date
 -- (case_flag_basis.sql). No parameters. Two statements:
 --
---   census_terms      one row per month end of the term table's span: how many terms had ended
---                     before that date, and the term it falls in (NULL in August)
+--   census_terms      one row per month end of the term table's span, and per as-at date in
+--                     `period_info`: how many terms had ended before that date, and the term
+--                     it falls in (NULL in August)
 --   case_flags        the view: the cohort joined to its basis row, every flag computed at the
 --                     row's census date (only events ON OR BEFORE the census date count, so an
 --                     older period shows the flags as they stood then).
@@ -52,6 +59,7 @@
 --     log records no time of day, so the offer may well have come first.
 --
 -- Output columns of the view: every column of `cohort`, then
+--   as_at_date               DATE     the date the flags below are worked out at
 --   last_provision_ended, last_provision_started  DATE  latest such events up to the census date
 --   no_provision_since       DATE     the later of out_of_school_since and last_provision_ended
 --   days_without_provision   INTEGER  census date - no_provision_since, 0 when a
@@ -93,7 +101,7 @@
 --                                     first (or passes next); NULL when none is known
 --   clock                    VARCHAR  which clock that is: 's19', 'annual_review' or
 --                                     'import_review' (the first of these on a tie)
---   days_past_clock          INTEGER  census date - clock_due_date (negative: days still to go)
+--   days_past_clock          INTEGER  as-at date - clock_due_date (negative: days still to go)
 --   terms_without_provision  INTEGER  terms without provision up to the census date
 --   current_term_days_without_provision  INTEGER  days without provision so far in the term
 --                                     holding the census date (NULL in August)
@@ -128,6 +136,9 @@ WITH month_ends AS (
         FROM school_terms
     ) AS span,
     range(0, span.months + 1) AS r(n)
+    -- and the periods' as-at dates inside their month (period_info)
+    UNION
+    SELECT as_at_date FROM period_info
 )
 SELECT
     m.census_date,
@@ -166,6 +177,7 @@ settings AS NOT MATERIALIZED (
 based AS NOT MATERIALIZED (
     SELECT
         c.*,
+        coalesce(p.as_at_date, c.census_date) AS as_at_date,
         coalesce(b.event_dates, []) AS event_dates,
         coalesce(b.ended_dates, []) AS ended_dates,
         coalesce(b.started_dates, []) AS started_dates,
@@ -185,6 +197,9 @@ based AS NOT MATERIALIZED (
             AS open_from_term,
         CASE WHEN b.child_id IS NULL THEN coalesce(d.gaps, []) ELSE b.gaps END AS gaps
     FROM cohort c
+    -- the date the period's clocks are worked out at (period_info: a SEN2 return loaded
+    -- inside the month), else the census date
+    LEFT JOIN period_info p ON p.period = c.period
     LEFT JOIN case_flag_basis b
         ON b.child_id = c.child_id
         AND b.out_of_school_since IS NOT DISTINCT FROM c.out_of_school_since
@@ -205,28 +220,28 @@ cut AS NOT MATERIALIZED (
             gaps
         ),
         CASE
-            WHEN b.last_event_all <= b.census_date THEN b.events_all
-            ELSE len(list_filter(b.event_dates, lambda d: d <= b.census_date))
+            WHEN b.last_event_all <= b.as_at_date THEN b.events_all
+            ELSE len(list_filter(b.event_dates, lambda d: d <= b.as_at_date))
         END AS events_cut,
         CASE
-            WHEN coalesce(b.ended_dates[-1] <= b.census_date, TRUE) THEN len(b.ended_dates)
-            ELSE len(list_filter(b.ended_dates, lambda d: d <= b.census_date))
+            WHEN coalesce(b.ended_dates[-1] <= b.as_at_date, TRUE) THEN len(b.ended_dates)
+            ELSE len(list_filter(b.ended_dates, lambda d: d <= b.as_at_date))
         END AS ended_cut,
         CASE
-            WHEN coalesce(b.started_dates[-1] <= b.census_date, TRUE) THEN len(b.started_dates)
-            ELSE len(list_filter(b.started_dates, lambda d: d <= b.census_date))
+            WHEN coalesce(b.started_dates[-1] <= b.as_at_date, TRUE) THEN len(b.started_dates)
+            ELSE len(list_filter(b.started_dates, lambda d: d <= b.as_at_date))
         END AS started_cut,
         CASE
-            WHEN coalesce(b.last_repeat_all.offer_date <= b.census_date, TRUE) THEN b.repeats_all
-            ELSE len(list_filter(b.repeat_offers, lambda r: r.offer_date <= b.census_date))
+            WHEN coalesce(b.last_repeat_all.offer_date <= b.as_at_date, TRUE) THEN b.repeats_all
+            ELSE len(list_filter(b.repeat_offers, lambda r: r.offer_date <= b.as_at_date))
         END AS repeats_cut,
         CASE
-            WHEN coalesce(b.consultation_dates[-1] <= b.census_date, TRUE)
+            WHEN coalesce(b.consultation_dates[-1] <= b.as_at_date, TRUE)
                 THEN b.consultations_all
             ELSE len(
                 list_filter(
                     b.consultation_dates,
-                    lambda d: d <= b.census_date
+                    lambda d: d <= b.as_at_date
                         AND d >= coalesce(b.out_of_school_since, DATE '0001-01-01')
                 )
             )
@@ -244,7 +259,7 @@ cut AS NOT MATERIALIZED (
                 THEN CASE
                     WHEN b.open_gap_start IS NULL THEN 0
                     ELSE greatest(
-                        0, b.census_date - greatest(b.open_gap_start, ct.current_term_start)
+                        0, b.as_at_date - greatest(b.open_gap_start, ct.current_term_start)
                     )
                 END
             ELSE CAST(
@@ -253,7 +268,7 @@ cut AS NOT MATERIALIZED (
                         b.gaps,
                         lambda g: greatest(
                             0,
-                            least(coalesce(g.gap_end, b.census_date), b.census_date)
+                            least(coalesce(g.gap_end, b.as_at_date), b.as_at_date)
                                 - greatest(g.gap_start, ct.current_term_start)
                         )
                     )
@@ -265,7 +280,7 @@ cut AS NOT MATERIALIZED (
         s.*
     FROM based b
     CROSS JOIN settings s
-    LEFT JOIN census_terms ct ON ct.census_date = b.census_date
+    LEFT JOIN census_terms ct ON ct.census_date = b.as_at_date
 ),
 measured AS NOT MATERIALIZED (
     SELECT
@@ -277,7 +292,7 @@ measured AS NOT MATERIALIZED (
         repeat_offers[repeats_cut] AS latest_repeat,
         -- the loader blanks an out_of_school_since after the census date; a hand-made row may not
         greatest(
-            CASE WHEN out_of_school_since <= census_date THEN out_of_school_since END,
+            CASE WHEN out_of_school_since <= as_at_date THEN out_of_school_since END,
             ended_dates[ended_cut]
         ) AS no_provision_since,
         -- regulation 15: an imported plan not reviewed since its transfer has one review date,
@@ -299,7 +314,7 @@ computed AS NOT MATERIALIZED (
         CASE
             WHEN no_provision_since IS NULL THEN NULL
             WHEN last_provision_started >= no_provision_since THEN 0
-            ELSE census_date - no_provision_since
+            ELSE as_at_date - no_provision_since
         END AS days_without_provision,
         coalesce(repeats_cut, 0) AS repeated_offers,
         latest_repeat.provider AS repeat_provider,
@@ -307,7 +322,7 @@ computed AS NOT MATERIALIZED (
         latest_repeat.refusal_date AS repeat_refusal_date,
         latest_repeat.refusal_type AS repeat_refusal_type,
         coalesce(consultations_cut, 0) AS consultations,
-        census_date - last_event_date AS days_since_last_event,
+        as_at_date - last_event_date AS days_since_last_event,
         coalesce(events_cut, 0) AS events_to_census,
         CASE
             WHEN NOT under_import_rule
@@ -349,7 +364,7 @@ clocked AS NOT MATERIALIZED (
             WHEN annual_review_due_date THEN 'annual_review'
             WHEN import_review_due_date THEN 'import_review'
         END AS clock,
-        census_date - least(s19_due_date, annual_review_due_date, import_review_due_date)
+        as_at_date - least(s19_due_date, annual_review_due_date, import_review_due_date)
             AS days_past_clock
     FROM computed
 ),
@@ -364,14 +379,14 @@ flagged AS NOT MATERIALIZED (
         repeated_offers > 0 AS repeated_offer,
         consultations >= chain_threshold AS consultation_chain,
         coalesce(days_since_last_event >= stall_days, TRUE) AS stalled,
-        coalesce(census_date > annual_review_due_date, FALSE) AS annual_review_overdue,
-        coalesce(census_date > import_review_due_date, FALSE) AS import_review_due,
+        coalesce(as_at_date > annual_review_due_date, FALSE) AS annual_review_overdue,
+        coalesce(as_at_date > import_review_due_date, FALSE) AS import_review_due,
         placement_status = 'Provision unknown' AND (cla OR cp OR cin) AS out_of_sight,
         placement_status = 'Provision unknown'
             AND last_provision_started IS NOT NULL
             AND coalesce(last_provision_started >= no_provision_since, TRUE)
             AS records_disagree,
-        coalesce(clock_due_date <= census_date + act_now_within_days, FALSE)
+        coalesce(clock_due_date <= as_at_date + act_now_within_days, FALSE)
             AS statutory_clock_near,
         coalesce(days_out <= recent_max_days, FALSE) AS priority_recent,
         CASE

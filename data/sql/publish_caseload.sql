@@ -26,7 +26,8 @@ SELECT
     previously_looked_after,
     sen_team,
     src_row,
-    $load_id
+    $load_id,
+    record_key(child_id)
 FROM staged
 WHERE quarantine_reason IS NULL;
 

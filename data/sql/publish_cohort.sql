@@ -5,6 +5,8 @@
 DELETE FROM snapshot WHERE period = $period;
 DELETE FROM quarantine WHERE kind = 'cohort' AND period = $period;
 DELETE FROM load_warnings WHERE kind = 'cohort' AND period = $period;
+-- a bespoke snapshot is as at its census date with care status supplied (schema.sql)
+DELETE FROM period_info WHERE period = $period;
 
 INSERT INTO snapshot
 SELECT
@@ -33,7 +35,8 @@ SELECT
     provision_hours,
     sen_team,
     src_row,
-    $load_id
+    $load_id,
+    record_key(child_id)
 FROM staged
 WHERE quarantine_reason IS NULL;
 

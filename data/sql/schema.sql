@@ -10,6 +10,21 @@
 -- assignment   who holds each child's case (the caseworker assignments file, replaced whole by
 --              each load; data/assignments.py)
 -- cohort       the stable interface analysts query (columns documented in README.md)
+-- disclosure_key  one row: the secret behind the record keys (README, "Disclosure control"),
+--              made once per database by data/disclosure_key.sql and carried by every publish
+-- rkey         (snapshot, caseload_snapshot, and the views) each child's record key, 0..255:
+--              a disclosure-control key, not an identifier; set by the publish SQL
+--              (record_key(child_id)); the same child always has the same key
+
+CREATE TABLE IF NOT EXISTS disclosure_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    secret VARCHAR NOT NULL CHECK (length(secret) = 64)
+);
+
+-- A child's record key: the first byte of md5(secret || child_id) (md5_number reads the
+-- digest little-endian, so & 255 keeps its first byte). NULL while the database has no secret.
+CREATE OR REPLACE MACRO record_key(id) AS
+    (md5_number((SELECT secret FROM disclosure_key) || id) & 255)::UTINYINT;
 
 CREATE TABLE IF NOT EXISTS snapshot (
     period VARCHAR NOT NULL,
@@ -37,8 +52,12 @@ CREATE TABLE IF NOT EXISTS snapshot (
     provision_hours DOUBLE,
     sen_team VARCHAR,
     source_row INTEGER NOT NULL,
-    load_id INTEGER NOT NULL
+    load_id INTEGER NOT NULL,
+    rkey UTINYINT
 );
+-- databases published before record keys existed: the column is added (last, as above) and
+-- filled by disclosure_key.sql
+ALTER TABLE snapshot ADD COLUMN IF NOT EXISTS rkey UTINYINT;
 
 CREATE TABLE IF NOT EXISTS casework (
     child_id VARCHAR NOT NULL,
@@ -129,7 +148,8 @@ SELECT
     last_annual_review,
     provision_hours,
     coalesce(sen_team, 'Not recorded') AS sen_team,
-    load_id
+    load_id,
+    rkey
 FROM snapshot;
 
 -- caseload_snapshot  every child with an EHC plan at a period's census date, in school or not
@@ -153,8 +173,10 @@ CREATE TABLE IF NOT EXISTS caseload_snapshot (
     previously_looked_after BOOLEAN NOT NULL,
     sen_team VARCHAR,
     source_row INTEGER NOT NULL,
-    load_id INTEGER NOT NULL
+    load_id INTEGER NOT NULL,
+    rkey UTINYINT
 );
+ALTER TABLE caseload_snapshot ADD COLUMN IF NOT EXISTS rkey UTINYINT;
 
 CREATE OR REPLACE VIEW caseload AS
 SELECT
@@ -173,7 +195,8 @@ SELECT
     previously_looked_after,
     date_of_birth,
     coalesce(sen_team, 'Not recorded') AS sen_team,
-    load_id
+    load_id,
+    rkey
 FROM caseload_snapshot;
 
 -- published_ehcp  DfE published EHC plan figures by area and January (data/published.py),
@@ -199,3 +222,29 @@ CREATE TABLE IF NOT EXISTS published_ehcp (
     ed_elsewhere BIGINT,
     placement_unknown BIGINT
 );
+
+-- period_info   one row per period loaded from the SEN2 return (data/sen2_return.py): the date
+--               the return describes (`as_at_date`: the census date, or the export's date when
+--               it falls inside the month; the case flags' statutory clocks are worked out at
+--               it) and whether care status was supplied (an SSD with the load). A period
+--               loaded from a bespoke cohort extract has no row: as at its census date, care
+--               status supplied (publish_cohort.sql removes the row such a load replaces).
+-- period_dates  the analysts' view: every loaded period with those two facts
+CREATE TABLE IF NOT EXISTS period_info (
+    period VARCHAR PRIMARY KEY,
+    as_at_date DATE NOT NULL,
+    care_status_supplied BOOLEAN NOT NULL,
+    source VARCHAR NOT NULL,
+    export_date DATE,
+    load_id INTEGER NOT NULL
+);
+
+CREATE OR REPLACE VIEW period_dates AS
+SELECT
+    s.period,
+    s.census_date,
+    coalesce(i.as_at_date, s.census_date) AS as_at_date,
+    coalesce(i.care_status_supplied, TRUE) AS care_status_supplied,
+    coalesce(i.source, 'cohort extract') AS source
+FROM (SELECT DISTINCT period, census_date FROM snapshot) AS s
+LEFT JOIN period_info AS i USING (period);

@@ -69,3 +69,26 @@ def _read_status(path: str, version: tuple) -> DatabaseStatus:
     return DatabaseStatus(
         Path(path), ok=True, info=info, periods=periods, sen_teams=teams, loaded_at=loaded_at
     )
+
+
+def what_it_holds(status: DatabaseStatus) -> str:
+    """What the gate found in the database, in words: the synthetic and real loads it counted.
+
+    The database is synthetic only when every load in it was made by the demo generator
+    (queries/dataset_info.sql); one real load makes it real."""
+    info, name = status.info, status.path.name
+    made_up, real = info.get("synthetic_loads", 0), info.get("real_loads", 0)
+    if made_up and real:
+        return (
+            f"{name} mixes {_loads(made_up)} of synthetic data with {_loads(real)} of real "
+            "extracts (made before mixing was refused), so it is treated as real"
+        )
+    if made_up:
+        return f"all {_loads(made_up)} in {name} were made by the demo generator"
+    if real:
+        return f"{name} holds {_loads(real)} of real extracts"
+    return f"{name} holds no loads yet"
+
+
+def _loads(n: int) -> str:
+    return f"{n:,} load" + ("" if n == 1 else "s")

@@ -43,6 +43,10 @@ class FrameContext:
     count: int = 0  # children matching the filters in the period
     total: int = 0  # children in the period before filtering
     loaded_at: object = None  # when the period's snapshot was loaded
+    # the date the period's case flags are worked out at (a SEN2 return inside the month),
+    # and whether its care status was supplied (queries/period_dates.py)
+    as_at: object = None
+    care_supplied: bool = True
 
     @property
     def period(self) -> str | None:
@@ -118,6 +122,11 @@ def build_context(status, cohort_filter) -> FrameContext:
         else context.count
     )
     context.loaded_at = status.loaded_at.get(cohort_filter.period)
+    from queries.period_dates import period_dates
+
+    dates = period_dates(cohort_filter.period)
+    context.as_at = dates.as_at_date if dates else context.census
+    context.care_supplied = dates.care_status_supplied if dates else True
     return context
 
 
@@ -192,6 +201,10 @@ def page_header(
     st.html(f'<h2 class="oos-context">{line}</h2>')
     if ctx.filtered:
         st.caption("Filters: " + escape_md("; ".join(filter_summary())))
+    if not ctx.care_supplied:
+        from queries.period_dates import CARE_NOT_SUPPLIED
+
+        st.caption(f"{CARE_NOT_SUPPLIED}: care status and 'out of sight' are not shown.")
     if ctx.count == 0 and not allow_empty:
         if ctx.total == 0:
             st.info(f"No children are recorded in the {ctx.period_name} snapshot.")

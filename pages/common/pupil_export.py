@@ -6,6 +6,11 @@ asks for it. The viewer is captured when the page is drawn (the click runs in an
 and marked as exporting: every pupil-level read made for the file is recorded by the choke
 point (queries/pupil.py) as an export naming the file, never served from the cache.
 Text cells that a spreadsheet would run as formulas are neutralised (pages/common/exports.py).
+
+The file itself goes only to the browser session that clicked, once, within minutes
+(trust/pupil_files.py, served through the guard that server.py installs). A server started
+without the guard offers no file of a database holding real loads: the button is replaced by
+a note saying how to start it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import streamlit as st
 
 from pages.common.exports import ExportInfo, csv_bytes, excel_bytes, export_info
 from queries.pupil import record_export
+from trust import pupil_files
 from trust.viewer import acting_as, current
 
 MIME = {
@@ -54,14 +60,31 @@ def pupil_download(
     title = label.removeprefix("Download ").split(" (")[0]
     info = info or export_info(title[:1].upper() + title[1:], pupil_level=True)
 
+    # Who may fetch the file: the session's cookies as the page sees them now (a request
+    # with no HTTP behind it, as under AppTest, has none and can fetch nothing anyway).
+    served_over_http = bool(st.context.headers)
+    session = pupil_files.binding(st.context.cookies) if served_over_http else None
+    guarded = served_over_http and pupil_files.guard_active()
+    if served_over_http and not (guarded and session) and not info.synthetic:
+        (container or st).caption(
+            f"{label}: not offered. Files of children's rows are handed out only by the "
+            "dashboard's own server (`streamlit run server.py`), with Streamlit's XSRF "
+            "protection on (README, *Deployment*)."
+        )
+        return
+
     def make() -> bytes:
         with acting_as(exporting):
             table = rows()
             if rows_in_hand:
                 record_export(table, file_name, exporting, child_ids)
-        if kind == "xlsx":
-            return excel_bytes(table, sheet=sheet, info=info)
-        return csv_bytes(table, info=info)
+        data = (
+            excel_bytes(table, sheet=sheet, info=info)
+            if kind == "xlsx"
+            else csv_bytes(table, info=info)
+        )
+        # through the guard: Streamlit stores and serves a placeholder, never the rows
+        return pupil_files.register(data, session) if guarded and session else data
 
     (container or st).download_button(
         label,

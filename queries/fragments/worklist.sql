@@ -17,10 +17,10 @@
 --   $previous_period, so in act now for two or more extracts in a row. Both FALSE when
 --   $previous_period is NULL.
 -- One period: the filter's period_from and period_to are the same (the worklist is of one
---   census date).
+--   as-at date: the census date, or a SEN2 return's date inside the month).
 -- Owner: every child's SEN team (sen_team, 'Not recorded' when the extract gave none) and,
---   where the assignments file names one, its caseworker at the census date: the assignment
---   with the latest assigned_from on or before the census date (a blank date: from the start).
+--   where the assignments file names one, its caseworker at the as-at date: the assignment
+--   with the latest assigned_from on or before that date (a blank date: from the start).
 --   caseworker (as loaded: an account or a name) and caseworker_name (the name to show; the
 --   caseworker value when the file gave no name) are NULL when nobody is named.
 -- Parameters: the shared cohort filter; $previous_period VARCHAR (the loaded period before
@@ -37,7 +37,7 @@ earlier AS (
     WHERE period = $previous_period
 ),
 owners AS (
-    -- each child's assignment at the census date (one period: the worklist's): the latest
+    -- each child's assignment at the as-at date (one period: the worklist's): the latest
     -- assigned_from on or before it. The loader keeps at most one assignment per child and
     -- date, so the latest is one row. (A grouped pick, not an ASOF join: at 100,000 children
     -- the ASOF join's sort took two seconds, this a tenth of one.)
@@ -48,7 +48,7 @@ owners AS (
             coalesce(assigned_from, DATE '0001-01-01')
         ) AS owner
     FROM assignment
-    WHERE coalesce(assigned_from, DATE '0001-01-01') <= (SELECT max(census_date) FROM filtered)
+    WHERE coalesce(assigned_from, DATE '0001-01-01') <= (SELECT max(as_at_date) FROM filtered)
         AND child_id IN (SELECT child_id FROM filtered)
     GROUP BY child_id
 ),

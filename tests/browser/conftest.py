@@ -1,4 +1,4 @@
-"""Browser test fixtures: a real `streamlit run dashboard.py` server and Debian's chromium.
+"""Browser test fixtures: a real `streamlit run server.py` server and Debian's chromium.
 
 The server runs on a free port against a fixture database built from tests/data/p_*.csv by the
 real loader; the fixture polls /_stcore/health until the server answers and stops it (its whole
@@ -45,13 +45,21 @@ def build_fixture_db(folder: Path) -> Path:
     return db
 
 
-def start_server(db: Path, log_path: Path, root: Path = ROOT) -> tuple[subprocess.Popen, str]:
-    """`streamlit run dashboard.py` on a free port against `db`, from the code in `root`
+def start_server(
+    db: Path,
+    log_path: Path,
+    *,
+    script: str = "server.py",
+    env: dict | None = None,
+    root: Path = ROOT,
+) -> tuple[subprocess.Popen, str]:
+    """`streamlit run server.py` (the dashboard with the pupil-file guard, as deployed; or
+    `script`) against `db`, with `env` added to the environment, from the code in `root`
     (bench/bench_browser.py's --before runs an earlier checkout beside this one)."""
     port = free_port()
-    env = {**os.environ, "OOS_DB": str(db)}
+    env = {**os.environ, "OOS_DB": str(db), **(env or {})}
     command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",

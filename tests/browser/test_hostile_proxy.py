@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import CHROMIUM, VIEWPORT, build_fixture_db
-from tests.test_server_network import NAME, App, start_proxy, stop_proxy
+from tests.test_server_network import NAME, App, start_proxy, stop_proxy, unit_environment
 
 PAGES = {
     "": "Overview",
@@ -27,7 +27,7 @@ PAGES = {
 @pytest.fixture(scope="module")
 def proxied(tmp_path_factory):
     folder = tmp_path_factory.mktemp("proxied")
-    app = App(folder, build_fixture_db(folder), {})
+    app = App(folder, build_fixture_db(folder), unit_environment())  # as the unit runs it
     try:
         process, info = start_proxy(folder, app.port)
         try:
