@@ -18,6 +18,7 @@ from pages.common.database import check_database, what_it_holds
 from pages.common.filters import render_sidebar
 from pages.common.format import escape_text
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
+from queries import warm
 from queries.pupil import AccessDenied
 from startup import build_demo_database_if_missing
 from trust import signin
@@ -98,6 +99,8 @@ if not status.ok:
     st.stop()
 if status.periods:
     preload.apply()  # the chart library loaded while the page runs on the server
+    if st.context.headers.get("User-Agent"):  # a browser's run (not streamlit.testing's)
+        warm.start(db_path)  # after a publish or a restart: the views pages open on, worked out
 
 if status.info.get("synthetic"):
     st.warning(
