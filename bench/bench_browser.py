@@ -72,6 +72,20 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def wait_idle(pid: int, limit: float = 600.0) -> float:
+    """Seconds until the process has used under 5% of a core for 3 seconds running (a
+    server's start-up warm-up done: queries/warm.py); `limit` at most."""
+    started = time.monotonic()
+    quiet = 0
+    last = cpu_seconds(pid)
+    while time.monotonic() - started < limit and quiet < 3:
+        time.sleep(1)
+        now = cpu_seconds(pid)
+        quiet = quiet + 1 if now - last < 0.05 else 0
+        last = now
+    return time.monotonic() - started
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -280,6 +294,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=1, help="rounds of part 1 (medians)")
     parser.add_argument(
+        "--prime",
+        action="store_true",
+        help="part 1: open every page once first and restart this code's server, so that its "
+        "start-up warm-up (queries/warm.py) has the views to work out",
+    )
+    parser.add_argument(
         "--baseline",
         action="store_true",
         help="part 3 also with Streamlit's default runner settings (full garbage collection "
@@ -301,11 +321,21 @@ def main(argv: list[str] | None = None) -> int:
         before = None
         try:
             if 1 in args.parts and (args.before or args.repeat > 1):
+                if args.prime:
+                    # every page opened once, so the server remembers the views pages open on
+                    # (queries/warm.py, kept beside the database); then a restart, as after
+                    # a deployment or a publish
+                    print("   (priming: every page opened once, then the server restarted)")
+                    cold_opens(base, args.pages)
+                    stop_server(process)
+                    process, base = start_server(db, Path(folder) / "streamlit2.log")
                 servers = {"after": base}
                 if args.before:
                     before, servers["before"] = start_server(
                         db, Path(folder) / "before.log", root=args.before
                     )
+                idle_after = wait_idle(process.pid)
+                print(f"   (after start-up: this code's server idle in {idle_after:.0f} s)")
                 print(
                     f"\n1. Cold open (new browser context), seconds: script idle / last chart, "
                     f"median of {args.repeat}"

@@ -9,7 +9,8 @@ page the next gets it at once; this module makes the first person after a publis
 restart) that second person.
 
 - `record`: the runner calls it for each aggregate query it works out. A query of the latest
-  month with no cohort filter (the view a page opens on) is remembered: its name, its
+  month (or of no month: the load history, the caseload against the cohort) with no cohort
+  filter (the view a page opens on) is remembered: its name, its
   parameters with each period written as months before the latest (so it still means "the
   latest month" after the next publish) and its template. Pupil-level queries are never
   remembered (their rows leave the database only through queries/pupil.py, for a viewer), nor
@@ -149,8 +150,8 @@ def record(name: str, params: dict, template: dict | None, path: str, db) -> Non
     if latest is None:
         return
     period = params.get("period_to", params.get("period"))
-    if period is None or not _PERIOD.match(str(period)) or _months(period) != latest:
-        return  # only the latest month: the view pages open on
+    if period is not None and (not _PERIOD.match(str(period)) or _months(period) != latest):
+        return  # only the latest month (or no month at all): the views pages open on
     entry = {
         "name": name,
         "params": {k: _encode(v, latest) for k, v in sorted(params.items())},

@@ -4,7 +4,8 @@ On the fixture of tests/data/p_cohort_2023_0[56].csv: the breakdown by district 
 month with no filter is remembered (beside the database, the month written as 0 months before
 the latest); after the next month is published and the server restarts, the warm-up works it
 out for the new latest month, so the page's own call is answered from the cache. Filtered,
-older-month, pupil-level and caseworker queries are never remembered.
+older-month, pupil-level and caseworker queries are never remembered; a query of no month
+(the load history) is.
 """
 
 from __future__ import annotations
