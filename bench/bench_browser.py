@@ -1,6 +1,7 @@
 """Benchmark: speed as people meet it, in chromium against a real `streamlit run dashboard.py`.
 
     python bench/bench_browser.py [--db PATH] [--sessions 10] [--changes 5] [--pages ...]
+                                  [--before DIR] [--repeat N] [--parts 1 2 3] [--baseline]
 
 Three measurements on the demo database (1,500 children x 24 months, built in a temporary
 folder unless --db names one):
@@ -51,9 +52,10 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TIMEOUT = 120_000
 
 
-# the same run and redraw watchers as the filter-change bench
-from bench_pages import ARM, LAST_END, RUN_ENDED  # noqa: E402
+# the same redraw watcher as the filter-change bench; runs read from the server's messages
+from bench_pages import ARM  # noqa: E402
 from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+from run_watch import HAS_TIME, INIT, WS_TIMES, RunWatch  # noqa: E402
 
 
 def cpu_seconds(pid: int) -> float:
@@ -70,12 +72,51 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def wait_idle(pid: int, limit: float = 600.0) -> float:
+    """Seconds until the process has used under 5% of a core for 3 seconds running (a
+    server's start-up warm-up done: queries/warm.py); `limit` at most."""
+    started = time.monotonic()
+    quiet = 0
+    last = cpu_seconds(pid)
+    while time.monotonic() - started < limit and quiet < 3:
+        time.sleep(1)
+        now = cpu_seconds(pid)
+        quiet = quiet + 1 if now - last < 0.05 else 0
+        last = now
+    return time.monotonic() - started
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
         return float("nan")
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+def cold_open(browser, base: str, path: str) -> tuple[float, float, int]:
+    """One cold open: (seconds to script idle, seconds to last chart drawn, charts)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(f"{base}/{path}", timeout=TIMEOUT)
+        page.locator("h1").first.wait_for(timeout=TIMEOUT)
+        page.wait_for_selector(IDLE, timeout=TIMEOUT)
+        idle = time.perf_counter() - start
+        charts = page.locator('[class*="st-key-chart-"]')
+        drawn, last_chart = 0, idle
+        for i in range(charts.count()):
+            chart = charts.nth(i)
+            if not chart.is_visible():  # in a tab not shown
+                continue
+            chart.scroll_into_view_if_needed()
+            chart.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
+            last_chart = time.perf_counter() - start  # when this chart was seen drawn
+            drawn += 1
+        return idle, max(idle, last_chart), drawn
+    finally:
+        context.close()
 
 
 def cold_opens(base: str, pages: list[str]) -> list[tuple[str, float, float, int]]:
@@ -86,27 +127,32 @@ def cold_opens(base: str, pages: list[str]) -> list[tuple[str, float, float, int
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for path in pages:
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            page = context.new_page()
-            start = time.perf_counter()
-            page.goto(f"{base}/{path}", timeout=TIMEOUT)
-            page.locator("h1").first.wait_for(timeout=TIMEOUT)
-            page.wait_for_selector(IDLE, timeout=TIMEOUT)
-            idle = time.perf_counter() - start
-            charts = page.locator('[class*="st-key-chart-"]')
-            drawn, last_chart = 0, idle
-            for i in range(charts.count()):
-                chart = charts.nth(i)
-                if not chart.is_visible():  # in a tab not shown
-                    continue
-                chart.scroll_into_view_if_needed()
-                chart.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
-                last_chart = time.perf_counter() - start  # when this chart was seen drawn
-                drawn += 1
-            rows.append((path or "overview", idle, max(idle, last_chart), drawn))
-            context.close()
+            rows.append((path or "overview", *cold_open(browser, base, path)))
         browser.close()
     return rows
+
+
+def cold_opens_compared(
+    servers: dict[str, str], pages: list[str], repeat: int
+) -> dict[tuple[str, str], list[tuple[float, float, int]]]:
+    """Cold opens of every page on each server ({label: base URL}), interleaved (page by
+    page, server by server, `repeat` rounds), so both meet the same load on the machine:
+    {(label, page): [(idle, last chart, charts), ...]}."""
+    from playwright.sync_api import sync_playwright
+
+    found: dict[tuple[str, str], list] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for round_ in range(repeat):
+            for path in pages:
+                # alternate which server goes first, so neither always meets the other's tail
+                order = list(servers.items())
+                if round_ % 2:
+                    order.reverse()
+                for label, base in order:
+                    found.setdefault((label, path), []).append(cold_open(browser, base, path))
+        browser.close()
+    return found
 
 
 async def one_session(
@@ -117,11 +163,16 @@ async def one_session(
     times: list[float],
     server: list[float],
     unchanged: list[int],
+    missed: list[int],
 ):
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     context.set_default_timeout(TIMEOUT)  # ten sessions on a small machine: slow first runs
+    await context.add_init_script(INIT)
     page = await context.new_page()
+    watch = RunWatch()
+    watch.attach(page)
     await page.goto(f"{base}/breakdowns", timeout=TIMEOUT)
+    await page.locator(".st-key-view-link code").wait_for()  # the frame's sidebar: in the frame
     await page.wait_for_selector(IDLE, timeout=TIMEOUT)
     chart = page.locator('[class*="st-key-chart-"]').first
     await chart.scroll_into_view_if_needed()  # Streamlit draws a chart once it is in view
@@ -137,15 +188,18 @@ async def one_session(
         await box.fill(str(1 + number * changes + change))
         await page.wait_for_timeout(100)  # (not timed) the box takes the typed value first
         start = await page.evaluate(ARM)  # watches for new chart elements too
+        seen = watch.seen()
         await box.press("Enter")
-        # the run this change started has ended...
-        try:
-            await page.wait_for_function(RUN_ENDED, arg=start, timeout=60_000)
-        except PlaywrightTimeout:
-            # (seen once in 50 under load: the Enter reached the box before the typed value)
-            print(f"   (session {number}, change {change}: no run started; not counted)")
+        # the run this change started has ended: its script_finished message has arrived
+        deadline = time.monotonic() + 60
+        while (position := watch.finished_since(seen)) is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        if position is None:
+            print(f"   (session {number}, change {change}: no run ended in 60 s; not counted)")
+            missed[0] += 1
             continue
-        ended = await page.evaluate(LAST_END)
+        await page.wait_for_function(HAS_TIME, arg=position)
+        ended = (await page.evaluate(WS_TIMES))[position]
         # ...and the chart is redrawn: plotly redraws when the run's figure arrives, which is
         # before the run ends; a figure identical to the last one (a days-out value that
         # changes no count) is not redrawn at all, so allow a moment, then take the run's end.
@@ -156,25 +210,26 @@ async def one_session(
             redrawn, unchanged[0] = 0.0, unchanged[0] + 1
         times.append((max(ended, redrawn) - start) / 1000)
         server.append((ended - start) / 1000)
+        await page.wait_for_selector(IDLE)
     await context.close()
 
 
-async def concurrent(base: str, sessions: int, changes: int) -> tuple[list, list, int]:
+async def concurrent(base: str, sessions: int, changes: int) -> tuple[list, list, int, int]:
     from playwright.async_api import async_playwright
 
     times: list[float] = []
     server: list[float] = []
-    unchanged = [0]
+    unchanged, missed = [0], [0]
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         await asyncio.gather(
             *(
-                one_session(browser, base, n, changes, times, server, unchanged)
+                one_session(browser, base, n, changes, times, server, unchanged, missed)
                 for n in range(sessions)
             )
         )
         await browser.close()
-    return times, server, unchanged[0]
+    return times, server, unchanged[0], missed[0]
 
 
 # Streamlit's own defaults for the two runner settings .streamlit/config.toml changes (the
@@ -201,7 +256,7 @@ def many_sessions(db: Path, folder: Path, sessions: int, changes: int, env: dict
                 os.environ[key] = value
     try:
         cpu_before, rss_before = cpu_seconds(process.pid), rss_mb(process.pid)
-        times, server, unchanged = asyncio.run(concurrent(base, sessions, changes))
+        times, server, unchanged, missed = asyncio.run(concurrent(base, sessions, changes))
         cpu = cpu_seconds(process.pid) - cpu_before
         rss_after = rss_mb(process.pid)
     finally:
@@ -213,6 +268,7 @@ def many_sessions(db: Path, folder: Path, sessions: int, changes: int, env: dict
             f"mean {statistics.mean(values):.2f}"
         )
     print(f"     ({unchanged} changes left the chart's figure as it was: not redrawn)")
+    print(f"     ({missed} changes whose run did not end within 60 s)")
     print(
         f"     the server's CPU {cpu:.1f} s ({cpu / max(1, len(times) + sessions):.2f} s per "
         f"run, page opens included); memory {rss_before:.0f} MB before, {rss_after:.0f} MB after"
@@ -228,6 +284,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", nargs="*", default=PAGES)
     parser.add_argument(
         "--parts", nargs="*", type=int, default=[1, 2, 3], help="which measurements to make"
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="part 1 also on a checkout of the code before a change (e.g. `git archive main | "
+        "tar -x -C /tmp/before`), run as a second server on the same database, cold opens "
+        "interleaved with this code's: before and after in one run",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of part 1 (medians)")
+    parser.add_argument(
+        "--prime",
+        action="store_true",
+        help="part 1: open every page once first and restart this code's server, so that its "
+        "start-up warm-up (queries/warm.py) has the views to work out",
     )
     parser.add_argument(
         "--baseline",
@@ -248,13 +318,45 @@ def main(argv: list[str] | None = None) -> int:
             print("building the demo database (1,500 children x 24 months)…", file=sys.stderr)
             db = build_demo_database(Path(folder) / "demo.duckdb")
         process, base = start_server(db, Path(folder) / "streamlit.log")
+        before = None
         try:
-            if 1 in args.parts:
+            if 1 in args.parts and (args.before or args.repeat > 1):
+                if args.prime:
+                    # every page opened once, so the server remembers the views pages open on
+                    # (queries/warm.py, kept beside the database); then a restart, as after
+                    # a deployment or a publish
+                    print("   (priming: every page opened once, then the server restarted)")
+                    cold_opens(base, args.pages)
+                    stop_server(process)
+                    process, base = start_server(db, Path(folder) / "streamlit2.log")
+                servers = {"after": base}
+                if args.before:
+                    before, servers["before"] = start_server(
+                        db, Path(folder) / "before.log", root=args.before
+                    )
+                idle_after = wait_idle(process.pid)
+                print(f"   (after start-up: this code's server idle in {idle_after:.0f} s)")
+                print(
+                    f"\n1. Cold open (new browser context), seconds: script idle / last chart, "
+                    f"median of {args.repeat}"
+                )
+                found = cold_opens_compared(servers, args.pages, args.repeat)
+                for path in args.pages:
+                    line = f"   {path or 'overview':16s}"
+                    for label in servers:
+                        runs = found[(label, path)]
+                        idle = statistics.median(r[0] for r in runs)
+                        last = statistics.median(r[1] for r in runs)
+                        line += f"  {label} {idle:6.2f} / {last:6.2f}"
+                    print(f"{line}   ({runs[0][2]} charts)")
+            elif 1 in args.parts:
                 print("\n1. Cold open (new browser context), seconds: script idle / last chart")
                 for name, idle, last, drawn in cold_opens(base, args.pages):
                     print(f"   {name:16s} {idle:6.2f} / {last:6.2f}   ({drawn} charts)")
         finally:
             stop_server(process)
+            if before is not None:
+                stop_server(before)
 
         if 3 in args.parts:
             print(

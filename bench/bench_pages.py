@@ -34,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from run_watch import HAS_TIME, INIT, WS_TIMES, RunWatch  # noqa: E402
+
 from core import vocab  # noqa: E402
 
 PAGES = ["overview", "breakdowns", "crosstab", "trends", "map", "explorer", "data_quality"]
@@ -128,13 +130,6 @@ ARM = """() => {
   return performance.now();
 }"""
 
-# After ARM at time t: a run started and ended since t; and when the last run ended.
-RUN_ENDED = (
-    "t => window.__states.some(s => s[0] === 'running' && s[1] > t)"
-    " && window.__states.some(s => s[0] === 'notRunning' && s[1] > t)"
-)
-LAST_END = "() => window.__states.filter(s => s[0] === 'notRunning').slice(-1)[0][1]"
-
 
 def bench_browser(
     db: Path, runs: int, pages: list[str], log: Path
@@ -154,7 +149,11 @@ def bench_browser(
                 executable_path="/usr/bin/chromium",
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
             )
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context.add_init_script(INIT)  # the page's time of each message (run_watch.py)
+            page = context.new_page()
+            watch = RunWatch()
+            watch.attach(page)
             idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
             for name in pages:
                 print(f"  ({name}…)", file=sys.stderr, flush=True)
@@ -178,10 +177,20 @@ def bench_browser(
                     box.fill(str(next(values)))
                     page.wait_for_timeout(100)  # (not timed) the box takes the value first
                     start = page.evaluate(ARM)
+                    seen = watch.seen()
                     box.press("Enter")
-                    # the run this change started has ended...
-                    page.wait_for_function(RUN_ENDED, arg=start, timeout=60_000)
-                    end = page.evaluate(LAST_END)
+                    # the run this change started has ended (its script_finished message; the
+                    # app's state attribute can skip a run under load: run_watch.py)...
+                    finished, waited = watch.finished_since(seen), 0
+                    while finished is None:
+                        if waited > 60_000:
+                            raise TimeoutError(f"{name}: no run ended within 60 s")
+                        page.wait_for_timeout(50)  # lets Playwright deliver the frames
+                        waited += 50
+                        finished = watch.finished_since(seen)
+                    page.wait_for_function(HAS_TIME, arg=finished, timeout=60_000)
+                    stamps = page.evaluate(WS_TIMES)
+                    end = stamps[finished]
                     if has_chart:
                         # ...and the chart redrawn (when its figure arrives, before the run
                         # ends); a change that leaves the figure as it was is not redrawn at
@@ -193,8 +202,8 @@ def bench_browser(
                             end = max(end, page.evaluate("() => window.__redrawn"))
                         except PlaywrightTimeout:
                             pass
-                    states = page.evaluate("() => window.__states")
-                    running = next((t for s, t in states if s == "running"), end)
+                    began = watch.first_since(seen, "new_session")
+                    running = stamps[began] if began is not None and began < finished else end
                     page.wait_for_selector(idle, timeout=60_000)
                     if run:
                         timings.append((end - start, running - start))

@@ -3,10 +3,11 @@
     python -m data.generate [--db PATH] [--seed N] [--children N] [--periods N] [--end YYYY-MM]
                             [--no-caseload] [--sen2-return] [--write-sen2-return DIR]
 
-Writes one cohort snapshot CSV and one EHC plan caseload CSV per monthly period and one
-casework CSV into a temporary folder, exported the way a case-management system would (an
-older export format for the earlier months, a newer one later: UK or ISO dates, need labels
-or codes, Y/blank or Yes/No flags, 'Shepway', a few unreadable values), loads them all with
+Writes one cohort snapshot CSV and one EHC plan caseload CSV per monthly period, one
+casework CSV and one caseworker assignments CSV into a temporary folder, exported the way a
+case-management system would (an older export format for the earlier months, a newer one
+later: UK or ISO dates, need labels or codes, Y/blank or Yes/No flags, 'Shepway', a few
+unreadable values), loads them all with
 `data.load.load_batch(..., synthetic=True)` in one atomic publish, and deletes the files. The
 same seed gives the same database on any day.
 
@@ -118,6 +119,18 @@ CASEWORK_SQL = """COPY (SELECT
     event AS "Event Type", provider AS "Provider", ptype AS "Provision Type",
     hours AS "Hours Per Week", detail AS "Detail"
 FROM r) TO $path (HEADER)"""
+
+
+# Caseworker assignments (data/assignments.py): made-up workers, named as such.
+ASSIGNMENT_SQL = """COPY (SELECT
+    child_id(number, false, false, $width) AS "Child ID",
+    worker AS "Caseworker", worker_name AS "Caseworker Name",
+    strftime(day, '%Y-%m-%d') AS "Assigned From"
+FROM r) TO $path (HEADER)"""
+WORKERS_PER_TEAM = 5
+ASSIGNED_SHARE = 0.75  # children whose case a named caseworker holds; the rest: the team
+REASSIGNED_SHARE = 0.1  # of those, handed to another worker of the team later
+ASSIGNMENTS_FILE = "send_caseworker_assignments.csv"
 
 
 @dataclass(frozen=True)
@@ -367,6 +380,47 @@ def casework_table(rng, kids: sy.Children, cw: sc.Casework) -> pa.Table:
     return _with_repeats(rng, table, 0.0005)
 
 
+def _workers() -> list[tuple[str, str]]:
+    """(account, name) of each made-up caseworker, team by team (index team * per team + k)."""
+    workers = []
+    for team in sy.SEN_TEAMS:
+        area = team.removeprefix("SEN ")
+        slug = area.lower().replace(" ", "-")
+        for k in range(1, WORKERS_PER_TEAM + 1):
+            workers.append((f"{slug}.{k}@synthetic.example", f"{area} caseworker {k}"))
+    return workers
+
+
+def assignments_table(rng, ep: sy.Episodes, kids: sy.Children) -> pa.Table:
+    """Who holds each case: most children a worker of their team from a few weeks after they
+    left school, some handed to another worker of the team later; the rest no one named."""
+    n = len(ep.start)
+    chosen = np.flatnonzero(_some(rng, n, ASSIGNED_SHARE))
+    k = rng.integers(0, WORKERS_PER_TEAM, len(chosen))
+    day = ep.start[chosen] + rng.integers(0, 60, len(chosen))
+    moved = _some(rng, len(chosen), REASSIGNED_SHARE)
+    later = chosen[moved]
+    k_later = (k[moved] + rng.integers(1, WORKERS_PER_TEAM, len(later))) % WORKERS_PER_TEAM
+    day_later = day[moved] + rng.integers(60, 400, len(later))
+    episode = np.concatenate([chosen, later])
+    worker = kids.team[episode] * WORKERS_PER_TEAM + np.concatenate([k, k_later])
+    workers = _workers()
+    return pa.table(
+        {
+            "number": kids.number[episode],
+            "worker": _strings(worker, [account for account, _ in workers]),
+            "worker_name": _strings(worker, [name for _, name in workers]),
+            "day": _dates(np.concatenate([day, day_later]), np.zeros(len(episode), bool)),
+        }
+    )
+
+
+def assignments_file(out_dir) -> Path | None:
+    """The caseworker assignments file write_extracts wrote into `out_dir`, if any."""
+    path = Path(out_dir) / ASSIGNMENTS_FILE
+    return path if path.is_file() else None
+
+
 def _copy(con, sql: str, table: pa.Table, path: Path, **params) -> None:
     con.execute("SET enable_progress_bar = false")
     con.execute(CHILD_ID_MACRO)
@@ -403,7 +457,9 @@ def simulate(
     progress = progress or _quiet
     if children < 1:
         raise ValueError("children must be at least 1")
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
+    # a sixth stream for the caseworker assignments: spawn(6) begins with the same five
+    # streams as spawn(5) did, so the other extracts stay as they were for a seed
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
     labels, census = sy.census_days(end, periods)
     last_census = int(census[-1])
     progress(0.02, "Simulating out-of-school episodes")
@@ -428,6 +484,15 @@ def write_casework(out_dir: Path, sim: Simulation) -> Path:
             datefmt="%d/%m/%Y",
             width=sim.width,
         )
+    return path
+
+
+def write_assignments(out_dir: Path, sim: Simulation) -> Path:
+    """Who holds each simulated child's case, as the case-management system exports it."""
+    path = Path(out_dir) / ASSIGNMENTS_FILE
+    with duckdb.connect() as con:
+        table = assignments_table(sim.streams[5], sim.ep, sim.kids)
+        _copy(con, ASSIGNMENT_SQL, table, path, width=sim.width)
     return path
 
 
@@ -483,7 +548,9 @@ def write_extracts(
                 width=width,
             )
     progress(0.62, f"Writing the casework log ({len(cw.child):,} events)")
-    return files, write_casework(out_dir, sim)
+    casework = write_casework(out_dir, sim)
+    write_assignments(out_dir, sim)
+    return files, casework
 
 
 def write_sen2_returns(
@@ -572,7 +639,12 @@ def build_demo_database(
             )
             progress(0.8, f"Loading {len(files)} snapshots and the casework log")
             load_batch(
-                fresh, files, casework, synthetic=True, caseload_files=caseload_files(work_dir)
+                fresh,
+                files,
+                casework,
+                synthetic=True,
+                caseload_files=caseload_files(work_dir),
+                assignments_file=assignments_file(work_dir),
             )
         with store.writer_lock(db_path):
             store.swap_in(fresh, db_path)

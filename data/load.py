@@ -3,6 +3,7 @@
     python -m data.load cohort FILE --period YYYY-MM [--db PATH] [--replace] [--any-period]
     python -m data.load casework FILE [--db PATH] [--replace]
     python -m data.load caseload FILE --period YYYY-MM [--db PATH] [--replace] [--any-period]
+    python -m data.load assignments FILE [--db PATH] [--replace]   (data/assignments.py)
     python -m data.load sen2 FILE --release NAME [--db PATH]   (a DfE release: data/published.py)
     python -m data.load sen2-return DIR --period YYYY-MM [--postcodes FILE] [--ssd DIR] [--db PATH]
                                    (a SEN2 return's Blade export: data/sen2_return.py)
@@ -40,7 +41,7 @@ import duckdb
 
 from appstore.audit import record_load  # every CLI load is audited (who, file, checksum)
 from core.paths import load_target
-from data import caseload, lookups, provenance, published, store
+from data import assignments, caseload, lookups, provenance, published, store
 from data.extract_reader import ExtractRefused, RawExtract, read_extract, release
 from data.flag_settings import install_flag_settings
 
@@ -197,7 +198,8 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
     report.rows_loaded = con.execute(
         "SELECT (SELECT count(*) FROM snapshot WHERE load_id = $id) "
         "+ (SELECT count(*) FROM casework WHERE load_id = $id) "
-        "+ (SELECT count(*) FROM caseload_snapshot WHERE load_id = $id)",
+        "+ (SELECT count(*) FROM caseload_snapshot WHERE load_id = $id) "
+        "+ (SELECT count(*) FROM assignment WHERE load_id = $id)",
         {"id": load_id},
     ).fetchone()[0]
     report.quarantine_reasons = dict(
@@ -368,6 +370,27 @@ def _load_casework_into(
     return report
 
 
+def _load_assignments_into(
+    con, raw: RawExtract, file_path: Path, synthetic: bool, replace: bool = False
+) -> LoadReport:
+    """The caseworker assignments, replacing the table whole (data/assignments.py)."""
+    report = _new_report("assignments", raw, file_path, None)
+    load_id = _next_load_id(con)
+
+    def guard(held: int, incoming: int) -> None:
+        guard_shrink(
+            report.file_name, "the caseworker assignments", held, incoming, report.rows_read,
+            replace,
+        )  # fmt: skip
+        report.replaced = _previous_load(con, "assignments", None)
+
+    assignments.stage_and_publish(con, load_id=load_id, file_name=file_path.name, guard=guard)
+    _quarantine_rejects(con, raw.rejects, load_id, "assignments", None, report.file_name)
+    _finish_report(con, report, load_id, synthetic)
+    release(con)
+    return report
+
+
 def load_batch(
     db_path,
     cohort_files: list[tuple[str | Path, str]],
@@ -378,6 +401,7 @@ def load_batch(
     any_period: bool = False,
     rebuild_flag_basis: bool = False,
     caseload_files: list[tuple[str | Path, str]] = (),
+    assignments_file: str | Path | None = None,
     derived=(),
 ) -> list[LoadReport]:
     """Load several files in ONE atomic publish: all of them go in, or none does.
@@ -393,9 +417,9 @@ def load_batch(
     db_path = load_target(db_path)
     for _, period in [*cohort_files, *caseload_files]:
         check_period(period, any_period)  # refuse a malformed period before any work
-    files = [Path(f) for f, _ in [*cohort_files, *caseload_files]] + (
-        [Path(casework_file)] if casework_file is not None else []
-    )
+    files = [Path(f) for f, _ in [*cohort_files, *caseload_files]] + [
+        Path(f) for f in (casework_file, assignments_file) if f is not None
+    ]
     # the new rows take room in the copy too: a generous bound is three times the files' size
     extra = sum(3 * f.stat().st_size for f in files if f.is_file())
     extra += sum(source.extra_bytes for source in derived)
@@ -435,6 +459,12 @@ def load_batch(
             with store.transaction(con):
                 reports.append(
                     _load_casework_into(con, raw, Path(casework_file), synthetic, replace)
+                )
+        if assignments_file is not None:
+            raw = read_extract(con, Path(assignments_file), "assignments")
+            with store.transaction(con):
+                reports.append(
+                    _load_assignments_into(con, raw, Path(assignments_file), synthetic, replace)
                 )
         with store.transaction(con):
             # the flag settings and view on every publish; the case-flag basis whole only when
@@ -500,6 +530,15 @@ def load_caseload(
     )[0]
 
 
+def load_assignments(
+    file_path, db_path=None, *, synthetic: bool = False, replace: bool = False
+) -> LoadReport:
+    """Load a caseworker assignments file, replacing the previous one whole."""
+    return load_batch(
+        db_path, [], synthetic=synthetic, replace=replace, assignments_file=file_path
+    )[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m data.load", description="Load an extract file into the database."
@@ -519,6 +558,10 @@ def main(argv: list[str] | None = None) -> int:
     plans.add_argument(
         "--any-period", action="store_true", help="accept a period outside 2000-01 to next month"
     )
+    owners = sub.add_parser(
+        "assignments", help="caseworker assignments: who holds each case (replaces the last)"
+    )
+    owners.add_argument("file")
     sen2 = sub.add_parser("sen2", help="a DfE EHC plans release file (caseload.csv)")
     sen2.add_argument("file")
     sen2.add_argument("--release", required=True, help="the release's name, as published")
@@ -534,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     ret.add_argument(
         "--any-period", action="store_true", help="accept a period outside 2000-01 to next month"
     )
-    for command in (cohort, casework, plans, ret):
+    for command in (cohort, casework, plans, owners, ret):
         command.add_argument("--db", help="database file (default: $OOS_DB or data/oos.duckdb)")
         command.add_argument(
             "--replace",
@@ -611,6 +654,8 @@ def _run(args, db_path) -> list[LoadReport]:
         print(f"Loaded {rows:,} rows of '{args.release}' into published_ehcp.")
         print(f"Published to {db_path}.")
         return []
+    if args.kind == "assignments":
+        return [load_assignments(args.file, db_path, replace=args.replace)]
     return [load_casework(args.file, db_path, replace=args.replace)]
 
 

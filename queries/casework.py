@@ -170,21 +170,37 @@ def children_by_priorities_met(f: CohortFilter, *, db=None) -> pd.DataFrame:
     return runner.run("children_by_priorities_met", f.params(), db=db)
 
 
-def _worklist_params(f: CohortFilter, db) -> dict:
-    return {**f.params(), "previous_period": previous_period(f.period, db)}
+def _worklist_params(f: CohortFilter, db, caseworker: str | None = None) -> dict:
+    if caseworker is not None and not str(caseworker).strip():
+        raise ValueError("a caseworker is named by a non-blank account or name")
+    return {
+        **f.params(),
+        "previous_period": previous_period(f.period, db),
+        "caseworker": None if caseworker is None else str(caseworker).strip(),
+    }
 
 
-def worklist_counts(f: CohortFilter, *, db=None) -> dict:
+def worklist_counts(f: CohortFilter, *, caseworker: str | None = None, db=None) -> dict:
     """Today's tier counts (act_now, new_this_month, watch, on_list, joined_cohort, gained_flag,
-    records_disagree, children, events_after_census: int; each count of children with its
-    cell key `<count>_ckey`), latest_event_date (date or None) and previous_period, the period
-    compared with (worklist_tier_counts.sql)."""
-    params = _worklist_params(f, db)
+    act_now_entered, act_now_escalate, act_now_unassigned, records_disagree, children,
+    events_after_census: int; each count of children with its cell key `<count>_ckey`),
+    latest_event_date (date or None) and previous_period, the period compared with
+    (worklist_tier_counts.sql). `caseworker`: only the children that caseworker holds
+    (compared without case), for their own view."""
+    params = _worklist_params(f, db, caseworker)
     row = runner.run("worklist_tier_counts", params, db=db).iloc[0]
     out = {k: int(v) for k, v in row.items() if k != "latest_event_date"}
     out["latest_event_date"] = as_date(row["latest_event_date"])
     out["previous_period"] = params["previous_period"]
     return out
+
+
+def worklist_by_team(f: CohortFilter, *, db=None) -> pd.DataFrame:
+    """Today's worklist by SEN team (worklist_by_team.sql): sen_team, children, act_now,
+    act_now_entered (since the previous extract), act_now_escalate (in act now at this and the
+    previous extract), act_now_unassigned (no caseworker named), new_this_month, watch,
+    on_list; teams in name order, 'Not recorded' last."""
+    return runner.run("worklist_by_team", _worklist_params(f, db), db=db)
 
 
 # --- pupil-level rows (through the choke point) ----------------------------------------------
@@ -206,14 +222,18 @@ def worklist_children(
     page_size: int = 50,
     *,
     disagree_only: bool = False,
+    caseworker: str | None = None,
     db=None,
 ) -> pd.DataFrame:
-    """One page of Today's worklist: the children of `tier` (None: every tier, tier by tier),
-    most severe first; `disagree_only` keeps the children whose records disagree."""
+    """One page of Today's worklist: the children of `tier` (None: every tier, tier by tier);
+    act now in working order (entered since the previous extract, out of sight, the clock
+    passed longest ago), the other tiers most severe first. `disagree_only` keeps the children
+    whose records disagree; `caseworker` the children that caseworker holds. Each row names
+    its owner: sen_team, and caseworker / caseworker_name where one is assigned."""
     if tier is not None and tier not in TIERS:
         raise ValueError(f"unknown tier {tier!r}; choose one of: {', '.join(TIERS)}")
     params = {
-        **_worklist_params(f, db),
+        **_worklist_params(f, db, caseworker),
         **_paging(page, page_size),
         "tier": tier,
         "disagree_only": bool(disagree_only),

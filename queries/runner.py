@@ -20,7 +20,9 @@
   called with the key that only `queries/pupil.py` holds (it claims it once, at import), so the
   role check and the audit record there cannot be skipped by a new page or module.
 - Results are cached in a bounded LRU keyed by (path, data version, query, parameters, template);
-  a new data version means new keys, so stale results are never served.
+  a new data version means new keys, so stale results are never served. The views pages open
+  on (the latest month, no filter) are remembered and worked out again after each publish
+  and at start-up (queries/warm.py), so the first visitor finds them cached.
 
 This module never imports streamlit: it is shared by the pages, the tests and the benchmark.
 """
@@ -259,6 +261,11 @@ def _stat_version(path: Path) -> tuple[int, int, int]:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+def database_path(db=None) -> Path:
+    """The absolute path of the database `db` names (the same rule as every query)."""
+    return _db_path(db)
+
+
 def data_version(db=None) -> tuple[int, int, int]:
     """(inode, mtime_ns, size) of the database file: a publish changes it."""
     return _stat_version(_db_path(db))
@@ -419,5 +426,10 @@ def run(
             _cache.move_to_end(key)
             while len(_cache) > CACHE_MAX_ENTRIES:
                 _cache.popitem(last=False)
+        # a view worth working out before the next person asks (queries/warm.py)
+        from queries import warm
+
+        if warm.remembered(bound, is_pupil_level(name)):
+            warm.record(name, bound, template, str(path), db)
         return _copy(frame)
     return frame

@@ -63,9 +63,10 @@ def test_today_tiers_and_list(monkeypatch, flags_db):
     # Tiers at 31 March 2024, compared with February (F-0001, F-0004, F-0006), worked out from
     # the flags in test_flags_definitions.py (act-now window 7 days, stall 28 days):
     #   act now: out of sight F-0003, F-0009, F-0012; stalled with a clock passed or within 7
-    #     days: F-0004 (71 days without provision), F-0006 and F-0007 (annual review overdue),
-    #     F-0013 (98 days), F-0014 (97 days) = 8. Not F-0008 (review due 1 Aug, no import
-    #     review: reviewed after the import) nor F-0010 (no dates): stalled, no clock.
+    #     days: F-0004 (71 days without provision), F-0006 (annual review overdue), F-0007
+    #     (imported plan review due), F-0013 (98 days), F-0014 (97 days) = 8. Not F-0008
+    #     (review due 1 Aug, no import review: reviewed after the import) nor F-0010 (no
+    #     dates): stalled, no clock.
     #   new this month: joined since February F-0002, F-0005, F-0008, F-0010, F-0011 = 5;
     #   watch: F-0001 (repeated offer in both months, no new flag) = 1.
     at = app(monkeypatch, flags_db, "pages/today.py")
@@ -79,15 +80,18 @@ def test_today_tiers_and_list(monkeypatch, flags_db):
     assert shown["No recent action"] == "10"
     assert shown["Offered again after refusing"] == "1"
     assert shown["Long consultation chains"] == "1"
-    assert shown["Annual review overdue"] == "3"  # F-0006, F-0007, F-0014
+    # F-0007's review is the imported plan's (regulation 15), not also an annual review
+    assert shown["Annual review overdue"] == "2"  # F-0006, F-0014
     assert shown["Imported plan review due"] == "1"  # F-0007
     assert shown["Records disagree"] == "1"  # F-0009: provision unknown, Fir AP started 12 Feb
     table = at.dataframe[0].value
-    # act now, most severe first: out of sight F-0012 (2 flags, 45 days), F-0003 (2, 21),
-    # F-0009 (1, 0); then F-0014 (3 flags, 97), F-0004 (3, 71), F-0007 (3, unknown), F-0013
-    # (2, 98), F-0006 (2, 6)
+    # act now in working order (tests/test_flags_queries.py works it out): entered since
+    # February first, out of sight first among them, F-0012 (s19 due 7 Mar), F-0003 (31 Mar),
+    # F-0009 (review 1 Jul); then by the clock passed longest ago, F-0007 (1 Sep 2023),
+    # F-0013 (14 Jan), F-0014 (15 Jan), F-0004 (10 Feb); last F-0006, in act now in February
+    # too
     assert table["Child ID"].tolist() == [
-        "F-0012", "F-0003", "F-0009", "F-0014", "F-0004", "F-0007", "F-0013", "F-0006",
+        "F-0012", "F-0003", "F-0009", "F-0007", "F-0013", "F-0014", "F-0004", "F-0006",
     ]  # fmt: skip
     why = dict(zip(table["Child ID"], table["Why"], strict=True))
     assert why["F-0004"] == (

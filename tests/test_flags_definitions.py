@@ -206,33 +206,126 @@ def test_annual_review_overdue_on_the_leap_day(rows):
 
 
 def test_annual_review_exactly_twelve_months_is_not_overdue(rows):
-    # F-0005: last review 31 Mar 2023, census 31 Mar 2024: exactly 12 months, not more.
+    # F-0013: plan issued 31 Mar 2023, never reviewed: due 31 Mar 2024, the census date
+    # itself: exactly 12 months, not more: not overdue.
     # F-0014: plan issued 30 Mar 2023, no review: due 30 Mar 2024, one day before: overdue.
-    # F-0013: plan issued 1 Apr 2023: due 1 Apr 2024: not yet.
-    assert row(rows, "F-0005")["annual_review_due_date"] == D(2024, 3, 31)
-    assert row(rows, "F-0005")["annual_review_overdue"] is False
-    assert row(rows, "F-0014")["annual_review_overdue"] is True
+    assert row(rows, "F-0013")["annual_review_due_date"] == D(2024, 3, 31)
     assert row(rows, "F-0013")["annual_review_overdue"] is False
+    assert row(rows, "F-0014")["annual_review_due_date"] == D(2024, 3, 30)
+    assert row(rows, "F-0014")["annual_review_overdue"] is True
     # F-0010: neither date recorded: not flagged (cannot tell)
     assert row(rows, "F-0010")["annual_review_overdue"] is False
 
 
 def test_import_review_due(rows):
     # F-0007: from Surrey on 1 Jun 2023, plan issued 10 Jan 2022, no review: due by the later
-    # of 10 Jan 2023 and 1 Sep 2023 = 1 Sep 2023: due. Its annual review is overdue too.
+    # of 10 Jan 2023 and 1 Sep 2023 = 1 Sep 2023: due.
     r = row(rows, "F-0007")
     assert r["import_review_due_date"] == D(2023, 9, 1)
     assert r["import_review_due"] is True
-    assert r["annual_review_overdue"] is True
     # F-0005: from Medway on 10 Oct 2023, last review 31 Mar 2023: later of 31 Mar 2024 and
     # 10 Jan 2024 = 31 Mar 2024, which is the census date itself: not yet due.
     assert row(rows, "F-0005")["import_review_due_date"] == D(2024, 3, 31)
     assert row(rows, "F-0005")["import_review_due"] is False
-    # F-0008: from Essex on 1 Jun 2023, reviewed on 1 Aug 2023 (after the transfer): not due.
+    # F-0008: from Essex on 1 Jun 2023, reviewed on 1 Aug 2023 (after the transfer): the
+    # import rule no longer applies; its annual review is due 12 months on, 1 Aug 2024.
     assert row(rows, "F-0008")["import_review_due_date"] is None
     assert row(rows, "F-0008")["import_review_due"] is False
+    assert row(rows, "F-0008")["annual_review_due_date"] == D(2024, 8, 1)
+    assert row(rows, "F-0008")["annual_review_overdue"] is False
     # not an import
     assert row(rows, "F-0001")["import_review_due"] is False
+
+
+def test_an_import_not_reviewed_since_transfer_has_one_review_date(rows):
+    # Regulation 15: until an imported plan is reviewed, its review is due by the later of
+    # 12 months from the last review (or issue) and 3 months from the transfer; the annual
+    # review's own 12-month date does not apply. F-0007's 12-month date (10 Jan 2023) passed
+    # long ago, but only the import's date (1 Sep 2023) is its review date, flagged once.
+    r = row(rows, "F-0007")
+    assert r["annual_review_due_date"] is None
+    assert r["annual_review_overdue"] is False
+    assert r["import_review_due"] is True
+    # F-0005: its 12-month date is 31 Mar 2024 and its transfer + 3 months 10 Jan 2024: the
+    # later, 31 Mar 2024, is the one date; the census date itself, so not yet due.
+    r = row(rows, "F-0005")
+    assert r["annual_review_due_date"] is None
+    assert r["annual_review_overdue"] is False
+    assert r["import_review_due"] is False
+    # no row holds both flags
+    both = [
+        c for (p, c), r in rows.items() if r["annual_review_overdue"] and r["import_review_due"]
+    ]
+    assert both == []
+
+
+def test_imported_plan_in_act_now_only_once_its_transfer_date_is_near(tmp_path):
+    # An import transferred on 20 Mar 2024 whose plan was issued on 1 Jan 2023: its 12-month
+    # date (1 Jan 2024) has passed, but regulation 15 gives until 20 Jun 2024 (transfer + 3
+    # months), so at 31 Mar 2024 no clock is near and, with no casework, it is stalled but not
+    # in act now. Before this rule it was "annual review overdue" and in act now.
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text(
+        "child_id,date_of_birth,gender,primary_need,district,placement_status,"
+        "imported_from,import_date,ehcp_issued\n"
+        "F-0901,2012-01-01,F,ASD,Dover,No placement,Medway,2024-03-20,2023-01-01\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "one.duckdb"
+    load_batch(db, [(cohort, "2024-03")])
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        got = con.execute(
+            "SELECT annual_review_overdue, import_review_due_date, import_review_due, "
+            "statutory_clock_near, stalled, act_now FROM case_flags"
+        ).fetchone()
+    finally:
+        con.close()
+    assert got == (False, D(2024, 6, 20), False, False, True, False)
+
+
+# --- the statutory clock that passed first -----------------------------------------------------
+
+
+def test_s19_due_date(rows):
+    # F-0003: out since 10 Mar 2024, no casework: due 10 Mar + 21 days = 31 Mar 2024.
+    # F-0004: no provision since 20 Jan 2024: due 10 Feb 2024.
+    # F-0001 (March): provision started 11 Mar after its gap began: no s19 clock running.
+    # F-0002: no date known: none.
+    assert row(rows, "F-0003")["s19_due_date"] == D(2024, 3, 31)
+    assert row(rows, "F-0004")["s19_due_date"] == D(2024, 2, 10)
+    assert row(rows, "F-0001")["s19_due_date"] is None
+    assert row(rows, "F-0002")["s19_due_date"] is None
+
+
+def test_clock_that_passed_first(rows):
+    # F-0004: s19 10 Feb 2024, annual review (plan issued 1 May 2023) 1 May 2024: s19 first;
+    # 10 Feb -> 29 Feb is 19 days, -> 31 Mar 31 more: 50 days past.
+    r = row(rows, "F-0004")
+    assert (r["clock"], r["clock_due_date"], r["days_past_clock"]) == ("s19", D(2024, 2, 10), 50)
+    # F-0007: no out-of-school date, import review 1 Sep 2023: to 1 Oct 30 days, 1 Nov 31,
+    # 1 Dec 30, 1 Jan 31, 1 Feb 31, 1 Mar 29, then 30 to 31 Mar: 212 days past.
+    r = row(rows, "F-0007")
+    assert (r["clock"], r["clock_due_date"], r["days_past_clock"]) == (
+        "import_review",
+        D(2023, 9, 1),
+        212,
+    )
+    # F-0006: out since 25 Mar (s19 on 15 Apr), plan issued 28 Feb 2023 (review 28 Feb
+    # 2024): the review came first, 1 + 31 = 32 days past (29 Feb .. 31 Mar).
+    r = row(rows, "F-0006")
+    assert (r["clock"], r["clock_due_date"], r["days_past_clock"]) == (
+        "annual_review",
+        D(2024, 2, 28),
+        32,
+    )
+    # F-0008: reviewed 1 Aug 2023, no out-of-school date: next review 1 Aug 2024, 123 days to
+    # go (30 + 31 + 30 + 31 + 1: April, May, June, July and 1 August).
+    r = row(rows, "F-0008")
+    assert (r["clock"], r["days_past_clock"]) == ("annual_review", -123)
+    # F-0010: no date known at all: no clock
+    r = row(rows, "F-0010")
+    assert (r["clock"], r["clock_due_date"], r["days_past_clock"]) == (None, None, None)
 
 
 # --- terms without provision ------------------------------------------------------------------
@@ -323,7 +416,7 @@ def test_flags_raised_and_needs_action(rows):
         "F-0004": 3,  # s19, chain, stalled
         "F-0005": 1,  # s19
         "F-0006": 2,  # stalled, annual review
-        "F-0007": 3,  # stalled, annual review, import review
+        "F-0007": 2,  # stalled, import review (regulation 15: not the annual review too)
         "F-0008": 1,  # stalled
         "F-0009": 1,  # stalled
         "F-0010": 1,  # stalled

@@ -16,6 +16,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from data.load import load_batch
@@ -36,23 +37,24 @@ def db(tmp_path_factory) -> Path:
         path,
         [(DATA / "f_cohort_2024_02.csv", "2024-02"), (DATA / "f_cohort_2024_03.csv", "2024-03")],
         DATA / "f_casework.csv",
+        assignments_file=DATA / "f_assignments.csv",
     )
     return path
 
 
 def test_today_list_in_severity_order(db):
     # Out of sight first: F-0012 (2 flags, 45 days), F-0003 (2, 21), F-0009 (1, 0 days);
-    # then 3 flags: F-0014 (97 days), F-0004 (71), F-0007 (unknown); 2 flags: F-0013 (98),
-    # F-0006 (6); 1 flag: F-0011 (90), F-0005 (59), F-0001 (0), F-0008 and F-0010 (unknown,
-    # by ID).
+    # then 3 flags: F-0014 (97 days), F-0004 (71); 2 flags: F-0013 (98), F-0006 (6), F-0007
+    # (unknown: its import review and stalled; regulation 15, so not the annual review too);
+    # 1 flag: F-0011 (90), F-0005 (59), F-0001 (0), F-0008 and F-0010 (unknown, by ID).
     rows = casework.children_needing_action(MARCH, db=db)
     assert rows["child_id"].tolist() == [
-        "F-0012", "F-0003", "F-0009", "F-0014", "F-0004", "F-0007", "F-0013", "F-0006",
+        "F-0012", "F-0003", "F-0009", "F-0014", "F-0004", "F-0013", "F-0006", "F-0007",
         "F-0011", "F-0005", "F-0001", "F-0008", "F-0010",
     ]  # fmt: skip
     # pages of 5: the second holds the 6th to 10th children of the list above
     second = casework.children_needing_action(MARCH, page=2, page_size=5, db=db)
-    assert second["child_id"].tolist() == ["F-0007", "F-0013", "F-0006", "F-0011", "F-0005"]
+    assert second["child_id"].tolist() == ["F-0013", "F-0006", "F-0007", "F-0011", "F-0005"]
 
 
 def test_today_list_respects_the_cohort_filter(db):
@@ -218,12 +220,20 @@ def test_worklist_tier_counts(db):
     assert counts["records_disagree"] == 1  # F-0009
     # events after 31 March: F-0002 on 1 and 2 April
     assert counts["events_after_census"] == 2
+    # act now in February: F-0006 alone (annual review due 28 Feb, no casework). Of March's 8,
+    # F-0006 was there before (escalate); the other 7 entered since February (F-0004 was in
+    # February's cohort but had acted 9 days before its census: not stalled, not act now).
+    assert (counts["act_now_entered"], counts["act_now_escalate"]) == (7, 1)
+    # no caseworker named in March (tests/data/f_assignments.csv): F-0012, F-0013, F-0014
+    assert counts["act_now_unassigned"] == 3
 
 
 def test_worklist_first_period_has_no_new_tier(db):
     counts = casework.worklist_counts(CohortFilter(period="2024-02"), db=db)
     assert counts["previous_period"] is None
     assert [counts[k] for k in ("act_now", "new_this_month", "watch")] == [1, 0, 2]
+    # nothing to compare with: nobody entered act now, nobody escalates
+    assert (counts["act_now_entered"], counts["act_now_escalate"]) == (0, 0)
 
 
 def test_worklist_children_by_tier(db):
@@ -236,6 +246,99 @@ def test_worklist_children_by_tier(db):
     assert f2["events_after_census"] == 2
     with pytest.raises(ValueError):
         casework.worklist_children(MARCH, "everyone", db=db)
+
+
+def test_act_now_in_working_order(db):
+    # Entered act now since February first (all but F-0006), out of sight first among them,
+    # then by the clock passed longest ago (test_flags_definitions.py works the dates out):
+    #   out of sight: F-0012 (s19 due 7 Mar 2024: out since 15 Feb + 21 days), F-0003 (s19 due
+    #     31 Mar), F-0009 (provision started 12 Feb: no s19 clock; review due 1 Jul 2024);
+    #   the rest: F-0007 (import review due 1 Sep 2023), F-0013 (s19 due 14 Jan 2024: out
+    #     since 24 Dec), F-0014 (s19 due 15 Jan: out since 25 Dec), F-0004 (s19 due 10 Feb).
+    # Then the one in act now at both extracts: F-0006 (review due 28 Feb 2024).
+    rows = casework.worklist_children(MARCH, "act_now", db=db)
+    assert rows["child_id"].tolist() == [
+        "F-0012", "F-0003", "F-0009", "F-0007", "F-0013", "F-0014", "F-0004", "F-0006",
+    ]  # fmt: skip
+    assert rows["entered_act_now"].tolist() == [True] * 7 + [False]
+    assert rows["escalate"].tolist() == [False] * 7 + [True]
+    assert rows["clock_due_date"].dt.date.tolist()[:4] == [
+        dt.date(2024, 3, 7), dt.date(2024, 3, 31), dt.date(2024, 7, 1), dt.date(2023, 9, 1),
+    ]  # fmt: skip
+    assert rows["clock"].tolist()[3:] == [
+        "import_review", "s19", "s19", "s19", "annual_review",
+    ]  # fmt: skip
+    # the same order when the whole list is read in pages of 3
+    paged = [
+        casework.worklist_children(MARCH, "act_now", page, 3, db=db)["child_id"].tolist()
+        for page in (1, 2, 3)
+    ]
+    assert sum(paged, []) == rows["child_id"].tolist()
+
+
+def test_every_child_on_the_worklist_has_an_owner(db):
+    # tests/data/f_assignments.csv at 31 March 2024: F-0003 Aisha Khan (from the start);
+    # F-0004 Ben Osei from 15 Mar; F-0006 Ben Osei, then Cara Jones from 10 Apr (after the
+    # census: still Ben); F-0007 C.Jones@Council.example from 1 Jan (no name given: the
+    # account is shown); F-0009 Aisha Khan from 1 Jan. The others: their SEN team only.
+    rows = casework.worklist_children(MARCH, db=db).set_index("child_id")
+    named = rows["caseworker_name"].dropna().to_dict()
+    assert named == {
+        "F-0003": "Aisha Khan",
+        "F-0004": "Ben Osei",
+        "F-0006": "Ben Osei",
+        "F-0007": "C.Jones@Council.example",
+        "F-0009": "Aisha Khan",
+    }
+    assert rows.loc["F-0013", "sen_team"] == "West"
+    assert rows.loc["F-0012", "sen_team"] == "Not recorded"  # blank in the extract
+    assert rows["sen_team"].notna().all()
+    # in February Ben Osei did not yet hold F-0004 (from 15 March); F-0006 he did
+    february = casework.worklist_children(CohortFilter(period="2024-02"), db=db)
+    owners = dict(zip(february["child_id"], february["caseworker_name"], strict=True))
+    assert owners["F-0006"] == "Ben Osei"
+    assert pd.isna(owners["F-0004"])
+
+
+def test_worklist_by_team(db):
+    # East: F-0001 (watch), F-0002, F-0005, F-0010 (new), F-0003, F-0009 (act now, both new
+    # to it, both with Aisha Khan); West: F-0004, F-0006, F-0007, F-0013, F-0014 (act now; F-0006
+    # was in February too; F-0013 and F-0014 have no caseworker), F-0008, F-0011 (new);
+    # no team: F-0012 (act now, new to it, no caseworker).
+    teams = casework.worklist_by_team(MARCH, db=db)
+    assert teams["sen_team"].tolist() == ["East", "West", "Not recorded"]
+    columns = [
+        "children", "act_now", "act_now_entered", "act_now_escalate", "act_now_unassigned",
+        "new_this_month", "watch", "on_list",
+    ]  # fmt: skip
+    assert teams[columns].values.tolist() == [
+        [6, 2, 2, 0, 0, 3, 1, 6],
+        [7, 5, 4, 1, 2, 2, 0, 7],
+        [1, 1, 1, 0, 1, 0, 0, 1],
+    ]
+    # the sidebar filter narrows it: Swale holds F-0004, F-0006, F-0007, F-0008 (all West)
+    swale = casework.worklist_by_team(CohortFilter(period="2024-03", districts=("Swale",)), db=db)
+    assert swale[["sen_team", "act_now", "act_now_escalate"]].values.tolist() == [["West", 3, 1]]
+
+
+def test_a_caseworkers_own_worklist(db):
+    # Ben Osei in March: F-0004 (entered act now) and F-0006 (act now at both extracts)
+    mine = casework.worklist_counts(MARCH, caseworker="b.osei@council.example", db=db)
+    assert [mine[k] for k in ("children", "act_now", "act_now_entered", "act_now_escalate")] == [
+        2, 2, 1, 1,
+    ]  # fmt: skip
+    rows = casework.worklist_children(MARCH, caseworker="b.osei@council.example", db=db)
+    assert rows["child_id"].tolist() == ["F-0004", "F-0006"]
+    # accounts compared without case: the file wrote C.Jones@Council.example for F-0007;
+    # F-0006 is hers only from 10 April
+    rows = casework.worklist_children(MARCH, caseworker="  c.jones@COUNCIL.example ", db=db)
+    assert rows["child_id"].tolist() == ["F-0007"]
+    # nobody by that name: an empty list, not everyone's
+    assert (
+        casework.worklist_counts(MARCH, caseworker="nobody@council.example", db=db)["children"] == 0
+    )
+    with pytest.raises(ValueError):
+        casework.worklist_children(MARCH, caseworker="   ", db=db)
 
 
 def test_one_flag_by_district_with_its_share(db):

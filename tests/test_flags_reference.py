@@ -121,6 +121,19 @@ def reference_flags(child: dict, events: list[dict], census_day: dt.date, s, ter
         if base:
             candidates.append(add_months(base, 12))
         import_due = max(candidates)
+        # regulation 15: until the imported plan is reviewed, its review date is the import's
+        review_due = None
+    s19_due_date = None
+    if since is not None and not (started and max(started) >= since):
+        s19_due_date = since + dt.timedelta(days=int(s["flags.s19_days"].value))
+    # the clock that passed first; on a tie the first named (s19, annual review, import)
+    clocks = [
+        (d, name)
+        for d, name in [(s19_due_date, "s19"), (review_due, "annual_review"),
+                        (import_due, "import_review")]
+        if d is not None
+    ]  # fmt: skip
+    first_clock = min(clocks, key=lambda c: c[0]) if clocks else (None, None)
     return {
         "days_without_provision": days,
         "s19_due": days is not None and days >= s["flags.s19_days"].value,
@@ -132,6 +145,11 @@ def reference_flags(child: dict, events: list[dict], census_day: dt.date, s, ter
         "stalled": stalled,
         "annual_review_overdue": bool(review_due and census_day > review_due),
         "import_review_due": bool(import_due and census_day > import_due),
+        "annual_review_due_date": review_due,
+        "s19_due_date": s19_due_date,
+        "clock_due_date": first_clock[0],
+        "clock": first_clock[1],
+        "days_past_clock": (census_day - first_clock[0]).days if first_clock[0] else None,
         "terms_without_provision": counted,
     }
 

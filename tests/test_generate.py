@@ -175,8 +175,32 @@ def test_no_event_after_the_last_census_and_every_child_known(demo):
 
 def test_every_load_is_flagged_synthetic(demo):
     flags = _query(demo, "SELECT synthetic, count(*) FROM load_log GROUP BY 1")
-    # a cohort snapshot and a caseload per period, and the casework log
-    assert flags == [(True, 2 * SMALL["periods"] + 1)]
+    # a cohort snapshot and a caseload per period, the casework log and the assignments
+    assert flags == [(True, 2 * SMALL["periods"] + 2)]
+
+
+def test_demo_caseworkers_are_made_up_and_within_the_childs_team(demo):
+    # every assignment names a synthetic worker of the child's own SEN team (at any period
+    # the child is in), and some children have none: their owner is the team alone
+    rows = _query(
+        demo,
+        "SELECT a.caseworker, a.caseworker_name, c.sen_team FROM assignment a "
+        "JOIN (SELECT DISTINCT child_id, sen_team FROM cohort) c USING (child_id)",
+    )
+    assert rows
+    assert all(worker.endswith("@synthetic.example") for worker, _, _ in rows)
+    teams = {team for _, _, team in rows}
+    assert all(
+        name.startswith(team.removeprefix("SEN ") + " caseworker ")
+        for _, name, team in rows
+        if team != "Not recorded"
+    ), teams
+    unassigned = _query(
+        demo,
+        "SELECT count(DISTINCT child_id) FROM cohort WHERE child_id NOT IN "
+        "(SELECT child_id FROM assignment)",
+    )[0][0]
+    assert unassigned > 0
 
 
 def test_extract_files_vary_like_a_real_system(tmp_path):

@@ -21,6 +21,8 @@ IGNORED = [
     "data/.oos.duckdb.loading-4242",
     "data/.oos.duckdb.loading-4242.wal",
     "data/.oos.duckdb.synthetic-4242",
+    "data/oos.duckdb.warm.json",
+    "data/.oos.duckdb.warm.json.4242",
     ".streamlit/secrets.toml",
 ]
 KEPT = [

@@ -29,6 +29,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+import streamlit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -376,19 +377,85 @@ def test_the_proxy_serves_the_app_with_security_headers(proxy):
     assert headers["server"] == "nginx"  # no version
 
 
-def test_the_policy_allows_the_copy_fallback_script_by_its_hash():
-    # The one inline script the dashboard itself adds (pages/common/share.py) must be allowed
-    # by the hash of its exact text, or the proxy's policy blocks it; a change to the script
-    # needs a new hash in deploy/nginx/oos-dashboard.conf.
+@pytest.mark.parametrize(
+    "where",
+    [
+        "pages.common.share:COPY_FALLBACK",
+        "pages.common.a11y:PRINT_SCRIPT",
+    ],
+)
+def test_the_policy_allows_the_dashboards_scripts_by_their_hashes(where):
+    # The inline scripts the dashboard itself adds (the copy fallback, the print layout) must
+    # be allowed by the hash of their exact text, or the proxy's policy blocks them; a change
+    # to a script needs a new hash in deploy/nginx/oos-dashboard.conf.
     import base64
     import hashlib
+    import importlib
 
-    from pages.common.share import COPY_FALLBACK
-
-    script = COPY_FALLBACK.split("<script>", 1)[1].rsplit("</script>", 1)[0]
+    module, name = where.split(":")
+    text = getattr(importlib.import_module(module), name)
+    script = text.split("<script>", 1)[1].rsplit("</script>", 1)[0]
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     conf = (ROOT / "deploy" / "nginx" / "oos-dashboard.conf").read_text()
     assert f"'sha256-{digest}'" in conf
+
+
+def fetch(port: int, path: str, headers: dict, ca: Path) -> tuple[int, dict, bytes]:
+    """One HTTPS GET through the proxy, read to the end: (status, headers, body)."""
+    context = ssl.create_default_context(cafile=str(ca))
+    raw = context.wrap_socket(
+        socket.create_connection(("127.0.0.1", port), timeout=30), server_hostname=NAME
+    )
+    lines = [f"GET {path} HTTP/1.1", f"Host: {NAME}", "Connection: close"]
+    lines += [f"{key}: {value}" for key, value in headers.items()]
+    with raw:
+        raw.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        data = b""
+        while chunk := raw.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    fields = {}
+    for line in head.decode("latin-1").split("\r\n")[1:]:
+        key, _, value = line.partition(":")
+        fields[key.strip().lower()] = value.strip()
+    if fields.get("transfer-encoding") == "chunked":
+        out, rest = b"", body
+        while True:
+            size, _, rest = rest.partition(b"\r\n")
+            size = int(size, 16)
+            if size == 0:
+                break
+            out, rest = out + rest[:size], rest[size + 2 :]
+        body = out
+    return int(head.split()[1]), fields, body
+
+
+def test_the_proxy_compresses_the_front_ends_code_and_keeps_it_cached(proxy):
+    # Streamlit's plotly code, the largest file of a first visit (pages/common/preload.py)
+    import gzip
+
+    folder = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    (chunk,) = folder.glob("PlotlyChart.*.js")
+    original = chunk.read_bytes()
+    path = f"/static/js/{chunk.name}"
+    status, headers, body = fetch(proxy["https"], path, {"Accept-Encoding": "gzip"}, proxy["ca"])
+    assert status == 200
+    assert headers.get("content-encoding") == "gzip"
+    assert "accept-encoding" in headers.get("vary", "").lower()
+    assert "immutable" in headers["cache-control"]  # Streamlit's year-long caching kept
+    assert gzip.decompress(body) == original  # the same code, a third of the bytes or less
+    assert len(body) < len(original) / 3
+    # a browser that asks for no compression gets the file as it is
+    status, headers, body = fetch(proxy["https"], path, {}, proxy["ca"])
+    assert "content-encoding" not in headers and body == original
+
+
+def test_the_proxy_speaks_http2(proxy):
+    context = ssl.create_default_context(cafile=str(proxy["ca"]))
+    context.set_alpn_protocols(["h2", "http/1.1"])
+    raw = socket.create_connection(("127.0.0.1", proxy["https"]), timeout=15)
+    with context.wrap_socket(raw, server_hostname=NAME) as tls:
+        assert tls.selected_alpn_protocol() == "h2"
 
 
 def test_the_proxy_refuses_a_forged_host(proxy, deployed):

@@ -82,14 +82,26 @@
 --                                     including the census date (days_since_last_event >= that),
 --                                     or no casework recorded at all
 --   annual_review_due_date   DATE     coalesce(last_annual_review, ehcp_issued)
---                                     + [flags.annual_review_months] months
+--                                     + [flags.annual_review_months] months; NULL for an imported
+--                                     plan not reviewed since its transfer (regulation 15 sets
+--                                     its review date instead: import_review_due_date), so one
+--                                     review is never flagged twice with two different dates
 --   annual_review_overdue    BOOLEAN  census date > annual_review_due_date (FALSE when neither
---                                     date is known)
+--                                     date is known, and for an import under regulation 15)
 --   import_review_due_date   DATE     for an import with an import_date and no review on or
 --                                     after it: the later of (last review, else plan issue) +
 --                                     [flags.import_months_from_review] months and import_date +
 --                                     [flags.import_months_from_transfer] months (regulation 15)
 --   import_review_due        BOOLEAN  census date > import_review_due_date
+--   s19_due_date             DATE     no_provision_since + [flags.s19_days] days while the child
+--                                     is without provision (NULL when provision started since,
+--                                     or no date is known): s19_due holds from this date on
+--   clock_due_date           DATE     the earliest of s19_due_date, annual_review_due_date and
+--                                     import_review_due_date: the statutory clock that passed
+--                                     first (or passes next); NULL when none is known
+--   clock                    VARCHAR  which clock that is: 's19', 'annual_review' or
+--                                     'import_review' (the first of these on a tie)
+--   days_past_clock          INTEGER  as-at date - clock_due_date (negative: days still to go)
 --   terms_without_provision  INTEGER  terms without provision up to the census date
 --   current_term_days_without_provision  INTEGER  days without provision so far in the term
 --                                     holding the census date (NULL in August)
@@ -99,7 +111,8 @@
 --                                     no_provision_since, or with no gap known): one record is
 --                                     out of date; not counted in flags_raised or needs_action
 --   statutory_clock_near     BOOLEAN  a statutory clock passed or passes within
---                                     [worklist.act_now_within_days] days of the census date:
+--                                     [worklist.act_now_within_days] days of the census date
+--                                     (clock_due_date <= census date + that many days):
 --                                     days_without_provision reaches [flags.s19_days], or the
 --                                     annual or imported-plan review falls due
 --   priority_recent          BOOLEAN  days_out <= [priority.recent_max_days]
@@ -281,7 +294,14 @@ measured AS NOT MATERIALIZED (
         greatest(
             CASE WHEN out_of_school_since <= as_at_date THEN out_of_school_since END,
             ended_dates[ended_cut]
-        ) AS no_provision_since
+        ) AS no_provision_since,
+        -- regulation 15: an imported plan not reviewed since its transfer has one review date,
+        -- the import's (the annual review's own date does not apply until it is reviewed)
+        coalesce(
+            is_import AND import_date IS NOT NULL
+                AND NOT coalesce(last_annual_review >= import_date, FALSE),
+            FALSE
+        ) AS under_import_rule
     FROM cut
 ),
 computed AS NOT MATERIALIZED (
@@ -304,12 +324,15 @@ computed AS NOT MATERIALIZED (
         coalesce(consultations_cut, 0) AS consultations,
         as_at_date - last_event_date AS days_since_last_event,
         coalesce(events_cut, 0) AS events_to_census,
-        CAST(
-            coalesce(last_annual_review, ehcp_issued) + to_months(annual_review_months) AS DATE
-        ) AS annual_review_due_date,
         CASE
-            WHEN is_import AND import_date IS NOT NULL
-                AND NOT coalesce(last_annual_review >= import_date, FALSE)
+            WHEN NOT under_import_rule
+                THEN CAST(
+                    coalesce(last_annual_review, ehcp_issued) + to_months(annual_review_months)
+                        AS DATE
+                )
+        END AS annual_review_due_date,
+        CASE
+            WHEN under_import_rule
                 THEN CAST(
                     greatest(
                         coalesce(last_annual_review, ehcp_issued)
@@ -318,6 +341,11 @@ computed AS NOT MATERIALIZED (
                     ) AS DATE
                 )
         END AS import_review_due_date,
+        CASE
+            WHEN no_provision_since IS NOT NULL
+                AND NOT coalesce(last_provision_started >= no_provision_since, FALSE)
+                THEN CAST(no_provision_since + s19_days AS DATE)
+        END AS s19_due_date,
         current_term_without AS current_term_days_without_provision,
         coalesce(completed_terms_without, 0)
             + CASE
@@ -325,6 +353,20 @@ computed AS NOT MATERIALIZED (
                 ELSE 0
             END AS terms_without_provision
     FROM measured
+),
+-- the statutory clock that passed first (or passes next): the worklist orders act now by it
+clocked AS NOT MATERIALIZED (
+    SELECT
+        * EXCLUDE (under_import_rule),
+        least(s19_due_date, annual_review_due_date, import_review_due_date) AS clock_due_date,
+        CASE least(s19_due_date, annual_review_due_date, import_review_due_date)
+            WHEN s19_due_date THEN 's19'
+            WHEN annual_review_due_date THEN 'annual_review'
+            WHEN import_review_due_date THEN 'import_review'
+        END AS clock,
+        as_at_date - least(s19_due_date, annual_review_due_date, import_review_due_date)
+            AS days_past_clock
+    FROM computed
 ),
 flagged AS NOT MATERIALIZED (
     SELECT
@@ -344,9 +386,7 @@ flagged AS NOT MATERIALIZED (
             AND last_provision_started IS NOT NULL
             AND coalesce(last_provision_started >= no_provision_since, TRUE)
             AS records_disagree,
-        coalesce(days_without_provision >= s19_days - act_now_within_days, FALSE)
-            OR coalesce(annual_review_due_date <= as_at_date + act_now_within_days, FALSE)
-            OR coalesce(import_review_due_date <= as_at_date + act_now_within_days, FALSE)
+        coalesce(clock_due_date <= as_at_date + act_now_within_days, FALSE)
             AS statutory_clock_near,
         coalesce(days_out <= recent_max_days, FALSE) AS priority_recent,
         CASE
@@ -358,7 +398,7 @@ flagged AS NOT MATERIALIZED (
         END AS priority_primary,
         cla AS priority_looked_after,
         previously_looked_after AS priority_previously_looked_after
-    FROM computed
+    FROM clocked
 )
 SELECT
     *,

@@ -7,6 +7,8 @@
 -- quarantine   rows that could not be loaded, with their raw values and the reason
 -- load_warnings  fields loaded as Not recorded, with row number, column and reason
 -- load_log     one row per accepted load: the load report
+-- assignment   who holds each child's case (the caseworker assignments file, replaced whole by
+--              each load; data/assignments.py)
 -- cohort       the stable interface analysts query (columns documented in README.md)
 -- disclosure_key  one row: the secret behind the record keys (README, "Disclosure control"),
 --              made once per database by data/disclosure_key.sql and carried by every publish
@@ -105,6 +107,18 @@ CREATE TABLE IF NOT EXISTS load_log (
     warnings_by_column VARCHAR,
     extra_columns VARCHAR,
     synthetic BOOLEAN NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS assignment (
+    child_id VARCHAR NOT NULL,
+    -- the caseworker's sign-in account (e-mail as the identity provider gives it) or name
+    caseworker VARCHAR NOT NULL,
+    -- how the pages name the caseworker; NULL: the caseworker value is shown
+    caseworker_name VARCHAR,
+    -- the first day the assignment holds; NULL: from the start (every period)
+    assigned_from DATE,
+    source_row INTEGER NOT NULL,
+    load_id INTEGER NOT NULL
 );
 
 CREATE OR REPLACE VIEW cohort AS

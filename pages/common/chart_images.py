@@ -23,8 +23,24 @@ def file_stem(csv_name: str) -> str:
 
 
 def label_for_screen(fig, title: str, caption: str):
-    """Draw title and caption into the figure shown on the page (in place: no copy)."""
-    return labelled(fig, title, caption, width=None, copy=False)
+    """Draw title and caption into the figure shown on the page (in place: no copy).
+
+    On paper the figure block's own title and caption are printed right above the chart, so
+    the print layout (`layout.meta.oos_print`, applied by pages/common/a11y.py's script)
+    leaves them out of the chart and gives their room back to it."""
+    height = fig.layout.height
+    top = fig.layout.margin.t if fig.layout.margin is not None else None
+    labelled(fig, title, caption, width=None, copy=False)
+    meta = dict(fig.layout.meta or {})
+    meta["oos_print"] = {
+        **meta.get("oos_print", {}),
+        "title.text": "",
+        "title.subtitle.text": "",
+        "margin.t": 10 if top is None else top,
+        "height": height or 380,
+    }
+    fig.layout["meta"] = meta
+    return fig
 
 
 def camera_config(base: dict, fig, stem: str) -> dict:

@@ -138,20 +138,33 @@ def bar_chart(
         "name": value_name,
     }
     counts = count_axis(max(values) if values else None)
+    # Room beside (or above) the longest bar for its value: plotly does not widen the axis
+    # for text outside a bar, so without it the largest values are cut at the chart's edge,
+    # and most of all when the chart is laid out again narrower for print.
+    margin = {"l": 10, "r": 10, "t": 10, "b": 10}
     if ordinal:
+        margin["t"] = FONT_SIZE + 14
         settings = {
             "height": 380,
             "xaxis": axis(dimension_label(dimension), type="category"),
             "yaxis": axis(value_name, **counts),
         }
     else:
+        margin["r"] = value_room(text)
         # First category at the top, as in the table.
         settings = {
             "height": max(300, 32 * len(labels) + 80),
             "yaxis": axis(None, type="category", autorange="reversed"),
             "xaxis": axis(value_name, **counts),
         }
-    return go.Figure(data=[bar], layout=layout(**settings))
+    return go.Figure(data=[bar], layout=layout(margin=margin, **settings))
+
+
+def value_room(texts) -> int:
+    """Pixels for the longest value written beside a bar (digits at FONT_SIZE are about 0.6
+    of its height wide), with a gap."""
+    longest = max((len(str(t)) for t in texts), default=1)
+    return int(longest * FONT_SIZE * 0.62) + 12
 
 
 def time_axis(periods) -> list[pd.Timestamp]:
@@ -231,6 +244,10 @@ def trend_chart(
 # Characters of a small multiple's title that fit its panel at 1280 px (13 px text, about
 # 7 px a character), by number of columns.
 TITLE_CHARS = {2: 48, 3: 32, 4: 24}
+# The same in the printed A4 column (about 670 px for the chart).
+PRINT_TITLE_CHARS = {2: 40, 3: 26, 4: 19}
+# Characters of a heat map's row label per line on paper (longer labels wrap).
+PRINT_ROW_LABEL_CHARS = 24
 
 
 def fit_title(label: str, limit: int) -> str:
@@ -309,6 +326,15 @@ def small_multiples(data: pd.DataFrame, dimension: str | None, columns: int = 4)
     settings = {"annotations": titles, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}}
     figure_layout = layout(height=max(300, 170 * rows), **settings)
     figure_layout.update(axes)
+    # on paper (pages/common/a11y.py) the grid keeps its columns in a narrower column: titles
+    # cut shorter, so neighbours never run into each other
+    limit = PRINT_TITLE_CHARS.get(columns, 16)
+    figure_layout["meta"] = {
+        "oos_print": {
+            f"annotations[{i}].text": fit_title(escape_plotly(category_label(dimension, c)), limit)
+            for i, c in enumerate(categories)
+        }
+    }
     return go.Figure(data=traces, layout=figure_layout)
 
 
@@ -355,20 +381,39 @@ def heatmap(data: pd.DataFrame, rows: str, cols: str, hidden=None) -> go.Figure:
         "ygap": 2,
     }
     header_lines = max(label.count("<br>") + 1 for label in col_labels)
-    return go.Figure(
-        data=[heat],
-        layout=layout(
-            height=max(320, 34 * len(row_labels) + 110 + 18 * header_lines),
-            yaxis=axis(dimension_label(rows), autorange="reversed", type="category"),
-            xaxis=axis(
-                dimension_label(cols),
-                type="category",
-                side="top",
-                tickangle=0,
-                tickfont={"size": FONT_SIZE - 3},
-            ),
+    figure_layout = layout(
+        height=max(320, 34 * len(row_labels) + 110 + 18 * header_lines),
+        yaxis=axis(dimension_label(rows), autorange="reversed", type="category"),
+        xaxis=axis(
+            dimension_label(cols),
+            type="category",
+            side="top",
+            tickangle=0,
+            tickfont={"size": FONT_SIZE - 3},
         ),
     )
+    # On paper (pages/common/a11y.py) the chart is laid out again in the A4 column: long row
+    # labels wrap so the cells keep most of the width, headings and the colour bar are
+    # smaller, and the column dimension's name (in the caption and the printed table's
+    # headings) gives way to the headings.
+    figure_layout["meta"] = {
+        "oos_print": {
+            "yaxis.tickmode": "array",
+            "yaxis.tickvals": row_labels,
+            "yaxis.ticktext": [wrap(r, PRINT_ROW_LABEL_CHARS) for r in row_labels],
+            "yaxis.tickfont.size": FONT_SIZE - 3,
+            "yaxis.title.text": "",
+            # column headings upright, one line each: side by side they would overlap
+            "xaxis.tickmode": "array",
+            "xaxis.tickvals": col_labels,
+            "xaxis.ticktext": [escape_plotly(c) for c in table.columns],
+            "xaxis.tickangle": -90,
+            "xaxis.tickfont.size": FONT_SIZE - 4,
+            "xaxis.title.text": "",
+        }
+    }
+    heat["colorbar"]["thickness"] = 14
+    return go.Figure(data=[heat], layout=figure_layout)
 
 
 def pivot(data: pd.DataFrame, rows: str, cols: str) -> pd.DataFrame:

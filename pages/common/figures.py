@@ -20,6 +20,7 @@ from pages.common.chart_images import camera_config, file_stem, image_buttons, l
 from pages.common.exports import csv_bytes, export_info
 from pages.common.markup import escape_md, escape_text
 from pages.common.page import about_markdown
+from pages.common.print_table import print_table_html
 from pages.common.pupil_export import pupil_download
 
 # Buttons that make no sense for bar charts of counts; the PNG export stays.
@@ -98,7 +99,8 @@ def show_figure(
     audited pupil-level download made on click (pages/common/pupil_export.py).
     """
     key = key or safe_file_name(csv_name)
-    with st.container(border=True):
+    # keyed, so that the print rules (pages/common/a11y.py) find the figure's parts
+    with st.container(border=True, key=f"figure-{key}"):
         st.subheader(escape_text(title), anchor=False)
         st.caption(caption)
         if fig is None or table.empty:
@@ -124,6 +126,8 @@ def show_figure(
                 st.caption(note)
         with table_tab:
             show_table(table, key=f"table-{key}")
+        # the same table for paper, printed under the chart (hidden on screen)
+        st.html(print_table_html(table))
         left, png, svg, right = st.columns([1, 1, 1, 3], vertical_alignment="center")
         with png:
             image_buttons(fig, stem, key, only="png")

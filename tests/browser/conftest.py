@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -45,10 +46,16 @@ def build_fixture_db(folder: Path) -> Path:
 
 
 def start_server(
-    db: Path, log_path: Path, *, script: str = "server.py", env: dict | None = None
+    db: Path,
+    log_path: Path,
+    *,
+    script: str = "server.py",
+    env: dict | None = None,
+    root: Path = ROOT,
 ) -> tuple[subprocess.Popen, str]:
     """`streamlit run server.py` (the dashboard with the pupil-file guard, as deployed; or
-    `script`) against `db`, with `env` added to the environment."""
+    `script`) against `db`, with `env` added to the environment, from the code in `root`
+    (bench/bench_browser.py's --before runs an earlier checkout beside this one)."""
     port = free_port()
     env = {**os.environ, "OOS_DB": str(db), **(env or {})}
     command = [
@@ -60,7 +67,7 @@ def start_server(
     ]  # fmt: skip
     log = open(log_path, "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
@@ -162,6 +169,30 @@ class Dashboard:
         self.page = page
         self.base = base
         self.outside = outside
+        # Runs started and ended, read from the server's own messages on the page's websocket
+        # (new_session, script_finished), in order: under load the app's state attribute can
+        # skip a whole run (its "running" and "not running" drawn in one go; see
+        # bench/run_watch.py), so a rerun is also seen by its messages.
+        self.runs: list[str] = []
+        page.on("websocket", lambda socket: socket.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        if isinstance(payload, (bytes, bytearray)):
+            try:
+                kind = ForwardMsg.FromString(bytes(payload)).WhichOneof("type")
+            except Exception:  # noqa: BLE001 - not a ForwardMsg: not a run's message
+                return
+            if kind in ("new_session", "script_finished"):
+                self.runs.append(kind)
+
+    def _messages_say(self, watched: str, before: int) -> bool:
+        """A run began after position `before` (and, for RUN_FINISHED, has ended)."""
+        later = self.runs[before:]
+        if "new_session" not in later:
+            return False
+        return (
+            watched != self.RUN_FINISHED or "script_finished" in later[later.index("new_session") :]
+        )
 
     def open(self, path: str = "", *, settled: bool = False) -> Page:
         return self.visit(f"{self.base}/{path}", settled=settled)
@@ -212,16 +243,30 @@ class Dashboard:
         element is being redrawn and be lost; if no run starts within 10 s and the check says
         so, the click is made once more, as a person would. A started run is always waited for.
         """
+        before = len(self.runs)
         self.page.evaluate(self.WATCH_RUNS)
         action()
-        if again is not None:
+        if again is not None and not self._ran(self.RUN_STARTED, before, 10_000):
+            if again():
+                before = len(self.runs)
+                self.page.evaluate(self.WATCH_RUNS)
+                action()
+        if not self._ran(self.RUN_FINISHED, before, 30_000):
+            raise PlaywrightTimeout("the rerun did not finish within 30 s")
+
+    def _ran(self, watched: str, before: int, timeout_ms: int) -> bool:
+        """Wait until the app's state attribute or the run's messages (after position
+        `before`) say `watched`; False after `timeout_ms`."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while time.monotonic() < deadline:
+            if self._messages_say(watched, before):
+                return True
             try:
-                self.page.wait_for_function(self.RUN_STARTED, timeout=10_000)
+                self.page.wait_for_function(watched, timeout=250)
+                return True
             except PlaywrightTimeout:
-                if again():
-                    self.page.evaluate(self.WATCH_RUNS)
-                    action()
-        self.page.wait_for_function(self.RUN_FINISHED)
+                continue
+        return self._messages_say(watched, before)
 
     def select_tab(self, tab) -> None:
         """Click a bound tab and wait for the rerun it starts (clicked again if lost)."""
@@ -250,13 +295,13 @@ class Dashboard:
             choice = self.page.get_by_role("option", name=option, exact=True)
             choice.wait_for(state="visible")
             choice.click()
-            try:
-                self.page.wait_for_function(self.RUN_STARTED, timeout=10_000)
-            except PlaywrightTimeout:
+            before = len(self.runs)
+            if not self._ran(self.RUN_STARTED, before, 10_000):
                 if attempt == 2:
-                    raise
+                    raise PlaywrightTimeout("the choice started no run within 10 s")
                 continue
-            self.page.wait_for_function(self.RUN_FINISHED)
+            if not self._ran(self.RUN_FINISHED, before, 30_000):
+                raise PlaywrightTimeout("the rerun did not finish within 30 s")
             return
 
 

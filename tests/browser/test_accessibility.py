@@ -1,4 +1,5 @@
-"""WCAG 2.2 AA in a real browser: axe-core on every page, headings, tab titles, skip link, print.
+"""WCAG 2.2 AA in a real browser: axe-core on every page, headings, tab titles, skip link (print:
+tests/browser/test_print.py).
 
 axe-core 4.14.1 is vendored in tests/browser/vendor (MPL-2.0, with its licence) and injected
 into each page: nothing is fetched at run time. A page fails on any violation axe rates
@@ -35,7 +36,6 @@ PAGES = {
     "glossary": "Glossary",
     "accessibility": "Accessibility statement",
 }
-A4_WIDTH = 794  # CSS pixels of an A4 page at 96 dpi (210 mm)
 
 
 @pytest.fixture(scope="module")
@@ -108,23 +108,3 @@ def test_chart_names_for_screen_readers_have_no_markdown_escapes(dash):
     )
     assert title in names
     assert not any("\\" in name for name in names)
-
-
-@pytest.mark.parametrize("path", ["", "breakdowns", "trends", "service"])
-def test_print_layout_drops_the_sidebar_and_fits_charts_to_a4(dash, path):
-    page = dash.open(path, settled=True)
-    page.set_viewport_size({"width": A4_WIDTH, "height": 1123})
-    page.emulate_media(media="print")
-    page.wait_for_timeout(500)  # plotly redraws on the resize
-    assert not page.locator("[data-testid='stSidebar']").is_visible()
-    assert not page.get_by_role("button", name="Download CSV").first.is_visible()
-    assert page.locator(".modebar-container:visible").count() == 0
-    charts = page.locator(".js-plotly-plot")
-    assert charts.count() >= 1
-    for i in range(charts.count()):
-        box = charts.nth(i).bounding_box()
-        if box is None:  # a chart in a hidden tab
-            continue
-        assert box["x"] >= 0 and box["x"] + box["width"] <= A4_WIDTH + 1, (i, box)
-    pdf = page.pdf(format="A4")
-    assert pdf.startswith(b"%PDF")

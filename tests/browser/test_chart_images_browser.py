@@ -33,7 +33,7 @@ def test_png_and_svg_buttons_give_labelled_images(dash):
 
 def test_the_camera_button_saves_the_labelled_chart_under_its_name(dash):
     page = dash.open(VIEW)
-    chart = page.locator(".js-plotly-plot").first
+    chart = page.locator('[class*="st-key-chart-"] .js-plotly-plot').first
     chart.scroll_into_view_if_needed()
     chart.hover()
     camera = chart.locator('.modebar-btn[data-title="Download plot as a PNG"]')

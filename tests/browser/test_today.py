@@ -3,9 +3,9 @@ readable in the detail panel without opening a cell, the tier in the URL, the ch
 and the whole worklist as CSV and Excel.
 
 Server on the casework fixture tests/data/f_*.csv (through the loader). The tiers at 31 March
-2024 are worked out by hand in tests/test_casework_pages.py: act now F-0012, F-0003, F-0009,
-F-0014, F-0004, F-0007, F-0013, F-0006 (8); new this month F-0011, F-0005, F-0008, F-0010,
-F-0002 (5); watch F-0001 (1).
+2024 are worked out by hand in tests/test_casework_pages.py: act now, in working order,
+F-0012, F-0003, F-0009, F-0007, F-0013, F-0014, F-0004, F-0006 (8); new this month F-0011,
+F-0005, F-0008, F-0010, F-0002 (5); watch F-0001 (1).
 """
 
 from __future__ import annotations

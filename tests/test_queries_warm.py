@@ -1,0 +1,103 @@
+"""The views pages open on, worked out after a publish and at start-up (queries/warm.py).
+
+On the fixture of tests/data/p_cohort_2023_0[56].csv: the breakdown by district of the latest
+month with no filter is remembered (beside the database, the month written as 0 months before
+the latest); after the next month is published and the server restarts, the warm-up works it
+out for the new latest month, so the page's own call is answered from the cache. Filtered,
+older-month, pupil-level and caseworker queries are never remembered; a query of no month
+(the load history) is.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from data.load import load_batch, load_cohort
+from queries import aggregates, casework, runner, warm
+from queries.filters import CohortFilter
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    path = tmp_path / "warm.duckdb"
+    load_batch(
+        path,
+        [(DATA / "p_cohort_2023_05.csv", "2023-05"), (DATA / "p_cohort_2023_06.csv", "2023-06")],
+    )
+    warm.forget()
+    runner.clear_cache()
+    yield path
+    warm.forget()
+    runner.clear_cache()
+    runner.close_all()
+
+
+def remembered(db: Path) -> list[dict]:
+    return json.loads(Path(f"{db}{warm.SUFFIX}").read_text(encoding="utf-8"))
+
+
+def test_the_latest_month_with_no_filter_is_remembered_and_nothing_else(db):
+    aggregates.breakdown(CohortFilter(period="2023-06"), "district", db=db)
+    aggregates.breakdown(CohortFilter(period="2023-06", districts=("Thanet",)), "gender", db=db)
+    aggregates.breakdown(CohortFilter(period="2023-05"), "primary_need", db=db)  # older
+    casework.worklist_counts(
+        CohortFilter(period="2023-06"), caseworker="a.b@council.example", db=db
+    )
+    entries = remembered(db)
+    text = json.dumps(entries)
+    assert [e["name"] for e in entries].count("children_by_category") == 1
+    district = next(e for e in entries if e["name"] == "children_by_category")
+    assert district["params"]["period_to"] == {"months": 0}  # "the latest month", not 2023-06
+    # neither the filtered breakdown (gender, Thanet) nor the older month's (need)
+    dimensions = [e["template"].get("dimension") for e in entries]
+    assert "gender" not in dimensions and "primary_need" not in dimensions
+    assert all(e["params"].get("districts") is None for e in entries)
+    assert "2023-05" not in text and "2023-06" not in text
+    assert "a.b@council.example" not in text  # nobody named
+    assert "P-00" not in text  # no child
+
+
+def test_after_a_publish_and_a_restart_the_new_month_is_worked_out_before_anyone_asks(db, tmp_path):
+    f = CohortFilter(period="2023-06")
+    first = aggregates.breakdown(f, "district", db=db)
+    # next month: June's children again as July (a copy of the file), published
+    july = tmp_path / "july.csv"
+    shutil.copy(DATA / "p_cohort_2023_06.csv", july)
+    load_cohort(july, "2023-07", db)
+    # a restart: the process forgets everything, the list beside the database stays
+    warm.forget()
+    runner.close_all()
+    runner.clear_cache()
+    thread = warm.start(db)
+    assert thread is not None
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert warm.start(db) is None  # this version is warm: no second thread
+    before = runner.cache_info()
+    again = aggregates.breakdown(CohortFilter(period="2023-07"), "district", db=db)
+    after = runner.cache_info()
+    # the page's own call found the query answered: its SQL was a hit, not a miss
+    assert after["misses"] == before["misses"]
+    assert after["hits"] > before["hits"]
+    assert again["children"].tolist() == first["children"].tolist()  # July copies June
+
+
+def test_a_query_no_page_runs_any_more_is_dropped(db):
+    aggregates.breakdown(CohortFilter(period="2023-06"), "district", db=db)
+    listed = remembered(db)
+    listed.append({"name": "no_such_query", "params": {}, "template": {}})
+    Path(f"{db}{warm.SUFFIX}").write_text(json.dumps(listed), encoding="utf-8")
+    warm.forget()
+    runner.clear_cache()
+    thread = warm.start(db)
+    thread.join(timeout=120)
+    # the next remembered query rewrites the list without it
+    aggregates.breakdown(CohortFilter(period="2023-06"), "gender", db=db)
+    names = [e["name"] for e in remembered(db)]
+    assert "no_such_query" not in names and "children_by_category" in names
