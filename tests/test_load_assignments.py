@@ -62,7 +62,11 @@ def test_assignments_loaded_or_quarantined_with_a_reason(db_path, tmp_path):
         (9, "child_id appears 2 times from the same date (2024-01-01) with different caseworkers"),
         (10, "child_id appears 2 times from the same date (2024-01-01) with different caseworkers"),
         (11, "caseworker holds a control or invisible formatting character"),
-        (12, "child_id holds a control, zero-width, bidirectional or unusual space character"),
+        (
+            12,
+            "child_id holds a character outside the ID alphabet (plain ASCII letters, digits, "
+            "punctuation and spaces): a control, invisible, look-alike or unusual space character",
+        ),
         (14, "repeats the assignment of row 2 (loaded once)"),
     ]
     # the quarantine keeps the contract's columns only: the extra column's value never lands
