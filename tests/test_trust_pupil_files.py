@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import binascii
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -63,7 +64,10 @@ def request(app, path="/media/abc.csv", cookies=None, method="GET", mode=None, e
     async def send(message):
         sent.append(message)
 
-    asyncio.run(media_guard.PupilFileGuard(app)(scope, receive, send))
+    # in a thread of its own: in the whole suite the browser tests' Playwright keeps an event
+    # loop running in the main thread, where asyncio.run refuses to start another
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, media_guard.PupilFileGuard(app)(scope, receive, send)).result()
     start, body = sent[0], b"".join(m.get("body", b"") for m in sent[1:])
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body
 
