@@ -277,7 +277,13 @@ def hazard(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Haz
             "high": "95% interval to (percent)",
         }
     )
-    visible = raw[~shown.chart["monthly_return"].isna().to_numpy()] if shown.hidden else raw
+    if audience.safe:
+        # the words read the rates as shown (worked out again from the returns as shown), so
+        # that the sentence and the table agree and no exact rate leaks into the sentence
+        rows = shown.chart.dropna(subset=["monthly_return"])
+        visible = rows.astype({c: "float64" for c in ["child_months", *rates]})
+    else:
+        visible = raw
     figure = Figure(
         key="hazard",
         kind="hazard",

@@ -305,8 +305,8 @@ def overrepresented_sentences(
                 f"Still stands after the {correction} correction for all {family} groups the "
                 "page compares."
                 if holds
-                else f"Does not stand after the {correction} correction for all {family} groups the "
-                "page compares: it may be chance."
+                else f"Does not stand after the {correction} correction for all {family} "
+                "groups the page compares: it may be chance."
             )
         )
     return sentences
