@@ -132,6 +132,7 @@ h2.new-page {{ break-before: page; }}
 .crossed {{ border-left: 6px solid #801650; padding: 0.2em 0 0.2em 0.6em; margin: 0.4em 0; }}
 .crossed p {{ margin: 0.15em 0; }}
 .why {{ color: #3D3D3D; font-size: 9.5pt; }}
+dl.glossary div {{ break-inside: avoid; }}
 dl.glossary dt {{ font-weight: bold; margin-top: 0.4em; }}
 dl.glossary dd {{ margin: 0 0 0 1.2em; font-size: 10pt; }}
 @media screen {{ body {{ padding: 1em; }} }}
@@ -224,7 +225,10 @@ def _glossary(pack: Pack) -> list[str]:
         "<p class='caption'>The words this pack uses, in plain English (the dashboard's "
         "Glossary page holds the same list).</p>",
         '<dl class="glossary">'
-        + "".join(f"<dt>{_e(term)}</dt><dd>{_e(meaning)}</dd>" for term, meaning in pack.glossary)
+        + "".join(
+            f"<div><dt>{_e(term)}</dt><dd>{_e(meaning)}</dd></div>"  # a term and its meaning
+            for term, meaning in pack.glossary  # are never split across pages
+        )
         + "</dl>",
     ]
 
