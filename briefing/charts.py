@@ -38,7 +38,7 @@ def _layout(height: int, **extra) -> dict:
         "height": height,
         "width": 720,
         "font": {"size": FONT},
-        "margin": {"l": 10, "r": 30, "t": 10, "b": 10},
+        "margin": {"l": 10, "r": 50, "t": 10, "b": 10},  # room for the last value label
         "showlegend": False,
         **extra,
     }
@@ -228,7 +228,7 @@ def with_source(fig: go.Figure, source: str) -> go.Figure:
     anchored to the bottom of the image: the pack prints the title above the chart)."""
     out = go.Figure(fig)
     margin = out.layout.margin.to_plotly_json() if out.layout.margin is not None else {}
-    extra = 34
+    extra = 56  # room for the x axis title and ticks above the source line
     out.layout["title"] = {
         "text": escape_plotly(source),
         "font": {"size": 11, "color": "#3D3D3D"},
@@ -239,6 +239,8 @@ def with_source(fig: go.Figure, source: str) -> go.Figure:
         "yanchor": "bottom",
         "yref": "container",
         "pad": {"l": 10, "b": 6},
+        # plotly then keeps the plot, its tick labels and axis titles clear of the line
+        "automargin": True,
     }
     out.layout["margin"] = {**margin, "b": margin.get("b", 10) + extra}
     out.layout["height"] = (out.layout.height or 320) + extra

@@ -133,8 +133,8 @@ h2.new-page {{ break-before: page; }}
 .crossed p {{ margin: 0.15em 0; }}
 .why {{ color: #3D3D3D; font-size: 9.5pt; }}
 dl.glossary div {{ break-inside: avoid; }}
-dl.glossary dt {{ font-weight: bold; margin-top: 0.4em; }}
-dl.glossary dd {{ margin: 0 0 0 1.2em; font-size: 10pt; }}
+dl.glossary dt {{ font-weight: bold; margin-top: 0.3em; }}
+dl.glossary dd {{ margin: 0 0 0 1.2em; font-size: 9.5pt; line-height: 1.3; }}
 @media screen {{ body {{ padding: 1em; }} }}
 @media print {{ .marking {{ display: none; }} .synthetic {{ display: none; }} }}
 """
