@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from figures.flag_words import tier_lines
 from figures.protect import ABOUT_SAFE, SMALL_MAX
+from queries.casework import flags_available
 from queries.flag_settings import FlagSettingsMissing, read_flag_settings
 
 TERMS = [
@@ -184,10 +185,12 @@ ACT_NOW = (
 
 def terms(db=None) -> tuple[tuple[str, str], ...]:
     """(term, meaning) pairs in alphabetical order, act now's from the database's thresholds."""
+    act_now = ACT_NOW  # a database published before the flags: the words without numbers
     try:
-        line = tier_lines(read_flag_settings(db), None)["act_now"]
-        act_now = "Today's first tier: " + line[:1].lower() + line[1:]
+        if flags_available(db):
+            line = tier_lines(read_flag_settings(db), None)["act_now"]
+            act_now = "Today's first tier: " + line[:1].lower() + line[1:]
     except FlagSettingsMissing:
-        act_now = ACT_NOW
+        pass
     found = [*TERMS, ("Act now", act_now)]
     return tuple(sorted(found, key=lambda t: t[0].lower()))
