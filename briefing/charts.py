@@ -32,13 +32,19 @@ GEOJSON = PROJECT_ROOT / "data" / "reference" / "kent_districts.geojson"
 NO_DATA = "#F2F2F2"
 
 
-def _layout(height: int, **extra) -> dict:
+# Bottom margins that hold each chart's x axis (ticks and title) with no help from plotly's
+# automargin, so the source line under them (with_source) never meets them: columns carry
+# rotated category names ("Not recorded"), bars and trends one line of ticks and a title.
+BOTTOM = {"columns": 125, "bars": 60, "trend": 60, "map": 10}
+
+
+def _layout(height: int, bottom: int = BOTTOM["bars"], **extra) -> dict:
     return {
         "template": pio.templates["afcharts"],
         "height": height,
         "width": 720,
         "font": {"size": FONT},
-        "margin": {"l": 10, "r": 50, "t": 10, "b": 10},  # room for the last value label
+        "margin": {"l": 10, "r": 50, "t": 10, "b": bottom},  # r: room for the last value label
         "showlegend": False,
         **extra,
     }
@@ -69,12 +75,16 @@ def bar(chart: pd.DataFrame, dimension: str | None) -> go.Figure:
     )
     if ordinal:
         layout = _layout(
-            320, xaxis={"type": "category"}, yaxis={"tickformat": ",d", "title": "Children"}
+            420,
+            BOTTOM["columns"],
+            xaxis={"type": "category"},
+            yaxis={"tickformat": ",d", "title": "Children"},
         )
     else:
-        height = max(200, 26 * len(labels) + 60)
+        height = max(250, 26 * len(labels) + 110)
         layout = _layout(
             height,
+            BOTTOM["bars"],
             yaxis={"autorange": "reversed", "type": "category", "automargin": True},
             xaxis={"tickformat": ",d", "title": "Children"},
         )
@@ -94,7 +104,8 @@ def trend(chart: pd.DataFrame) -> go.Figure:
         line={"color": COLOUR, "width": 3},
     )
     layout = _layout(
-        320,
+        370,
+        BOTTOM["trend"],
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": short},
         yaxis={"tickformat": ",d", "rangemode": "tozero", "title": "Children"},
     )
@@ -228,7 +239,7 @@ def with_source(fig: go.Figure, source: str) -> go.Figure:
     anchored to the bottom of the image: the pack prints the title above the chart)."""
     out = go.Figure(fig)
     margin = out.layout.margin.to_plotly_json() if out.layout.margin is not None else {}
-    extra = 56  # room for the x axis title and ticks above the source line
+    extra = 28  # the line itself: the charts' bottom margins (BOTTOM) already hold their axes
     out.layout["title"] = {
         "text": escape_plotly(source),
         "font": {"size": 11, "color": "#3D3D3D"},
@@ -239,8 +250,6 @@ def with_source(fig: go.Figure, source: str) -> go.Figure:
         "yanchor": "bottom",
         "yref": "container",
         "pad": {"l": 10, "b": 6},
-        # plotly then keeps the plot, its tick labels and axis titles clear of the line
-        "automargin": True,
     }
     out.layout["margin"] = {**margin, "b": margin.get("b", 10) + extra}
     out.layout["height"] = (out.layout.height or 320) + extra
