@@ -289,3 +289,22 @@ def test_the_footer_and_the_marking_have_room_of_their_own(db, store):
     assert left and right
     assert int(left.group(1)) + int(right.group(1)) <= 180
     assert re.search(r"@bottom-right \{[^}]*white-space: nowrap", html)
+
+
+def test_the_packs_chance_of_return_sentence_quotes_its_own_table(db, store):
+    # every percentage in the sentence is a value of the hazard table as published (rounded
+    # as the sentence rounds), for the band the sentence names
+    from figures.survival import hazard
+
+    found = hazard(CohortFilter(period=PERIOD), audience=Audience.published(), db=db)
+    table = found.figure.table.frame().set_index("Time already out")
+    pack = collect(PERIOD, db=db, store=store, today=TODAY)
+    assert found.sentence in pack.context_sentences
+    bands = "|".join(re.escape(b) for b in table.index)
+    quoted = re.findall(rf"out ({bands}) \((\d+)%\)", found.sentence)
+    quoted += [(b, p) for p, b in re.findall(rf"(\d+)% for (?:children|those) out ({bands})",
+                                             found.sentence)]  # fmt: skip
+    assert quoted, found.sentence
+    for band, pct in quoted:
+        value = float(table.loc[band, "Return within a month (percent)"])
+        assert f"{value:.0f}" == pct, (band, pct, value)
