@@ -4,6 +4,8 @@ Every expectation is worked out by hand."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -151,3 +153,19 @@ def test_falls_only_when_every_band_falls_and_the_ends_differ():
         same
     )
     assert "lowest for those out 3 to 6 months (10%)" in same
+
+
+def test_the_command_line_refuses_a_pack_whose_thresholds_are_wrong(tmp_path, monkeypatch, capsys):
+    # a council officer's typo in the file: no pack is written, and the message names the entry
+    from briefing.__main__ import main
+    from data.load import load_cohort
+
+    db = tmp_path / "s.duckdb"
+    load_cohort(Path(__file__).parent / "data" / "s_cohort_2024_01.csv", "2024-01", db)
+    monkeypatch.setattr("figures.thresholds.PATH", _write(tmp_path, GOOD.replace("20", "-20")))
+    monkeypatch.setenv("OOS_APP_STORE", str(tmp_path / "app.sqlite"))
+    out = tmp_path / "pack"
+    assert main(["--period", "2024-01", "--db", str(db), "--out", str(out)]) == 2
+    said = capsys.readouterr().err
+    assert "REFUSED" in said and "threshold 1: at must be a number greater than 0" in said
+    assert not out.with_suffix(".pdf").exists() and not out.with_suffix(".html").exists()
