@@ -277,13 +277,6 @@ def hazard(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Haz
             "high": "95% interval to (percent)",
         }
     )
-    if audience.safe:
-        # the words read the rates as shown (worked out again from the returns as shown), so
-        # that the sentence and the table agree and no exact rate leaks into the sentence
-        rows = shown.chart.dropna(subset=["monthly_return"])
-        visible = rows.astype({c: "float64" for c in ["child_months", *rates]})
-    else:
-        visible = raw
     figure = Figure(
         key="hazard",
         kind="hazard",
@@ -309,7 +302,10 @@ def hazard(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Haz
         hidden=shown.hidden,
         protected=audience.safe,
     )
-    return Hazard(figure, estimates.hazard_sentence(visible.reset_index(drop=True)))
+    # the words from the values the table shows (as published: worked out from the returns as
+    # shown), so the sentence cannot say what its own table does not
+    visible = shown.chart.dropna(subset=["monthly_return"]).reset_index(drop=True)
+    return Hazard(figure, estimates.hazard_sentence(visible))
 
 
 def problem_rows(f: CohortFilter, *, audience: Audience | None = None, db=None) -> pd.DataFrame:
