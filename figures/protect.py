@@ -222,15 +222,6 @@ def count(n, audience: Audience, ckey=None, *, within_small: bool = False):
     return disclosure.shown_count(int(n), ckey, within_small=within_small)
 
 
-def unkeyed_count(n, audience: Audience):
-    """A count that comes with no cell key (a survival curve's number at risk): as published,
-    `c` for 1 to 5 and the rest as it is. Only for counts the figure already limits to large
-    groups (a curve is drawn only for SURVIVAL_MIN_EPISODES episodes or more)."""
-    if n is None or not audience.safe:
-        return n
-    return SUPPRESSED if disclosure.is_small(n) else int(n)
-
-
 def _as_text(value) -> str:
     # A column mixing numbers and `c` is stored as text (Arrow needs one type per column).
     if value is None or (not isinstance(value, str) and pd.isna(value)):

@@ -169,6 +169,18 @@ def pinned_values(bounds: dict, lines: list, truth: dict, targets: list) -> list
         for t, members in enumerate(members_of):
             moved[t] = moved[t] or int(x[members].sum()) != true_sums[t]
 
+    # solves over every target not yet moved at once (all as small, then all as large) move
+    # most of them, while they move any; only the rest are minimised and maximised one by one
+    while not all(moved):
+        before = moved.count(True)
+        for sign in (1.0, -1.0):
+            objective = np.zeros(len(keys))
+            for t, members in enumerate(members_of):
+                if not moved[t]:
+                    objective[members] = sign
+            clear(_solve(objective, constraints, lower, upper)[1])
+        if moved.count(True) == before:
+            break
     found = []
     for t, (name, _) in enumerate(targets):
         if moved[t]:
