@@ -297,11 +297,16 @@ def rate_trend(
     no caseload have no rate: a gap, not 0); by `dimension`, the six largest groups drawn."""
     audience = resolve(audience)
     fr = frame(f, audience, db=db)
-    raw = rate_queries.rate_trend(narrow(f, audience), dimension, start, f.period, db=db)
+    g = narrow(f, audience)
+    raw = rate_queries.rate_trend(g, dimension, start, f.period, db=db)
     missing = raw.loc[~raw["caseload_loaded"], "period"].unique().tolist()
+    parents = breakdown_parents(
+        g, dimension, audience, raw,
+        lambda p, dim: rate_queries.rate_trend(p, dim, start, f.period, db=db),
+    )  # fmt: skip
     shown = protect.long(
         raw, audience, COUNT_COLUMNS, (), ["rate_per_100", "rate_low", "rate_high"],
-        group_cols=("period",), total_known=dimension is not None,
+        group_cols=("period",), total_known=dimension is not None, parents=parents,
     )  # fmt: skip
     table_rows, chart = shown.table, shown.chart
     if audience.safe:

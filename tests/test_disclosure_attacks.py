@@ -41,7 +41,7 @@ from briefing.content import collect
 from core import vocab
 from figures import disclosure as d
 from figures.breakdowns import breakdown, crosstab, district_map, trend
-from figures.casework import flag_trend
+from figures.casework import cost_of_delay, flag_by, flag_trend
 from figures.cohort import headlines
 from figures.frame import frame
 from figures.protect import Audience
@@ -644,6 +644,30 @@ def test_the_same_children_show_the_same_value_whichever_figure_reaches_them(dem
         .iloc[0, 1],
     }
     assert len({str(v) for v in routes.values()}) == 1, routes
+
+
+def test_one_district_cell_shows_one_value_on_every_page(demo):
+    # The children of each district under a filter of two conditions, one of them a small
+    # need: the zeros inside its small districts are hidden alike on Breakdowns, the map,
+    # Rates, the Service page's flag and cost tables (else one page's 0 would say which of
+    # another's `c` are empty).
+    f = _f(needs=("MLD",), genders=("Female",))
+    cells = shown_breakdown(f, "district", demo)
+    true = aggregates.breakdown(f, "district", db=demo).set_index("category")["children"]
+    # met: a 0 shown c (its district holds 1 to 5 children with MLD), and shown numbers
+    assert C in {cells[k] for k, n in true.items() if n == 0}
+    assert any(v not in (C, "0") for v in cells.values())
+    routes = {
+        "map": district_map(f, audience=PUBLISHED, db=demo).table.frame(),
+        "flag": flag_by(f, "district", "s19_due", audience=PUBLISHED, db=demo).table.frame(),
+        "cost": cost_of_delay(f, audience=PUBLISHED, db=demo).figure.table.frame(),
+        "rates": rates(f, "district", audience=PUBLISHED, db=demo).rate.table.frame(),
+    }
+    for name, table in routes.items():
+        column = "Children out of school" if name == "rates" else "Children"
+        for district, value in zip(table["District"], table[column], strict=True):
+            if district in cells:
+                assert str(value) == cells[district], (name, district, value, cells[district])
 
 
 def test_no_cell_key_reaches_what_is_shown(demo):
