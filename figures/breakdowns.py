@@ -45,13 +45,23 @@ MAP_ATTRIBUTION = (
 )
 
 
+def _has_zero(data: pd.DataFrame, counts) -> bool:
+    return any(c in data.columns and (data[c] == 0).any() for c in counts)
+
+
 def breakdown_parents(
-    g: CohortFilter, dimension: str | None, audience: Audience, data: pd.DataFrame, fetch
+    g: CohortFilter,
+    dimension: str | None,
+    audience: Audience,
+    data: pd.DataFrame,
+    fetch,
+    counts=("children", "children_out", "flagged", "children_with_terms"),
 ) -> list[pd.DataFrame]:
     """What hides a 0 of a table by `dimension` as published (protect.long's `parents`): the
     same table under each wider filter, and the coarser dimension's (an age band over ages).
-    `fetch(filter, dimension)` runs the table's query; nothing for an exact audience."""
-    if not audience.safe:
+    `fetch(filter, dimension)` runs the table's query; nothing for an exact audience, nor for
+    a table with no 0 among its `counts` (the parents only ever hide a 0: no query then)."""
+    if not audience.safe or not _has_zero(data, counts):
         return []
     parents = [fetch(p, dimension) for p in protect.wider(g, audience)]
     if dimension in protect.COARSER and not data.empty:
@@ -168,7 +178,7 @@ def _crosstab_parents(
 ) -> list[pd.DataFrame]:
     """protect.matrix's `parents` of a cross-tab (see `breakdown_parents`): the cross-tab under each
     wider filter, and the coarser cross-tab over a row or column dimension that has one."""
-    if not audience.safe:
+    if not audience.safe or not _has_zero(data, ("children",)):
         return []
     parents = [aggregates.crosstab(p, rows, cols, db=db) for p in protect.wider(g, audience)]
     for fine, other, column, rest in (

@@ -127,7 +127,13 @@ def _shown_values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
     frame = aggregates.headline(f, db=db).set_index("measure")
     # a 0 inside a small group is hidden too: the cohort's total, or the same measure under a
     # filter with one condition fewer (protect.wider)
-    wider = [aggregates.headline(p, db=db).set_index("measure") for p in protect.wider(f, audience)]
+    # (only ever a 0 is hidden so: no query for them when no count is 0)
+    counts = frame.drop(index=MEDIAN, errors="ignore")
+    zero = any((counts[c] == 0).any() for c in ("value", "previous") if c in counts.columns)
+    wider = [
+        aggregates.headline(p, db=db).set_index("measure")
+        for p in (protect.wider(f, audience) if zero else [])
+    ]
     shown: dict = {"value": {}, "previous": {}}
     for column, out in shown.items():
         if column == "previous" and frame["previous_period"].iloc[0] is None:
