@@ -12,9 +12,10 @@ for small counts. The README's "Disclosure control" section explains it in plain
   table (`config/ptable.csv`, `figures/ptable.py`), never below 6 and at most MAX_NOISE away.
   The same children always give the same (n, k), so the same cell shows the same value on
   every page, in the pack and in every file, however it was reached.
-- **Zeros inside small groups**: a 0 whose group (a total, a row or column of a cross-tab, or
-  the same category under a filter with one condition fewer) holds 1 to 5 children is shown as
-  `c` too. Otherwise the zeros around a group of five single children would say that each of
+- **Zeros inside small groups**: a 0 whose group (a total, a row or column of a cross-tab,
+  the same category under a filter with one condition fewer, or the coarser category holding
+  it, such as an age's band: the figures layer passes these as `parents`) holds 1 to 5
+  children is shown as `c` too. Otherwise the zeros around a group of five single children would say that each of
   them is alone in its cell.
 - Anything worked out from counts (a share, a change, a rate) is worked out from the shown
   values only (`share`, `change`, `protect_long`); tables need not add up exactly.
