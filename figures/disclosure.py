@@ -15,8 +15,8 @@ for small counts. The README's "Disclosure control" section explains it in plain
 - **Zeros inside small groups**: a 0 whose group (a total, a row or column of a cross-tab,
   the same category under a filter with one condition fewer, or the coarser category holding
   it, such as an age's band: the figures layer passes these as `parents`) holds 1 to 5
-  children is shown as `c` too. Otherwise the zeros around a group of five single children would say that each of
-  them is alone in its cell.
+  children is shown as `c` too. Otherwise the zeros around a group of five single children
+  would say that each of them is alone in its cell.
 - Anything worked out from counts (a share, a change, a rate) is worked out from the shown
   values only (`share`, `change`, `protect_long`); tables need not add up exactly.
 - **Order statistics** (medians, quantiles) are shown only for groups of at least
