@@ -45,12 +45,38 @@ MAP_ATTRIBUTION = (
 )
 
 
+def _has_zero(data: pd.DataFrame, counts) -> bool:
+    return any(c in data.columns and (data[c] == 0).any() for c in counts)
+
+
+def breakdown_parents(
+    g: CohortFilter,
+    dimension: str | None,
+    audience: Audience,
+    data: pd.DataFrame,
+    fetch,
+    counts=("children", "children_out", "flagged", "children_with_terms"),
+) -> list[pd.DataFrame]:
+    """What hides a 0 of a table by `dimension` as published (protect.long's `parents`): the
+    same table under each wider filter, and the coarser dimension's (an age band over ages).
+    `fetch(filter, dimension)` runs the table's query; nothing for an exact audience, nor for
+    a table with no 0 among its `counts` (the parents only ever hide a 0: no query then)."""
+    if not audience.safe or not _has_zero(data, counts):
+        return []
+    parents = [fetch(p, dimension) for p in protect.wider(g, audience)]
+    if dimension in protect.COARSER and not data.empty:
+        others = [c for c in ("period",) if c in data.columns]
+        coarse = fetch(g, protect.COARSER[dimension])
+        parents.append(protect.coarse_parent(data, dimension, coarse, others=others))
+    return parents
+
+
 def _labelled(data: pd.DataFrame, dimension: str | None, column: str = "category") -> list:
     return [category_label(dimension, c) for c in data[column]]
 
 
 def _rate_columns(
-    f: CohortFilter, dimension: str, audience: Audience, db
+    f: CohortFilter, dimension: str, audience: Audience, db, parents=()
 ) -> tuple[pd.DataFrame | None, bool]:
     """(category, children_with_plan, rate_per_100) for the breakdown's table, or None when the
     period has no caseload; counts protected, the rate worked out from what is shown."""
@@ -59,7 +85,11 @@ def _rate_columns(
     planned = rates(f, dimension, db=db)
     planned = planned[["category", "children_out", "children_with_plan",
                        "children_out_ckey", "children_with_plan_ckey"]]  # fmt: skip
-    shown = protect.long(planned, audience, ("children_out", "children_with_plan"), ())
+    # the children out are the breakdown's own cells: their zeros hidden the same way
+    out_parents = [p.rename(columns={"children": "children_out"}) for p in parents]
+    shown = protect.long(
+        planned, audience, ("children_out", "children_with_plan"), (), parents=out_parents
+    )
     rate = [
         None
         if protect.is_hidden(out) or protect.is_hidden(plans) or not float(plans or 0)
@@ -90,10 +120,14 @@ def breakdown(
     # and percentages are more useful as shares of the imports.
     counted_on = dataclasses.replace(g, is_import=True) if dimension == "imported_from" else g
     data = aggregates.breakdown(counted_on, dimension, by_size=by_size, db=db)
-    shown = protect.long(data, audience)
+    parents = breakdown_parents(
+        counted_on, dimension, audience, data,
+        lambda p, dim: aggregates.breakdown(p, dim, db=db),
+    )  # fmt: skip
+    shown = protect.long(data, audience, parents=parents)
     label = dimension_label(dimension)
     table = shown.table.assign(category=_labelled(shown.table, dimension))
-    planned, planned_hidden = _rate_columns(g, dimension, audience, db)
+    planned, planned_hidden = _rate_columns(g, dimension, audience, db, parents)
     if planned is not None:
         planned = planned.assign(category=_labelled(planned, dimension))
         table = table.merge(planned, on="category", how="left")
@@ -139,6 +173,27 @@ def breakdown(
     )
 
 
+def _crosstab_parents(
+    g: CohortFilter, rows: str, cols: str, audience: Audience, data: pd.DataFrame, db
+) -> list[pd.DataFrame]:
+    """protect.matrix's `parents` of a cross-tab (see `breakdown_parents`): the cross-tab under each
+    wider filter, and the coarser cross-tab over a row or column dimension that has one."""
+    if not audience.safe or not _has_zero(data, ("children",)):
+        return []
+    parents = [aggregates.crosstab(p, rows, cols, db=db) for p in protect.wider(g, audience)]
+    for fine, other, column, rest in (
+        (rows, cols, "row_category", "col_category"),
+        (cols, rows, "col_category", "row_category"),
+    ):
+        coarse = protect.COARSER.get(fine)
+        if coarse is None or coarse == other:
+            continue
+        pair = (coarse, other) if column == "row_category" else (other, coarse)
+        wide = aggregates.crosstab(g, *pair, db=db)
+        parents.append(protect.coarse_parent(data, fine, wide, column, (rest,)))
+    return parents
+
+
 @figure_cache
 def crosstab(
     f: CohortFilter, rows: str, cols: str, *, audience: Audience | None = None, db=None
@@ -153,7 +208,8 @@ def crosstab(
     row_label, col_label = dimension_label(rows), dimension_label(cols)
     table, chart, hidden = pd.DataFrame(), data, False
     if not data.empty:
-        wide, chart, hidden = protect.matrix(data, audience, total_label=TOTAL)
+        parents = _crosstab_parents(g, rows, cols, audience, data, db)
+        wide, chart, hidden = protect.matrix(data, audience, total_label=TOTAL, parents=parents)
         table = wide.assign(
             row_category=[
                 TOTAL if v == TOTAL else category_label(rows, v) for v in wide["row_category"]
@@ -246,8 +302,12 @@ def trend(
     fr = frame(f, audience, db=db)
     g = narrow(f, audience)
     data = aggregates.trend(g, dimension, start, end, db=db)
+    parents = breakdown_parents(g, dimension, audience, data,
+                       lambda p, dim: aggregates.trend(p, dim, start, end, db=db))  # fmt: skip
     # within each period the categories add up to its total (the headline)
-    shown = protect.long(data, audience, group_cols=("period",), total_known=dimension is not None)
+    shown = protect.long(
+        data, audience, group_cols=("period",), total_known=dimension is not None, parents=parents
+    )
     chart = shown.chart.assign(label=_labelled(shown.chart, dimension))
     if dimension is None:
         chart["label"] = "Children out of school"
@@ -316,6 +376,8 @@ def district_map(
         )
         shade = COUNT
     data = aggregates.breakdown(g, "district", db=db)
+    parents = breakdown_parents(g, "district", audience, data,
+                       lambda p, dim: aggregates.breakdown(p, dim, db=db))  # fmt: skip
     counts, derived = ["children"], ["percent"]
     if shade == PER_PLANS:
         planned = rates(g, "district", db=db)[
@@ -326,7 +388,7 @@ def district_map(
     elif shade == PER_POP:
         population = district_population().rename(columns={"district": "category"})
         data = data.merge(population, on="category", how="left")
-    shown = protect.long(data, audience, tuple(counts), tuple(derived))  # shares of children
+    shown = protect.long(data, audience, tuple(counts), tuple(derived), parents=parents)
     chart = shown.chart.copy()
     if shade == PER_PLANS:
         chart["value"] = [

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from figures import protect
+from figures.breakdowns import breakdown_parents
 from figures.cache import figure_cache
 from figures.care import CARE_FLAGS, CARE_PRIORITIES, NOT_SUPPLIED, care_status_supplied
 from figures.flag_words import cost_sentence, flag_help, settings_lines, tier_lines
@@ -239,14 +240,20 @@ def flag_by(
     """One flag by district or SEN team: children, flagged, percent of the category's."""
     audience = resolve(audience)
     fr = frame(f, audience, db=db)
-    data = casework.flag_by_category(narrow(f, audience), dimension, flag, db=db)
+    g = narrow(f, audience)
+    data = casework.flag_by_category(g, dimension, flag, db=db)
+    # the children of each category are the Breakdowns page's cells: zeros hidden alike
+    parents = breakdown_parents(
+        g, dimension, audience, data,
+        lambda p, dim: casework.flag_by_category(p, dim, flag, db=db),
+    )  # fmt: skip
     short, label = FLAGS[flag].short, FLAGS[flag].label
     where = dimension_label(dimension)
     # flagged children within the children of each category (a percentage of them)
     # flagged children within the category's children: both counts as shown, the percentage
     # worked out from them
     both = protect.long(data, audience, ["children", "flagged"], (), ["percent"],
-                        within={"flagged": "children"})  # fmt: skip
+                        within={"flagged": "children"}, parents=parents)  # fmt: skip
     flagged = children = both
     if audience.safe:
         both.table["percent"] = both.chart["percent"] = _of(both.chart, "flagged", "children")
@@ -370,11 +377,15 @@ def cost_of_delay(f: CohortFilter, *, audience: Audience | None = None, db=None)
                                              cost.get("children_with_terms_ckey")),
     }  # fmt: skip
     shown = casework.terms_by_district(g, low, high, db=db)
+    parents = breakdown_parents(
+        g, "district", audience, shown,
+        lambda p, dim: casework.terms_by_district(p, low, high, db=db),
+    )  # fmt: skip
     # terms and their cost belong to the children with terms: hidden with a hidden count
     terms = ["terms_without_provision", "percent", "cost_low", "cost_high"]
     with_terms = protect.long(
         shown, audience, ["children", "children_with_terms"], (), terms,
-        within={"children_with_terms": "children"},
+        within={"children_with_terms": "children"}, parents=parents,
     )  # fmt: skip
     children = with_terms
     table = pd.DataFrame(

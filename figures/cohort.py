@@ -119,8 +119,21 @@ def _values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
     return now, before
 
 
+def is_small(value) -> bool:
+    return not is_missing(value) and protect.disclosure.is_small(value)
+
+
 def _shown_values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
     frame = aggregates.headline(f, db=db).set_index("measure")
+    # a 0 inside a small group is hidden too: the cohort's total, or the same measure under a
+    # filter with one condition fewer (protect.wider)
+    # (only ever a 0 is hidden so: no query for them when no count is 0)
+    counts = frame.drop(index=MEDIAN, errors="ignore")
+    zero = any((counts[c] == 0).any() for c in ("value", "previous") if c in counts.columns)
+    wider = [
+        aggregates.headline(p, db=db).set_index("measure")
+        for p in (protect.wider(f, audience) if zero else [])
+    ]
     shown: dict = {"value": {}, "previous": {}}
     for column, out in shown.items():
         if column == "previous" and frame["previous_period"].iloc[0] is None:
@@ -132,7 +145,12 @@ def _shown_values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
             if measure == MEDIAN:
                 continue
             key = None if ckeys is None else ckeys.get(measure)
-            out[measure] = protect.count(None if is_missing(value) else int(value), audience, key)
+            within = is_small(frame.loc["total", column]) or any(
+                is_small(source.loc[measure, column]) for source in wider
+            )
+            out[measure] = protect.count(
+                None if is_missing(value) else int(value), audience, key, within_small=within
+            )
         median = values.get(MEDIAN)
         # the median's group: the children with a days-out value (the query says how many)
         group = "group_children" if column == "value" else "previous_group_children"

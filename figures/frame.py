@@ -37,7 +37,12 @@ def counted(f: CohortFilter, audience: Audience, *, db=None) -> tuple[int, objec
     to show (a figure of nothing says so instead of drawing an empty chart)."""
     row = runner.run("cohort_count", f.params(), db=db).iloc[0]
     n = int(row["children"])
-    return n, protect.count(n, audience, row.get(protect.ckey_of("children")))
+    # a 0 under a filter whose wider filter (one condition fewer) holds 1 to 5 is hidden too
+    within = n == 0 and any(
+        protect.disclosure.is_small(runner.run("cohort_count", p.params(), db=db)["children"][0])
+        for p in protect.wider(f, audience)
+    )
+    return n, protect.count(n, audience, row.get(protect.ckey_of("children")), within_small=within)
 
 
 @dataclass(frozen=True)

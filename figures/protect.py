@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core import vocab
 from figures import disclosure
 from figures.disclosure import (
     ABOUT_SAFE,
@@ -108,6 +109,65 @@ def narrow(f: CohortFilter, audience: Audience) -> CohortFilter:
     return f
 
 
+def wider(f: CohortFilter, audience: Audience) -> list[CohortFilter]:
+    """The filters a viewer can put beside `f` with one of its conditions left out (a
+    caseworker's teams kept), whose small counts hide the zeros of `f`'s figures as published
+    (disclosure.parent_filters): otherwise a 0 under `f` would say which of a small group's
+    cells are empty. None for an exact audience. `f` is the narrowed filter."""
+    if not audience.safe:
+        return []
+    out = []
+    for parent in disclosure.parent_filters(f):
+        if audience.teams is not None:
+            parent = dataclasses.replace(parent, sen_teams=f.sen_teams)
+        if parent != f and parent not in out:
+            out.append(parent)
+    return out
+
+
+# A dimension whose categories split a coarser dimension's, which a viewer can see beside it
+# (an age band over single ages, an area of need over needs): a 0 in a fine category whose
+# coarse category holds 1 to 5 is hidden too, else the zeros around five single children in
+# a small coarse cell would pin each of them to 1.
+COARSER = {"age": "age_band", "primary_need": "need_area"}
+
+
+def coarse_category(dimension: str, category):
+    """The coarse category holding `category` of a dimension in COARSER (None: none)."""
+    if category == vocab.NOT_RECORDED:
+        return vocab.NOT_RECORDED
+    if dimension == "age":
+        try:
+            age = int(category)
+        except (TypeError, ValueError):
+            return None
+        return next((label for label, low, high in vocab.AGE_BANDS if low <= age <= high), None)
+    return vocab.NEED_AREAS.get(category)
+
+
+def coarse_parent(
+    fine: pd.DataFrame,
+    dimension: str,
+    coarse: pd.DataFrame,
+    column: str = "category",
+    others: Sequence[str] = (),
+    count: str = "children",
+) -> pd.DataFrame:
+    """A `parents` table for `fine` (rows named by `column` and `others`) holding, in each
+    fine row, the count of its coarse cell (`coarse`: the same query by COARSER[dimension],
+    named by the same columns)."""
+    counts = {
+        (coarse_key, *rest): n
+        for coarse_key, *rest, n in coarse[[column, *others, count]].itertuples(index=False)
+    }
+    keys = fine[[column, *others]].drop_duplicates()
+    values = [
+        counts.get((coarse_category(dimension, v), *rest), 0)
+        for v, *rest in keys.itertuples(index=False)
+    ]
+    return keys.assign(**{count: values})
+
+
 def problems(f: CohortFilter, audience: Audience) -> list[str]:
     """What in `f` the audience's figures do not follow, in words (for a notice)."""
     found = filter_problems(f) if audience.safe else []
@@ -154,20 +214,12 @@ def is_hidden(value) -> bool:
     return isinstance(value, str) and value == SUPPRESSED
 
 
-def count(n, audience: Audience, ckey=None):
-    """One count as `audience` sees it: the number, or as published (its cell key needed)."""
+def count(n, audience: Audience, ckey=None, *, within_small: bool = False):
+    """One count as `audience` sees it: the number, or as published (its cell key needed;
+    `within_small`: a 0 inside a group of 1 to 5, shown `c`)."""
     if n is None or not audience.safe:
         return n
-    return disclosure.shown_count(int(n), ckey)
-
-
-def unkeyed_count(n, audience: Audience):
-    """A count that comes with no cell key (a survival curve's number at risk): as published,
-    `c` for 1 to 5 and the rest as it is. Only for counts the figure already limits to large
-    groups (a curve is drawn only for SURVIVAL_MIN_EPISODES episodes or more)."""
-    if n is None or not audience.safe:
-        return n
-    return SUPPRESSED if disclosure.is_small(n) else int(n)
+    return disclosure.shown_count(int(n), ckey, within_small=within_small)
 
 
 def _as_text(value) -> str:
@@ -187,6 +239,7 @@ def long(
     group_cols: Sequence[str] = (),
     total_known: bool = True,
     within: Mapping[str, str] | None = None,
+    parents: Sequence[pd.DataFrame] = (),
 ) -> Protected:
     """A long table (one row per category, per group such as a period) as `audience` sees it.
 
@@ -197,7 +250,8 @@ def long(
     of a group split it (a breakdown), so the group's total is their sum, a cell of its own;
     otherwise (overlapping flags, months) there is no total and no share. `within`: {count:
     the count of the same row it lies within} (flagged children within a district's), so a 0
-    inside 1 to 5 is hidden too.
+    inside 1 to 5 is hidden too. `parents`: the same table under each `wider` filter (and a
+    `coarse_parent`), where a category of 1 to 5 hides this table's 0 in it.
     """
     frame = frame.reset_index(drop=True)
     if not audience.safe or frame.empty:
@@ -213,6 +267,7 @@ def long(
         total="sum" if total_known else None,
         keys=tuple(keys),
         within=dict(within or {}),
+        parents=tuple(parents),
     )
     table, chart = done.table.copy(), done.chart.copy()
     if not total_known:
@@ -237,6 +292,7 @@ def matrix(
     rows: str = "row_category",
     cols: str = "col_category",
     total_label: str = "Total",
+    parents: Sequence[pd.DataFrame] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
     """A cross-tab given long (one row per cell, every row meeting every column, `children`
     with its cell key) as `audience` sees it: (the wide table with a total column and row,
@@ -254,7 +310,13 @@ def matrix(
         table.columns.name = None
         return table, _without_keys(cells), False
     done = disclosure.protect_matrix(
-        cells, rows, cols, "children", ckey_of("children"), total_label=total_label
+        cells,
+        rows,
+        cols,
+        "children",
+        ckey_of("children"),
+        total_label=total_label,
+        parents=tuple(parents),
     )
     table = done.table.copy()
     for column in table.columns:

@@ -18,12 +18,14 @@ import numpy as np
 import pandas as pd
 
 from figures import protect
+from figures.breakdowns import breakdown_parents
 from figures.cache import figure_cache
 from figures.format import fmt_int, period_label
 from figures.frame import frame
 from figures.labels import category_label, dimension_label
 from figures.protect import Audience, narrow, resolve
 from figures.values import Figure, Metric, Table, options
+from queries import aggregates
 from queries import rates as rate_queries
 from queries.filters import CohortFilter
 from queries.rate_stats import wilson
@@ -60,14 +62,14 @@ class Rates:
 
 
 def _shown_statistics(
-    raw: pd.DataFrame, audience: Audience
+    raw: pd.DataFrame, audience: Audience, parents=()
 ) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
     """(table data, chart data, anything hidden): counts as shown, and everything worked out
     from them recomputed from the shown counts (None in a row with a hidden count)."""
     if not audience.safe:
         return raw, raw, False
     family = int(raw["family_size"].iloc[0]) if "family_size" in raw and len(raw) else 0
-    shown = protect.long(raw, audience, COUNT_COLUMNS, ())
+    shown = protect.long(raw, audience, COUNT_COLUMNS, (), parents=parents)
     visible = ~shown.chart[COUNT_COLUMNS].isna().any(axis=1).to_numpy()
     counts = shown.chart.loc[visible, ["category", *COUNT_COLUMNS]].astype(
         {c: "int64" for c in COUNT_COLUMNS}
@@ -172,7 +174,12 @@ def rates(f: CohortFilter, dimension: str, *, audience: Audience | None = None, 
             None,
         )
     raw = rate_queries.rates(g, dimension, db=db)
-    table_data, data, hidden = _shown_statistics(raw, audience)
+    # the children out are the Breakdowns page's cells: their zeros hidden the same way
+    parents = breakdown_parents(
+        g, dimension, audience, raw, lambda p, dim: aggregates.breakdown(p, dim, db=db)
+    )
+    parents = [p.rename(columns={"children": "children_out"}) for p in parents]
+    table_data, data, hidden = _shown_statistics(raw, audience, parents)
     label = dimension_label(dimension)
     card = overall(f, audience=audience, db=db)
     shown = data[(data["children_with_plan"].fillna(0) > 0) & data["rate_per_100"].notna()]
@@ -299,11 +306,16 @@ def rate_trend(
     no caseload have no rate: a gap, not 0); by `dimension`, the six largest groups drawn."""
     audience = resolve(audience)
     fr = frame(f, audience, db=db)
-    raw = rate_queries.rate_trend(narrow(f, audience), dimension, start, f.period, db=db)
+    g = narrow(f, audience)
+    raw = rate_queries.rate_trend(g, dimension, start, f.period, db=db)
     missing = raw.loc[~raw["caseload_loaded"], "period"].unique().tolist()
+    parents = breakdown_parents(
+        g, dimension, audience, raw,
+        lambda p, dim: rate_queries.rate_trend(p, dim, start, f.period, db=db),
+    )  # fmt: skip
     shown = protect.long(
         raw, audience, COUNT_COLUMNS, (), ["rate_per_100", "rate_low", "rate_high"],
-        group_cols=("period",), total_known=dimension is not None,
+        group_cols=("period",), total_known=dimension is not None, parents=parents,
     )  # fmt: skip
     table_rows, chart = shown.table, shown.chart
     if audience.safe:

@@ -90,8 +90,10 @@ def time_to_return(
     )
     what, band = estimates.about_sentences()
     # the data problems are stated even when no curve can be drawn
+    # as published: each count by its cell key, like every other count (not only 1 to 5
+    # hidden: exact counts beside the keyed ones would give hidden ones back by differencing)
     problems = " ".join(
-        result.problems.sentences(lambda n: fmt_int(protect.unkeyed_count(int(n), audience)))
+        result.problems.sentences(lambda n, key: fmt_int(protect.count(int(n), audience, key)))
     )
     untimed = bool(result.problems.untimed)
     empty = Table()
@@ -163,10 +165,16 @@ def time_to_return(
     )
     at_risk = result.at_risk[result.at_risk["group"].isin(drawn)]
     if audience.safe:
-        # numbers at risk are not parts of a total: each of 1 to 5 is hidden on its own
+        # numbers at risk as published, each by its cell key (not parts of a total): exact
+        # numbers beside the keyed counts of the same children, or of other groups and
+        # filters, would give a hidden group's number back by differencing
+        keys = result.at_risk_ckey.set_index("group").loc[at_risk["group"]]
         at_risk = at_risk.assign(
             **{
-                column: [protect.unkeyed_count(int(v), audience) for v in at_risk[column]]
+                column: [
+                    protect.count(int(v), audience, int(k))
+                    for v, k in zip(at_risk[column], keys[column], strict=True)
+                ]
                 for column in at_risk.columns
                 if column != "group"
             }

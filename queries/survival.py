@@ -118,42 +118,50 @@ class Problems:
     not_seen: int  # absent only from the latest month: counted as still out, not returned
     first_seen_latest: int  # first seen in the latest month: counted, no time followed yet
     start_changed: int  # 'out of school since' changed during the episode: earliest used
+    # each count's cell key (figures/disclosure.py): "untimed", "not_seen",
+    # "first_seen_latest", "start_changed" and each problem code
+    keys: dict = field(default_factory=dict)
 
     @property
     def untimed(self) -> int:
         return sum(self.by_problem.values())
 
     def sentences(self, count=None) -> list[str]:
-        """The note, one sentence per fact that is not zero. `count` writes a count (the page
-        passes one that shows 1 to 5 as c when small numbers are hidden)."""
-        count = count or (lambda n: f"{n:,}")
+        """The note, one sentence per fact that is not zero. `count(n, cell key)` writes a
+        count (the figures layer passes one that writes it as published when it must)."""
+        count = count or (lambda n, key: f"{n:,}")
+        keys = self.keys
         out = []
         if self.untimed:
             out.append(
-                f"{count(self.untimed)} episodes cannot be timed and are left out of the curves, "
-                "medians and test: "
+                f"{count(self.untimed, keys.get('untimed'))} episodes cannot be timed and are "
+                "left out of the curves, medians and test: "
                 + "; ".join(
-                    f"{count(n)} with {PROBLEMS[code]}" for code, n in self.by_problem.items() if n
-                )  # fmt: skip
+                    f"{count(n, keys.get(code))} with {PROBLEMS[code]}"
+                    for code, n in self.by_problem.items()
+                    if n
+                )
                 + "."
             )
         if self.not_seen:
             out.append(
-                f"{count(self.not_seen)} children seen out of school last month are not in this "
+                f"{count(self.not_seen, keys.get('not_seen'))} children seen out of school last "
+                "month are not in this "
                 "month's data. They are counted as still out up to last month, not as returned: "
                 "a single missing month is often a gap in recording, and next month's data will "
                 "confirm it."
             )
         if self.first_seen_latest:
             out.append(
-                f"{count(self.first_seen_latest)} children were first seen out of school this "
-                "month. They are counted as still out; they add to the curve from next month, "
-                "when they have been followed for a month."
+                f"{count(self.first_seen_latest, keys.get('first_seen_latest'))} children were "
+                "first seen out of school this month. They are counted as still out; they add to "
+                "the curve from next month, when they have been followed for a month."
             )
         if self.start_changed:
             out.append(
-                f"{count(self.start_changed)} episodes had their 'out of school since' date "
-                "changed while the child stayed out; the earliest date is used."
+                f"{count(self.start_changed, keys.get('start_changed'))} episodes had their 'out "
+                "of school since' date changed while the child stayed out; the earliest date is "
+                "used."
             )
         return out
 
@@ -212,12 +220,20 @@ def _counts(f: CohortFilter, dimension: str | None, db, version) -> pd.DataFrame
 def _problems(counts: pd.DataFrame) -> Problems:
     problems = counts.groupby("problem")["n"].sum()
     timed = counts[counts["problem"].isna()]  # each fact below counts timed episodes only
+    parts = {
+        "untimed": counts[counts["problem"].notna()],
+        "not_seen": timed[timed["status"] == "not_seen"],
+        "first_seen_latest": timed[timed["first_seen_latest"].astype(bool)],
+        "start_changed": timed[timed["start_changed"].astype(bool)],
+        **{code: counts[counts["problem"] == code] for code in PROBLEMS},
+    }
     return Problems(
         episodes=int(counts["n"].sum()),
         by_problem={code: int(problems.get(code, 0)) for code in PROBLEMS},
-        not_seen=int(timed.loc[timed["status"] == "not_seen", "n"].sum()),
-        first_seen_latest=int(timed.loc[timed["first_seen_latest"], "n"].sum()),
-        start_changed=int(timed.loc[timed["start_changed"], "n"].sum()),
+        not_seen=int(parts["not_seen"]["n"].sum()),
+        first_seen_latest=int(parts["first_seen_latest"]["n"].sum()),
+        start_changed=int(parts["start_changed"]["n"].sum()),
+        keys={name: _ckey(rows) for name, rows in parts.items()},
     )
 
 

@@ -143,6 +143,61 @@ def pinned_cells(long, rows: str, cols: str, table, parent_tables=(), unions=())
     return found
 
 
+def pinned_values(bounds: dict, lines: list, truth: dict, targets: list) -> list[tuple]:
+    """The general attack: unknowns (true counts, keyed by anything) each within `bounds`
+    {key: (low, high)}; `lines` [(member keys, low, high)]: a shown value that is the sum of
+    its members lies in [low, high]; `targets` [(name, member keys)]: hidden values (a cell,
+    or a sum of cells). Returns (name, true, found) for every target whose smallest and largest
+    possible values are equal (pinned). `truth` {key: true count} only saves solves (a
+    solution that moves a target proves it is not pinned; the truth is a solution too)."""
+    keys = list(bounds)
+    index = {k: i for i, k in enumerate(keys)}
+    lower = np.array([bounds[k][0] for k in keys], dtype=float)
+    upper = np.array([bounds[k][1] for k in keys], dtype=float)
+    matrix = np.zeros((max(len(lines), 1), len(keys)))
+    lows, highs = [0.0] * len(matrix), [0.0] * len(matrix)
+    for row, (members, low, high) in enumerate(lines):
+        matrix[row, [index[m] for m in members]] = 1
+        lows[row], highs[row] = low, high
+    constraints = LinearConstraint(matrix, lows, highs)
+    true = np.array([truth.get(k, 0) for k in keys])
+    members_of = [[index[m] for m in members] for _, members in targets]
+    true_sums = [int(true[m].sum()) for m in members_of]
+    moved = [False] * len(targets)
+
+    def clear(x: np.ndarray) -> None:
+        for t, members in enumerate(members_of):
+            moved[t] = moved[t] or int(x[members].sum()) != true_sums[t]
+
+    # solves over every target not yet moved at once (all as small, then all as large) move
+    # most of them, while they move any; only the rest are minimised and maximised one by one
+    while not all(moved):
+        before = moved.count(True)
+        for sign in (1.0, -1.0):
+            objective = np.zeros(len(keys))
+            for t, members in enumerate(members_of):
+                if not moved[t]:
+                    objective[members] = sign
+            clear(_solve(objective, constraints, lower, upper)[1])
+        if moved.count(True) == before:
+            break
+    found = []
+    for t, (name, _) in enumerate(targets):
+        if moved[t]:
+            continue
+        objective = np.zeros(len(keys))
+        objective[members_of[t]] = 1
+        smallest, x = _solve(objective, constraints, lower, upper)
+        clear(x)
+        if moved[t]:
+            continue
+        largest, x = _solve(-objective, constraints, lower, upper)
+        clear(x)
+        if smallest == -largest:
+            found.append((name, true_sums[t], smallest))
+    return found
+
+
 def line_interval(total, parts) -> tuple[int, int]:
     """What `total` minus the sum of `parts` can be, from shown values alone (interval
     arithmetic: the complement attack on one line)."""

@@ -260,7 +260,7 @@ def test_every_about_sentence_says_how_returns_are_dated(db):
     assert "between those two censuses" in what and "about a month" in what
     assert "95% pointwise confidence interval" in caveats
     # small numbers hidden: the note's counts through the page's formatter
-    hidden = sv.survival(F, db=db).problems.sentences(count=lambda n: "c" if n <= 5 else n)
+    hidden = sv.survival(F, db=db).problems.sentences(count=lambda n, key: "c" if n <= 5 else n)
     assert hidden[0].startswith("c episodes cannot be timed") and "1 with" not in hidden[0]
 
 
