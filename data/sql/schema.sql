@@ -109,6 +109,15 @@ CREATE TABLE IF NOT EXISTS load_log (
     synthetic BOOLEAN NOT NULL
 );
 
+-- load_columns  each load's contract columns and the name its file's header gave them
+--               ('Child ID' for child_id; a SEN2 return's module and field), so the data-quality
+--               page names a column the way the people who fix the export know it
+CREATE TABLE IF NOT EXISTS load_columns (
+    load_id INTEGER NOT NULL,
+    column_name VARCHAR NOT NULL,
+    file_column VARCHAR NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS assignment (
     child_id VARCHAR NOT NULL,
     -- the caseworker's sign-in account (e-mail as the identity provider gives it) or name
