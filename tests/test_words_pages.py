@@ -1,0 +1,120 @@
+"""Words that agree with their own charts (issue 18, item 6), on a small hand-made fixture.
+
+June 2023, loaded through the real loader (synthetic, so the demo viewer applies):
+
+  caseload (children with a plan)   Dover 100, Thanet 100, district blank 10  (210)
+  cohort (children out of school)   Dover 10,  Thanet 12,  district blank 8   (30)
+
+  rate per 100 plans: Dover 10.0, Thanet 12.0, Not recorded 80.0 (the longest bar)
+  share out / share of plans:
+    Dover        10/30 ÷ 100/210 = 0.70   interval includes 1 (Katz: 0.10 against 20/110)
+    Thanet       12/30 ÷ 100/210 = 0.84   interval includes 1
+    Not recorded  8/30 ÷  10/210 = 5.60   interval excludes 1 (0.80 against 22/200), but
+                                          Not recorded is a data-quality category: not tested
+  So: 2 groups tested, 0 differ; the chart draws one interval clear of 1 (Not recorded), and
+  the title must say which.
+
+Care status: nobody is CIN, CP, CLA or previously looked after, so every child's care status
+is "No care status" (never "None", which pandas reads back as a blank).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.load import load_caseload, load_cohort
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 60
+COHORT_HEADER = "child_id,date_of_birth,gender,primary_need,district,placement_status\n"
+CASELOAD_HEADER = "child_id,date_of_birth,gender,primary_need,district\n"
+
+
+def _rows(prefix: str, n: int, district: str, out: int) -> tuple[list[str], list[str]]:
+    """n children with a plan in `district`, the first `out` of them out of school."""
+    ids = [f"{prefix}-{i:03d}" for i in range(n)]
+    plans = [f"{c},2012-01-01,F,ASD,{district}" for c in ids]
+    cohort = [f"{c},2012-01-01,F,ASD,{district},No placement" for c in ids[:out]]
+    return plans, cohort
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("words")
+    plans, out = [], []
+    for prefix, n, district, k in (("DV", 100, "Dover", 10), ("TH", 100, "Thanet", 12),
+                                   ("NR", 10, "", 8)):  # fmt: skip
+        p, c = _rows(prefix, n, district, k)
+        plans += p
+        out += c
+    (folder / "caseload.csv").write_text(CASELOAD_HEADER + "\n".join(plans) + "\n")
+    (folder / "cohort.csv").write_text(COHORT_HEADER + "\n".join(out) + "\n")
+    db = folder / "words.duckdb"
+    load_cohort(folder / "cohort.csv", "2023-06", db, synthetic=True)
+    load_caseload(folder / "caseload.csv", "2023-06", db, synthetic=True)
+    return db
+
+
+def app(monkeypatch, db: Path, page: str, **query) -> AppTest:
+    monkeypatch.setenv("OOS_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def subheads(at: AppTest) -> list[str]:
+    return [s.value.replace("\\", "") for s in at.subheader]
+
+
+def test_rates_title_says_what_is_compared_beside_a_longer_not_recorded_bar(monkeypatch, db):
+    at = app(monkeypatch, db, "pages/rates.py", period="2023-06", rate_dim="District")
+    titles = subheads(at)
+    rate_title = next(t for t in titles if "per 100 plans" in t)
+    # Thanet is the highest of the districts recorded, but Not recorded's bar is longer: the
+    # title says what it compares, and gives the longer bar's rate
+    assert rate_title == (
+        "Thanet has the highest rate of the groups recorded: 12.0 per 100 plans "
+        "(Not recorded: 80.0)"
+    )
+    bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    drawn = dict(zip(bars["y"], bars["x"], strict=True))
+    assert (drawn["Thanet"], drawn["Not recorded"]) == (12.0, 80.0)
+
+
+def test_ratio_title_agrees_with_the_intervals_drawn(monkeypatch, db):
+    at = app(monkeypatch, db, "pages/rates.py", period="2023-06", rate_dim="District")
+    ratio_title = next(t for t in subheads(at) if "share of plans" in t)
+    assert ratio_title.startswith("0 of 2 groups tested differ from their share of plans")
+    # the one interval drawn clear of 1 is named, as not tested
+    assert "Not recorded" in ratio_title and "not tested" in ratio_title
+    spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    dots = spec["data"][0]
+    labels = dots["y"]
+    marker = dict(zip(labels, dots["marker"]["symbol"], strict=True))
+    # not drawn as a finding (diamond), nor as "in proportion" (open circle)
+    assert marker["Not recorded"] not in ("diamond", "circle-open")
+    assert marker["Dover"] == marker["Thanet"] == "circle-open"
+
+
+def test_care_status_reads_no_care_status_and_survives_pandas(monkeypatch, db):
+    at = app(monkeypatch, db, "pages/breakdowns.py", period="2023-06", dim="Care status")
+    table = at.dataframe[0].value
+    first = table.columns[0]
+    assert "No care status" in set(table[first])
+    assert "None" not in set(table[first].astype(str))
+    # the CSV as a spreadsheet or pandas reads it back: no blank where the care status was
+    csv = table.to_csv(index=False)
+    back = pd.read_csv(io.StringIO(csv))
+    assert not back[first].isna().any()
+    assert not any("None" in t for t in subheads(at))
