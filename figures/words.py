@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core import vocab
 from core.dates import is_missing
 from figures.disclosure import SMALL_MAX
 from figures.format import fmt_int, fmt_number, fmt_pct, period_label
@@ -51,7 +52,7 @@ def breakdown_title(data: pd.DataFrame, dimension: str) -> str:
         "sen_team": "{name} holds the most cases ({pct})",
         "is_import": "{name} is the larger group ({pct})",
     }
-    if dimension == "care_status" and top["category"] == "None":
+    if dimension == "care_status" and top["category"] == vocab.NO_CARE_STATUS:
         return f"Most children have no care status ({pct})"
     template = templates.get(dimension, "{name} is the largest group ({pct})")
     return template.format(name=name, pct=pct)
@@ -124,7 +125,7 @@ def movement_sentence(row) -> str:
         name = name.lower()  # "Children with no placement", "… with provision unknown"
     if dimension == "days_out_band":
         name = name[0].lower() + name[1:] if name != "Not recorded" else "an unrecorded time"
-    if dimension == "care_status" and category == "None":
+    if dimension == "care_status" and category == vocab.NO_CARE_STATUS:
         return f"Children with no care status {moved(change)}{tail}"
     subject = MOVEMENT_SUBJECTS.get(dimension, dimension_label(dimension) + " {name}")
     return f"{subject.format(name=name)} {moved(change)}{tail}"

@@ -31,7 +31,7 @@ from tests.conftest import query
 
 PROJECT = Path(__file__).resolve().parent.parent
 CARE = ["Looked after (CLA)", "Child protection (CP)", "Child in need (CIN)",
-        "Previously looked after", "None"]  # fmt: skip
+        "Previously looked after", "No care status"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

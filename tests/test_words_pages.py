@@ -118,3 +118,26 @@ def test_care_status_reads_no_care_status_and_survives_pandas(monkeypatch, db):
     back = pd.read_csv(io.StringIO(csv))
     assert not back[first].isna().any()
     assert not any("None" in t for t in subheads(at))
+
+
+def test_a_database_holding_none_is_renamed_by_its_next_load(db, tmp_path):
+    import shutil
+
+    import duckdb
+
+    old = tmp_path / "old.duckdb"
+    shutil.copy(db, old)
+    con = duckdb.connect(str(old))
+    con.execute("UPDATE snapshot SET care_status = 'None'")
+    con.execute("UPDATE caseload_snapshot SET care_status = 'None'")
+    con.close()
+    extract = tmp_path / "may.csv"
+    extract.write_text(COHORT_HEADER + "MAY-1,2012-01-01,F,ASD,Dover,No placement\n")
+    load_cohort(extract, "2023-05", old, synthetic=True)
+    con = duckdb.connect(str(old), read_only=True)
+    try:
+        for table in ("snapshot", "caseload_snapshot"):
+            found = con.execute(f"SELECT DISTINCT care_status FROM {table}").fetchall()
+            assert found == [("No care status",)], table
+    finally:
+        con.close()

@@ -130,6 +130,10 @@ CREATE TABLE IF NOT EXISTS assignment (
     load_id INTEGER NOT NULL
 );
 
+-- A child with no care status was stored as 'None' before issue 18, which pandas reads back
+-- from a CSV as a blank: the first load into such a database renames it (idempotent).
+UPDATE snapshot SET care_status = 'No care status' WHERE care_status = 'None';
+
 CREATE OR REPLACE VIEW cohort AS
 SELECT
     period,
@@ -186,6 +190,7 @@ CREATE TABLE IF NOT EXISTS caseload_snapshot (
     rkey UTINYINT
 );
 ALTER TABLE caseload_snapshot ADD COLUMN IF NOT EXISTS rkey UTINYINT;
+UPDATE caseload_snapshot SET care_status = 'No care status' WHERE care_status = 'None';
 
 CREATE OR REPLACE VIEW caseload AS
 SELECT
