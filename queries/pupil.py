@@ -92,7 +92,7 @@ def run_pupil_query(
             _write(viewer, "denied", name, params, template, db, file_name=file_name)
         raise AccessDenied(
             "Pupil-level rows are not available to "
-            + ("a viewer who is not signed in" if viewer is None else viewer.role_label.lower())
+            + ("a viewer who is not signed in" if viewer is None else viewer.facts.plural)
         )
     params = dict(params or {})
     if viewer.role == CASEWORKER:

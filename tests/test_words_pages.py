@@ -141,3 +141,36 @@ def test_a_database_holding_none_is_renamed_by_its_next_load(db, tmp_path):
             assert found == [("No care status",)], table
     finally:
         con.close()
+
+
+def test_a_group_with_no_plans_has_an_empty_rate_not_none(monkeypatch, db):
+    # Ashford: no child out of school and no child with a plan, so no rate at all
+    at = app(monkeypatch, db, "pages/breakdowns.py", period="2023-06", dim="District")
+    table = at.dataframe[0].value.set_index("District")
+    rate = "Out of school per 100 with a plan"
+    assert pd.api.types.is_numeric_dtype(table[rate])
+    assert pd.isna(table.loc["Ashford", rate])
+    assert table.loc["Dover", rate] == 10.0 and table.loc["Not recorded", rate] == 80.0
+    assert "None" not in table[rate].astype(str).tolist()
+
+
+def test_role_names_are_capitalised_where_shown(monkeypatch, db, tmp_path):
+    monkeypatch.setenv("OOS_APP_STORE", str(tmp_path / "app.sqlite"))
+    monkeypatch.setenv("OOS_ROLES", str(tmp_path / "no-roles.toml"))
+    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
+    at = app(monkeypatch, db, "pages/data_quality.py", role="QA officer")
+    banner = " ".join(w.body for w in at.warning)
+    assert "Viewing as a QA officer" in banner
+    # the audit trail names the role as people do, not by the store's key
+    app(monkeypatch, db, "pages/explorer.py")  # a safeguarding lead's view, audited
+    at = app(monkeypatch, db, "pages/audit.py")
+    roles = set(at.dataframe[0].value["Role"])
+    assert "Safeguarding lead" in roles
+    assert not any("_" in r or r[:1].islower() for r in roles)
+    # a refusal names the role as people do
+    from queries.pupil import AccessDenied, quarantine_rows
+    from trust.viewer import Viewer, acting_as
+
+    with acting_as(Viewer("sl", "sl", "senior_leader")):
+        with pytest.raises(AccessDenied, match="not available to senior leaders"):
+            quarantine_rows(db)
