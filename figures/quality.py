@@ -98,7 +98,7 @@ def quarantine_rows(page: int | None, size: int, *, db=None) -> Table:
                 "Period": [period_label(p) if isinstance(p, str) else "" for p in rows["period"]],
                 "File": rows["file_name"],
                 "Row in the file": rows["source_row"],
-                "Child ID": rows["child_id"],
+                "Child ID": rows["child_id"].astype("string").fillna(""),
                 "Reason": rows["reason"],
                 "Raw values": rows["raw_values"].astype("string"),
                 "Load": rows["load_id"],
@@ -251,8 +251,9 @@ def warning_rows(load_id: int | None = None, period: str | None = None, *, db=No
                 named.get((int(i), c), c)
                 for i, c in zip(rows["load_id"], rows["column_name"], strict=True)
             ],
-            "Value as written": rows["raw_value"].astype("string"),
             "Reason": rows["reason"],
+            # a blank cell is blank here too (a table would write a missing value as "None")
+            "Value as written": rows["raw_value"].astype("string").fillna(""),
         }
     )
     if load_id is None:
