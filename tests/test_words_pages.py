@@ -174,3 +174,18 @@ def test_role_names_are_capitalised_where_shown(monkeypatch, db, tmp_path):
     with acting_as(Viewer("sl", "sl", "senior_leader")):
         with pytest.raises(AccessDenied, match="not available to senior leaders"):
             quarantine_rows(db)
+
+
+def test_the_cross_tab_table_scrolls_under_fixed_row_and_column_headings(monkeypatch, db):
+    at = app(monkeypatch, db, "pages/crosstab.py", period="2023-06", rows="District",
+             cols="Care status")  # fmt: skip
+    frame = at.dataframe[0]
+    table = frame.value
+    # every column is in the table, the widest ("No care status": all 30 children) included
+    assert list(table.columns[-2:]) == ["No care status", "Total"]
+    assert table.set_index("District").loc["Total", "No care status"] == 30
+    # the row headings are pinned: scrolling sideways keeps them beside the counts (the
+    # column headings stay on top of a Streamlit table as it scrolls down)
+    config = json.loads(frame.proto.columns)
+    assert config["District"]["pinned"] is True
+    assert not any(v.get("pinned") for k, v in config.items() if k != "District")
