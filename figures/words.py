@@ -84,6 +84,10 @@ def trend_title(data: pd.DataFrame, dimension: str | None) -> str:
     if change[biggest] == 0:
         return f"No {dimension_label(dimension).lower()} changed {since}"
     name = short_label(dimension, biggest)
+    if dimension == "care_status" and biggest == vocab.NO_CARE_STATUS:
+        name = "Children with no care status"
+    # a title starts with a capital, whatever the category's name ("no care status")
+    name = name[:1].upper() + name[1:]
     return f"{name} {moved(int(change[biggest]))}, the largest change, {since}"
 
 
@@ -93,6 +97,7 @@ def crosstab_title(data: pd.DataFrame, rows: str, cols: str) -> str:
         return "No children to cross-tabulate"
     top = data.loc[data["children"].idxmax()]
     row = short_label(rows, top["row_category"])
+    row = row[:1].upper() + row[1:]
     col = short_label(cols, top["col_category"])
     return f"Largest group: {row} and {col} ({fmt_int(top['children'])})"
 

@@ -189,3 +189,19 @@ def test_the_cross_tab_table_scrolls_under_fixed_row_and_column_headings(monkeyp
     config = json.loads(frame.proto.columns)
     assert config["District"]["pinned"] is True
     assert not any(v.get("pinned") for k, v in config.items() if k != "District")
+
+
+def test_a_trend_title_starts_with_a_capital_and_names_no_care_status():
+    from figures.words import trend_title
+
+    # May: no care status 10, CIN 5; June: 39 and 6. The largest change: +29, no care status
+    data = pd.DataFrame(
+        {
+            "period": ["2023-05", "2023-05", "2023-06", "2023-06"],
+            "category": ["No care status", "Child in need (CIN)"] * 2,
+            "children": [10, 5, 39, 6],
+        }
+    )
+    title = trend_title(data, "care_status")
+    assert title.startswith("Children with no care status rose by 29"), title
+    assert title[0].isupper()
