@@ -105,6 +105,10 @@ def test_ratio_title_agrees_with_the_intervals_drawn(monkeypatch, db):
     # not drawn as a finding (diamond), nor as "in proportion" (open circle)
     assert marker["Not recorded"] not in ("diamond", "circle-open")
     assert marker["Dover"] == marker["Thanet"] == "circle-open"
+    # and the words under the chart do not say every group is in proportion
+    words = " ".join(m.value for m in at.markdown)
+    assert "every group is out of school in proportion" not in words
+    assert "every group tested is out of school in proportion" in words
 
 
 def test_care_status_reads_no_care_status_and_survives_pandas(monkeypatch, db):
