@@ -229,7 +229,12 @@ def rates(f: CohortFilter, dimension: str, *, audience: Audience | None = None, 
         protected=audience.safe,
         options=options(overall=overall_rate),
     )
-    sentences = rate_queries.overrepresented_sentences(data.dropna(subset=["ratio"]), label)
+    # the words name the adjustment the p-values carry: Holm on every child's count, or, as
+    # published, Bonferroni on the counts as shown (_shown_statistics)
+    correction = "Bonferroni" if audience.safe else "Holm"
+    sentences = rate_queries.overrepresented_sentences(
+        data.dropna(subset=["ratio"]), label, correction
+    )
     tested = int(data["p_holm"].notna().sum())
     ratio_table = labelled[
         ["category", "children_out", "children_with_plan", "share_out", "share_plans", "ratio",
@@ -240,7 +245,7 @@ def rates(f: CohortFilter, dimension: str, *, audience: Audience | None = None, 
             "children_with_plan": "Children with a plan",
             "share_out": "Share of children out (%)", "share_plans": "Share of plans (%)",
             "ratio": "Ratio", "ratio_low": "95% interval from", "ratio_high": "95% interval to",
-            "p_value": "p-value", "p_holm": "p-value (Holm)",
+            "p_value": "p-value", "p_holm": f"p-value ({correction})",
         }
     )  # fmt: skip
     ratio = Figure(
@@ -274,7 +279,11 @@ def rates(f: CohortFilter, dimension: str, *, audience: Audience | None = None, 
         hidden=hidden,
         protected=audience.safe,
     )
-    caution = rate_queries.comparisons_caution(data) if len(data) else ""
+    caution = (
+        rate_queries.comparisons_caution(data, "Bonferroni" if audience.safe else "Holm-Bonferroni")
+        if len(data)
+        else ""
+    )
     return Rates(True, "", card, rate, ratio, tuple(sentences), tested, caution)
 
 

@@ -281,8 +281,12 @@ def rate_trend(
     return frame.reset_index(drop=True)
 
 
-def overrepresented_sentences(frame: pd.DataFrame, label: str) -> list[str]:
-    """The groups whose 95% interval excludes 1, in words, most over-represented first."""
+def overrepresented_sentences(
+    frame: pd.DataFrame, label: str, correction: str = "Holm"
+) -> list[str]:
+    """The groups whose 95% interval excludes 1, in words, most over-represented first.
+    `correction` names the adjustment in p_holm: "Holm" (exact figures) or "Bonferroni"
+    (figures as published, worked out from the counts as shown: figures/rates.py)."""
     named = frame[frame["excludes_one"]].sort_values("ratio", ascending=False)
     sentences = []
     for row in named.itertuples(index=False):
@@ -298,10 +302,11 @@ def overrepresented_sentences(frame: pd.DataFrame, label: str) -> list[str]:
             )
             + f"; 95% interval {row.ratio_low:.2f} to {row.ratio_high:.2f}). "
             + (
-                f"Still stands after the Holm correction for all {family} groups the page compares."
+                f"Still stands after the {correction} correction for all {family} groups the "
+                "page compares."
                 if holds
-                else f"Does not stand after the Holm correction for all {family} groups the "
-                "page compares: it may be chance."
+                else f"Does not stand after the {correction} correction for all {family} "
+                "groups the page compares: it may be chance."
             )
         )
     return sentences
@@ -317,8 +322,9 @@ FULL_COUNT_NOTE = (
 )
 
 
-def comparisons_caution(frame: pd.DataFrame) -> str:
-    """The "many comparisons" caution for one breakdown from rates() (markdown)."""
+def comparisons_caution(frame: pd.DataFrame, correction: str = "Holm-Bonferroni") -> str:
+    """The "many comparisons" caution for one breakdown from rates() (markdown); `correction`
+    names the adjustment as in overrepresented_sentences."""
     tested = int((frame["p_value"].notna() & ~frame["category"].isin(LAST_CATEGORIES)).sum())
     family = int(frame["family_size"].iloc[0]) if len(frame) else 0
     return (
@@ -326,7 +332,7 @@ def comparisons_caution(frame: pd.DataFrame) -> str:
         f"{len(RATE_DIMENSIONS)} breakdowns with {family} groups to compare in all, so some "
         "could look different by chance alone (about one in twenty at the 95% level). Groups "
         "are named below when their 95% interval excludes 1; each says whether it still stands "
-        f"after the Holm-Bonferroni correction across all {family} groups of every breakdown, "
+        f"after the {correction} correction across all {family} groups of every breakdown, "
         "so that looking through the breakdowns in turn cannot turn up a chance finding. "
         + FULL_COUNT_NOTE
     )

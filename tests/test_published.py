@@ -58,6 +58,12 @@ def test_shipped_figures_match_the_dfe_release(db):
     assert round(shipped[("England", 2022)], -2) == 473300
     assert round(shipped[("England", 2021)], -2) == 430700
     assert round(shipped[("England", 2023)], -3) == 517000
+    # reporting year 2020: "390,100 ... as at January 2020. This is an increase of 36,100 (10%)
+    # from 354,000 ... as at January 2019"; reporting year 2021: 430,697 plans in January 2021
+    assert round(shipped[("England", 2020)], -2) == 390100
+    assert round(shipped[("England", 2019)], -3) == 354000
+    assert shipped[("England", 2020)] - shipped[("England", 2019)] == pytest.approx(36100, abs=50)
+    assert shipped[("England", 2021)] == 430697
     # what the database holds is what was shipped, for every area and year
     loaded = dict(
         ((area, year), plans)

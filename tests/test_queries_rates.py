@@ -238,3 +238,48 @@ def test_the_family_counts_in_one_scan_what_each_breakdown_counts(db):
         for category, p in zip(tested["category"], tested["p_value"], strict=True):
             assert family[(dimension, category)] == pytest.approx(p)
         assert (family.index.get_level_values(0) == dimension).sum() == len(tested)
+
+
+def test_published_p_values_are_bonferroni_on_the_shown_counts_and_the_words_say_so(db):
+    # Figures as published (figures/rates.py): the p-values are worked out again from the
+    # counts as shown (each noised by its cell key), and adjusted by Bonferroni across the
+    # page's family of 4 tests (district: Dover, Thanet; gender: girls, boys), never by Holm
+    # on every child's exact count. Worked here with the Katz formula written out by hand.
+    from scipy.stats import norm
+
+    from figures.protect import Audience
+    from figures.rates import rates as rate_figures
+    from tests.published_values import published as shown
+    from tests.published_values import record_keys
+
+    keys, plan_keys = record_keys(db), record_keys(db, "caseload")
+    dover_out = shown([f"DF{i}" for i in range(5)] + ["DM0", "DM1", "DU0", "DU1", "DU2"], keys)
+    thanet_out = shown([f"TM{i}" for i in range(10)], keys)
+    dover_plans = shown([f"DF{i}" for i in range(20)] + [f"DM{i}" for i in range(80)], plan_keys)
+    thanet_plans = shown([f"TM{i}" for i in range(300)], plan_keys)
+    a, n, b, m = dover_out, dover_plans, thanet_out, thanet_plans
+    z = abs(math.log((a / n) / (b / m))) / math.sqrt(1 / a - 1 / n + 1 / b - 1 / m)
+    p = 2 * norm.sf(z)  # Thanet's test is the same 2x2 table the other way round
+    found = rate_figures(CohortFilter(period="2024-01"), "district",
+                         audience=Audience.published(), db=db)  # fmt: skip
+    table = found.ratio.table.frame().set_index("District")
+    assert "p-value (Holm)" not in table.columns
+    for district in ("Dover", "Thanet"):
+        assert table.loc[district, "p-value"] == pytest.approx(p, rel=1e-6)
+        adjusted = table.loc[district, "p-value (Bonferroni)"]
+        assert adjusted == pytest.approx(min(1, 4 * p), rel=1e-6)
+    # the words name the method the numbers used: Bonferroni, across the page's 4 groups
+    words = " ".join(found.sentences) + found.caution
+    assert "Holm" not in words
+    assert "after the Bonferroni correction across all 4 groups" in found.caution
+    assert all("the Bonferroni correction for all 4 groups" in s for s in found.sentences)
+    assert "by Bonferroni's method on the counts as shown" in " ".join(
+        note.text for note in found.ratio.about
+    )
+    # exact figures (a role that sees every child): Holm on the exact counts, and said so
+    exact = rate_figures(CohortFilter(period="2024-01"), "district",
+                         audience=Audience.exact(), db=db)  # fmt: skip
+    table = exact.ratio.table.frame().set_index("District")
+    assert table.loc["Dover", "p-value (Holm)"] == pytest.approx(0.021994, abs=1e-5)
+    assert "after the Holm-Bonferroni correction across all 4 groups" in exact.caution
+    assert all("the Holm correction for all 4 groups" in s for s in exact.sentences)

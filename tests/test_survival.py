@@ -267,3 +267,31 @@ def test_every_about_sentence_says_how_returns_are_dated(db):
 def test_survival_refuses_unknown_dimensions(db):
     with pytest.raises(ValueError, match="no survival split"):
         sv.survival(F, "child_id", db=db)
+
+
+def test_the_page_test_is_the_late_entry_score_test_on_the_curves_episodes(db):
+    # The page's log-rank-type test (by gender) must be the life table's score test
+    # (tests/test_life_table.py works its statistic by hand, with late entry) on exactly the
+    # episodes listed by hand in this module's notes: (entry, followed to, returned by) in
+    # days, follow-up ending on 31 May. Girls A, B1, B2; boys C, D1, D2, E1, E2, F1, G, H, I.
+    from queries import life_table as lt
+
+    month = 365.25 / 12
+    girls = [(16, 76, 106), (61, 90, 121), (21, 21, math.inf)]
+    boys = [(26, 116, 147), (11, 11, 40), (30, 91, math.inf), (28, 28, 38), (21, 51, 82),
+            (26, 26, 55), (21, 142, math.inf), (29, 29, math.inf), (15, 46, math.inf)]  # fmt: skip
+
+    def sample(rows, late_entry=True):
+        entry, lower, upper = zip(*rows, strict=True)
+        entry = [e / month if late_entry else 0.0 for e in entry]
+        return lt.Sample.of(entry, [x / month for x in lower], [x / month for x in upper])
+
+    by_hand = lt.score_test({"Female": sample(girls), "Male": sample(boys)})
+    page = sv.survival(F, "gender", db=db).logrank
+    assert page["episodes"] == 12 and page["df"] == 1
+    assert page["statistic"] == pytest.approx(by_hand["statistic"], rel=1e-6)  # Newton's tolerance
+    assert page["p_value"] == pytest.approx(by_hand["p_value"], rel=1e-6)
+    # attack: the same episodes without late entry (everyone followed from their start, as
+    # the old test took them) give another statistic, so the page's one is the late-entry one
+    no_entry = lt.score_test({"Female": sample(girls, False), "Male": sample(boys, False)})
+    assert abs(no_entry["statistic"] - page["statistic"]) > 1e-3
