@@ -77,7 +77,7 @@ SELECT
     ['Ashford', 'Canterbury', 'Dartford', 'Dover', 'Gravesham', 'Maidstone'][
         1 + CAST(c.i % 6 AS INTEGER)],
     CASE WHEN c.r3 < 20 THEN 'Provision unknown' ELSE 'No placement' END,
-    'None', c.r3 % 7 = 0, c.r3 % 11 = 0, c.r3 % 13 = 0, c.r3 % 17 = 0, c.r3 % 19 = 0,
+    'No care status', c.r3 % 7 = 0, c.r3 % 11 = 0, c.r3 % 13 = 0, c.r3 % 17 = 0, c.r3 % 19 = 0,
     CASE WHEN c.r3 % 19 = 0 THEN 'Surrey' END,
     CASE WHEN c.r3 % 19 = 0 THEN c.oos - 200 END,
     CASE WHEN c.oos <= p.census_date THEN c.oos END,

@@ -88,7 +88,7 @@ def build_synthetic(path: Path, rows: int) -> None:
                 CASE WHEN hk % 3 = 0 THEN 'Provision unknown' ELSE 'No placement' END,
                 CASE WHEN cla THEN 'Looked after (CLA)' WHEN cp THEN 'Child protection (CP)'
                     WHEN cin THEN 'Child in need (CIN)' WHEN pla THEN 'Previously looked after'
-                    ELSE 'None' END,
+                    ELSE 'No care status' END,
                 cin, cp, cla, pla, imp,
                 CASE WHEN imp THEN {las}[1 + (h // 19) % 5] END,
                 CASE WHEN imp THEN census_date - INTERVAL 400 DAY END,

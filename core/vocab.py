@@ -76,13 +76,16 @@ PLACEMENT_STATUSES = ["No placement", "Provision unknown"]
 # Natural order of year groups, youngest first.
 YEAR_GROUPS = ["Early years", "N1", "N2", "R"] + [f"Year {n}" for n in range(1, 15)] + ["Post-19"]
 
-# One care status per child for charts: the first of these that applies.
+# One care status per child for charts: the first of these that applies. A child with none
+# is "No care status": never "None", which pandas (and so many a council analyst's script)
+# reads back from a CSV as a blank.
+NO_CARE_STATUS = "No care status"
 CARE_STATUSES = [
     "Looked after (CLA)",
     "Child protection (CP)",
     "Child in need (CIN)",
     "Previously looked after",
-    "None",
+    NO_CARE_STATUS,
 ]
 
 TRUE_WORDS = ["y", "yes", "true", "1"]

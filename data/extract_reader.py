@@ -98,11 +98,24 @@ class RawExtract:
     # shifted: NOT certain, so never stored; only for linking the row to others (a SEN2
     # module's rejected row to the plan it belongs to, so that the plan is quarantined too)
     reject_cells: dict[int, dict[str, str]] = field(default_factory=dict)
+    # contract column -> the column's name as the file's header writes it ('Child ID'), so the
+    # data-quality page can name a column the way the people who fix the export know it
+    file_columns: dict[str, str] = field(default_factory=dict)
 
 
 def normalise_header(name: str) -> str:
     """`Child ID`, `child_id` and `CHILD-ID` are one column (the contract's matching rule)."""
     return re.sub(r"[\s_\-]+", "_", name.strip().lower()).strip("_")
+
+
+def file_columns(header: list[str], names: list[str]) -> dict[str, str]:
+    """Each contract column read and its name as the header writes it (extras left out: their
+    names are in the load report, their values never stored)."""
+    return {
+        name: (original or "").strip()
+        for original, name in zip(header, names, strict=False)
+        if not name.startswith("extra_")
+    }
 
 
 def _refuse(path: Path, problem: str, action: str) -> ExtractRefused:
@@ -355,6 +368,7 @@ def _read_csv(con, path: Path, kind: str, table: str, scratch: Path | None) -> R
         extra_columns=extras,
         rejects=rejects,
         lines_read=found.lines,
+        file_columns=file_columns(header, names),
         reject_cells={
             int(line): shape.by_position(raw or "", names) for line, _, raw in reject_rows
         },
@@ -477,7 +491,13 @@ def _read_xlsx(con, path: Path, kind: str, table: str) -> RawExtract:
     finally:
         con.unregister("xlsx_arrow")
     _finish_table(con, "xlsx_in", names, kind, table)
-    return RawExtract(table=table, rows_parsed=len(numbers), extra_columns=extras, notes=notes)
+    return RawExtract(
+        table=table,
+        rows_parsed=len(numbers),
+        extra_columns=extras,
+        notes=notes,
+        file_columns=file_columns(header, names),
+    )
 
 
 __all__ = ["ExtractRefused", "RawExtract", "read_extract", "release", "normalise_header"]

@@ -75,6 +75,8 @@ class LoadReport:
     lines_read: int | None = None
     replaced: str | None = None
     notes: list[str] = field(default_factory=list)
+    # contract column -> the file's own name for it (extract_reader.RawExtract.file_columns)
+    file_columns: dict[str, str] = field(default_factory=dict)
 
     @property
     def warnings(self) -> int:
@@ -244,6 +246,11 @@ def _finish_report(con, report: LoadReport, load_id: int, synthetic: bool) -> No
             "synthetic": synthetic,
         },
     )
+    if report.file_columns:
+        con.executemany(
+            "INSERT INTO load_columns VALUES (?, ?, ?)",
+            [(load_id, column, named) for column, named in report.file_columns.items()],
+        )
 
 
 def _purge_extra_values(con) -> int:
@@ -277,6 +284,7 @@ def _new_report(kind: str, raw: RawExtract, file_path: Path, period: str | None)
     report.rows_read = raw.rows_parsed + len(raw.rejects)
     report.lines_read = raw.lines_read
     report.notes = list(raw.notes)
+    report.file_columns = dict(raw.file_columns)
     return report
 
 

@@ -51,6 +51,31 @@ from data.load import (
 )
 
 SOURCE = "SEN2 return"
+# Where each contract column of the derived rows comes from in the return (module: field, as
+# data/sen2_blade.py reads them), so the data-quality page names the field to fix at source.
+# A row number of these loads is the plan's row in the activeplans module.
+FILE_COLUMNS = {
+    "child_id": "person: nativeid (else persontableid)",
+    "date_of_birth": "person: personbirthdate",
+    "gender": "person: gendercurrent (else sex)",
+    "district": "person: postcode (through the postcode lookup)",
+    "primary_need": "senneed: sentype of sentyperank 1",
+    "placement_status": "placementdetail: sensetting, entrydate, leavingdate",
+    "out_of_school_since": "placementdetail: leavingdate",
+    "imported_from": "activeplans: transferla",
+    "ehcp_issued": "namedplan: startdate",
+    "last_annual_review": "activeplans: lastreview",
+    "cin": "SSD: child in need episodes",
+    "cp": "SSD: child protection plans",
+    "cla": "SSD: looked after episodes",
+    "previously_looked_after": "SSD: looked after episodes",
+}
+CASELOAD_FILE_COLUMNS = {
+    c: n
+    for c, n in FILE_COLUMNS.items()
+    if c not in {"placement_status", "out_of_school_since", "imported_from", "ehcp_issued",
+                 "last_annual_review"}
+}  # fmt: skip
 # Dates as COLLECT writes them (2022-Sep-28 00:00:00), ISO, UK, and the SSD's SQL datetimes.
 DATE_FORMATS = [
     "%Y-%b-%d %H:%M:%S",
@@ -134,6 +159,7 @@ class Sen2Load:
                 extra_columns=self.extra_columns,
                 rejects=[(row, reason, values) for row, reason, values, _ in self.rejects],
                 notes=self.notes,
+                file_columns=CASELOAD_FILE_COLUMNS,
             )
             plans = _load_caseload_into(con, raw, path, self.period, synthetic, replace)
             plans.kind = "caseload (SEN2 return)"
@@ -152,6 +178,7 @@ class Sen2Load:
                     "placement open, or one of SENsetting NIEO, NIEC or NEET), from the same "
                     "return; a plan quarantined in the caseload report is in neither"
                 ],
+                file_columns=FILE_COLUMNS,
             )
             cohort = _load_cohort_into(con, raw, path, self.period, synthetic, replace)
             cohort.kind = "cohort (SEN2 return)"

@@ -98,7 +98,11 @@ def _rate_columns(
             shown.table["children_out"], shown.table["children_with_plan"], strict=True
         )
     ]
-    table = shown.table[["category", "children_with_plan"]].assign(rate_per_100=rate)
+    # a number column with empty cells, never the text "None" (which a table shows as a word
+    # and pandas reads back from a CSV as a blank anyway)
+    table = shown.table[["category", "children_with_plan"]].assign(
+        rate_per_100=pd.array(rate, dtype="Float64")
+    )
     return table, shown.hidden
 
 
@@ -152,7 +156,8 @@ def breakdown(
     if planned is not None:
         counted += (
             " The table adds each group's children with an EHC plan (the caseload at the same "
-            "census date) and the rate per 100 of them; see the Rates page for intervals."
+            "census date) and the rate per 100 of them; see the Rates page for intervals. A "
+            "group with no child with a plan has no rate: its cell is empty."
         )
     return Figure(
         key=f"breakdown-{dimension}",

@@ -34,12 +34,15 @@ __all__ = [
 
 NOT_RECORDED = vocab.NOT_RECORDED
 ALL_CHILDREN = "All children"
-NO_CARE_STATUS = "No care status"  # the label of care status "None" (stored as the extract has it)
+# Stored as "No care status" (core/vocab.py); a database loaded before that holds "None", which
+# reads as missing (pandas reads it as blank): shown with the same words until its next load
+# renames it (data/sql/schema.sql)
+NO_CARE_STATUS = vocab.NO_CARE_STATUS
 
 CATEGORICAL = get_af_colours("categorical")  # #12436D, #28A197, #801650, #F46A25, #3D3D3D, #A285D1
 SEQUENTIAL = get_af_colours("sequential")
 SINGLE = CATEGORICAL[0]  # dark blue: the one colour of a many-category chart
-GREY = "#BFBFBF"  # 'Not recorded' and 'None': present but not a finding
+GREY = "#BFBFBF"  # 'Not recorded' and 'No care status': present but not a finding
 
 DIMENSION_LABELS = {key: spec.label for key, spec in SPECS.items()}
 # Dimensions whose categories have an order (drawn as columns, left to right, youngest first).
@@ -98,7 +101,7 @@ def short_label(dimension: str | None, value) -> str:
     if dimension == "primary_need" and value in vocab.NEED_LABELS:
         label = vocab.NEED_LABELS[value]
         return label if len(label.split()) <= 3 else str(value)
-    if dimension == "care_status" and value == "None":
+    if dimension == "care_status" and value in (vocab.NO_CARE_STATUS, "None"):
         return "no care status"
     return category_label(dimension, value)
 

@@ -53,7 +53,10 @@ def load_history(*, db=None) -> Table:
         pd.DataFrame(
             {
                 "Loaded at": history["loaded_at"],
-                "Kind": history["kind"].str.capitalize(),
+                "Extract": [
+                    extract_name(k, bool(v))
+                    for k, v in zip(history["kind"], history["sen2_return"], strict=True)
+                ],
                 "File": history["file_name"],
                 "Period": [
                     period_label(p) if isinstance(p, str) else "" for p in history["period"]
@@ -65,6 +68,7 @@ def load_history(*, db=None) -> Table:
                 "Warnings by column": [json_text(v) for v in history["warnings_by_column"]],
                 "Extra columns ignored": [json_text(v) for v in history["extra_columns"]],
                 "Synthetic": history["synthetic"].map({True: "Yes", False: "No"}),
+                "Held now": history["held"].map({True: "Yes", False: "No (loaded again since)"}),
             }
         )
     )
@@ -75,21 +79,29 @@ def quarantined(*, db=None) -> int:
     return pupil.quarantine_count(db)
 
 
-def quarantine_rows(page: int, size: int, *, db=None) -> Table:
-    """One page of the quarantined rows with their raw values (pupil-level: the choke point
-    refuses roles that may not read them)."""
-    rows = pupil.quarantine_rows(db, limit=size, offset=(page - 1) * size)
+def quarantine_rows(page: int | None, size: int, *, db=None) -> Table:
+    """One page of the quarantined rows with their raw values (page None: every row, for a
+    download). Pupil-level: the choke point refuses roles that may not read them."""
+    if page is None:
+        rows = pupil.quarantine_rows(db, limit=max(size, quarantined(db=db)), offset=0)
+    else:
+        rows = pupil.quarantine_rows(db, limit=size, offset=(page - 1) * size)
+    history = aggregates.load_history(db=db).set_index("load_id")
+    sen2 = {int(i): bool(v) for i, v in history["sen2_return"].items()}
     return Table.of(
         pd.DataFrame(
             {
-                "Load": rows["load_id"],
-                "Kind": rows["kind"],
-                "Period": rows["period"],
+                "Extract": [
+                    extract_name(k, sen2.get(int(i), False))
+                    for k, i in zip(rows["kind"], rows["load_id"], strict=True)
+                ],
+                "Period": [period_label(p) if isinstance(p, str) else "" for p in rows["period"]],
                 "File": rows["file_name"],
-                "Row": rows["source_row"],
-                "Child ID": rows["child_id"],
+                "Row in the file": rows["source_row"],
+                "Child ID": rows["child_id"].astype("string").fillna(""),
                 "Reason": rows["reason"],
                 "Raw values": rows["raw_values"].astype("string"),
+                "Load": rows["load_id"],
             }
         )
     )
@@ -118,19 +130,144 @@ def missing(*, audience: Audience | None = None, db=None) -> tuple[Table, bool] 
     return Table.of(table), none
 
 
+# Each extract by the name the service knows it by (load_log's kind; a SEN2 return's cohort and
+# caseload say so).
+EXTRACT_NAMES = {
+    "cohort": "Cohort extract (children out of school)",
+    "caseload": "EHC plan caseload extract",
+    "casework": "Casework log",
+    "assignments": "Caseworker assignments",
+}
+SEN2_NAMES = {
+    "cohort": "SEN2 return: children out of school",
+    "caseload": "SEN2 return: EHC plan caseload",
+}
+EXTRACT_ORDER = ("cohort", "caseload", "casework", "assignments")
+
+
+def extract_name(kind: str, sen2_return: bool = False) -> str:
+    """'Cohort extract (children out of school)', 'SEN2 return: EHC plan caseload'..."""
+    if sen2_return and kind in SEN2_NAMES:
+        return SEN2_NAMES[kind]
+    return EXTRACT_NAMES.get(kind, str(kind).capitalize())
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file whose rows the database holds now, with its values loaded as Not recorded."""
+
+    load_id: int
+    kind: str
+    name: str  # the extract, as the service knows it
+    period: str | None
+    file_name: str
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    warnings: Table  # Column in the file, Column, Reason, Rows (as the audience sees them)
+
+    @property
+    def heading(self) -> str:
+        """'Cohort extract (children out of school), October 2026'."""
+        return self.name + (f", {period_label(self.period)}" if self.period else "")
+
+
+def _file_columns(db) -> dict[tuple[int, str], str]:
+    found = aggregates.load_file_columns(db)
+    return {(int(r.load_id), r.column_name): r.file_column for r in found.itertuples(index=False)}
+
+
 @figure_cache
-def warnings(period: str | None, *, audience: Audience | None = None, db=None) -> Table:
-    """Values loaded as Not recorded, by field and reason (most frequent first)."""
+def sources(period: str | None, *, audience: Audience | None = None, db=None) -> tuple[Source, ...]:
+    """Every file the database holds now for `period` (or every period), and the casework log
+    and assignments: each on its own, never added together, with its warnings by column as the
+    file named the column. Counts of children warned about are counts like any other
+    (protected when published); a file's rows read, loaded and quarantined are shown as
+    they are."""
     audience = resolve(audience)
-    found = aggregates.warnings_by_field(period, db=db)
-    if found.empty:
-        return Table()
-    shown = protect.long(found, audience, ["warnings"], (), total_known=False)
-    return Table.of(
-        shown.table.rename(
-            columns={"column_name": "Column", "reason": "Reason", "warnings": "Rows"}
-        )
+    history = aggregates.load_history(db=db)
+    if history.empty:
+        return ()
+    held = history[history["held"].fillna(False).astype(bool)]
+    if period is not None:
+        held = held[held["period"].isna() | (held["period"] == period)]
+    found = aggregates.warnings_by_load(period, db=db)
+    named = _file_columns(db)
+    order = {kind: i for i, kind in enumerate(EXTRACT_ORDER)}
+    rows = sorted(
+        held.itertuples(index=False),
+        key=lambda r: (
+            -int(str(r.period).replace("-", "")) if isinstance(r.period, str) else 0,
+            order.get(r.kind, len(order)),
+        ),
     )
+    result = []
+    for r in rows:
+        mine = found[found["load_id"] == r.load_id].drop(columns="load_id")
+        table = Table()
+        if not mine.empty:
+            shown = protect.long(
+                mine.reset_index(drop=True), audience, ["warnings"], (), total_known=False
+            ).table
+            table = Table.of(
+                pd.DataFrame(
+                    {
+                        "Column in the file": [
+                            named.get((int(r.load_id), c), c) for c in shown["column_name"]
+                        ],
+                        "Column": [COLUMN_LABELS.get(c, c) for c in shown["column_name"]],
+                        "Reason": shown["reason"],
+                        "Rows": shown["warnings"],
+                    }
+                )
+            )
+        result.append(
+            Source(
+                int(r.load_id),
+                r.kind,
+                extract_name(r.kind, bool(r.sen2_return)),
+                r.period if isinstance(r.period, str) else None,
+                r.file_name,
+                int(r.rows_read),
+                int(r.rows_loaded),
+                int(r.rows_quarantined),
+                table,
+            )
+        )
+    return tuple(result)
+
+
+def warning_rows(load_id: int | None = None, period: str | None = None, *, db=None) -> Table:
+    """The rows behind the warnings, with their child IDs, of one load (or every load held for
+    `period`): pupil-level, so the choke point (queries/pupil.py) refuses every role that may
+    not read children's rows and audits the rest. Never cached here."""
+    rows = pupil.warning_rows(db, load_id=load_id, period=period)
+    named = _file_columns(db)
+    frame = pd.DataFrame(
+        {
+            "Row in the file": rows["source_row"],
+            "Child ID": rows["child_id"],
+            "Column in the file": [
+                named.get((int(i), c), c)
+                for i, c in zip(rows["load_id"], rows["column_name"], strict=True)
+            ],
+            "Reason": rows["reason"],
+            # a blank cell is blank here too (a table would write a missing value as "None")
+            "Value as written": rows["raw_value"].astype("string").fillna(""),
+        }
+    )
+    if load_id is None:
+        history = aggregates.load_history(db=db).set_index("load_id")
+        sen2 = {int(i): bool(v) for i, v in history["sen2_return"].items()}
+        frame.insert(
+            0, "Extract", [extract_name(k, sen2.get(int(i), False))
+                           for k, i in zip(rows["kind"], rows["load_id"], strict=True)]
+        )  # fmt: skip
+        frame.insert(
+            1, "Period", [period_label(p) if isinstance(p, str) else "" for p in rows["period"]]
+        )
+        frame.insert(2, "File", rows["file_name"])
+    return Table.of(frame)
 
 
 @figure_cache

@@ -27,6 +27,7 @@ from figures.protect import Audience, narrow, resolve
 from figures.values import Figure, Metric, Table, options
 from queries import aggregates
 from queries import rates as rate_queries
+from queries.dimensions import LAST_CATEGORIES
 from queries.filters import CohortFilter
 from queries.rate_stats import wilson
 from queries.rates import COUNT_COLUMNS, NOT_RECORDED, RATE_DIMENSIONS, caseload_periods
@@ -186,10 +187,15 @@ def rates(f: CohortFilter, dimension: str, *, audience: Audience | None = None, 
     # the title names a real group: Not recorded is a data-quality category, not a finding
     named = shown[shown["category"] != NOT_RECORDED]
     top = named.loc[named["rate_per_100"].astype(float).idxmax()] if not named.empty else None
+    unrecorded = shown[shown["category"] == NOT_RECORDED]
     labelled = table_data.assign(
         category=[category_label(dimension, c) for c in table_data["category"]]
     )
-    chart = data.assign(label=[category_label(dimension, c) for c in data["category"]])
+    chart = data.assign(
+        label=[category_label(dimension, c) for c in data["category"]],
+        # Not recorded (and Not an import) are drawn but never tested: the chart marks them so
+        tested=~data["category"].isin(LAST_CATEGORIES),
+    )
     rate_table = labelled[
         ["category", "children_out", "children_with_plan", "rate_per_100", "rate_low", "rate_high"]
     ].rename(
@@ -203,10 +209,7 @@ def rates(f: CohortFilter, dimension: str, *, audience: Audience | None = None, 
     rate = Figure(
         key=f"rates-{dimension}",
         kind="rate",
-        title=(
-            f"{category_label(dimension, top['category'])} has the highest rate: "
-            f"{top['rate_per_100']:.1f} per 100 plans"
-        )
+        title=rate_title(top, unrecorded, dimension, label)
         if top is not None
         else "No children with a plan match these filters",
         caption=fr.caption(
@@ -255,9 +258,7 @@ def rates(f: CohortFilter, dimension: str, *, audience: Audience | None = None, 
     ratio = Figure(
         key=f"ratio-{dimension}",
         kind="ratio",
-        title=f"{len(sentences)} of {tested} groups differ from their share of plans"
-        if tested
-        else "No groups to compare",
+        title=ratio_title(len(sentences), tested, data, dimension),
         caption=fr.caption(
             f"Over-representation by {label.lower()}: share of children out ÷ share of plans"
         ),
@@ -274,8 +275,8 @@ def rates(f: CohortFilter, dimension: str, *, audience: Audience | None = None, 
             "therefore also adjusted by the Holm-Bonferroni method across every group of every "
             "breakdown this page offers (in figures as published, by Bonferroni's method on the "
             "counts as shown, which never says more than Holm's), and the words say which "
-            "findings still stand after it. Not recorded is shown but not tested. "
-            + NUMERATOR_ONLY,
+            "findings still stand after it. Not recorded is shown (an open square) but not tested: "
+            "it is a gap in the records, not a group of children. " + NUMERATOR_ONLY,
             hidden=hidden,
         ),
         table=Table.of(ratio_table),
@@ -291,6 +292,35 @@ def rates(f: CohortFilter, dimension: str, *, audience: Audience | None = None, 
         else ""
     )
     return Rates(True, "", card, rate, ratio, tuple(sentences), tested, caution)
+
+
+def rate_title(top, unrecorded: pd.DataFrame, dimension: str, label: str) -> str:
+    """The rate chart's title from the bars it draws: the highest recorded group, said to be
+    the highest of the groups recorded when a Not recorded bar is drawn, whose rate is then
+    given too (a longer bar beside a title naming another group as highest misleads)."""
+    name = category_label(dimension, top["category"])
+    rate = f"{top['rate_per_100']:.1f} per 100 plans"
+    if unrecorded.empty:
+        return f"{name} has the highest rate: {rate}"
+    other = float(unrecorded["rate_per_100"].iloc[0])
+    return f"{name} has the highest rate of the groups recorded: {rate} (Not recorded: {other:.1f})"
+
+
+def ratio_title(differ: int, tested: int, data: pd.DataFrame, dimension: str) -> str:
+    """The ratio chart's title from the intervals it draws: how many of the groups tested
+    differ, and any group drawn but not tested (Not recorded) whose interval clears 1."""
+    if not tested:
+        return "No groups to compare"
+    words = f"{differ} of {tested} groups tested differ from their share of plans"
+    drawn = data[data["ratio"].notna() & data["category"].isin(LAST_CATEGORIES)]
+    clear = drawn[(drawn["ratio_low"] > 1) | (drawn["ratio_high"] < 1)]
+    if clear.empty:
+        return words
+    named = ", ".join(
+        f"{category_label(dimension, r.category)} ({float(r.ratio):.1f} times)"
+        for r in clear.itertuples(index=False)
+    )
+    return f"{words}; not tested: {named}"
 
 
 @figure_cache

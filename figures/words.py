@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core import vocab
 from core.dates import is_missing
 from figures.disclosure import SMALL_MAX
 from figures.format import fmt_int, fmt_number, fmt_pct, period_label
@@ -51,7 +52,7 @@ def breakdown_title(data: pd.DataFrame, dimension: str) -> str:
         "sen_team": "{name} holds the most cases ({pct})",
         "is_import": "{name} is the larger group ({pct})",
     }
-    if dimension == "care_status" and top["category"] == "None":
+    if dimension == "care_status" and top["category"] == vocab.NO_CARE_STATUS:
         return f"Most children have no care status ({pct})"
     template = templates.get(dimension, "{name} is the largest group ({pct})")
     return template.format(name=name, pct=pct)
@@ -83,6 +84,10 @@ def trend_title(data: pd.DataFrame, dimension: str | None) -> str:
     if change[biggest] == 0:
         return f"No {dimension_label(dimension).lower()} changed {since}"
     name = short_label(dimension, biggest)
+    if dimension == "care_status" and biggest == vocab.NO_CARE_STATUS:
+        name = "Children with no care status"
+    # a title starts with a capital, whatever the category's name ("no care status")
+    name = name[:1].upper() + name[1:]
     return f"{name} {moved(int(change[biggest]))}, the largest change, {since}"
 
 
@@ -92,6 +97,7 @@ def crosstab_title(data: pd.DataFrame, rows: str, cols: str) -> str:
         return "No children to cross-tabulate"
     top = data.loc[data["children"].idxmax()]
     row = short_label(rows, top["row_category"])
+    row = row[:1].upper() + row[1:]
     col = short_label(cols, top["col_category"])
     return f"Largest group: {row} and {col} ({fmt_int(top['children'])})"
 
@@ -124,7 +130,7 @@ def movement_sentence(row) -> str:
         name = name.lower()  # "Children with no placement", "… with provision unknown"
     if dimension == "days_out_band":
         name = name[0].lower() + name[1:] if name != "Not recorded" else "an unrecorded time"
-    if dimension == "care_status" and category == "None":
+    if dimension == "care_status" and category == vocab.NO_CARE_STATUS:
         return f"Children with no care status {moved(change)}{tail}"
     subject = MOVEMENT_SUBJECTS.get(dimension, dimension_label(dimension) + " {name}")
     return f"{subject.format(name=name)} {moved(change)}{tail}"

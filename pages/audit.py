@@ -19,7 +19,7 @@ from pages.common.exports import csv_bytes
 from pages.common.figures import show_table
 from pages.common.markup import escape_text
 from pages.common.page import ensure_frame
-from trust.roles import roles_that
+from trust.roles import ROLES, roles_that
 from trust.viewer import current
 
 ensure_frame()
@@ -77,6 +77,8 @@ table = pd.DataFrame(
         "detail",
     ],
 )  # fmt: skip
+# the role as people name it ("QA officer"), not the key the store keeps ("qa_officer")
+table["role"] = [ROLES.get(role, role) for role in table["role"]]
 table = table.rename(
     columns={
         "seq": "Record",

@@ -17,11 +17,14 @@ from figures.quality import (
     quarantine_rows,
     quarantined,
     records_disagree,
-    warnings,
+    sources,
+    warning_rows,
 )
 from pages.common.charts import SEQUENTIAL_SCALE, style
 from pages.common.figures import show, show_table
+from pages.common.markup import escape_md
 from pages.common.page import page_header
+from pages.common.pupil_export import pupil_download
 from trust.roles import roles_that
 from trust.viewer import current
 
@@ -48,6 +51,11 @@ else:
     show_table(history.frame(), key="load-history")
 
 # --- quarantine ----------------------------------------------------------------------------
+viewer = current()
+# Child IDs and values as written are pupil-level: only for roles that read pupil rows
+# county-wide (the choke point refuses the rest); the counts are all other roles get.
+sees_rows = viewer is not None and viewer.sees_county_rows
+who = roles_that(lambda role: role.sees_pupils and role.county_wide)
 st.subheader("Quarantined rows", anchor=False)
 total_quarantined = quarantined()
 if total_quarantined == 0:
@@ -58,11 +66,7 @@ else:
         f"{fmt_int(total_quarantined)} rows could not be loaded and are not counted in any "
         "figure. Raw values are shown exactly as they were in the file."
     )
-    viewer = current()
-    if viewer is None or not viewer.sees_county_rows:
-        # Raw values name children (IDs, dates of birth): only for roles that see pupil rows
-        # county-wide; the count above is all other roles get.
-        who = roles_that(lambda role: role.sees_pupils and role.county_wide)
+    if not sees_rows:
         st.info(
             f"The quarantined rows' raw values are pupil-level data: they are shown to {who} only."
         )
@@ -71,6 +75,12 @@ else:
         page = st.pagination(pages, key="quarantine_page") if pages > 1 else 1
         with slot:
             show_table(quarantine_rows(page, QUARANTINE_PAGE).frame(), key="quarantine")
+        pupil_download(
+            f"Download every quarantined row ({fmt_int(total_quarantined)}, CSV)",
+            lambda: quarantine_rows(None, QUARANTINE_PAGE).frame(),
+            "quarantined_rows.csv",
+            key="quarantine-csv",
+        )
 
 # --- cohort children missing from the caseload (issue 11) ----------------------------------
 st.subheader("Children out of school missing from the EHC plan caseload", anchor=False)
@@ -87,21 +97,43 @@ else:
     )
     show_table(found[0].frame(), key="missing-from-caseload")
 
-# --- warnings by column --------------------------------------------------------------------
-st.subheader("Values loaded as Not recorded", anchor=False)
+# --- values loaded as Not recorded, one extract at a time ----------------------------------
+st.subheader("Values loaded as Not recorded, by extract", anchor=False)
 scope = ctx.period
-by_column = warnings(scope)
-if by_column.empty:
-    st.success(
-        f"No warnings for {ctx.period_name}." if scope else "No warnings in the loaded data."
-    )
-else:
+held = sources(scope)
+st.caption(
+    (f"{ctx.period_name}'s extracts" if scope else "Every extract loaded")
+    + ", the casework log and the assignments, each on its own: fields that were blank or "
+    "could not be read were loaded as Not recorded (the child still counts). Columns are "
+    "named as the file names them, so they can be put right at source."
+    + ("" if sees_rows else f" The children concerned are listed for {who} only.")
+)
+if not held:
+    st.info("No extract has been loaded yet.")
+for source in held:
+    st.markdown(f"**{escape_md(source.heading)}**")
     st.caption(
-        (f"{ctx.period_name} snapshot" if scope else "All loaded data")
-        + ": fields that were blank or could not be read were loaded as Not recorded (the "
-        "child still counts)."
-    )
-    show_table(by_column.frame(), key="warnings")
+        f"File {escape_md(source.file_name)}: {fmt_int(source.rows_read)} rows read, "
+        f"{fmt_int(source.rows_loaded)} loaded, {fmt_int(source.rows_quarantined)} quarantined."
+        + (
+            " Row numbers are the plan's row in the return's activeplans file."
+            if source.name.startswith("SEN2") else ""
+        )
+    )  # fmt: skip
+    if source.warnings.empty:
+        st.success("No values loaded as Not recorded.")
+        continue
+    show_table(source.warnings.frame(), key=f"warnings-{source.load_id}")
+    if sees_rows:
+        st.caption("The rows concerned, with each child's ID and the value as written:")
+        show_table(warning_rows(source.load_id).frame(), key=f"warning-rows-{source.load_id}")
+        stem = f"not_recorded_{source.kind}_{source.period or 'log'}"
+        pupil_download(
+            f"Download the rows concerned in {source.file_name} (CSV)",
+            lambda load=source.load_id: warning_rows(load).frame(),
+            f"{stem}.csv",
+            key=f"warning-rows-csv-{source.load_id}",
+        )
 
 # --- records that disagree ------------------------------------------------------------------
 if ctx.filter is not None:

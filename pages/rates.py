@@ -42,8 +42,9 @@ else:
         st.markdown("\n".join(f"- {escape_md(s)}" for s in found.sentences))
     else:
         st.markdown(
-            "No group's interval excludes 1: every group is out of school in proportion to "
-            "its share of plans, as far as these numbers can tell."
+            "No group tested has an interval that excludes 1: every group tested is out of "
+            "school in proportion to its share of plans, as far as these numbers can tell "
+            "(Not recorded is drawn but not tested)."
         )
 
 # Trend of the rate over "the year" (months without a caseload are gaps, not 0)

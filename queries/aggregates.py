@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import duckdb
 import pandas as pd
 
 from core import vocab
@@ -370,6 +371,23 @@ def warnings_by_column(period: str | None = None, *, db=None) -> pd.DataFrame:
     if period is not None:
         check_period(period)
     return runner.run("warnings_by_column", {"period": period}, db=db)
+
+
+def warnings_by_load(period: str | None = None, *, db=None) -> pd.DataFrame:
+    """Warnings of the data held now, one file at a time: load_id, column_name, reason,
+    warnings (and warnings_ckey), for one period's loads and the casework log (or every load)."""
+    if period is not None:
+        check_period(period)
+    return runner.run("warnings_by_load", {"period": period}, db=db)
+
+
+def load_file_columns(db=None) -> pd.DataFrame:
+    """load_id, column_name, file_column: each load's columns as its file named them (empty
+    for a database published before the loader kept them)."""
+    try:
+        return runner.run("load_file_columns", db=db)
+    except duckdb.CatalogException:  # published before load_columns existed: no names kept
+        return pd.DataFrame(columns=["load_id", "column_name", "file_column"])
 
 
 def not_recorded_share(db=None) -> pd.DataFrame:

@@ -164,7 +164,7 @@ _SPECS = [
             ("Child protection (CP)", 1),
             ("Child in need (CIN)", 2),
             ("Previously looked after", 3),
-            ("None", -1),
+            (vocab.NO_CARE_STATUS, -1),
         ),
     ),
     Dimension(

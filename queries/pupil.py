@@ -92,7 +92,7 @@ def run_pupil_query(
             _write(viewer, "denied", name, params, template, db, file_name=file_name)
         raise AccessDenied(
             "Pupil-level rows are not available to "
-            + ("a viewer who is not signed in" if viewer is None else viewer.role_label.lower())
+            + ("a viewer who is not signed in" if viewer is None else viewer.facts.plural)
         )
     params = dict(params or {})
     if viewer.role == CASEWORKER:
@@ -255,6 +255,16 @@ def quarantine_rows(
         check_period(period)
     params = {"period": period, "limit": int(limit), "offset": int(offset)}
     return run_pupil_query("quarantine_rows", params, db=db)
+
+
+def warning_rows(db=None, *, load_id: int | None = None, period: str | None = None) -> pd.DataFrame:
+    """The rows behind the load warnings (child ID, column, value as written, reason), of one
+    load or every load held (for one period and the casework log). Pupil-level: not for
+    caseworkers (no team scope applies) or senior leaders."""
+    if period is not None:
+        check_period(period)
+    params = {"load_id": None if load_id is None else int(load_id), "period": period}
+    return run_pupil_query("warning_rows", params, db=db)
 
 
 def quarantine_count(db=None, *, period: str | None = None) -> int:

@@ -236,6 +236,8 @@ NOT_CHILDREN = {
         "old_children": "published by the DfE",
     },
     "quarantine_count": {"quarantined": "rows of extract files that were not loaded"},
+    "load_file_columns": {"load_id": "an identifier"},
+    "warnings_by_load": {"load_id": "an identifier (its warnings come with their key)"},
     "children_by_each_dimension": {"gid": "which breakdown a row counts (grouping_id)"},
     "plans_by_each_dimension": {"gid": "which breakdown a row counts (grouping_id)"},
     "worklist_tier_counts": {"events_after_census": "casework events, not children"},

@@ -179,5 +179,5 @@ def test_an_xlsx_caseload_loads_like_a_csv(db_path, tmp_path):
         # 15/03/2012 -> 11 at 30/06/2023; CLA 'Y' -> looked after
         ("X-1", 11, "Female", "ASD", "Tonbridge and Malling", "Looked after (CLA)"),
         # UK date 01/02/2015 -> 8; Shepway -> Folkestone and Hythe
-        ("X-2", 8, "Male", "SEMH", "Folkestone and Hythe", "None"),
+        ("X-2", 8, "Male", "SEMH", "Folkestone and Hythe", "No care status"),
     ]

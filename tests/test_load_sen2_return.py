@@ -219,11 +219,11 @@ def test_care_status_from_the_ssd_episodes_open_at_r(loaded):
     # a CLA episode that ceased 1 May 2021 (UK dates): previously looked after
     assert care["T-05"] == ("Previously looked after", False, False, False, True)
     # a CP plan ending ON R is not open at R
-    assert care["T-16"] == ("None", False, False, False, False)
+    assert care["T-16"] == ("No care status", False, False, False, False)
     # a CIN episode closed 1 February
-    assert care["T-10"] == ("None", False, False, False, False)
+    assert care["T-10"] == ("No care status", False, False, False, False)
     # no UPN to match (1008); a UPN the SSD does not hold (T-09)
-    assert care["1008"][0] == "None" and care["T-09"][0] == "None"
+    assert care["1008"][0] == "No care status" and care["T-09"][0] == "No care status"
     plans, _ = loaded[1]
     assert any("6 of 11 children with a plan matched" in n and "1 have no UPN" in n
                for n in plans.notes)  # fmt: skip
@@ -233,7 +233,7 @@ def test_care_status_not_supplied_without_the_ssd(tmp_path):
     db = tmp_path / "t.duckdb"
     plans, cohort_report = load_sen2_return(EXPORT, PERIOD, db)
     assert any("care status NOT SUPPLIED" in note for note in plans.notes)
-    assert query(db, "SELECT DISTINCT care_status FROM cohort") == [("None",)]
+    assert query(db, "SELECT DISTINCT care_status FROM cohort") == [("No care status",)]
     assert query(db, "SELECT period, care_status_supplied FROM period_dates") == [(PERIOD, False)]
     # with the SSD, loaded again: supplied
     load_sen2_return(EXPORT, PERIOD, db, ssd_folder=SSD)

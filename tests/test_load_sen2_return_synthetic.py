@@ -31,7 +31,7 @@ from tests.conftest import query
 
 PROJECT = Path(__file__).resolve().parent.parent
 CARE = ["Looked after (CLA)", "Child protection (CP)", "Child in need (CIN)",
-        "Previously looked after", "None"]  # fmt: skip
+        "Previously looked after", "No care status"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +178,28 @@ def test_a_signal_mid_load_leaves_the_database_as_it_was(tmp_path):
     assert "STOPPED" in err and "Traceback" not in err
     assert [p.name for p in db.parent.iterdir() if ".loading-" in p.name] == []
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_data_quality_names_the_return_and_its_fields(synthetic):
+    # issue 18 item 5: the return's two extracts on their own, named as the return, each
+    # column named by the return's module and field (data/sen2_return.py FILE_COLUMNS)
+    from data.sen2_return import FILE_COLUMNS
+    from figures.protect import Audience
+    from figures.quality import sources
+
+    _, folder, db, _ = synthetic
+    held = sources("2024-02", audience=Audience.exact(), db=db)
+    assert [(s.name, s.file_name) for s in held] == [
+        ("SEN2 return: children out of school", folder.name),
+        ("SEN2 return: EHC plan caseload", folder.name),
+    ]
+    named = set(FILE_COLUMNS.values())
+    shown = [s.warnings.frame() for s in held if not s.warnings.empty]
+    assert shown, "the synthetic return carries faults the loader warns about"
+    for table in shown:
+        assert set(table["Column in the file"]) <= named
+    assert query(
+        db,
+        "SELECT file_column FROM load_columns JOIN load_log USING (load_id) "
+        "WHERE kind = 'cohort' AND column_name = 'gender'",
+    ) == [("person: gendercurrent (else sex)",)]

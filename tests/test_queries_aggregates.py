@@ -160,7 +160,7 @@ OTHER_BREAKDOWNS = {
         ("Child protection (CP)", 2),
         ("Child in need (CIN)", 1),
         ("Previously looked after", 1),
-        ("None", 8),
+        ("No care status", 8),
     ],
     "placement_status": [("No placement", 7), ("Provision unknown", 6)],
     # only what exists, alphabetically, non-imports last
@@ -451,7 +451,7 @@ def test_largest_movements_whole_cohort(db):
     # Order: size of change, rises first, then dimension order (district_placement, district,
     # placement_status, primary_need, year_group, care_status, days_out_band), then category.
     assert pairs(result, "dimension", "category", "previous", "current", "change") == [
-        ("care_status", "None", 4, 8, 4),
+        ("care_status", "No care status", 4, 8, 4),
         ("district_placement", "Provision unknown", 0, 3, 3),
         ("days_out_band", "2 to 3 terms", 0, 3, 3),
         ("district", "Thanet", 3, 5, 2),
@@ -611,7 +611,7 @@ def test_not_recorded_share(db):
 
 def test_natural_categories_for_colour_maps():
     assert aggregates.natural_categories("gender") == ["Female", "Male", "Other", "Not recorded"]
-    assert aggregates.natural_categories("care_status")[-1] == "None"
+    assert aggregates.natural_categories("care_status")[-1] == "No care status"
     assert aggregates.natural_categories("is_import") == ["Import", "Not an import"]
 
 

@@ -57,7 +57,7 @@ CASES = {
     "gender": ({"genders": ("Female",)}, ids(1, 4, 8, 10, 12, 15)),
     "gender other": ({"genders": ("Other",)}, ids(5)),
     "care status": ({"care_statuses": ("Child protection (CP)",)}, ids(3, 9)),
-    "care status none": ({"care_statuses": ("None",)}, ids(1, 5, 7, 8, 10, 11, 12, 15)),
+    "care status none": ({"care_statuses": ("No care status",)}, ids(1, 5, 7, 8, 10, 11, 12, 15)),
     "cin yes": ({"cin": True}, ids(2, 4, 9)),
     "cin no": ({"cin": False}, ids(1, 3, 5, 6, 7, 8, 10, 11, 12, 15)),
     "cp yes": ({"cp": True}, ids(3, 9)),

@@ -40,13 +40,13 @@ SNAPSHOT = (
     "primary_need, district, placement_status, care_status, cin, cp, cla, "
     "previously_looked_after, is_import, source_row, load_id) "
     "SELECT $period, $census, $prefix || i, 10, $gender, 'Year 5', 'ASD', $district, "
-    "$placement, 'None', false, false, false, false, false, i, 1 FROM range($n) t(i)"
+    "$placement, 'No care status', false, false, false, false, false, i, 1 FROM range($n) t(i)"
 )
 CASELOAD = (
     "INSERT INTO caseload_snapshot (period, census_date, child_id, age, gender, year_group, "
     "primary_need, district, care_status, cin, cp, cla, previously_looked_after, source_row, "
     "load_id) SELECT '2024-01', DATE '2024-01-31', $prefix || i, 10, $gender, 'Year 5', 'ASD', "
-    "$district, 'None', false, false, false, false, i, 2 FROM range($n) t(i)"
+    "$district, 'No care status', false, false, false, false, i, 2 FROM range($n) t(i)"
 )
 
 

@@ -89,8 +89,8 @@ def db(tmp_path_factory):
                 "INSERT INTO snapshot (period, census_date, child_id, age, gender, year_group, "
                 "primary_need, district, placement_status, care_status, cin, cp, cla, "
                 "previously_looked_after, is_import, out_of_school_since, source_row, load_id) "
-                "VALUES ($p, $c, $id, 10, $g, 'Year 5', 'ASD', 'Dover', 'No placement', 'None', "
-                "false, false, false, false, false, $since, 1, 1)",
+                "VALUES ($p, $c, $id, 10, $g, 'Year 5', 'ASD', 'Dover', 'No placement', "
+                "'No care status', false, false, false, false, false, $since, 1, 1)",
                 {"p": period, "c": CENSUS[period], "id": child, "since": since,
                  "g": "Female" if child in "AB" else "Male"},
             )  # fmt: skip

@@ -87,7 +87,8 @@ def simulated_database(path, shape: float, mean: float, seed: int):
         "primary_need, district, placement_status, care_status, cin, cp, cla, "
         "previously_looked_after, is_import, out_of_school_since, source_row, load_id) "
         "SELECT period, census_date, child_id, 10, 'Female', 'Year 5', 'ASD', 'Dover', "
-        "'No placement', 'None', false, false, false, false, false, since, 1, 1 FROM frame"
+        "'No placement', 'No care status', false, false, false, false, false, since, 1, 1 "
+        "FROM frame"
     )
     con.close()
     runner.clear_cache()

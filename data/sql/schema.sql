@@ -109,6 +109,15 @@ CREATE TABLE IF NOT EXISTS load_log (
     synthetic BOOLEAN NOT NULL
 );
 
+-- load_columns  each load's contract columns and the name its file's header gave them
+--               ('Child ID' for child_id; a SEN2 return's module and field), so the data-quality
+--               page names a column the way the people who fix the export know it
+CREATE TABLE IF NOT EXISTS load_columns (
+    load_id INTEGER NOT NULL,
+    column_name VARCHAR NOT NULL,
+    file_column VARCHAR NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS assignment (
     child_id VARCHAR NOT NULL,
     -- the caseworker's sign-in account (e-mail as the identity provider gives it) or name
@@ -120,6 +129,10 @@ CREATE TABLE IF NOT EXISTS assignment (
     source_row INTEGER NOT NULL,
     load_id INTEGER NOT NULL
 );
+
+-- A child with no care status was stored as 'None' before issue 18, which pandas reads back
+-- from a CSV as a blank: the first load into such a database renames it (idempotent).
+UPDATE snapshot SET care_status = 'No care status' WHERE care_status = 'None';
 
 CREATE OR REPLACE VIEW cohort AS
 SELECT
@@ -177,6 +190,7 @@ CREATE TABLE IF NOT EXISTS caseload_snapshot (
     rkey UTINYINT
 );
 ALTER TABLE caseload_snapshot ADD COLUMN IF NOT EXISTS rkey UTINYINT;
+UPDATE caseload_snapshot SET care_status = 'No care status' WHERE care_status = 'None';
 
 CREATE OR REPLACE VIEW caseload AS
 SELECT

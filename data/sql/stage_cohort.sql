@@ -190,7 +190,7 @@ SELECT
         WHEN cp THEN 'Child protection (CP)'
         WHEN cin THEN 'Child in need (CIN)'
         WHEN previously_looked_after THEN 'Previously looked after'
-        ELSE 'None'
+        ELSE 'No care status'
     END AS care_status,
     date_diff('day', out_of_school_since, $census_date)::INTEGER AS days_out
 FROM derived;

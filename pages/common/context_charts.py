@@ -98,12 +98,16 @@ def ratio_chart(frame: pd.DataFrame, dimension: str) -> go.Figure:
     data = frame[frame["ratio"].fillna(0) > 0]
     labels = _labels(dimension, data["category"])
     excludes = data["excludes_one"].tolist()
+    # a group drawn but not tested (Not recorded): an open square, so that it reads neither as
+    # a finding (filled diamond) nor as in proportion (open circle)
+    tested = data["tested"].tolist() if "tested" in data else [True] * len(data)
     hover = [
         f"{lab}<br>ratio {r:.2f} (95% interval {lo:.2f} to {hi:.2f})"
         f"<br>{so:.1f}% of children out, {sp:.1f}% of plans"
-        for lab, r, lo, hi, so, sp in zip(
+        + ("" if t else "<br>not tested: a gap in the records, not a group")
+        for lab, r, lo, hi, so, sp, t in zip(
             labels, data["ratio"], data["ratio_low"], data["ratio_high"],
-            data["share_out"], data["share_plans"], strict=True,
+            data["share_out"], data["share_plans"], tested, strict=True,
         )
     ]  # fmt: skip
     lows = data["ratio_low"].fillna(data["ratio"])
@@ -114,9 +118,15 @@ def ratio_chart(frame: pd.DataFrame, dimension: str) -> go.Figure:
         "y": labels,
         "x": data["ratio"].round(3).tolist(),
         "marker": {
-            "symbol": ["diamond" if e else "circle-open" for e in excludes],
+            "symbol": [
+                "square-open" if not t else "diamond" if e else "circle-open"
+                for e, t in zip(excludes, tested, strict=True)
+            ],
             "size": 11,
-            "color": [CATEGORICAL[2] if e else SINGLE for e in excludes],
+            "color": [
+                "#505A5F" if not t else CATEGORICAL[2] if e else SINGLE
+                for e, t in zip(excludes, tested, strict=True)
+            ],
             "line": {"width": 2},
         },
         "error_x": {

@@ -50,8 +50,13 @@ def safe_file_name(name: str) -> str:
 
 
 def column_config_for(table: pd.DataFrame) -> dict:
-    """Counts with thousands separators and percentages to one decimal place in table views."""
+    """Counts with thousands separators and percentages to one decimal place in table views;
+    a first column of names (the row headings) pinned, so that a table wider than the page
+    (a cross-tab's many columns) scrolls under its headings: the column headings stay on top
+    and the row headings on the left."""
     config = {}
+    if len(table.columns) and not pd.api.types.is_numeric_dtype(table[table.columns[0]]):
+        config[table.columns[0]] = st.column_config.Column(table.columns[0], pinned=True)
     for column in table.columns:
         lowered = str(column).lower()
         if not pd.api.types.is_numeric_dtype(table[column]):
