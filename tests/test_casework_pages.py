@@ -52,6 +52,11 @@ def spec(at: AppTest, index: int) -> dict:
     return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
+def worklist_table(at: AppTest):
+    """Today's list of children (the by-team table comes first for a lead)."""
+    return next(d.value for d in at.dataframe if "Why" in d.value.columns)
+
+
 def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
@@ -84,7 +89,7 @@ def test_today_tiers_and_list(monkeypatch, flags_db):
     assert shown["Annual review overdue"] == "2"  # F-0006, F-0014
     assert shown["Imported plan review due"] == "1"  # F-0007
     assert shown["Records disagree"] == "1"  # F-0009: provision unknown, Fir AP started 12 Feb
-    table = at.dataframe[0].value
+    table = worklist_table(at)
     # act now in working order (tests/test_flags_queries.py works it out): entered since
     # February first, out of sight first among them, F-0012 (s19 due 7 Mar), F-0003 (31 Mar),
     # F-0009 (review 1 Jul); then by the clock passed longest ago, F-0007 (1 Sep 2023),
@@ -112,14 +117,17 @@ def test_today_tiers_and_list(monkeypatch, flags_db):
     texts = [t.value for t in at.text]
     assert "• out of sight: provision unknown and looked after" in texts
     # records that disagree, listed on their own
-    disagree = at.dataframe[1].value
+    disagree = next(
+        d.value for d in at.dataframe if {"Provision started", "Why"} & set(d.value.columns)
+        == {"Provision started"}
+    )
     assert disagree["Child ID"].tolist() == ["F-0009"]
     assert str(disagree["Provision started"].iloc[0])[:10] == "2024-02-12"  # Fir AP
 
 
 def test_today_other_tiers(monkeypatch, flags_db):
     at = app(monkeypatch, flags_db, "pages/today.py", today_tier="New this month")
-    table = at.dataframe[0].value
+    table = worklist_table(at)
     # none out of sight; 1 flag each, longest without provision first: F-0011 (s19, 90 days),
     # F-0005 (s19, 59), then unknown days by ID: F-0008, F-0010 (stalled); F-0002 (no flag)
     assert table["Child ID"].tolist() == ["F-0011", "F-0005", "F-0008", "F-0010", "F-0002"]
@@ -127,7 +135,7 @@ def test_today_other_tiers(monkeypatch, flags_db):
     assert why["F-0002"] == "joined the cohort since February 2024"
     assert why["F-0011"].startswith("joined the cohort since February 2024; no provision for ")
     at = app(monkeypatch, flags_db, "pages/today.py", today_tier="Watch")
-    assert at.dataframe[0].value["Child ID"].tolist() == ["F-0001"]
+    assert worklist_table(at)["Child ID"].tolist() == ["F-0001"]
 
 
 def test_today_follows_the_sidebar_filters(monkeypatch, flags_db):
@@ -136,7 +144,7 @@ def test_today_follows_the_sidebar_filters(monkeypatch, flags_db):
     shown = metrics(at)
     assert [shown["Act now"], shown["New this month"], shown["Watch"]] == ["1", "2", "0"]
     assert shown["Any flag"] == "2"
-    assert at.dataframe[0].value["Child ID"].tolist() == ["F-0009"]
+    assert worklist_table(at)["Child ID"].tolist() == ["F-0009"]
 
 
 def test_today_in_an_earlier_period(monkeypatch, flags_db):
@@ -149,7 +157,8 @@ def test_today_in_an_earlier_period(monkeypatch, flags_db):
     assert shown["Any flag"] == "3"
     assert shown["Section 19 provision due"] == "2"
     at = app(monkeypatch, flags_db, "pages/today.py", period="2024-02", today_tier="Watch")
-    why = dict(zip(at.dataframe[0].value["Child ID"], at.dataframe[0].value["Why"], strict=True))
+    listed = worklist_table(at)
+    why = dict(zip(listed["Child ID"], listed["Why"], strict=True))
     assert why["F-0001"] == (
         "no provision for 120 days; 1 term without provision; offered ACME tuition again on "
         "10 February after it withdrew on 10 January"

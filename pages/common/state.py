@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from figures.breakdowns import SHADES
+from figures.casework import VIEWS as TODAY_VIEWS
 from figures.format import period_label
 from figures.labels import DIMENSIONS, FLAGS, TIERS, dimension_label, flag_label, tier_label
 from figures.links import (
@@ -197,6 +198,17 @@ PAGE_CONTROLS: dict[str, Control] = {
             page="time_to_return",
             options=lambda: ["all", *SURVIVAL_DIMENSIONS],
             format=_survival_name,
+        ),
+        Control(
+            "today_view",
+            "View",
+            "segmented",
+            "teams",  # drawn with the viewer's own default (figures.casework.view_default)
+            page="today",
+            options=lambda: list(TODAY_VIEWS),
+            format=lambda v: TODAY_VIEWS.get(v, str(v)),
+            help="Mine: the children the assignments file names you as caseworker for. By "
+            "team: every team's act-now figures, and the whole list.",
         ),
         Control(
             "today_tier",
@@ -403,6 +415,12 @@ def page_pairs(state: Mapping, page_path: str) -> list[tuple[str, str]]:
         if key.startswith(TAB_PREFIX) and state.get(key) not in (None, default):
             pairs.append((key, str(state[key])))
     return pairs
+
+
+def link_values(page_path: str) -> dict[str, str]:
+    """The page's own choices as its link writes them ({"today_tier": "Watch", ...}), for a
+    link that must bring the viewer back to this view (a chronology's Back link)."""
+    return dict(page_pairs(st.session_state, page_path))
 
 
 def _same(a, b) -> bool:
