@@ -18,8 +18,8 @@ from figures.labels import TIERS
 from figures.lists import whole_worklist, worklist_rows
 from pages.common import care, state
 from pages.common.child_lists import detail_panel, download_buttons, list_caption
-from pages.common.markup import escape_md
 from pages.common.figures import show_table
+from pages.common.markup import escape_md
 from pages.common.page import about_markdown, frame_context, page_header
 
 PAGE_SIZE = 50
@@ -106,8 +106,9 @@ COLUMNS = {
     "Chronology": st.column_config.LinkColumn("Chronology", display_text="Open"),
     "Why": st.column_config.TextColumn("Why", width="large"),
     "Triage": st.column_config.TextColumn(
-        "Triage", help="Act now only: new to it since the previous extract, or escalate (in act "
-        "now at two or more extracts in a row)."
+        "Triage",
+        help="Act now only: new to it since the previous extract, or escalate (in act "
+        "now at two or more extracts in a row).",
     ),
     "Caseworker": st.column_config.TextColumn(
         "Caseworker", help="The caseworker the assignments file names; otherwise the SEN team."
@@ -145,9 +146,7 @@ else:
 
 download_buttons(
     "the whole worklist" if not mine else "your worklist",
-    lambda: whole_worklist(
-        f, today.on_list, today.previous_name, caseworker=today.caseworker
-    ),
+    lambda: whole_worklist(f, today.on_list, today.previous_name, caseworker=today.caseworker),
     f"worklist_{f.period}",
     "Worklist",
     "today",

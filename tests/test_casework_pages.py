@@ -118,8 +118,9 @@ def test_today_tiers_and_list(monkeypatch, flags_db):
     assert "• out of sight: provision unknown and looked after" in texts
     # records that disagree, listed on their own
     disagree = next(
-        d.value for d in at.dataframe if {"Provision started", "Why"} & set(d.value.columns)
-        == {"Provision started"}
+        d.value
+        for d in at.dataframe
+        if {"Provision started", "Why"} & set(d.value.columns) == {"Provision started"}
     )
     assert disagree["Child ID"].tolist() == ["F-0009"]
     assert str(disagree["Provision started"].iloc[0])[:10] == "2024-02-12"  # Fir AP

@@ -111,7 +111,12 @@ def _demo_viewer(session: str | None) -> Viewer:
     teams = roles.demo_caseworker_teams if role == CASEWORKER else ()
     account = roles.demo_caseworker_account if role == CASEWORKER else None
     return Viewer(
-        f"demo ({ROLES[role]})", "Demo user", role, DEMO, sen_teams=teams, session=session,
+        f"demo ({ROLES[role]})",
+        "Demo user",
+        role,
+        DEMO,
+        sen_teams=teams,
+        session=session,
         account=account,
     )
 
