@@ -230,7 +230,9 @@ def by_team(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Fi
     )
     chart = shown.chart.assign(label=data["sen_team"].astype(str))
     visible = chart.dropna(subset=["act_now"])
-    if visible.empty or not visible["act_now"].max():
+    if shown.hidden and (visible.empty or not visible["act_now"].max()):
+        title = small_counts_title()
+    elif visible.empty or not visible["act_now"].max():
         title = "No child in act now in any team"
     else:
         top = visible["act_now"].max()
