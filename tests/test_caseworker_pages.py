@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.util import calc_hash
 
 from appstore import audit
 from data.load import load_batch
@@ -75,8 +76,8 @@ def run(user: dict, script: str, **query):
     at.user = {"is_logged_in": True, **user}
     for key, value in query.items():
         at.query_params[key] = value
-    at.run()
-    at.switch_page(script)
+    # opened at the page's own path, as a shared link is (the page's URL-path hash)
+    at._page_hash = calc_hash(Path(script).stem)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]

@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.util import calc_hash
 
 from appstore import audit
 from data.load import load_batch
@@ -84,8 +85,7 @@ def run(user: dict, **query):
     at.user = {"is_logged_in": True, **user}
     for key, value in query.items():
         at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/today.py")
+    at._page_hash = calc_hash("today")  # a shared /today link, opened
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -213,3 +213,12 @@ def test_the_teams_figures_as_published_hide_small_counts():
             assert not (str(shown).isdigit() and 1 <= int(shown) <= 5), (column, shown)
     # every team's act now is 1 to 5: the title names no team
     assert safe.title == small_counts_title()
+
+
+def test_a_shared_today_link_opens_today_for_a_caseworker():
+    # A lead's copied /today link, opened by a caseworker (who cannot open the Overview, the
+    # app's page at "/"): Today at its own path, and the caseworker's own link names it too
+    at = run(BEN, period="2024-03", today_tier="Act now")
+    assert at.title[0].value.startswith("Today: flags at 31 March 2024")
+    assert not [n for n in notices(at) if "does not exist" in n or "cannot open" in n]
+    assert at.sidebar.code[0].value.startswith("/today?period=2024-03")
