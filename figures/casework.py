@@ -23,7 +23,7 @@ import pandas as pd
 from figures import protect
 from figures.cache import figure_cache
 from figures.care import CARE_FLAGS, CARE_PRIORITIES, NOT_SUPPLIED, care_status_supplied
-from figures.flag_words import cost_sentence, flag_help, settings_lines, tier_lines
+from figures.flag_words import cost_sentence, flag_help, settings_lines, term_rule, tier_lines
 from figures.format import fmt_date, fmt_int, period_label, plural
 from figures.frame import frame
 from figures.labels import FLAGS, PRIORITIES, TIERS, category_label, dimension_label
@@ -84,6 +84,9 @@ class Worklist:
     # more extracts in a row), no caseworker named
     triage: tuple[Metric, ...] = ()
     caseworker: str | None = None  # the account whose children these are ("mine"), or None
+    # what the list's days and terms count, for their column headings' help
+    days_help: str = ""
+    terms_help: str = ""
 
     def size(self, tier: str) -> int:
         return dict(self.tier_sizes)[tier]
@@ -191,6 +194,9 @@ def _worklist(
         helps["records_disagree"],
         _triage(counts, audience, previous_name),
         caseworker,
+        "Days since the child's provision last stopped: the current gap only.",
+        "School terms without provision, counting every gap since the child left school "
+        f"(not only the current one): {term_rule(values)}.",
     )
 
 

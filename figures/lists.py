@@ -101,7 +101,10 @@ def triage_words(row, previous_name: str | None) -> str:
 
 
 def worklist_table(
-    rows: pd.DataFrame, period: str, previous_name: str | None, back: dict | None = None
+    rows: pd.DataFrame,
+    period: str,
+    previous_name: str | None,
+    back: dict | None = None,
 ) -> pd.DataFrame:
     """Worklist rows as shown: tier, owner, reasons in words, then the facts behind them.
     `back`: the page's own choices (tier, page), carried in each chronology link so that its

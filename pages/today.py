@@ -113,7 +113,10 @@ COLUMNS = {
     "Caseworker": st.column_config.TextColumn(
         "Caseworker", help="The caseworker the assignments file names; otherwise the SEN team."
     ),
-    "Days without provision": st.column_config.NumberColumn(format="localized"),
+    "Days without provision": st.column_config.NumberColumn(
+        format="localized", help=today.days_help
+    ),
+    "Terms without provision": st.column_config.NumberColumn(help=today.terms_help),
     "Last action": st.column_config.DateColumn(format="D MMM YYYY"),
 }
 tier = state.draw("today_tier", required=True)
@@ -143,6 +146,7 @@ else:
             key="today-table",
         )
         detail_panel(table, selection, "Tier")
+        st.caption(escape_md(f"{today.days_help} {today.terms_help}"))
 
 download_buttons(
     "the whole worklist" if not mine else "your worklist",

@@ -100,12 +100,14 @@ def test_today_tiers_and_list(monkeypatch, flags_db):
     ]  # fmt: skip
     why = dict(zip(table["Child ID"], table["Why"], strict=True))
     assert why["F-0004"] == (
-        "no provision for 71 days; 2 terms without provision; 10 consultations since leaving "
-        "school on 1 September 2023; no action for 40 days"
+        # 71 days before 31 March: since 20 January; the 2 terms count every gap
+        "no provision for 71 days, since 20 January; 2 terms without provision, counting "
+        "every gap since leaving school; 10 consultations since leaving school on "
+        "1 September 2023; no action for 40 days"
     )
     assert why["F-0012"] == (
-        "out of sight: provision unknown and looked after; no provision for 45 days; "
-        "no casework recorded"
+        "out of sight: provision unknown and looked after; no provision for 45 days, since "
+        "15 February; no casework recorded"
     )
     assert why["F-0009"].endswith(
         "records disagree: placement says provision unknown, but casework shows provision "
@@ -161,8 +163,11 @@ def test_today_in_an_earlier_period(monkeypatch, flags_db):
     listed = worklist_table(at)
     why = dict(zip(listed["Child ID"], listed["Why"], strict=True))
     assert why["F-0001"] == (
-        "no provision for 120 days; 1 term without provision; offered ACME tuition again on "
-        "10 February after it withdrew on 10 January"
+        # out of school since 1 November 2023, 120 days to 29 February; the term is spring
+        # 2024 (60 of its 90 days gone without provision by then), in this same gap
+        "no provision for 120 days, since 1 November 2023; 1 term without provision, counting "
+        "every gap since leaving school; offered ACME tuition again on 10 February after it "
+        "withdrew on 10 January"
     )
 
 
