@@ -363,7 +363,8 @@ def parse_view(link: str) -> View:
 
 
 # The page a chronology was opened from, carried in its link so that its Back link returns to
-# the same view: (parameter of the chronology link, the Today control it stands for).
+# the same view: (parameter of the chronology link, the Today control it stands for). Names of
+# their own: Streamlit drops a page's bound parameters (today_tier) when another page opens.
 BACK_PARAMS = {"from_tier": "today_tier", "from_page": "today_page", "from_view": "today_view"}
 
 

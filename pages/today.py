@@ -64,7 +64,12 @@ if not flags_available():
 f = ctx.filter
 # Mine (a caseworker's own children) or by team (a lead's meeting): in the URL, as every choice
 own = view_default()
-view = state.draw("today_view", default=own, required=True)
+# the browser's Back from a chronology reopens Today with the chronology's address, which
+# carries the tier, page and view it was opened from (from_tier, from_page, from_view)
+back = state.back_to_today()
+view = state.draw(
+    "today_view", default=own, initial=state.returning_to("today_view", back), required=True
+)
 view = view if view in VIEWS else own
 mine = view == "mine"
 today = worklist(f, mine=mine)
@@ -119,7 +124,7 @@ COLUMNS = {
     "Terms without provision": st.column_config.NumberColumn(help=today.terms_help),
     "Last action": st.column_config.DateColumn(format="D MMM YYYY"),
 }
-tier = state.draw("today_tier", required=True)
+tier = state.draw("today_tier", initial=state.returning_to("today_tier", back), required=True)
 tier = tier if tier in TIERS else "act_now"
 in_tier = today.size(tier)
 st.subheader(
@@ -130,10 +135,18 @@ if in_tier == 0:
     st.info(f"No child in the filtered cohort is in this tier at {ctx.period_name}.")
 else:
     slot = st.container()
-    paging = state.draw_pages("today_page", in_tier, PAGE_SIZE)
+    paging = state.draw_pages(
+        "today_page", in_tier, PAGE_SIZE, initial=state.returning_to("today_page", back)
+    )
     table = worklist_rows(
         f, tier, paging.page, PAGE_SIZE, today.previous_name,
-        caseworker=today.caseworker, back=state.link_values("today"),
+        caseworker=today.caseworker,
+        # the chronology's Back link returns to this tier, page and view
+        back={
+            **state.link_values("today"),
+            "today_tier": state.url_value("today_tier", tier),
+            "today_page": str(paging.page),
+        },
     ).frame()  # fmt: skip
     with slot:
         st.caption(list_caption(paging) + ", " + ORDER[tier])

@@ -114,7 +114,10 @@ def test_today_tiers_and_list(monkeypatch, flags_db):
         "started on 12 February (update the placement status or the casework log)"
     )
     links = dict(zip(table["Child ID"], table["Chronology"], strict=True))
-    assert links["F-0004"] == "chronology?child=F-0004&period=2024-03"
+    # the link carries the tier and page it was opened from, for the chronology's Back link
+    assert links["F-0004"] == (
+        "chronology?child=F-0004&period=2024-03&from_tier=Act+now&from_page=1"
+    )
     # the detail panel shows the first child's reasons in full, one per line
     texts = [t.value for t in at.text]
     assert "• out of sight: provision unknown and looked after" in texts

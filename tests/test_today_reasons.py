@@ -123,3 +123,91 @@ def test_the_terms_column_says_what_a_term_is(flags_db):
         "only the current one): a term counts when the child had no provision for more than "
         "half of it."
     )
+
+
+# --- links: Back keeps the tier and the page (issue 18, item 3) --------------------------------
+
+
+@pytest.fixture(scope="module")
+def sixty_db(tmp_path_factory) -> Path:
+    """60 children all out of sight (provision unknown and looked after) on 31 March 2024,
+    out of school since the same day: act now holds all 60, in child ID order (same clock),
+    so page 2 of 50 holds T-0051 to T-0060."""
+    folder = tmp_path_factory.mktemp("sixty")
+    head = (DATA / "f_cohort_2024_03.csv").read_text().splitlines()[0]
+    rows = [
+        f"T-{k:04d},2012-05-01,F,ASD,Dover,Provision unknown,2024-02-01,,N,N,Y,N,,,"
+        "2023-06-01,,,East"
+        for k in range(1, 61)
+    ]
+    cohort = folder / "t_cohort_2024_03.csv"
+    cohort.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    db = folder / "sixty.duckdb"
+    load_batch(db, [(cohort, "2024-03")], DATA / "f_casework.csv")
+    return db
+
+
+def today_at(monkeypatch, db: Path, **query) -> AppTest:
+    monkeypatch.setenv("OOS_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/today.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def listed(at):
+    return next(d.value for d in at.dataframe if "Why" in d.value.columns)
+
+
+def test_each_chronology_link_carries_the_tier_and_page(monkeypatch, sixty_db):
+    at = today_at(monkeypatch, sixty_db, today_page="2")
+    table = listed(at)
+    assert table["Child ID"].tolist() == [f"T-{k:04d}" for k in range(51, 61)]
+    assert table["Chronology"].iloc[0] == (
+        "chronology?child=T-0051&period=2024-03&from_tier=Act+now&from_page=2"
+    )
+
+
+def test_today_reopens_on_the_tier_and_page_a_chronology_came_from(monkeypatch, sixty_db):
+    # the browser's Back from a chronology opens Today with the chronology's address
+    # (tests/browser/test_today_links.py): from_tier and from_page, and no today_tier
+    at = today_at(monkeypatch, sixty_db, child="T-0051", from_tier="Act now", from_page="2")
+    assert any(c.value.startswith("Children 51 to 60 of 60") for c in at.caption)
+    assert listed(at)["Child ID"].iloc[0] == "T-0051"
+    # the copied link names the page, so it reopens the same view
+    assert "today_page=2" in at.sidebar.code[0].value
+
+
+def test_the_chronology_offers_back_to_the_same_tier_and_page(monkeypatch, flags_db):
+    monkeypatch.setenv("OOS_DB", str(flags_db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in {"child": "F-0001", "period": "2024-03", "from_tier": "Watch",
+                       "from_page": "1"}.items():  # fmt: skip
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/chronology.py")
+    at.run()
+    links = [link for link in at.get("page_link") if "Back to Today" in link.proto.label]
+    assert [link.proto.label for link in links] == ["Back to Today (Watch, page 1)"]
+    assert links[0].proto.page == "today"
+    assert links[0].proto.query_string == "today_tier=Watch&today_page=1"
+
+
+def test_a_bad_back_value_is_explained(monkeypatch, flags_db):
+    monkeypatch.setenv("OOS_DB", str(flags_db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in {"child": "F-0001", "from_tier": "Urgent", "from_page": "x"}.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/chronology.py")
+    at.run()
+    said = [w.value.replace("\\", "") for w in at.warning]
+    assert (
+        "This link asked to go back to Today's tier shown “Urgent”, which is not one of its "
+        "choices; Back leaves it out." in said
+    )
+    assert any("Today's page “x”" in s for s in said)

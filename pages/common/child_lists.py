@@ -57,6 +57,10 @@ def detail_panel(table: pd.DataFrame, selection, label: str) -> None:
         st.page_link(
             "pages/chronology.py",
             label=f"Open the chronology of {row['Child ID']}",
-            query_params=dict(parse_qsl(urlsplit(str(row["Chronology"])).query)),
+            # the row's link less its period: the sidebar's bound period goes with the page
+            # (named twice, a Back to the list would carry it twice)
+            query_params={
+                k: v for k, v in parse_qsl(urlsplit(str(row["Chronology"])).query) if k != "period"
+            },
             icon=":material/timeline:",
         )
