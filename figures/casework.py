@@ -225,9 +225,9 @@ def by_team(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Fi
         {
             "SEN team": data["sen_team"],
             "Act now": shown.table["act_now"],
-            f"New to act now {since}": shown.table["act_now_entered"],
-            "Escalate (act now at two or more extracts)": shown.table["act_now_escalate"],
-            "Act now, no caseworker named": shown.table["act_now_unassigned"],
+            f"New {since}": shown.table["act_now_entered"],
+            "Escalate": shown.table["act_now_escalate"],
+            "No caseworker": shown.table["act_now_unassigned"],
             "New this month": shown.table["new_this_month"],
             "Watch": shown.table["watch"],
             "On the worklist": shown.table["on_list"],
@@ -255,10 +255,10 @@ def by_team(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Fi
         caption=fr.caption("Today's worklist by SEN team"),
         about=fr.about(
             "children of the filtered cohort on Today's worklist, by SEN team (the extract's "
-            "team; 'Not recorded' when it gave none). New to act now: in act now at this "
-            "extract and not at the previous one. Escalate: in act now at this extract and "
-            "at the previous one, so at two or more extracts in a row. No caseworker named: "
-            "the assignments file names nobody for the child at the as-at date.",
+            "team; 'Not recorded' when it gave none). Of those in act now: New, in act now at "
+            "this extract and not at the previous one; Escalate, in act now at this extract "
+            "and at the previous one, so at two or more extracts in a row; No caseworker, the "
+            "assignments file names nobody for the child at the as-at date.",
             hidden=shown.hidden,
         ),
         table=Table.of(table),

@@ -84,6 +84,10 @@ else:
     teams = by_team(f)
     st.subheader(escape_md(teams.title), anchor=False)
     st.caption(escape_md(teams.caption))
+    st.caption(
+        "Of each team's act now: **New** since the previous extract, **Escalate** (in act now "
+        "at two or more extracts in a row), **No caseworker** named in the assignments file."
+    )
     show_table(teams.table.frame(), key="today-teams-table")
     with st.expander("About these figures"):
         st.markdown(about_markdown(teams.about))

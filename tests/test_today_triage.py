@@ -47,8 +47,7 @@ LEAD = {"email": "lead@council.example", "sub": "lead-1", **SIGNED}
 BEN = {"email": "b.osei@council.example", "sub": "ben-1", **SIGNED}
 CARA = {"email": "c.jones@council.example", "sub": "cara-1", **SIGNED}
 TEAM_COLUMNS = [
-    "SEN team", "Act now", "New to act now since February 2024",
-    "Escalate (act now at two or more extracts)", "Act now, no caseworker named",
+    "SEN team", "Act now", "New since February 2024", "Escalate", "No caseworker",
     "New this month", "Watch", "On the worklist", "Children",
 ]  # fmt: skip
 
