@@ -119,6 +119,22 @@ ACTOR = {  # what the page and the audit trail call each account
 }
 
 
+def pages_to_visit(account: str) -> list[str]:
+    """Every page the account may NOT open (the gate is what this test attacks), and its share
+    of the pages it may open: each page is opened, in turn, by one of the accounts allowed it,
+    so every page is opened by someone; the senior leader opens every page (no child ID on
+    any). (Each account opening every page took ten minutes of a busy CI machine for no more
+    coverage of the gate.)"""
+    if account == "sl-0004":
+        return list(PAGES)
+    opened = []
+    for i, path in enumerate(PAGES):
+        allowed_to = [a for a in ALLOWED if path in ALLOWED[a]]
+        if allowed_to[i % len(allowed_to)] == account or path not in ALLOWED[account]:
+            opened.append(path)
+    return opened
+
+
 @pytest.fixture(scope="module")
 def provider():
     """The OIDC provider on 127.0.0.1, on a thread of this process."""
@@ -249,7 +265,8 @@ def test_each_role_signs_in_through_the_proxy_and_reaches_only_its_pages(
             # reach but the XSRF token, which the page's script must read
             assert cookie["secure"] and cookie["sameSite"] == "Lax", cookie["name"]
             assert cookie["httpOnly"] == (cookie["name"] != "_streamlit_xsrf"), cookie["name"]
-        for path, title in PAGES.items():
+        for path in pages_to_visit(account):
+            title = PAGES[path]
             page.goto(f"{base}/{path}")
             shown = heading(page)
             text = page.locator("body").inner_text()
