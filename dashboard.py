@@ -14,13 +14,13 @@ from dataclasses import replace
 import streamlit as st
 
 from core.paths import resolve_db_path
+from figures.cache import warm_views
 from figures.protect import AccessDenied
 from pages.common import a11y, link_check, preload, published, share
 from pages.common.database import check_database, what_it_holds
 from pages.common.filters import render_sidebar
 from pages.common.markup import escape_text
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
-from queries import warm
 from startup import build_demo_database_if_missing
 from trust import signin
 from trust.access import (
@@ -132,7 +132,7 @@ if not status.ok:
 if status.periods:
     preload.apply()  # the chart library loaded while the page runs on the server
     if st.context.headers.get("User-Agent"):  # a browser's run (not streamlit.testing's)
-        warm.start(db_path)  # after a publish or a restart: the views pages open on, worked out
+        warm_views(db_path)  # after a publish or a restart: the views pages open on, worked out
 
 if status.info.get("synthetic"):
     st.warning(

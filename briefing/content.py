@@ -1,12 +1,14 @@
 """What the briefing pack says: the dashboard's own figures, as published.
 
 `collect(period)` returns a `Pack` holding figures from the figures layer, made for an audience
-that sees figures as published (figures/audience.py: `Audience.published()`): the headline
+that sees figures as published (figures/audience.py: `Audience.published()`): what needs
+deciding (figures/decisions.py: act now, out of sight, overdue actions, the largest movements
+and the council's thresholds crossed), the headline
 figures with their change on the previous month and on the same month last year, the largest
 movements in words, the Appendix B breakdowns, "the year" (the same trend as the Overview and
 Trends), the district map, the findings in context (rates, time to return, England), the "act"
 half (children out of sight, priorities, flags raised and cleared), the action plan (titles
-only when their authors marked them safe to publish) and the methods note.
+only when their authors marked them safe to publish), the glossary and the methods note.
 
 Nothing here counts, labels, scopes or protects: every section is a `Figure` from the same
 function a page calls, so a cell of the pack shows what the same cell shows on the page, in the
@@ -25,6 +27,7 @@ from figures import protect
 from figures.breakdowns import breakdown, trend
 from figures.casework import Act, act
 from figures.cohort import Headlines, Movements, headlines, movements
+from figures.decisions import Deciding, deciding
 from figures.england import england
 from figures.findings import findings
 from figures.format import (
@@ -36,6 +39,7 @@ from figures.format import (
     table_text,
 )
 from figures.frame import Frame, frame
+from figures.glossary import terms
 from figures.links import CohortFilter
 from figures.periods import loaded, year_start
 from figures.protect import Audience
@@ -114,6 +118,8 @@ class Pack:
     context: tuple[Section, ...]
     act: Act
     plan: pd.DataFrame
+    deciding: Deciding
+    glossary: tuple[tuple[str, str], ...]
     methods: tuple[str, ...] = field(default=())
 
     @property
@@ -226,9 +232,11 @@ def collect(
     marking: str = DEFAULT_MARKING,
     today: dt.date | None = None,
     produced_at: dt.datetime | None = None,
+    thresholds=None,
 ) -> Pack:
     """Every figure of the pack for `period` (and the dashboard's filters, if given), as
-    published (a caseworker's pack would also keep to their teams)."""
+    published (a caseworker's pack would also keep to their teams). `thresholds`: the council's
+    (config/briefing_thresholds.toml, checked: a mistake in it refuses the pack) by default."""
     f = (cohort_filter or CohortFilter(period=period)).with_period(period)
     periods = loaded(db)
     if period not in periods:
@@ -275,6 +283,10 @@ def collect(
         context=tuple(context),
         act=act(f, audience=audience, db=db),
         plan=table_text(plan.frame().drop(columns=["ID"])),
+        deciding=deciding(
+            f, audience=audience, db=db, store=store, today=today, thresholds=thresholds
+        ),
+        glossary=terms(db),
     )
     return _with_methods(pack)
 

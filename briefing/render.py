@@ -63,19 +63,22 @@ def _table(frame: pd.DataFrame, caption: str | None = None, numeric_from: int = 
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _svg(fig, title: str) -> str:
-    """A figure as inline SVG, announced to screen readers by its title."""
+def _svg(fig, title: str, source: str = "") -> str:
+    """A figure as inline SVG, announced to screen readers by its title, its source line drawn
+    under it (so a chart copied out of the pack still says where it came from)."""
+    if source:
+        fig = charts.with_source(fig, source)
     svg = figure_image(fig, "svg").decode("utf-8")
     svg = svg[svg.find("<svg") :]
     return f'<div class="chart" role="img" aria-label="{_e(title)}">{svg}</div>' if svg else ""
 
 
-def _figure(section: Section, fig, *, table: bool = True, note: str = "") -> str:
+def _figure(section: Section, fig, *, table: bool = True, note: str = "", source: str = "") -> str:
     parts = [
         '<section class="figure">',
         f"<h3>{_e(section.heading)}: {_e(section.title)}</h3>",
         f'<p class="caption">{_e(section.caption)}</p>',
-        _svg(fig, section.title) if fig is not None else "",
+        _svg(fig, section.title, source) if fig is not None else "",
     ]
     if note:
         parts.append(f'<p class="note">{_e(note)}</p>')
@@ -88,7 +91,7 @@ def _figure(section: Section, fig, *, table: bool = True, note: str = "") -> str
 def _css(pack: Pack) -> str:
     marking = _css_string(pack.marking)
     footer = _css_string(
-        f"Census date {fmt_date(pack.census)} · data loaded {fmt_datetime(pack.loaded_at)} · "
+        f"Census date {fmt_date(pack.census)} · data loaded {fmt_date(pack.loaded_at)} · "
         f"produced {fmt_datetime(pack.produced_at)}"
     )
     synthetic = _css_string("Synthetic data" if pack.synthetic else "")
@@ -98,9 +101,11 @@ def _css(pack: Pack) -> str:
   margin: 22mm 15mm 22mm 15mm;
   @top-left {{ content: {synthetic}; font: bold 9pt Arial, sans-serif; color: #801650; }}
   @top-center {{ content: {marking}; font: bold 10pt Arial, sans-serif; white-space: nowrap; }}
-  @bottom-left {{ content: {footer}; font: 8pt Arial, sans-serif; color: #3D3D3D; }}
+  @bottom-left {{ content: {footer}; font: 8pt Arial, sans-serif; color: #3D3D3D;
+    width: 110mm; vertical-align: middle; }}
   @bottom-right {{ content: {marking} "  ·  Page " counter(page) " of " counter(pages);
-    font: bold 9pt Arial, sans-serif; white-space: nowrap; }}
+    font: bold 9pt Arial, sans-serif; white-space: nowrap; width: 68mm; text-align: right;
+    vertical-align: middle; }}
 }}
 html {{ font-family: Arial, Helvetica, sans-serif; font-size: 11pt; color: #0B0C0C; }}
 body {{ max-width: 190mm; margin: 0 auto; line-height: 1.4; }}
@@ -123,6 +128,13 @@ tr {{ break-inside: avoid; }}
 .chart svg {{ max-width: 100%; height: auto; }}
 .overdue {{ font-weight: bold; }}
 ul.movements li {{ margin-bottom: 0.3em; }}
+h2.new-page {{ break-before: page; }}
+.crossed {{ border-left: 6px solid #801650; padding: 0.2em 0 0.2em 0.6em; margin: 0.4em 0; }}
+.crossed p {{ margin: 0.15em 0; }}
+.why {{ color: #3D3D3D; font-size: 9.5pt; }}
+dl.glossary div {{ break-inside: avoid; }}
+dl.glossary dt {{ font-weight: bold; margin-top: 0.3em; }}
+dl.glossary dd {{ margin: 0 0 0 1.2em; font-size: 9.5pt; line-height: 1.3; }}
 @media screen {{ body {{ padding: 1em; }} }}
 @media print {{ .marking {{ display: none; }} .synthetic {{ display: none; }} }}
 """
@@ -141,6 +153,86 @@ def _plan_table(pack: Pack) -> str:
     return lead + _table(pack.plan, "The action plan, overdue actions first", numeric_from=4)
 
 
+def _deciding(pack: Pack) -> list[str]:
+    """Page 1: what needs deciding (figures/decisions.py), every value as the pack's own
+    pages and a senior leader's pages show it."""
+    d = pack.deciding
+    crossed = d.crossed
+    parts = ["<h2>What needs deciding</h2>"]
+    if crossed:
+        parts.append(
+            f"<p><strong>{len(crossed)} figure{'s' if len(crossed) != 1 else ''} crossed a "
+            "threshold the council set</strong> (config/briefing_thresholds.toml):</p>"
+        )
+        parts += [
+            f'<div class="crossed"><p><strong>{_e(c.sentence)}</strong></p>'
+            f'<p class="why">Why this threshold: {_e(c.threshold.reason)}</p></div>'
+            for c in crossed
+        ]
+    else:
+        parts.append(
+            "<p>No figure crossed a threshold the council set "
+            "(config/briefing_thresholds.toml).</p>"
+        )
+    before = fmt_date_period(d.previous_period)
+    parts.append(
+        _table(
+            d.table(),
+            f"The figures to decide on, {pack.period_name}, with the change since the previous "
+            f"extract ({before}). c: a count of 1 to {SMALL_MAX}.",
+        )
+    )
+    parts.append("<h3>Overdue actions</h3>")
+    if d.overdue:
+        shown = d.overdue[:5]
+        parts.append(
+            "<ul class='movements'>"
+            + "".join(
+                f"<li class='overdue'>{_e(a.title)} ({_e(a.owner)}, due {_e(a.due)})</li>"
+                for a in shown
+            )
+            + "</ul>"
+        )
+        if len(d.overdue) > len(shown):
+            parts.append(
+                f"<p class='note'>…and {len(d.overdue) - len(shown)} more: the action plan "
+                "is at the end of the pack.</p>"
+            )
+    else:
+        parts.append("<p>No action in the action plan is overdue.</p>")
+    parts.append("<h3>The largest movements since the previous extract</h3>")
+    said = d.movements.sentences
+    parts.append(
+        "<ul class='movements'>" + "".join(f"<li>{_e(x)}</li>" for x in said) + "</ul>"
+        if said
+        else "<p>No group changed since the previous month, or no earlier month is loaded.</p>"
+    )
+    if d.movements.left_out:
+        parts.append("<p class='note'>A movement from or to a hidden small number is left out.</p>")
+    others = [c for c in d.crossings if not c.crossed]
+    if others:
+        parts.append(
+            "<p class='note'>Other thresholds checked: "
+            + " ".join(_e(c.sentence) for c in others)
+            + "</p>"
+        )
+    return parts
+
+
+def _glossary(pack: Pack) -> list[str]:
+    return [
+        '<h2 class="new-page">Glossary</h2>',
+        "<p class='caption'>The words this pack uses, in plain English (the dashboard's "
+        "Glossary page holds the same list).</p>",
+        '<dl class="glossary">'
+        + "".join(
+            f"<div><dt>{_e(term)}</dt><dd>{_e(meaning)}</dd></div>"  # a term and its meaning
+            for term, meaning in pack.glossary  # are never split across pages
+        )
+        + "</dl>",
+    ]
+
+
 def to_html(pack: Pack) -> str:
     """The whole pack as one self-contained HTML document."""
     meta = (
@@ -150,14 +242,10 @@ def to_html(pack: Pack) -> str:
     )
     previous = fmt_date_period(pack.previous)
     year = fmt_date_period(pack.year_ago)
-    said = pack.movements.sentences
-    movements = (
-        "<ul class='movements'>" + "".join(f"<li>{_e(s)}</li>" for s in said) + "</ul>"
-        if said
-        else "<p>No group changed since the previous month, or no earlier month is loaded.</p>"
+    source = (
+        f"Source: {pack.source}, {pack.period_name} extract (census date "
+        f"{fmt_date(pack.census)}). Figures as published."
     )
-    if pack.movements.left_out:
-        movements += "<p class='note'>A movement from or to a hidden small number is left out.</p>"
     act = pack.act
     act_lead = (
         f"<p><strong>{_e(fmt_count(act.out_of_sight))}</strong> children are out of sight "
@@ -190,22 +278,22 @@ def to_html(pack: Pack) -> str:
             if pack.synthetic
             else ""
         ),
-        "<h2>Headline figures</h2>",
+        *_deciding(pack),
+        '<h2 class="new-page">Headline figures</h2>',
         f'<p class="caption">Children out of school at {_e(fmt_date(pack.census))}, with the '
         f"change on the previous month ({_e(previous)}) and on the same month last year "
         f"({_e(year)}). c: a count of 1 to {SMALL_MAX} (see Methods).</p>",
         _table(pack.headline_table, f"Headline figures, {pack.period_name}"),
-        "<h2>The three largest movements</h2>",
-        movements,
         "<h2>The year</h2>",
-        _figure(pack.trend, charts.trend(pack.trend.chart)),
+        _figure(pack.trend, charts.trend(pack.trend.chart), source=source),
         "<h2>Appendix B breakdowns</h2>",
-        *(_figure(s, charts.bar(s.chart, s.dimension)) for s in pack.breakdowns),
+        *(_figure(s, charts.bar(s.chart, s.dimension), source=source) for s in pack.breakdowns),
         "<h2>District map</h2>",
         _figure(
             pack.districts,
             charts.district_map(pack.districts.chart),
             table=False,
+            source=source,
             note="Darker districts have more children out of school; each label gives the "
             "count. The figures are in the District table above. Districts with a suppressed "
             "count are left unshaded. District boundaries: Martin Chorley's UK-GeoJSON, "
@@ -232,6 +320,7 @@ def to_html(pack: Pack) -> str:
         _table(table_text(pack.act.figure.table.frame()), pack.act.figure.caption),
         "<h2>The action plan</h2>",
         _plan_table(pack),
+        *_glossary(pack),
         "<h2>Methods</h2>",
         *(f"<p>{_e(p)}</p>" for p in pack.methods),
         "</main>",

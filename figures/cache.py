@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from figures.protect import resolve
+from queries import warm
 from queries.runner import data_version
 
 MAX_FIGURES = 512
@@ -45,3 +46,10 @@ def figure_cache(fn: Callable[..., T]) -> Callable[..., T]:
 
     wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     return wrapper
+
+
+def warm_views(db_path) -> None:
+    """Start working out, in the background, the views pages open on (queries/warm.py), so
+    the first visitor after a publish or a restart finds them ready. The frame calls it; the
+    screens reach the query layer only through this layer."""
+    warm.start(db_path)

@@ -36,12 +36,16 @@ def findings(
     if back.figure is not None:
         first = back.figure.table.frame().iloc[0]
         median = str(first["Median time to return"])
+        # the words from the table's own cell: '3.4 months (95% interval 0.1 to 3.7)', 'not
+        # reached', 'not shown: ...', 'too few followed to estimate'
         sentences.append(
             f"Half of children out of school are back in education within {median}."
-            if median.endswith("months")
+            if median.split(" (")[0].endswith(" months")
             else "Fewer than half of children out of school have returned by the end of the data."
             if median == "not reached"
             else "How long children stay out is not shown: too few episodes."
+            if median.startswith("not shown")
+            else "How long children stay out cannot be estimated: too few children followed."
         )
         sentences.append(hazard_of(f, audience=audience, db=db).sentence)
     sentences.append(rank_sentence(db=db))

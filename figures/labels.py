@@ -34,6 +34,7 @@ __all__ = [
 
 NOT_RECORDED = vocab.NOT_RECORDED
 ALL_CHILDREN = "All children"
+NO_CARE_STATUS = "No care status"  # the label of care status "None" (stored as the extract has it)
 
 CATEGORICAL = get_af_colours("categorical")  # #12436D, #28A197, #801650, #F46A25, #3D3D3D, #A285D1
 SEQUENTIAL = get_af_colours("sequential")
@@ -85,6 +86,8 @@ def category_label(dimension: str | None, value) -> str:
         return NOT_RECORDED
     if dimension == "primary_need" and value in vocab.NEED_LABELS:
         return f"{vocab.NEED_LABELS[value]} ({value})"
+    if dimension == "care_status" and value == "None":
+        return NO_CARE_STATUS  # "None" reads as missing (and pandas reads it as blank)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return str(value)

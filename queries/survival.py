@@ -467,29 +467,51 @@ def return_chance(events, exposure: float) -> dict[str, float]:
 
 
 def hazard_sentence(hazard: pd.DataFrame) -> str:
-    """Does the chance of returning fall the longer a child is out? In one plain sentence."""
+    """Does the chance of returning fall the longer a child is out? In plain sentences that
+    agree with the table they come from: `hazard` is the table as shown (band, child_months,
+    monthly_return, low, high), and every word is worked out from its values. "Falls" or
+    "rises" only when every band is at or below (above) the one before AND the last band's
+    interval clears the first's; otherwise the sentence says how the first and last bands
+    compare and where the chance is highest and lowest."""
     shown = hazard[hazard["child_months"] >= 20].dropna(subset=["monthly_return"])
     if len(shown) < 2:
         return "Too few children have been followed to say how the chance of return changes."
     first, last = shown.iloc[0], shown.iloc[-1]
-    falls = last["high"] < first["low"]
-    rises = last["low"] > first["high"]
-    verdict = (
-        "falls the longer a child is out, as para 3.4 of the review says"
-        if falls
-        else "rises the longer a child is out"
-        if rises
-        else "does not clearly change with time out (the intervals overlap)"
+    chance = [float(v) for v in shown["monthly_return"]]
+    steps = list(zip(chance, chance[1:], strict=False))
+
+    def pct(row) -> str:
+        return f"{100 * row['monthly_return']:.0f}%"
+
+    ends = (
+        f"{pct(first)} for children out {first['band']}, {pct(last)} for those out {last['band']}"
     )
+    lower = last["high"] < first["low"]
+    higher = last["low"] > first["high"]
+    if lower and all(b <= a for a, b in steps):
+        said = f"falls the longer a child is out, as para 3.4 of the review says: {ends}."
+    elif higher and all(b >= a for a, b in steps):
+        said = f"rises the longer a child is out: {ends}."
+    elif lower or higher:
+        said = (
+            f"is {'lower' if lower else 'higher'} for children out {last['band']} "
+            f"({pct(last)}) than for those out {first['band']} ({pct(first)}), but it does not "
+            f"{'fall' if lower else 'rise'} steadily in between."
+        )
+    else:
+        said = (
+            f"does not clearly differ between children out {first['band']} ({pct(first)}) and "
+            f"those out {last['band']} ({pct(last)}): their intervals overlap."
+        )
+    sentence = f"The chance of returning within a month {said}"
     top = shown.loc[shown["monthly_return"].idxmax()]
     bottom = shown.loc[shown["monthly_return"].idxmin()]
-    return (
-        f"The chance of returning within a month {verdict}: "
-        f"{100 * first['monthly_return']:.0f}% for children out {first['band']}, "
-        f"{100 * last['monthly_return']:.0f}% for those out {last['band']}. It is highest for "
-        f"children out {top['band']} ({100 * top['monthly_return']:.0f}%) and lowest for "
-        f"those out {bottom['band']} ({100 * bottom['monthly_return']:.0f}%)."
-    )
+    if len(shown) > 2 and pct(top) != pct(bottom):
+        sentence += (
+            f" Of all {len(shown)} bands, it is highest for children out {top['band']} "
+            f"({pct(top)}) and lowest for those out {bottom['band']} ({pct(bottom)})."
+        )
+    return sentence
 
 
 # "About this figure" for the page and the pack: how a return is dated and what it means.

@@ -9,7 +9,7 @@ import io
 import pandas as pd
 from openpyxl import load_workbook
 
-from pages.common.exports import ExportInfo, csv_bytes, excel_bytes, info_lines
+from pages.common.exports import ExportInfo, banner_rows, csv_bytes, excel_bytes, info_lines
 
 MADE = dt.datetime(2026, 11, 30, 12, 5, tzinfo=dt.UTC)
 INFO = ExportInfo(
@@ -65,14 +65,58 @@ def test_excel_has_an_about_sheet_dates_as_dates_widths_and_an_autofilter():
     book = load_workbook(io.BytesIO(excel_bytes(table, sheet="Cohort", info=INFO)))
     assert book.sheetnames == ["Cohort", "About this file"]
     sheet = book["Cohort"]
-    assert sheet["B2"].value == dt.datetime(2026, 3, 2)  # a date cell, not text
-    assert sheet["B2"].is_date and sheet["B2"].number_format == "d mmm yyyy"
-    assert sheet.auto_filter.ref == "A1:C3"
-    assert sheet.freeze_panes == "A2"
+    # what the file is, above the table (no marking: INFO is not pupil-level), then a blank row
+    assert [sheet.cell(row=r, column=1).value for r in range(1, 5)] == [
+        "Children out of school by district (SYNTHETIC: made-up children)",
+        "Period: October 2026 · Census date: 31 October 2026 · Filters: District: Thanet; "
+        "Gender: Female",
+        "More about this file on the sheet 'About this file'.",
+        None,
+    ]
+    assert [c.value for c in sheet[5]] == ["Child ID", "Out of school since", "Why"]
+    assert sheet["B6"].value == dt.datetime(2026, 3, 2)  # a date cell, not text
+    assert sheet["B6"].is_date and sheet["B6"].number_format == "d mmm yyyy"
+    assert sheet.auto_filter.ref == "A5:C7"
+    assert sheet.freeze_panes == "A6"
     assert sheet.column_dimensions["A"].width == 10  # "Child ID" 8 characters + 2
     assert sheet.column_dimensions["C"].width == 60  # 80 characters capped; wrapped
-    assert sheet["C2"].alignment.wrap_text
+    assert sheet["C6"].alignment.wrap_text
+    again = pd.read_excel(io.BytesIO(excel_bytes(table, sheet="Cohort", info=INFO)),
+                          skiprows=banner_rows(INFO))  # fmt: skip
+    assert again["Child ID"].tolist() == ["P-0001", "P-0002"]
     about = {row[0].value: row[1].value for row in book["About this file"].iter_rows()}
     assert about["Period"] == "October 2026"
     assert about["Filters"] == "District: Thanet; Gender: Female"
     assert about["SYNTHETIC"].startswith("Synthetic demonstration data")
+
+
+def test_a_marked_workbook_is_marked_on_every_sheet_first_sheet_first():
+    # a pupil-level file (the worklist's): the marking is the first sheet's first cell, and it
+    # is in the printed header and footer of every sheet, the first included
+    marking = "OFFICIAL-SENSITIVE: personal data"
+    info = ExportInfo(title="Whole worklist", period="October 2026", marking=marking, made=MADE)
+    table = pd.DataFrame({"Child ID": ["P-0001"], "Tier": ["Act now"]})
+    book = load_workbook(io.BytesIO(excel_bytes(table, sheet="Worklist", info=info)))
+    assert book.sheetnames == ["Worklist", "About this file"]
+    first = book["Worklist"]
+    assert first["A1"].value == marking and first["A1"].font.b
+    assert first["A2"].value == "Whole worklist"
+    assert [c.value for c in first[6]] == ["Child ID", "Tier"]  # 5 banner rows, then the table
+    for sheet in book.worksheets:
+        assert sheet.oddHeader.center.text == marking, sheet.title
+        assert sheet.oddFooter.center.text == marking, sheet.title
+    about = {row[0].value: row[1].value for row in book["About this file"].iter_rows()}
+    assert about["Marking"] == marking
+
+
+def test_an_ampersand_in_a_marking_is_not_read_as_a_header_code():
+    # '&' starts a code in an Excel header ("&P" is the page number): doubled, it prints as '&'
+    info = ExportInfo(title="T", marking="OFFICIAL-SENSITIVE & PERSONAL", made=MADE)
+    book = load_workbook(io.BytesIO(excel_bytes(pd.DataFrame({"A": [1]}), info=info)))
+    assert book.active.oddHeader.center.text == "OFFICIAL-SENSITIVE && PERSONAL"
+
+
+def test_an_unmarked_workbook_has_no_marking_and_the_table_at_the_top():
+    book = load_workbook(io.BytesIO(excel_bytes(pd.DataFrame({"A": [1]}))))
+    sheet = book.active
+    assert sheet["A1"].value == "A" and sheet.oddHeader.center.text is None

@@ -44,9 +44,10 @@ def pack_buttons(ctx) -> None:
             on_click="ignore",
             type="primary",
             icon=":material/picture_as_pdf:",
-            help="The month's figures for a committee: headlines, movements, Appendix B "
-            "breakdowns, trend, map, flags and the action plan, with these filters. Takes "
-            "about ten seconds to build.",
+            help="The month's figures for a committee: page 1 says what needs deciding (act "
+            "now, out of sight, overdue actions, the largest movements, the council's "
+            "thresholds crossed); then headlines, Appendix B breakdowns, trend, map, flags, the "
+            "action plan and a glossary, with these filters. Takes about ten seconds to build.",
         )
     with right:
         st.download_button(

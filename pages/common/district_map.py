@@ -16,6 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from core.geometry import label_point
 from core.paths import PROJECT_ROOT
 from pages.common.charts import SEQUENTIAL_SCALE, layout
 
@@ -90,25 +91,6 @@ def _outline(name: str) -> tuple[np.ndarray, np.ndarray]:
     return xs, ys
 
 
-def _ring_area_centroid(lons, lats) -> tuple[float, float, float]:
-    """(area, centroid x, centroid y) of a closed ring by the shoelace formula."""
-    area = cx = cy = 0.0
-    for i in range(len(lons) - 1):
-        cross = lons[i] * lats[i + 1] - lons[i + 1] * lats[i]
-        area += cross
-        cx += (lons[i] + lons[i + 1]) * cross
-        cy += (lats[i] + lats[i + 1]) * cross
-    if area == 0:
-        return 0.0, sum(lons) / len(lons), sum(lats) / len(lats)
-    return abs(area) / 2, cx / (3 * area), cy / (3 * area)
-
-
-def _label_point(rings) -> tuple[float, float]:
-    """Where to write a district's name: the centroid of its largest polygon."""
-    area, x, y = max(_ring_area_centroid(lons, lats) for lons, lats in rings)
-    return x, y
-
-
 def nice_step(rough: float) -> int:
     """The smallest tick step of 1, 2, 5, 10, 20, 50... that is at least `rough`."""
     step = 1
@@ -176,7 +158,7 @@ def map_figure(
                 "showlegend": False,
             }
         )
-        x, y = _label_point(rings)
+        x, y = label_point(rings)
         label_x.append(x)
         label_y.append(y)
         label_text.append(name)

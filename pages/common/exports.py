@@ -9,8 +9,12 @@ context and the one description of the filters (state.py) at the moment the butt
   row, then the table (documented in the README). A spreadsheet shows them as the first rows;
   a program skips them (pandas: `pd.read_csv(f, skiprows=info_lines(f))`, or count the
   leading '# ' lines). UTF-8 with a byte-order mark so Excel reads accents correctly.
-- Excel: the table on the first sheet (dates as dates, widths fitted to the contents, an
-  autofilter, the header row frozen), the description on a second sheet "About this file".
+- Excel: the first sheet opens with what the file is (the marking, when it has one, then the
+  title, period, census date and filters) above the table (dates as dates, widths fitted to
+  the contents, an autofilter, everything down to the column headings frozen); the whole
+  description on a second sheet "About this file". A marked file carries its marking in
+  every sheet's printed header and footer as well, so no sheet leaves the file unmarked
+  (`pd.read_excel(f, skiprows=banner_rows(info))` reads the table).
 
 Text from an extract could begin with `=`, `+`, `-` or `@`, which a spreadsheet would run as a
 formula ("CSV injection"); such text gets a leading apostrophe, the usual guard, so it shows
@@ -171,29 +175,35 @@ def excel_bytes(
     workbook = Workbook()
     worksheet = workbook.active
     worksheet.title = sheet[:31]
+    banner = _banner(info)
+    for line in banner:
+        worksheet.append([_excel_text(_guard(line)) if line else None])
+    for i in range(1, len(banner)):  # every line of it in bold (the last is blank)
+        worksheet.cell(row=i, column=1).font = Font(bold=True)
+    head = len(banner) + 1  # the row of the column headings
     worksheet.append([_excel_text(str(c)) for c in safe.columns])
     for row in safe.itertuples(index=False):
         worksheet.append([None if _missing(v) else _excel_text(_plain(v)) for v in row])
-    for cell in worksheet[1]:
+    for cell in worksheet[head]:
         cell.font = Font(bold=True)
     for i, column in enumerate(safe.columns, start=1):
         letter = get_column_letter(i)
         values = safe[column]
         is_date = _is_date_column(values)
         if is_date:
-            for cell in worksheet[letter][1:]:
+            for cell in worksheet[letter][head:]:
                 cell.number_format = DATE_FORMAT
         longest = max(
             [len(str(column))] + [11 if is_date else len(str(v)) for v in values.head(2000)]
         )
         worksheet.column_dimensions[letter].width = min(MAX_WIDTH, max(8, longest + 2))
         if longest > MAX_WIDTH:
-            for cell in worksheet[letter][1:]:
+            for cell in worksheet[letter][head:]:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    worksheet.freeze_panes = "A2"
+    worksheet.freeze_panes = f"A{head + 1}"
     if len(safe.columns):
         last = get_column_letter(len(safe.columns))
-        worksheet.auto_filter.ref = f"A1:{last}{max(1, len(safe) + 1)}"
+        worksheet.auto_filter.ref = f"A{head}:{last}{max(head, head + len(safe))}"
     if info is not None:
         about = workbook.create_sheet("About this file")
         for label, value in info.lines():
@@ -202,9 +212,41 @@ def excel_bytes(
             cell.font = Font(bold=True)
         about.column_dimensions["A"].width = 14
         about.column_dimensions["B"].width = 100
+    if info is not None and info.marking:
+        for each in workbook.worksheets:  # printed on every page of every sheet
+            _mark(each, info.marking)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _banner(info: ExportInfo | None) -> list[str]:
+    """The lines above the first sheet's table, the last one blank: the marking (when the file
+    has one), the title, then period, census date and filters. None without `info`."""
+    if info is None:
+        return []
+    lines = [info.marking] if info.marking else []
+    lines.append(info.title + (" (SYNTHETIC: made-up children)" if info.synthetic else ""))
+    when = [f"Period: {info.period}"] if info.period else []
+    if info.census:
+        when.append(f"Census date: {info.census}")
+    when.append("Filters: " + ("; ".join(info.filters) if info.filters else "none"))
+    lines += [" · ".join(when), "More about this file on the sheet 'About this file'.", ""]
+    return lines
+
+
+def banner_rows(info: ExportInfo | None) -> int:
+    """How many rows come before the first sheet's column headings."""
+    return len(_banner(info))
+
+
+def _mark(worksheet, marking: str) -> None:
+    """The marking in the sheet's printed header and footer (every page, first included)."""
+    text = marking.replace("&", "&&")  # '&' starts a header code in Excel
+    for part in (worksheet.oddHeader, worksheet.oddFooter):
+        part.center.text = text
+        part.center.font = "Arial,Bold"
+        part.center.size = 9
 
 
 def _is_date_column(values: pd.Series) -> bool:

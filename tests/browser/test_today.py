@@ -105,3 +105,13 @@ def test_today_downloads_the_whole_worklist(dash):
         page.get_by_role("button", name="Download the whole worklist (Excel)").click()
     assert info.value.suggested_filename == "worklist_2024-03.xlsx"
     assert Path(info.value.path()).read_bytes()[:2] == b"PK"  # a zip: an .xlsx workbook
+    # marked on every sheet, the first (the worklist itself) included: its first cell, and
+    # the printed header and footer of each sheet (pages/common/exports.py)
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    assert book.sheetnames[0] == "Worklist" and len(book.sheetnames) == 2, book.sheetnames
+    assert book.worksheets[0]["A1"].value.startswith("OFFICIAL-SENSITIVE")
+    for sheet in book.worksheets:
+        assert sheet.oddHeader.center.text.startswith("OFFICIAL-SENSITIVE"), sheet.title
+        assert sheet.oddFooter.center.text.startswith("OFFICIAL-SENSITIVE"), sheet.title
