@@ -23,7 +23,15 @@ from pages.common.markup import escape_text
 from pages.common.page import CONTEXT_KEY, FrameContext, build_context
 from startup import build_demo_database_if_missing
 from trust import signin
-from trust.access import AGGREGATE, CASEWORK, PUPIL, allowed_pages, page_kind, script_of
+from trust.access import (
+    AGGREGATE,
+    CASEWORK,
+    PUPIL,
+    allowed_pages,
+    may_open,
+    page_kind,
+    script_of,
+)
 from trust.viewer import set_current
 
 LOG = logging.getLogger(__name__)
@@ -69,6 +77,17 @@ PAGES = {
     ],
 }
 
+DEFAULT_SCRIPT = "pages/overview.py"  # the default page, served at "/"
+
+
+def _home_page(first: st.Page) -> st.Page:
+    """The hidden default page of a role that cannot open the Overview: the role's first page
+    once more, served at "/", so that page keeps its own path (its links work for everyone)."""
+    return st.Page(
+        script_of(first), title=first.title, url_path="home", default=True, visibility="hidden"
+    )
+
+
 # The gate (trust/signin.py), before anything reads the database for a page: no viewer from an
 # earlier run carries over, and the navigation holds only the pages the viewer's role may open
 # (trust/access.py), so a typed URL of any other page falls back to the viewer's first page.
@@ -84,7 +103,14 @@ if access.blocked_page is not None:
     st.navigation([gate_page], position="hidden").run()
     st.stop()
 viewer = access.viewer
-page = st.navigation(allowed_pages(PAGES, viewer.role), position="top")
+menu = allowed_pages(PAGES, viewer.role)
+if not may_open(viewer.role, DEFAULT_SCRIPT):
+    # Streamlit serves the default page at "/" and at no path of its own: were the first
+    # page the viewer may open (a caseworker's Today) made the default, a shared /today link
+    # would find no page. A hidden default page holds "/" and that page keeps its path.
+    first = next(p for items in menu.values() for p in items)
+    menu = {**menu, next(iter(menu)): [_home_page(first), *next(iter(menu.values()))]}
+page = st.navigation(menu, position="top")
 # Figures as published (protected) when the viewer asked for them with the sidebar switch, on a
 # page of figures; pages listing children show exact counts beside the children they list.
 kind = page_kind(script_of(page))

@@ -1,6 +1,10 @@
 """The case-flag figures: Today's tiers and flags, the priorities for return, the service view.
 
-    worklist(f)                    Today: the tiers' counts, the worklist's size, the flags
+    worklist(f, mine=...)          Today: the tiers' counts, the worklist's size, the flags;
+                                   `mine`: only the children the viewer holds as caseworker
+    by_team(f)                     Today for a lead: act now per SEN team, with how many
+                                   entered since the previous extract and how many escalate
+    view_default(audience)         the view Today opens on: "mine" for a caseworker, "teams"
     priorities(f)                  Priority cases: each priority's count, children by how many
     service(f, flag)               Service: one flag by district and SEN team, month by month,
                                    and the INDICATIVE cost of delay
@@ -20,7 +24,7 @@ from figures import protect
 from figures.breakdowns import breakdown_parents
 from figures.cache import figure_cache
 from figures.care import CARE_FLAGS, CARE_PRIORITIES, NOT_SUPPLIED, care_status_supplied
-from figures.flag_words import cost_sentence, flag_help, settings_lines, tier_lines
+from figures.flag_words import cost_sentence, flag_help, settings_lines, term_rule, tier_lines
 from figures.format import fmt_date, fmt_int, period_label, plural
 from figures.frame import frame
 from figures.labels import FLAGS, PRIORITIES, TIERS, category_label, dimension_label
@@ -32,6 +36,7 @@ from queries import casework
 from queries.filters import CohortFilter
 from queries.flag_changes import flags_raised_cleared
 from queries.flag_settings import read_flag_settings
+from trust.viewer import current as current_viewer
 
 __all__ = ["flags_available"]
 
@@ -47,6 +52,22 @@ def _shown(counts: dict, name: str, audience: Audience):
     return protect.count(counts[name], audience, counts.get(f"{name}_ckey"))
 
 
+# Today's two views: a caseworker's own children, or every child of the viewer's reach by team.
+VIEWS = {"mine": "Mine", "teams": "By team"}
+
+
+def view_default(audience: Audience | None = None) -> str:
+    """The view Today opens on: a caseworker (a role kept to their teams) works from their own
+    children; a lead or a QA officer runs the team meeting from the teams' figures."""
+    return "mine" if resolve(audience).teams is not None else "teams"
+
+
+def my_account() -> str | None:
+    """The account the assignments file names the viewer by (None: no one signed in)."""
+    viewer = current_viewer()
+    return None if viewer is None else viewer.caseworker_account
+
+
 @dataclass(frozen=True)
 class Worklist:
     """Today's figures for the audience."""
@@ -60,16 +81,55 @@ class Worklist:
     flags: tuple[Metric, ...]
     settings: tuple[tuple[str, str], ...]
     disagree_help: str
+    # act now's triage: entered since the previous extract, escalate (in act now at two or
+    # more extracts in a row), no caseworker named
+    triage: tuple[Metric, ...] = ()
+    caseworker: str | None = None  # the account whose children these are ("mine"), or None
+    # what the list's days and terms count, for their column headings' help
+    days_help: str = ""
+    terms_help: str = ""
 
     def size(self, tier: str) -> int:
         return dict(self.tier_sizes)[tier]
 
 
+def worklist(
+    f: CohortFilter, *, mine: bool = False, audience: Audience | None = None, db=None
+) -> Worklist:
+    """Today's figures; `mine`: only the children the viewer holds as caseworker (their
+    account, resolved here, outside the cache, so two caseworkers never share an entry)."""
+    account = my_account() if mine else None
+    if mine and not account:
+        account = NOBODY
+    return _worklist(f, account, audience=audience, db=db)
+
+
+NOBODY = "\x00no account"  # a caseworker value no assignment holds: "mine" of no one
+
+
+def _triage(counts: dict, audience: Audience, previous_name: str | None) -> tuple[Metric, ...]:
+    since = f"since {previous_name}" if previous_name else "(no earlier extract loaded)"
+    cards = [
+        ("act_now_entered", f"New to act now {since}",
+         "In act now at this extract and not at the one before: work on these first."),
+        ("act_now_escalate", "Escalate",
+         "In act now at this extract and the one before: two or more extracts in a row."),
+        ("act_now_unassigned", "Act now, no caseworker named",
+         "In act now with only an SEN team as owner: the assignments file names no caseworker."),
+    ]  # fmt: skip
+    return tuple(
+        Metric(key, label, fmt_int(shown := _shown(counts, key, audience)), shown, help=text)
+        for key, label, text in cards
+    )
+
+
 @figure_cache
-def worklist(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Worklist:
+def _worklist(
+    f: CohortFilter, caseworker: str | None, *, audience: Audience | None = None, db=None
+) -> Worklist:
     audience = resolve(audience)
     g = narrow(f, audience)
-    counts = casework.worklist_counts(g, db=db)
+    counts = casework.worklist_counts(g, caseworker=caseworker, db=db)
     values = read_flag_settings(db)
     before = counts["previous_period"]
     previous_name = period_label(before) if before else None
@@ -133,6 +193,81 @@ def worklist(f: CohortFilter, *, audience: Audience | None = None, db=None) -> W
         flags,
         tuple(settings_lines(values, ("flags.", "worklist."))),
         helps["records_disagree"],
+        _triage(counts, audience, previous_name),
+        caseworker,
+        "Days since the child's provision last stopped: the current gap only.",
+        "School terms without provision, counting every gap since the child left school "
+        f"(not only the current one): {term_rule(values)}.",
+    )
+
+
+@figure_cache
+def by_team(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Figure:
+    """Today for a lead: per SEN team, act now, how many entered it since the previous extract,
+    how many escalate (in act now at two or more extracts in a row), how many in act now have
+    no caseworker named, and the other tiers. Teams of the audience's reach only."""
+    audience = resolve(audience)
+    fr = frame(f, audience, db=db)
+    data = casework.worklist_by_team(narrow(f, audience), db=db)
+    before = casework.worklist_counts(narrow(f, audience), db=db)["previous_period"]
+    previous_name = period_label(before) if before else None
+    counts = ["act_now", "act_now_entered", "act_now_escalate", "act_now_unassigned",
+              "new_this_month", "watch", "on_list", "children"]  # fmt: skip
+    # each column is its own count (no team total is the sum of the others); the triage
+    # counts lie within act now, so a 0 among 1 to 5 in act now is hidden with them
+    shown = protect.long(
+        data.rename(columns={"sen_team": "category"}), audience, counts, (),
+        total_known=False,
+        within={k: "act_now" for k in ("act_now_entered", "act_now_escalate",
+                                       "act_now_unassigned")},
+    )  # fmt: skip
+    since = f"since {previous_name}" if previous_name else "(no earlier extract)"
+    table = pd.DataFrame(
+        {
+            "SEN team": data["sen_team"],
+            "Act now": shown.table["act_now"],
+            f"New {since}": shown.table["act_now_entered"],
+            "Escalate": shown.table["act_now_escalate"],
+            "No caseworker": shown.table["act_now_unassigned"],
+            "New this month": shown.table["new_this_month"],
+            "Watch": shown.table["watch"],
+            "On the worklist": shown.table["on_list"],
+            "Children": shown.table["children"],
+        }
+    )
+    chart = shown.chart.assign(label=data["sen_team"].astype(str))
+    visible = chart.dropna(subset=["act_now"])
+    if shown.hidden and (visible.empty or not visible["act_now"].max()):
+        title = small_counts_title()
+    elif visible.empty or not visible["act_now"].max():
+        title = "No child in act now in any team"
+    else:
+        top = visible["act_now"].max()
+        leaders = visible.loc[visible["act_now"] == top, "label"].tolist()
+        title = (
+            f"Most in act now: {leaders[0]} ({fmt_int(top)})"
+            if len(leaders) == 1
+            else f"Most in act now: {', '.join(leaders)} ({fmt_int(top)} each)"
+        )
+    return Figure(
+        key="today-teams",
+        kind="table",
+        title=title,
+        caption=fr.caption("Today's worklist by SEN team"),
+        about=fr.about(
+            "children of the filtered cohort on Today's worklist, by SEN team (the extract's "
+            "team; 'Not recorded' when it gave none). Of those in act now: New, in act now at "
+            "this extract and not at the previous one; Escalate, in act now at this extract "
+            "and at the previous one, so at two or more extracts in a row; No caseworker, the "
+            "assignments file names nobody for the child at the as-at date.",
+            hidden=shown.hidden,
+        ),
+        table=Table.of(table),
+        chart=Table.of(chart),
+        file_name=f"worklist_by_team_{f.period}.csv",
+        dimension="sen_team",
+        hidden=shown.hidden,
+        protected=audience.safe,
     )
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from core.dates import as_date, is_missing
 from figures.format import fmt_int
 from queries.flag_settings import FlagSettings
-from queries.flags import PRIORITIES
+from queries.flags import FLAGS, PRIORITIES
 
 
 def day_words(value, census: dt.date | None = None) -> str:
@@ -38,8 +38,49 @@ def _tidy(text) -> str:
     return " ".join(str(text).split())
 
 
+def term_rule(values: FlagSettings) -> str:
+    """When a term counts as a term without provision, in words (config/flags.toml)."""
+    share = values.term_share_without_provision
+    words = "half" if share == 0.5 else f"{share:.0%}"
+    return f"a term counts when the child had no provision for more than {words} of it"
+
+
+def terms_reason(row: Mapping) -> str | None:
+    """The terms without provision as one sentence that cannot contradict the days: the days
+    count the current gap only, the terms every gap since the child left school (term_rule
+    says when a term counts: the list's column help and the chronology say it)."""
+    terms = row.get("terms_without_provision")
+    if is_missing(terms) or int(terms) <= 0:
+        return None
+    n = _count(int(terms), "term", "terms")
+    days = row.get("days_without_provision")
+    if is_missing(days) or int(days) == 0:
+        # the flag's own values: provision started after the last gap began
+        return f"{n} without provision in earlier gaps, with provision since"
+    return f"{n} without provision, counting every gap since leaving school"
+
+
+def out_of_sight_reason(row: Mapping) -> str:
+    """'out of sight: provision unknown and a child in need' (the care status the flag used;
+    the extract's care status when the row carries none of the three)."""
+    care = [
+        label
+        for flag, label in (
+            ("cla", "looked after"),
+            ("cp", "on a child protection plan"),
+            ("cin", "a child in need"),
+        )
+        if row.get(flag)
+    ]
+    if not care:
+        status = row.get("care_status")
+        care = [str(status).lower()] if not is_missing(status) and str(status).strip() else []
+    return "out of sight: provision unknown" + (" and " + " and ".join(care) if care else "")
+
+
 def reasons(row: Mapping) -> list[str]:
-    """Why a child is on today's list, in words, most urgent first.
+    """Why a child is on today's list, in words, most urgent first: one sentence per flag,
+    from the values the flag itself used.
 
     `row` holds the case_flags columns of worklist_children.sql (or
     children_needing_action.sql). Pure: no database, no streamlit.
@@ -47,21 +88,17 @@ def reasons(row: Mapping) -> list[str]:
     census = as_date(row.get("census_date"))
     out = []
     if row.get("out_of_sight"):
-        care = [
-            label
-            for flag, label in (
-                ("cla", "looked after"),
-                ("cp", "on a child protection plan"),
-                ("cin", "a child in need"),
-            )
-            if row.get(flag)
-        ]
-        out.append("out of sight: provision unknown and " + " and ".join(care))
+        out.append(out_of_sight_reason(row))
     if row.get("s19_due") and not is_missing(row.get("days_without_provision")):
-        out.append(f"no provision for {_count(int(row['days_without_provision']), 'day', 'days')}")
-    terms = row.get("terms_without_provision")
-    if not is_missing(terms) and int(terms) > 0:
-        out.append(f"{_count(int(terms), 'term', 'terms')} without provision")
+        days = _count(int(row["days_without_provision"]), "day", "days")
+        since = row.get("no_provision_since")
+        out.append(
+            f"no provision for {days}"
+            + ("" if is_missing(since) else f", since {day_words(since, census)}")
+        )
+    terms = terms_reason(row)
+    if terms:
+        out.append(terms)
     if row.get("repeated_offer"):
         provider = _tidy(row.get("repeat_provider") or "the same provider")
         refusal = (
@@ -199,8 +236,25 @@ def flag_explanations(row: Mapping, values: FlagSettings) -> list[dict]:
 
 
 def reason_text(row: Mapping) -> str:
-    """The reasons as one line: 'no provision for 96 days; no action for 41 days'."""
+    """The reasons as one line: 'no provision for 96 days, since 26 March; no action for 41
+    days'."""
     return "; ".join(reasons(row))
+
+
+def gained_words(row: Mapping, since: str) -> str:
+    """'gained a flag since September 2026: Section 19 provision due' (the flags named)."""
+    names = row.get("gained_flags")
+    # a list (or an array, as pandas hands a DuckDB list over); missing for a child not in
+    # the earlier snapshot
+    listed_names = not isinstance(names, str) and (
+        isinstance(names, Sequence) or hasattr(names, "tolist")
+    )
+    names = [str(n) for n in names] if listed_names else []
+    shorts = [FLAGS[n].short for n in names if n in FLAGS]
+    if not shorts:
+        return f"gained a flag{since}"
+    listed = shorts[0] if len(shorts) == 1 else ", ".join(shorts[:-1]) + " and " + shorts[-1]
+    return f"gained {'a flag' if len(shorts) == 1 else f'{len(shorts)} flags'}{since}: {listed}"
 
 
 def worklist_reason_text(row: Mapping, previous: str | None = None) -> str:
@@ -215,7 +269,7 @@ def worklist_reason_text(row: Mapping, previous: str | None = None) -> str:
         if row.get("joined_cohort"):
             parts.append(f"joined the cohort{since}")
         elif row.get("gained_flag"):
-            parts.append(f"gained a flag{since}")
+            parts.append(gained_words(row, since))
     parts.extend(reasons(row))
     return "; ".join(parts) if parts else "no flag"
 

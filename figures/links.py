@@ -362,6 +362,19 @@ def parse_view(link: str) -> View:
     return View(page=page, period=period, values=frozen)
 
 
-def chronology_link(child_id: str, period: str) -> str:
-    """The chronology page for this child and period (a relative link: same server)."""
-    return "chronology?" + urlencode({"child": child_id, "period": period})
+# The page a chronology was opened from, carried in its link so that its Back link returns to
+# the same view: (parameter of the chronology link, the Today control it stands for). Names of
+# their own: Streamlit drops a page's bound parameters (today_tier) when another page opens.
+BACK_PARAMS = {"from_tier": "today_tier", "from_page": "today_page", "from_view": "today_view"}
+
+
+def chronology_link(child_id: str, period: str, back: Mapping | None = None) -> str:
+    """The chronology page for this child and period (a relative link: same server);
+    `back`: Today's choices ({"today_tier": "Watch", ...}, as the URL writes them) for its
+    Back link."""
+    pairs = {"child": child_id, "period": period}
+    for param, key in BACK_PARAMS.items():
+        value = (back or {}).get(key)
+        if value not in (None, ""):
+            pairs[param] = str(value)
+    return "chronology?" + urlencode(pairs)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.dates import is_missing
 from figures.care import NOT_SUPPLIED, care_status_supplied
 from figures.flag_words import priority_reasons, worklist_reason_text
 from figures.labels import COLUMN_LABELS, PRIORITIES, TIERS
@@ -83,13 +84,41 @@ def whole(fetch_page: Callable[[int, int], pd.DataFrame], rows: int) -> pd.DataF
 # --- Today's worklist ------------------------------------------------------------------------
 
 
-def worklist_table(rows: pd.DataFrame, period: str, previous_name: str | None) -> pd.DataFrame:
-    """Worklist rows as shown: tier, reasons in words, then the facts behind them."""
+def caseworker_words(name, team) -> str:
+    """Who holds the child: the named caseworker, or the team alone ('West: no one named')."""
+    if not is_missing(name) and str(name).strip():
+        return " ".join(str(name).split())
+    return f"{team}: no one named"
+
+
+def triage_words(row, previous_name: str | None) -> str:
+    """Act now's triage in words: new to it since the previous extract, or escalate."""
+    if row.get("entered_act_now"):
+        return f"New since {previous_name}" if previous_name else "New"
+    if row.get("escalate"):
+        return "Escalate: act now at two or more extracts"
+    return ""
+
+
+def worklist_table(
+    rows: pd.DataFrame,
+    period: str,
+    previous_name: str | None,
+    back: dict | None = None,
+) -> pd.DataFrame:
+    """Worklist rows as shown: tier, owner, reasons in words, then the facts behind them.
+    `back`: the page's own choices (tier, page), carried in each chronology link so that its
+    Back link returns to them."""
     return pd.DataFrame(
         {
             "Child ID": rows["child_id"],
             "Tier": [TIERS[t].label for t in rows["tier"]],
-            "Chronology": [chronology_link(c, period) for c in rows["child_id"]],
+            "Triage": [triage_words(r, previous_name) for _, r in rows.iterrows()],
+            "Caseworker": [
+                caseworker_words(n, t)
+                for n, t in zip(rows["caseworker_name"], rows["sen_team"], strict=True)
+            ],
+            "Chronology": [chronology_link(c, period, back) for c in rows["child_id"]],
             "Why": [worklist_reason_text(r, previous_name) for _, r in rows.iterrows()],
             "Flags": rows["flags_raised"],
             "Days without provision": rows["days_without_provision"],
@@ -116,21 +145,36 @@ def worklist_rows(
     previous_name: str | None,
     *,
     disagree_only: bool = False,
+    caseworker: str | None = None,
+    back: dict | None = None,
     audience: Audience | None = None,
     db=None,
 ) -> Table:
-    """One page of the worklist (`tier` None: every tier), most severe first."""
+    """One page of the worklist (`tier` None: every tier): act now in working order, the
+    others most severe first. `caseworker`: only that caseworker's children (Today's "mine",
+    Worklist.caseworker); `back`: the page's choices, carried in the chronology links."""
     g = narrow(f, resolve(audience))
-    rows = casework.worklist_children(g, tier, page, size, disagree_only=disagree_only, db=db)
-    return Table.of(worklist_table(rows, f.period, previous_name))
+    rows = casework.worklist_children(
+        g, tier, page, size, disagree_only=disagree_only, caseworker=caseworker, db=db
+    )
+    return Table.of(worklist_table(rows, f.period, previous_name, back))
 
 
 def whole_worklist(
-    f: CohortFilter, on_list: int, previous_name: str | None, *, audience=None, db=None
+    f: CohortFilter,
+    on_list: int,
+    previous_name: str | None,
+    *,
+    caseworker: str | None = None,
+    audience=None,
+    db=None,
 ) -> pd.DataFrame:
     """The whole worklist for a download (no chronology links)."""
     g = narrow(f, resolve(audience))
-    rows = whole(lambda n, size: casework.worklist_children(g, None, n, size, db=db), on_list)
+    rows = whole(
+        lambda n, size: casework.worklist_children(g, None, n, size, caseworker=caseworker, db=db),
+        on_list,
+    )
     return worklist_table(rows, f.period, previous_name).drop(columns=["Chronology"])
 
 

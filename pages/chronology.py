@@ -155,6 +155,18 @@ if not flags_available():
     st.info("This database has no case flags yet. Load the next extract again to add them.")
     st.stop()
 f = ctx.filter
+back = state.back_to_today()
+if back:
+    # opened from Today's list: back to the same tier and page (the browser's Back does too)
+    where = ", ".join(
+        v if k != "today_page" else f"page {v}" for k, v in back.items() if k != "today_view"
+    )
+    st.page_link(
+        "pages/today.py",
+        label="Back to Today" + (f" ({where})" if where else ""),
+        query_params=back,  # the period goes with the sidebar's own (bound) choice
+        icon=":material/arrow_back:",
+    )
 
 child = state.draw("child", options=child_ids(f), accept_new_options=True)
 if not child:

@@ -81,7 +81,7 @@ with slot:
         selection_mode="single-row",
         key="priority-table",
     )
-    detail_panel(table, selection, f.period, "Priorities met")
+    detail_panel(table, selection, "Priorities met")
 
 download_buttons(
     "the whole list",

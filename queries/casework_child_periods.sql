@@ -5,7 +5,7 @@
 --   one row per period the child is in, oldest first. Not the date of birth, age, gender or
 --   need: the chronology shows none of them, so they never leave the database here.
 SELECT
-    period, census_date, district, sen_team, placement_status, care_status, cla,
+    period, census_date, district, sen_team, placement_status, care_status, cla, cp, cin,
     previously_looked_after, is_import, out_of_school_since, days_out, last_event_date,
     no_provision_since, days_without_provision, repeated_offers, repeat_provider,
     repeat_offer_date, repeat_refusal_date, repeat_refusal_type, consultations,

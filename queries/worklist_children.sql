@@ -11,7 +11,7 @@
 --   $tier             VARCHAR  act_now, new_this_month or watch; NULL for every tier
 --   $disagree_only    BOOLEAN  only children whose records disagree (any tier)
 --   $limit, $offset   INTEGER  paging
--- Output: tier, joined_cohort, gained_flag, entered_act_now, escalate, caseworker,
+-- Output: tier, joined_cohort, gained_flag, gained_flags (VARCHAR[]), entered_act_now, escalate, caseworker,
 --   caseworker_name, child_id, census_date, district, sen_team, placement_status, care_status,
 --   cla, cp, cin, days_out, out_of_school_since, and the case_flags columns
 --   no_provision_since, days_without_provision, s19_due, terms_without_provision,
@@ -24,7 +24,8 @@
 --   casework events dated after the as-at date: in the log, not counted by the flags)
 WITH {{worklist}}
 SELECT
-    tier, joined_cohort, gained_flag, entered_act_now, escalate, caseworker, caseworker_name,
+    tier, joined_cohort, gained_flag, gained_flags, entered_act_now, escalate, caseworker,
+    caseworker_name,
     {{child_flags}},
     records_disagree, last_provision_started, statutory_clock_near, act_now,
     (

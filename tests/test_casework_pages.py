@@ -52,6 +52,11 @@ def spec(at: AppTest, index: int) -> dict:
     return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
+def worklist_table(at: AppTest):
+    """Today's list of children (the by-team table comes first for a lead)."""
+    return next(d.value for d in at.dataframe if "Why" in d.value.columns)
+
+
 def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
@@ -84,7 +89,7 @@ def test_today_tiers_and_list(monkeypatch, flags_db):
     assert shown["Annual review overdue"] == "2"  # F-0006, F-0014
     assert shown["Imported plan review due"] == "1"  # F-0007
     assert shown["Records disagree"] == "1"  # F-0009: provision unknown, Fir AP started 12 Feb
-    table = at.dataframe[0].value
+    table = worklist_table(at)
     # act now in working order (tests/test_flags_queries.py works it out): entered since
     # February first, out of sight first among them, F-0012 (s19 due 7 Mar), F-0003 (31 Mar),
     # F-0009 (review 1 Jul); then by the clock passed longest ago, F-0007 (1 Sep 2023),
@@ -95,31 +100,40 @@ def test_today_tiers_and_list(monkeypatch, flags_db):
     ]  # fmt: skip
     why = dict(zip(table["Child ID"], table["Why"], strict=True))
     assert why["F-0004"] == (
-        "no provision for 71 days; 2 terms without provision; 10 consultations since leaving "
-        "school on 1 September 2023; no action for 40 days"
+        # 71 days before 31 March: since 20 January; the 2 terms count every gap
+        "no provision for 71 days, since 20 January; 2 terms without provision, counting "
+        "every gap since leaving school; 10 consultations since leaving school on "
+        "1 September 2023; no action for 40 days"
     )
     assert why["F-0012"] == (
-        "out of sight: provision unknown and looked after; no provision for 45 days; "
-        "no casework recorded"
+        "out of sight: provision unknown and looked after; no provision for 45 days, since "
+        "15 February; no casework recorded"
     )
     assert why["F-0009"].endswith(
         "records disagree: placement says provision unknown, but casework shows provision "
         "started on 12 February (update the placement status or the casework log)"
     )
     links = dict(zip(table["Child ID"], table["Chronology"], strict=True))
-    assert links["F-0004"] == "chronology?child=F-0004&period=2024-03"
+    # the link carries the tier and page it was opened from, for the chronology's Back link
+    assert links["F-0004"] == (
+        "chronology?child=F-0004&period=2024-03&from_tier=Act+now&from_page=1"
+    )
     # the detail panel shows the first child's reasons in full, one per line
     texts = [t.value for t in at.text]
     assert "• out of sight: provision unknown and looked after" in texts
     # records that disagree, listed on their own
-    disagree = at.dataframe[1].value
+    disagree = next(
+        d.value
+        for d in at.dataframe
+        if {"Provision started", "Why"} & set(d.value.columns) == {"Provision started"}
+    )
     assert disagree["Child ID"].tolist() == ["F-0009"]
     assert str(disagree["Provision started"].iloc[0])[:10] == "2024-02-12"  # Fir AP
 
 
 def test_today_other_tiers(monkeypatch, flags_db):
     at = app(monkeypatch, flags_db, "pages/today.py", today_tier="New this month")
-    table = at.dataframe[0].value
+    table = worklist_table(at)
     # none out of sight; 1 flag each, longest without provision first: F-0011 (s19, 90 days),
     # F-0005 (s19, 59), then unknown days by ID: F-0008, F-0010 (stalled); F-0002 (no flag)
     assert table["Child ID"].tolist() == ["F-0011", "F-0005", "F-0008", "F-0010", "F-0002"]
@@ -127,7 +141,7 @@ def test_today_other_tiers(monkeypatch, flags_db):
     assert why["F-0002"] == "joined the cohort since February 2024"
     assert why["F-0011"].startswith("joined the cohort since February 2024; no provision for ")
     at = app(monkeypatch, flags_db, "pages/today.py", today_tier="Watch")
-    assert at.dataframe[0].value["Child ID"].tolist() == ["F-0001"]
+    assert worklist_table(at)["Child ID"].tolist() == ["F-0001"]
 
 
 def test_today_follows_the_sidebar_filters(monkeypatch, flags_db):
@@ -136,7 +150,7 @@ def test_today_follows_the_sidebar_filters(monkeypatch, flags_db):
     shown = metrics(at)
     assert [shown["Act now"], shown["New this month"], shown["Watch"]] == ["1", "2", "0"]
     assert shown["Any flag"] == "2"
-    assert at.dataframe[0].value["Child ID"].tolist() == ["F-0009"]
+    assert worklist_table(at)["Child ID"].tolist() == ["F-0009"]
 
 
 def test_today_in_an_earlier_period(monkeypatch, flags_db):
@@ -149,10 +163,14 @@ def test_today_in_an_earlier_period(monkeypatch, flags_db):
     assert shown["Any flag"] == "3"
     assert shown["Section 19 provision due"] == "2"
     at = app(monkeypatch, flags_db, "pages/today.py", period="2024-02", today_tier="Watch")
-    why = dict(zip(at.dataframe[0].value["Child ID"], at.dataframe[0].value["Why"], strict=True))
+    listed = worklist_table(at)
+    why = dict(zip(listed["Child ID"], listed["Why"], strict=True))
     assert why["F-0001"] == (
-        "no provision for 120 days; 1 term without provision; offered ACME tuition again on "
-        "10 February after it withdrew on 10 January"
+        # out of school since 1 November 2023, 120 days to 29 February; the term is spring
+        # 2024 (60 of its 90 days gone without provision by then), in this same gap
+        "no provision for 120 days, since 1 November 2023; 1 term without provision, counting "
+        "every gap since leaving school; offered ACME tuition again on 10 February after it "
+        "withdrew on 10 January"
     )
 
 

@@ -66,12 +66,15 @@ def test_today_list_respects_the_cohort_filter(db):
 def test_reason_text_of_listed_children(db):
     rows = casework.children_needing_action(MARCH, db=db).set_index("child_id", drop=False)
     assert reason_text(rows.loc["F-0004"]) == (
-        "no provision for 71 days; 2 terms without provision; 10 consultations since leaving "
-        "school on 1 September 2023; no action for 40 days"
+        # 71 days before 31 March: since 20 January; the 2 terms count every gap
+        "no provision for 71 days, since 20 January; 2 terms without provision, counting "
+        "every gap since leaving school; 10 consultations since leaving school on "
+        "1 September 2023; no action for 40 days"
     )
     assert reason_text(rows.loc["F-0001"]) == (
-        "1 term without provision; offered ACME tuition again on 10 February after it "
-        "withdrew on 10 January"
+        # provision started 11 March: 0 days now, the term in the gap before
+        "1 term without provision in earlier gaps, with provision since; offered ACME "
+        "tuition again on 10 February after it withdrew on 10 January"
     )
     assert reason_text(rows.loc["F-0009"]) == (
         "out of sight: provision unknown and a child in need; no action for 48 days"

@@ -98,7 +98,8 @@ def test_declined_chain_reviews_and_plurals():
         "import_review_due_date": D(2023, 9, 1),
     }
     assert reasons(row) == [
-        "1 term without provision",
+        # no days without provision in the row: the term was in an earlier gap
+        "1 term without provision in earlier gaps, with provision since",
         "offered Oak School again on 5 January after the family declined it on "
         "1 December 2023 (3 repeated offers in all)",
         "23 consultations since leaving school on 1 September 2023",

@@ -116,6 +116,8 @@ class RoleFile:
     grants: tuple[Grant, ...] = ()
     ask: str = "the service's information governance lead"
     demo_caseworker_teams: tuple[str, ...] = ()
+    # the demo caseworker's account in the demo's assignments file (Today's "mine" view)
+    demo_caseworker_account: str | None = None
     issuer: str | None = None  # the only identity provider whose tokens are accepted
     subject_claim: str = "sub"
     source: str = ""
@@ -172,6 +174,8 @@ def parse(data: dict, source: str = "") -> RoleFile:
         grants=tuple(grants),
         ask=str(data.get("ask", RoleFile.ask)),
         demo_caseworker_teams=tuple(data.get("demo", {}).get("caseworker_sen_teams", [])),
+        demo_caseworker_account=str(data.get("demo", {}).get("caseworker_account", "")).strip()
+        or None,
         issuer=issuer,
         subject_claim=subject_claim,
         source=source,

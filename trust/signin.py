@@ -109,8 +109,15 @@ def _demo_viewer(session: str | None) -> Viewer:
         "would. On a database holding real loads, the role comes from sign-in and the role file.",
     )
     teams = roles.demo_caseworker_teams if role == CASEWORKER else ()
+    account = roles.demo_caseworker_account if role == CASEWORKER else None
     return Viewer(
-        f"demo ({ROLES[role]})", "Demo user", role, DEMO, sen_teams=teams, session=session
+        f"demo ({ROLES[role]})",
+        "Demo user",
+        role,
+        DEMO,
+        sen_teams=teams,
+        session=session,
+        account=account,
     )
 
 

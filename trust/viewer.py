@@ -30,6 +30,9 @@ class Viewer:
     page: str | None = None  # the page being drawn
     session: str | None = None  # the Streamlit session, to avoid repeating audit records
     export_file: str | None = None  # set while rows are read for a download of this file
+    # the account the caseworker assignments file names this person by, when it is not the
+    # actor (the demo's made-up caseworker); None: the actor (a verified e-mail)
+    account: str | None = None
 
     # Set by the frame for each run: the viewer asked to see figures as published (the sidebar
     # switch) on a page of figures. Roles that always see them so need not set it.
@@ -65,6 +68,11 @@ class Viewer:
     def team_scope(self) -> tuple[str, ...] | None:
         """The SEN teams every figure is narrowed to, or None for county-wide roles."""
         return None if self.facts.county_wide else tuple(self.sen_teams)
+
+    @property
+    def caseworker_account(self) -> str:
+        """Whose children Today's "mine" view lists: the assignments file's account."""
+        return self.account or self.actor
 
     def on_page(self, page: str | None) -> Viewer:
         return replace(self, page=page)

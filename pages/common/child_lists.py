@@ -6,6 +6,7 @@ their page numbers come from the figures layer (figures/lists.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -36,10 +37,11 @@ def download_buttons(
                    container=right, sheet=sheet)  # fmt: skip
 
 
-def detail_panel(table: pd.DataFrame, selection, period: str, label: str) -> None:
+def detail_panel(table: pd.DataFrame, selection, label: str) -> None:
     """The chosen row's reasons (its "Why", one per line, as plain text that wraps) and a link
-    to the child's chronology; the first row until one is picked (nothing for an empty list).
-    `label` names the column shown beside the child's ID ("Tier", "Priorities met")."""
+    to the child's chronology (the row's own Chronology link, with what it carries); the first
+    row until one is picked (nothing for an empty list). `label` names the column shown beside
+    the child's ID ("Tier", "Priorities met")."""
     if table.empty:
         return
     chosen = list(getattr(selection, "selection", {}).get("rows", [])) if selection else []
@@ -55,6 +57,10 @@ def detail_panel(table: pd.DataFrame, selection, period: str, label: str) -> Non
         st.page_link(
             "pages/chronology.py",
             label=f"Open the chronology of {row['Child ID']}",
-            query_params={"child": row["Child ID"], "period": period},
+            # the row's link less its period: the sidebar's bound period goes with the page
+            # (named twice, a Back to the list would carry it twice)
+            query_params={
+                k: v for k, v in parse_qsl(urlsplit(str(row["Chronology"])).query) if k != "period"
+            },
             icon=":material/timeline:",
         )

@@ -21,11 +21,13 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from figures.breakdowns import SHADES
+from figures.casework import VIEWS as TODAY_VIEWS
 from figures.format import period_label
 from figures.labels import DIMENSIONS, FLAGS, TIERS, dimension_label, flag_label, tier_label
 from figures.links import (
     AGE_RANGE,
     ANY,
+    BACK_PARAMS,
     FILTER_GROUPS,
     FILTERS,
     PERIOD,
@@ -199,6 +201,17 @@ PAGE_CONTROLS: dict[str, Control] = {
             format=_survival_name,
         ),
         Control(
+            "today_view",
+            "View",
+            "segmented",
+            "teams",  # drawn with the viewer's own default (figures.casework.view_default)
+            page="today",
+            options=lambda: list(TODAY_VIEWS),
+            format=lambda v: TODAY_VIEWS.get(v, str(v)),
+            help="Mine: the children the assignments file names you as caseworker for. By "
+            "team: every team's act-now figures, and the whole list.",
+        ),
+        Control(
             "today_tier",
             "Tier shown",
             "segmented",
@@ -308,17 +321,22 @@ def control(key: str) -> Control:
     return PAGE_CONTROLS[key] if key in PAGE_CONTROLS else FILTERS[key]
 
 
-def draw(key: str, where=None, *, options: Sequence | None = None, default=None, **extra):
+def draw(
+    key: str, where=None, *, options: Sequence | None = None, default=None, initial=None, **extra
+):
     """Draw the page control `key` as the table describes it, bound to the URL; its value.
 
     `options` and `default` are for controls whose choices depend on the data (the periods,
-    the children, the number of pages). Unknown URL values are reported with `notice`.
+    the children, the number of pages). `initial`: the value to open on when the URL gives
+    none (a chronology's Back: `back_to_today`), while the link still compares with `default`.
+    Unknown URL values are reported with `notice`.
     """
     c = control(key)
     where = where or st
     choices = list(options if options is not None else (c.options() if c.options else []))
     default = c.default if default is None else default
     st.session_state.setdefault(DRAWN_KEY, {})[key] = default
+    default = default if initial is None or initial not in choices else initial
     labels = [str(c.format(o)) for o in choices]
     if isinstance(default, tuple):
         showing = " to ".join(str(c.format(d)) for d in default)
@@ -354,7 +372,9 @@ def draw(key: str, where=None, *, options: Sequence | None = None, default=None,
     raise ValueError(f"draw() does not draw {c.kind} controls")
 
 
-def draw_pages(key: str, total: int, size: int, where=None, **extra) -> Paging:
+def draw_pages(
+    key: str, total: int, size: int, where=None, *, initial: int | None = None, **extra
+) -> Paging:
     """A bound page-number control over a list of `total` rows, `size` a page; the page to
     show (figures/lists.py's Paging). A page past the end (a link, or a page number kept from
     before the filters changed) shows the last page, and a link asking for it is told so."""
@@ -371,7 +391,8 @@ def draw_pages(key: str, total: int, size: int, where=None, **extra) -> Paging:
             st.session_state[c.key] = pages
     if int(st.session_state.get(c.key) or 1) > pages:
         st.session_state[c.key] = pages
-    chosen = where.pagination(pages, key=c.key, bind=BIND, **extra)
+    start = min(max(1, int(initial or 1)), pages)  # the page to open on when the URL has none
+    chosen = where.pagination(pages, default=start, key=c.key, bind=BIND, **extra)
     return paging(total, size, min(max(1, int(chosen or 1)), pages))
 
 
@@ -403,6 +424,50 @@ def page_pairs(state: Mapping, page_path: str) -> list[tuple[str, str]]:
         if key.startswith(TAB_PREFIX) and state.get(key) not in (None, default):
             pairs.append((key, str(state[key])))
     return pairs
+
+
+def link_values(page_path: str) -> dict[str, str]:
+    """The page's own choices as its link writes them ({"today_tier": "Watch", ...}), for a
+    link that must bring the viewer back to this view (a chronology's Back link)."""
+    return dict(page_pairs(st.session_state, page_path))
+
+
+def url_value(key: str, value) -> str:
+    """How the URL writes `value` of control `key` ("act_now" -> "Act now")."""
+    return control(key).url_values(value)[0]
+
+
+def back_to_today() -> dict[str, str]:
+    """Today's choices a chronology link carried (figures/links.py BACK_PARAMS), as Today's
+    own parameters ({"today_tier": "Watch", "today_page": "2"}); a value Today would not
+    understand is left out and the link is told so."""
+    back: dict[str, str] = {}
+    for param, key in BACK_PARAMS.items():
+        for value in raw_values(param)[:1]:
+            c = control(key)
+            if c.kind == "pages":
+                ok = is_whole(value, 1)
+            else:
+                ok = value in [str(c.format(o)) for o in c.options()]
+            if ok:
+                back[key] = value
+            else:
+                notice(
+                    f"This link asked to go back to Today's {c.label.lower()} {_quoted(value)}, "
+                    "which is not one of its choices; Back leaves it out."
+                )
+    return back
+
+
+def returning_to(key: str, back: Mapping[str, str]):
+    """The option of Today's control `key` a chronology's Back carried (None: none)."""
+    value = back.get(key)
+    if value is None:
+        return None
+    c = control(key)
+    if c.kind == "pages":
+        return int(value)
+    return next((o for o in c.options() if str(c.format(o)) == value), None)
 
 
 def _same(a, b) -> bool:

@@ -12,6 +12,8 @@
 --   watch           the rest that carry a flag (needs_action) or whose records disagree
 --   NULL            not on the worklist
 -- tier_rank orders the tiers (1, 2, 3). joined_cohort: not in the $previous_period snapshot.
+-- gained_flags: the flags (queries/flags.py names) gained since $previous_period, in that
+--   list's order (NULL for a child not in that snapshot).
 -- entered_act_now: in act now, and not in act now at $previous_period (a child who was not in
 --   that extract at all entered too). escalate: in act now at this extract and at
 --   $previous_period, so in act now for two or more extracts in a row. Both FALSE when
@@ -66,6 +68,19 @@ compared AS (
             OR (c.import_review_due AND NOT e.import_review_due)
             OR (c.records_disagree AND NOT e.records_disagree)
         ) AS gained_flag,
+        -- which flags were gained, named for the reason in words (figures/flag_words.py)
+        CASE WHEN e.child_id IS NOT NULL THEN list_filter([
+            CASE WHEN c.out_of_sight AND NOT e.out_of_sight THEN 'out_of_sight' END,
+            CASE WHEN c.s19_due AND NOT e.s19_due THEN 's19_due' END,
+            CASE WHEN c.repeated_offer AND NOT e.repeated_offer THEN 'repeated_offer' END,
+            CASE WHEN c.consultation_chain AND NOT e.consultation_chain
+                THEN 'consultation_chain' END,
+            CASE WHEN c.stalled AND NOT e.stalled THEN 'stalled' END,
+            CASE WHEN c.annual_review_overdue AND NOT e.annual_review_overdue
+                THEN 'annual_review_overdue' END,
+            CASE WHEN c.import_review_due AND NOT e.import_review_due THEN 'import_review_due' END,
+            CASE WHEN c.records_disagree AND NOT e.records_disagree THEN 'records_disagree' END
+        ], lambda x: x IS NOT NULL) END AS gained_flags,
         $previous_period IS NOT NULL AND c.act_now AND NOT coalesce(e.act_now, FALSE)
             AS entered_act_now,
         c.act_now AND coalesce(e.act_now, FALSE) AS escalate,
