@@ -66,11 +66,6 @@ def median_words(value, hidden: bool = False, low=None, high=None, estimated=Tru
     return f"{value:.1f} months{interval}"
 
 
-def _plain(text: str) -> str:
-    """A method sentence written for Markdown, as plain text (figures' notes are escaped)."""
-    return text.replace("**", "")
-
-
 @figure_cache
 def time_to_return(
     f: CohortFilter, dimension: str | None = None, *, audience: Audience | None = None, db=None
@@ -199,8 +194,8 @@ def time_to_return(
             "all loaded months",
         ),
         about=fr.about(
-            _plain(what),
-            _plain(band)
+            what,
+            band
             + " "
             + left_out
             + (
@@ -294,8 +289,8 @@ def hazard(f: CohortFilter, *, audience: Audience | None = None, db=None) -> Haz
             "all loaded months",
         ),
         about=fr.about(
-            _plain(estimates.HAZARD_NOTE[0]),
-            _plain(estimates.HAZARD_NOTE[1])
+            estimates.HAZARD_NOTE[0],
+            estimates.HAZARD_NOTE[1]
             + (
                 " As published, the chance of return is worked out again from the returns as "
                 "shown (rounded to whole returns), with an exact Poisson interval."

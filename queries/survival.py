@@ -532,31 +532,32 @@ def hazard_sentence(hazard: pd.DataFrame) -> str:
 
 # "About this figure" for the page and the pack: how a return is dated and what it means.
 METHOD_NOTE = (
-    "**A return** is known only to the month: the child was seen out at one census and was no "
+    "A return is known only to the month: the child was seen out at one census and was no "
     "longer in the cohort at the next (or started a new spell before it). The curve treats the "
     "return as happening somewhere between those two censuses, with the chance of returning "
     "allowed to change steadily through each half-month of the first month and each month "
     "after, fitted by maximum likelihood. It does not date the return at the later census, "
     "which would make every child look about a month slower to return than they are; the "
     "median is read from the fitted curve, so it is not a whole number of months. "
-    "**Late entry:** a child counts only from the first census at which they were seen out, so "
+    "Late entry: a child counts only from the first census at which they were seen out, so "
     "children already out when the records begin do not distort the early months. "
-    "**Follow-up** runs to the census before the latest, for every child: the latest census "
+    "Follow-up runs to the census before the latest, for every child: the latest census "
     "is used to confirm returns (a child missing from it alone is shown as not seen this month, "
     "not as returned). Children not known to have returned by then are counted as out up to "
     "the last census at which they were seen (the curve does not assume they return)."
 )
 BAND_NOTE = (
-    "**The band** is a 95% pointwise confidence interval (from the life table's likelihood, "
+    "The band is a 95% pointwise confidence interval (from the life table's likelihood, "
     "on the log cumulative scale); the median's interval is where the band crosses 50%."
 )
 
 
 def about_sentences() -> tuple[str, str]:
-    """(what is counted, caveats) for the curve's "About this figure" (no extract text in
-    them). The data problems are a note of their own beside the figure (`Problems`)."""
+    """(what is counted, caveats) for the curve's "About this figure", as plain text (no
+    extract text in them; the figures layer's notes are escaped where they are shown). The
+    data problems are a note of their own beside the figure (`Problems`)."""
     what = (
-        "episodes out of school built from the monthly snapshots. **Start:** the child's 'out of "
+        "episodes out of school built from the monthly snapshots. Start: the child's 'out of "
         "school since' date. A child who comes back later starts a new episode; a single missing "
         "month with the same (or a corrected earlier) date is treated as a gap in recording. "
         + METHOD_NOTE
@@ -581,7 +582,7 @@ HAZARD_NOTE = (
     "bands of time: a child counts from the first census they were seen out (late entry), and "
     "a return, known only to lie between two censuses, is shared between the bands that "
     "stretch of time covers, so the returns are estimates (rounded in the table).",
-    "**The interval** is a 95% interval of the rate from the life table's likelihood. Children "
+    "The interval is a 95% interval of the rate from the life table's likelihood. Children "
     "still out contribute their time but no return (censoring). A band nobody has reached "
     "yet has no rate, not a rate of 0.",
 )
