@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -289,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         "--before",
         type=Path,
         help="part 1 also on a checkout of the code before a change (e.g. `git archive main | "
-        "tar -x -C /tmp/before`), run as a second server on the same database, cold opens "
+        "tar -x -C /tmp/before`), run as a second server on a copy of the database, cold opens "
         "interleaved with this code's: before and after in one run",
     )
     parser.add_argument("--repeat", type=int, default=1, help="rounds of part 1 (medians)")
@@ -321,21 +322,34 @@ def main(argv: list[str] | None = None) -> int:
         before = None
         try:
             if 1 in args.parts and (args.before or args.repeat > 1):
-                if args.prime:
-                    # every page opened once, so the server remembers the views pages open on
-                    # (queries/warm.py, kept beside the database); then a restart, as after
-                    # a deployment or a publish
-                    print("   (priming: every page opened once, then the server restarted)")
-                    cold_opens(base, args.pages)
-                    stop_server(process)
-                    process, base = start_server(db, Path(folder) / "streamlit2.log")
                 servers = {"after": base}
                 if args.before:
+                    # its own copy of the database: each code keeps its own warm-up list
+                    # beside the file (queries/warm.py), and neither reads the other's
+                    before_db = Path(folder) / f"before-{Path(db).name}"
+                    shutil.copy(db, before_db)
                     before, servers["before"] = start_server(
-                        db, Path(folder) / "before.log", root=args.before
+                        before_db, Path(folder) / "before.log", root=args.before
                     )
+                if args.prime:
+                    # every page opened once on each server, so each remembers the views
+                    # pages open on (queries/warm.py, kept beside its database); then both
+                    # restarted, as after a deployment or a publish
+                    print("   (priming: every page opened once, then the servers restarted)")
+                    for address in list(servers.values()):
+                        cold_opens(address, args.pages)
+                    stop_server(process)
+                    process, servers["after"] = start_server(db, Path(folder) / "streamlit2.log")
+                    if before is not None:
+                        stop_server(before)
+                        before, servers["before"] = start_server(
+                            before_db, Path(folder) / "before2.log", root=args.before
+                        )
                 idle_after = wait_idle(process.pid)
                 print(f"   (after start-up: this code's server idle in {idle_after:.0f} s)")
+                if before is not None:
+                    idle_before = wait_idle(before.pid)
+                    print(f"   (the code before: its server idle in {idle_before:.0f} s more)")
                 print(
                     f"\n1. Cold open (new browser context), seconds: script idle / last chart, "
                     f"median of {args.repeat}"

@@ -126,10 +126,14 @@ def _load(path: str) -> OrderedDict[str, dict]:
     if path not in _loaded:
         _loaded.add(path)
         try:
-            for entry in json.loads(_file(path).read_text(encoding="utf-8")):
+            listed = json.loads(_file(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            listed = []  # no file yet, or one this version cannot read: start afresh
+        for entry in listed if isinstance(listed, list) else []:
+            try:
                 queries.setdefault(_key(entry), entry)
-        except (OSError, ValueError, TypeError):
-            pass  # no file yet, or one this version cannot read: start afresh
+            except (KeyError, TypeError):
+                continue  # an entry this version does not know (another version's): skipped
     return queries
 
 
