@@ -163,7 +163,7 @@ if status.periods:
 st.session_state[CONTEXT_KEY] = context
 # Figures as published: always for senior leaders; a switch, off by default, for other roles.
 published.sidebar_switch(viewer)
-# Keyed once (st-key-view-link): the copy fallback in share.py finds the link box by it.
+# Keyed once (st-key-view-link): the copy script in share.py finds the link box by it.
 link_slot = st.sidebar.container(key="view-link").empty()
 notice_slot = st.empty()
 
