@@ -17,7 +17,11 @@ folder unless --db names one):
    each making `--changes` filter changes one after another, all sessions at the same time;
    for every change the time to the end of the script run it started and to the chart
    redrawn (a change that leaves the figure as it was is not redrawn: its run's end is
-   taken), p50 and p95 over all of them, with the server's CPU time and memory. All ten
+   taken), p50 and p95 over all of them, with the server's CPU time and memory; and for
+   every change whether the server ran with the typed value (the page's "Filters: ..." line,
+   written by the server from its run's values, shows it): a change the server never got
+   would still end a run, with the old value, and look like a change that redraws nothing.
+   All ten
    browsers run on the same machine as the server, so on a small machine their own drawing
    (about 0.3 s of a core per change, measured with chromium's Performance metrics) is most
    of the wait. `--baseline` runs the same first with Streamlit's default runner settings
@@ -50,6 +54,8 @@ PAGES = [
 ]  # fmt: skip
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# the server's summary of the filters a run used (pages/common/page.py), under the heading
+FILTERS = '[data-testid="stMain"] [data-testid="stCaptionContainer"]:has-text("Filters:")'
 TIMEOUT = 120_000
 
 
@@ -165,6 +171,7 @@ async def one_session(
     server: list[float],
     unchanged: list[int],
     missed: list[int],
+    lost: list[int],
 ):
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     context.set_default_timeout(TIMEOUT)  # ten sessions on a small machine: slow first runs
@@ -186,7 +193,8 @@ async def one_session(
     for change in range(changes):
         # a value no other session uses, so every change misses the query cache; small, so
         # every value leaves children to draw
-        await box.fill(str(1 + number * changes + change))
+        value = 1 + number * changes + change
+        await box.fill(str(value))
         await page.wait_for_timeout(100)  # (not timed) the box takes the typed value first
         start = await page.evaluate(ARM)  # watches for new chart elements too
         seen = watch.seen()
@@ -212,6 +220,16 @@ async def one_session(
         times.append((max(ended, redrawn) - start) / 1000)
         server.append((ended - start) / 1000)
         await page.wait_for_selector(IDLE)
+        # (not timed) the server ran with the typed value: its own summary of the filters,
+        # written from the values of the run, says so. A change whose value never reached
+        # the server would end a run all the same (a rerun with the old value), leave the
+        # chart as it was and be counted above as "not redrawn": this tells the two apart.
+        words = f"Days out of school: {value} or more"
+        try:
+            await page.locator(FILTERS).filter(has_text=words).first.wait_for(timeout=20_000)
+        except PlaywrightTimeout:
+            print(f"   (session {number}, change {change}: the page never showed {words!r})")
+            lost[0] += 1
     await context.close()
 
 
@@ -220,17 +238,17 @@ async def concurrent(base: str, sessions: int, changes: int) -> tuple[list, list
 
     times: list[float] = []
     server: list[float] = []
-    unchanged, missed = [0], [0]
+    unchanged, missed, lost = [0], [0], [0]
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         await asyncio.gather(
             *(
-                one_session(browser, base, n, changes, times, server, unchanged, missed)
+                one_session(browser, base, n, changes, times, server, unchanged, missed, lost)
                 for n in range(sessions)
             )
         )
         await browser.close()
-    return times, server, unchanged[0], missed[0]
+    return times, server, unchanged[0], missed[0], lost[0]
 
 
 # Streamlit's own defaults for the two runner settings .streamlit/config.toml changes (the
@@ -257,7 +275,7 @@ def many_sessions(db: Path, folder: Path, sessions: int, changes: int, env: dict
                 os.environ[key] = value
     try:
         cpu_before, rss_before = cpu_seconds(process.pid), rss_mb(process.pid)
-        times, server, unchanged, missed = asyncio.run(concurrent(base, sessions, changes))
+        times, server, unchanged, missed, lost = asyncio.run(concurrent(base, sessions, changes))
         cpu = cpu_seconds(process.pid) - cpu_before
         rss_after = rss_mb(process.pid)
     finally:
@@ -270,6 +288,7 @@ def many_sessions(db: Path, folder: Path, sessions: int, changes: int, env: dict
         )
     print(f"     ({unchanged} changes left the chart's figure as it was: not redrawn)")
     print(f"     ({missed} changes whose run did not end within 60 s)")
+    print(f"     ({lost} changes whose typed value the page's filter summary never showed: lost)")
     print(
         f"     the server's CPU {cpu:.1f} s ({cpu / max(1, len(times) + sessions):.2f} s per "
         f"run, page opens included); memory {rss_before:.0f} MB before, {rss_after:.0f} MB after"
