@@ -60,8 +60,12 @@ COPY_SCRIPT = """
 # Static style: the long link wraps anywhere, like st.code's wrap_lines did.
 LINK_STYLE = (
     "<style>.oos-view-link code { display: block; white-space: pre-wrap; word-break: break-all;"
-    " padding: 0.5rem 0.75rem; border-radius: 0.5rem; background: rgba(0, 0, 0, 0.05); }"
-    " .oos-view-link button { margin-top: 0.25rem; }</style>"
+    " font-size: 0.8rem; padding: 0.5rem 0.75rem; border-radius: 0.5rem;"
+    " background: rgba(0, 0, 0, 0.05); }"
+    " .oos-view-link button { margin-top: 0.25rem; padding: 0.2rem 0.75rem; font: inherit;"
+    " font-size: 0.875rem; border: 1px solid rgba(49, 51, 63, 0.3); border-radius: 0.5rem;"
+    " background: #fff; color: inherit; cursor: pointer; }"
+    " .oos-view-link button:focus-visible { outline: 2px solid #1f4e9d; }</style>"
 )
 
 
