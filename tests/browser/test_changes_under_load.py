@@ -3,11 +3,11 @@
 Ten sessions at once on two cores once reported filter changes that "started no run". Here
 chromium is slowed down (its own CPU throttling, four times: a browser sharing a busy machine)
 and a person's changes are made the way people make them: a district chosen in the
-multiselect and, at once, while that change's run is still going, a breakdown pill clicked;
+multiselect and, at once, without waiting for that change's run, a breakdown pill clicked;
 a number typed and Enter pressed, three times, without a pause. Each change must reach the
 server: the page's own words for the view it drew ("Filters: ..." under the heading, written
 by the server from the values it ran with) and the chart's title must show every change, and
-a run must have ended after each. A change the server never ran with would leave the old words
+a run must have started after each. A change the server never ran with would leave the old words
 on the page, and the wait for the new ones would time out.
 """
 
