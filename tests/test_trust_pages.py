@@ -322,6 +322,20 @@ def test_a_demo_link_with_a_role_opens_as_that_role(monkeypatch, demo_db, tmp_pa
     audit.close_connections()
 
 
+@pytest.mark.parametrize("asked", ["caseworker", "Head teacher"])
+def test_a_demo_link_with_a_role_that_is_not_one_says_so(sign_in_env, demo_db, asked):
+    # the switcher cannot show an unknown role and drops it: the link's reader is told, and the
+    # view is the first role's (a role's key, "caseworker", is not its label either)
+    sign_in_env(demo_db, "")
+    at = run(None, signin=False, role=asked)  # a link to the Overview
+    assert at.sidebar.selectbox(key="role").value == "safeguarding_lead"
+    notices = [w.value.replace("\\", "") for w in at.warning]
+    assert [n for n in notices if f"asked for the role “{asked}”" in n] == [
+        f"This link asked for the role “{asked}”, which is not one of the demo's roles "
+        "(Safeguarding lead, QA officer, Caseworker, Senior leader); viewing as Safeguarding lead."
+    ]
+
+
 def test_a_role_in_the_url_is_ignored_when_sign_in_is_configured(env):
     # a signed-out visitor with ?role=Safeguarding+lead still sees only the sign-in page
     at = run(None, "pages/explorer.py", role="Safeguarding lead")
