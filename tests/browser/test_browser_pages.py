@@ -182,7 +182,7 @@ def test_filters_survive_a_page_switch_and_the_link_keeps_them(dash):
     page.get_by_text("3 children match the filters (of 10)").wait_for()
     # ... and the sidebar's link to this view carries it. (Streamlit 1.67 sometimes drops the
     # query string from the address bar on a page switch, so the address bar is not asserted.)
-    link_box = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]')
+    link_box = page.locator('[data-testid="stSidebar"] .st-key-view-link code')
     link_box.filter(has_text="/map?").wait_for()
     link = link_box.inner_text().strip()
     assert link.startswith(dash.base + "/map?period=2023-06")
