@@ -33,7 +33,7 @@ from queries import aggregates
 from queries.dimensions import SPECS
 from queries.filters import CohortFilter
 from queries.published import district_population
-from queries.rates import RATE_DIMENSIONS, has_caseload, rates
+from queries.rates import RATE_DIMENSIONS, has_caseload, plan_counts
 
 TOTAL = aggregates.TOTAL
 COUNT, SHARE = "Number of children", "Share of the cohort"
@@ -82,7 +82,9 @@ def _rate_columns(
     period has no caseload; counts protected, the rate worked out from what is shown."""
     if dimension not in RATE_DIMENSIONS or not has_caseload(f.period, db):
         return None, False
-    planned = rates(f, dimension, db=db)
+    # the counts only: the rates' tests and their family's correction (two more queries over
+    # every breakdown) are the Rates page's, not this table's
+    planned = plan_counts(f, dimension, db=db)
     planned = planned[["category", "children_out", "children_with_plan",
                        "children_out_ckey", "children_with_plan_ckey"]]  # fmt: skip
     # the children out are the breakdown's own cells: their zeros hidden the same way
@@ -385,7 +387,7 @@ def district_map(
                        lambda p, dim: aggregates.breakdown(p, dim, db=db))  # fmt: skip
     counts, derived = ["children"], ["percent"]
     if shade == PER_PLANS:
-        planned = rates(g, "district", db=db)[
+        planned = plan_counts(g, "district", db=db)[
             ["category", "children_with_plan", "children_with_plan_ckey"]
         ]
         data = data.merge(planned, on="category", how="left")
