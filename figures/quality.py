@@ -44,8 +44,10 @@ def json_text(value) -> str:
     return str(parsed)
 
 
+@figure_cache
 def load_history(*, db=None) -> Table:
-    """Every accepted load, newest first, as the page shows it."""
+    """Every accepted load, newest first, as the page shows it (made once per data
+    version: a new load is a new version)."""
     history = aggregates.load_history(db=db)
     if history.empty:
         return Table()
