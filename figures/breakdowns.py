@@ -58,15 +58,20 @@ def breakdown_parents(
     counts=("children", "children_out", "flagged", "children_with_terms"),
 ) -> list[pd.DataFrame]:
     """What hides a 0 of a table by `dimension` as published (protect.long's `parents`): the
-    same table under each wider filter, and the coarser dimension's (an age band over ages).
-    `fetch(filter, dimension)` runs the table's query; nothing for an exact audience, nor for
-    a table with no 0 among its `counts` (the parents only ever hide a 0: no query then)."""
+    same table under each wider filter, and the coarser dimension's (an age band over ages,
+    added up from `data`'s children when it has them: protect.coarse_counts). `fetch(filter,
+    dimension)` runs the table's query; nothing for an exact audience, nor for a table with no
+    0 among its `counts` (the parents only ever hide a 0: no query then)."""
     if not audience.safe or not _has_zero(data, counts):
         return []
     parents = [fetch(p, dimension) for p in protect.wider(g, audience)]
     if dimension in protect.COARSER and not data.empty:
         others = [c for c in ("period",) if c in data.columns]
-        coarse = fetch(g, protect.COARSER[dimension])
+        coarse = (
+            protect.coarse_counts(data, dimension, others=others)
+            if "children" in data.columns  # the children by category: added up, no query
+            else fetch(g, protect.COARSER[dimension])
+        )
         parents.append(protect.coarse_parent(data, dimension, coarse, others=others))
     return parents
 
@@ -195,8 +200,8 @@ def _crosstab_parents(
         coarse = protect.COARSER.get(fine)
         if coarse is None or coarse == other:
             continue
-        pair = (coarse, other) if column == "row_category" else (other, coarse)
-        wide = aggregates.crosstab(g, *pair, db=db)
+        # the coarser cross-tab, added up from this one (protect.coarse_counts)
+        wide = protect.coarse_counts(data, fine, column, (rest,))
         parents.append(protect.coarse_parent(data, fine, wide, column, (rest,)))
     return parents
 

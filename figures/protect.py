@@ -145,6 +145,26 @@ def coarse_category(dimension: str, category):
     return vocab.NEED_AREAS.get(category)
 
 
+def coarse_counts(
+    fine: pd.DataFrame,
+    dimension: str,
+    column: str = "category",
+    others: Sequence[str] = (),
+    count: str = "children",
+) -> pd.DataFrame:
+    """The same table by COARSER[dimension], added up from `fine` (rows named by `column` and
+    `others`; `count` of each): every child has one fine category, so a coarse cell is the sum
+    of its fine cells, and no second query is needed. A fine category outside every coarse
+    one is counted as Not recorded, as the coarse dimension's SQL counts it."""
+    coarse = [coarse_category(dimension, v) or vocab.NOT_RECORDED for v in fine[column]]
+    totals: dict = {}
+    for key, *rest, n in zip(coarse, *(fine[c] for c in others), fine[count], strict=True):
+        totals[(key, *rest)] = totals.get((key, *rest), 0) + int(n)
+    names = [column, *others]
+    frame = pd.DataFrame(list(totals), columns=names) if totals else pd.DataFrame(columns=names)
+    return frame.assign(**{count: list(totals.values())})
+
+
 def coarse_parent(
     fine: pd.DataFrame,
     dimension: str,
