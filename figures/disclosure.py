@@ -178,9 +178,10 @@ def _parent_small(parents: Sequence[pd.DataFrame], keys: Sequence[str], count: s
     for parent in parents:
         if count not in parent.columns:
             continue
-        n = pd.to_numeric(parent[count], errors="coerce").to_numpy(dtype="float64")
-        picked = parent.loc[(n >= 1) & (n <= SMALL_MAX), list(keys)]  # is_small, row by row
-        small.update(zip(*(picked[k] for k in keys), strict=True))
+        # plain lists: pandas indexing cost more than the rest of a cross-tab's protection
+        names = list(zip(*(parent[k].tolist() for k in keys), strict=True))
+        small.update(key for key, n in zip(names, parent[count].tolist(), strict=True)
+                     if is_small(n))  # fmt: skip
     return small
 
 
