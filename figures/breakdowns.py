@@ -130,10 +130,11 @@ def breakdown(
     # Imports by council count imports only: a "Not an import" bar would dwarf the councils,
     # and percentages are more useful as shares of the imports.
     counted_on = dataclasses.replace(g, is_import=True) if dimension == "imported_from" else g
+    early = protect.Ahead(counted_on, audience, lambda p: aggregates.breakdown(p, dimension, db=db))
     data = aggregates.breakdown(counted_on, dimension, by_size=by_size, db=db)
     parents = breakdown_parents(
         counted_on, dimension, audience, data,
-        lambda p, dim: aggregates.breakdown(p, dim, db=db),
+        lambda p, dim: early(p) if dim == dimension else aggregates.breakdown(p, dim, db=db),
     )  # fmt: skip
     shown = protect.long(data, audience, parents=parents)
     label = dimension_label(dimension)
@@ -186,13 +187,14 @@ def breakdown(
 
 
 def _crosstab_parents(
-    g: CohortFilter, rows: str, cols: str, audience: Audience, data: pd.DataFrame, db
+    g: CohortFilter, rows: str, cols: str, audience: Audience, data: pd.DataFrame, early
 ) -> list[pd.DataFrame]:
     """protect.matrix's `parents` of a cross-tab (see `breakdown_parents`): the cross-tab under each
-    wider filter, and the coarser cross-tab over a row or column dimension that has one."""
+    wider filter (`early`: protect.Ahead), and the coarser cross-tab over a row or column
+    dimension that has one."""
     if not audience.safe or not _has_zero(data, ("children",)):
         return []
-    parents = [aggregates.crosstab(p, rows, cols, db=db) for p in protect.wider(g, audience)]
+    parents = [early(p) for p in protect.wider(g, audience)]
     for fine, other, column, rest in (
         (rows, cols, "row_category", "col_category"),
         (cols, rows, "col_category", "row_category"),
@@ -216,11 +218,12 @@ def crosstab(
     audience = resolve(audience)
     fr = frame(f, audience, db=db)
     g = narrow(f, audience)
+    early = protect.Ahead(g, audience, lambda p: aggregates.crosstab(p, rows, cols, db=db))
     data = aggregates.crosstab(g, rows, cols, db=db)
     row_label, col_label = dimension_label(rows), dimension_label(cols)
     table, chart, hidden = pd.DataFrame(), data, False
     if not data.empty:
-        parents = _crosstab_parents(g, rows, cols, audience, data, db)
+        parents = _crosstab_parents(g, rows, cols, audience, data, early)
         wide, chart, hidden = protect.matrix(data, audience, total_label=TOTAL, parents=parents)
         table = wide.assign(
             row_category=[
@@ -313,9 +316,19 @@ def trend(
     audience = resolve(audience)
     fr = frame(f, audience, db=db)
     g = narrow(f, audience)
-    data = aggregates.trend(g, dimension, start, end, db=db)
-    parents = breakdown_parents(g, dimension, audience, data,
-                       lambda p, dim: aggregates.trend(p, dim, start, end, db=db))  # fmt: skip
+
+    def counts(p: CohortFilter, dim: str | None = dimension) -> pd.DataFrame:
+        return aggregates.trend(p, dim, start, end, db=db)
+
+    early = protect.Ahead(g, audience, counts)
+    data = counts(g)
+    parents = breakdown_parents(
+        g,
+        dimension,
+        audience,
+        data,
+        lambda p, dim: early(p) if dim == dimension else counts(p, dim),
+    )
     # within each period the categories add up to its total (the headline)
     shown = protect.long(
         data, audience, group_cols=("period",), total_known=dimension is not None, parents=parents
@@ -387,9 +400,10 @@ def district_map(
             "with a plan this month: the map shows the number of children instead."
         )
         shade = COUNT
+    early = protect.Ahead(g, audience, lambda p: aggregates.breakdown(p, "district", db=db))
     data = aggregates.breakdown(g, "district", db=db)
     parents = breakdown_parents(g, "district", audience, data,
-                       lambda p, dim: aggregates.breakdown(p, dim, db=db))  # fmt: skip
+                       lambda p, dim: early(p))  # fmt: skip
     counts, derived = ["children"], ["percent"]
     if shade == PER_PLANS:
         planned = plan_counts(g, "district", db=db)[

@@ -124,6 +124,8 @@ def is_small(value) -> bool:
 
 
 def _shown_values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
+    # the wider filters' measures, started beside this filter's (protect.Ahead)
+    early = protect.Ahead(f, audience, lambda p: aggregates.headline(p, db=db, with_total=False))
     frame = aggregates.headline(f, db=db).set_index("measure")
     # a 0 inside a small group is hidden too: the cohort's total, or the same measure under a
     # filter with one condition fewer (protect.wider)
@@ -134,7 +136,7 @@ def _shown_values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
     # a wider filter's total is read only for a 0 total (two queries fewer otherwise)
     zero_total = any(counts.loc["total", c] == 0 for c in columns)
     wider = [
-        aggregates.headline(p, db=db, with_total=zero_total).set_index("measure")
+        (aggregates.headline(p, db=db) if zero_total else early(p)).set_index("measure")
         for p in (protect.wider(f, audience) if zero else [])
     ]
     shown: dict = {"value": {}, "previous": {}}

@@ -27,8 +27,10 @@ it meets).
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,6 +125,31 @@ def wider(f: CohortFilter, audience: Audience) -> list[CohortFilter]:
         if parent != f and parent not in out:
             out.append(parent)
     return out
+
+
+# The zero rule's tables under the wider filters, worked out beside the figure's own: a figure
+# as published under a filter nearly always holds a 0 (a district and a need leave most cells
+# empty), and then needs them all. Two threads: DuckDB lets go of Python's lock while a query
+# runs, so the page waits for the slower query, not for both one after the other. Only query
+# functions run here (no Streamlit call); a table that turns out not to be needed is left in
+# the query cache.
+_AHEAD = ThreadPoolExecutor(max_workers=2, thread_name_prefix="oos-wider")
+
+
+class Ahead:
+    """`fetch(p)` for each filter `p` in `wider(f, audience)`, started now; calling the
+    instance with a filter gives its table (waiting for it), or fetches any other filter then.
+    Nothing is started for an exact audience."""
+
+    def __init__(self, f: CohortFilter, audience: Audience, fetch: Callable) -> None:
+        self._fetch = fetch
+        self._started = {
+            p: _AHEAD.submit(contextvars.copy_context().run, fetch, p) for p in wider(f, audience)
+        }
+
+    def __call__(self, p: CohortFilter):
+        started = self._started.get(p)
+        return started.result() if started is not None else self._fetch(p)
 
 
 # A dimension whose categories split a coarser dimension's, which a viewer can see beside it

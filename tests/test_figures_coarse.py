@@ -1,5 +1,6 @@
-"""The zero rule's coarser tables (an age band over ages, an area of need over needs) added up
-from the fine table (figures/protect.py's coarse_counts) instead of a second query.
+"""The zero rule's tables: the coarser ones (an age band over ages, an area of need over needs)
+added up from the fine table (figures/protect.py's coarse_counts) instead of a second query,
+and the wider filters' ones worked out beside the figure's own (protect.Ahead).
 
 Fixture: tests/data/q_snapshot.csv, period 2024-04, 13 children (tests/test_queries_filters.py's
 docstring lists them). Worked by hand:
@@ -75,3 +76,24 @@ def test_a_trend_is_added_up_period_by_period(db):
     added = protect.coarse_counts(fine, "primary_need", others=("period",))
     assert set(added["period"]) == {"2024-04"}
     assert _nonzero(added) == AREAS
+
+
+def test_the_wider_filters_tables_are_started_at_once_and_handed_back(db):
+    f = CohortFilter(period="2024-04", districts=("Thanet",), needs=("SEMH",))
+    started = []
+
+    def fetch(p):
+        started.append(p)
+        return aggregates.breakdown(p, "primary_need", db=db)
+
+    early = protect.Ahead(f, protect.Audience.published(), fetch)
+    wider = protect.wider(f, protect.Audience.published())
+    # Thanet with any need (5 children), SEMH anywhere (4): one condition left out each
+    assert wider == [CohortFilter(period="2024-04", needs=("SEMH",)),
+                     CohortFilter(period="2024-04", districts=("Thanet",))]  # fmt: skip
+    assert sum(early(wider[0])["children"]) == 4 and sum(early(wider[1])["children"]) == 5
+    assert sorted(map(repr, started)) == sorted(map(repr, wider))  # each fetched once
+    # a filter not started is fetched when asked for; an exact audience starts nothing
+    assert sum(early(APRIL)["children"]) == 13 and len(started) == 3
+    none = protect.Ahead(f, protect.Audience.exact(), fetch)
+    assert len(started) == 3 and sum(none(APRIL)["children"]) == 13
