@@ -1,4 +1,5 @@
-"""Shared test fixtures: paths to the hand-worked CSVs and fresh databases in tmp_path."""
+"""Shared test fixtures: paths to the hand-worked CSVs, fresh databases in tmp_path, and the
+environment of a dashboard run under sign-in (`sign_in_env`)."""
 
 from __future__ import annotations
 
@@ -60,3 +61,25 @@ def _pupil_viewer():
         Viewer(SINGLE_USER_FOR_TESTS, SINGLE_USER_FOR_TESTS, SAFEGUARDING_LEAD, SINGLE_USER)
     ) as viewer:
         yield viewer
+
+
+@pytest.fixture
+def sign_in_env(monkeypatch, tmp_path):
+    """The environment of a dashboard run under sign-in, as a function of the database and the
+    role file's text: no single analyst, the role file and an app store (audit trail, actions)
+    of the test's own. Returns the app store's path; its connections are closed afterwards.
+    The run itself: tests/signed_in_app.py."""
+    from appstore import audit
+
+    def use(db: Path, role_file: str) -> Path:
+        roles = tmp_path / "roles.toml"
+        roles.write_text(role_file, encoding="utf-8")
+        store = tmp_path / "app.sqlite"
+        monkeypatch.setenv("OOS_DB", str(db))
+        monkeypatch.setenv("OOS_ROLES", str(roles))
+        monkeypatch.setenv("OOS_APP_STORE", str(store))
+        monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
+        return store
+
+    yield use
+    audit.close_connections()

@@ -86,20 +86,14 @@ def test_overdue_actions_show_on_the_overview(monkeypatch, db):
     assert "Briefing pack (PDF)" in labels and "Briefing pack (HTML)" in labels
 
 
-def test_a_senior_leader_sees_overdue_actions_but_no_link_to_the_plan(monkeypatch, db, tmp_path):
+def test_a_senior_leader_sees_overdue_actions_but_no_link_to_the_plan(sign_in_env, db):
     # The plan page can name children, so it is not a senior leader's page (trust/access.py);
     # the Overview still lists what is overdue and offers the pack. A title is free text that
     # can name a child: a senior leader reads it only when its author marked it safe.
     from tests.test_trust_pages import ROLE_FILE
     from tests.test_trust_pages import run as run_signed_in
 
-    roles = tmp_path / "roles.toml"
-    roles.write_text(ROLE_FILE, encoding="utf-8")
-    store = tmp_path / "app.sqlite"
-    monkeypatch.setenv("OOS_DB", str(db))
-    monkeypatch.setenv("OOS_ROLES", str(roles))
-    monkeypatch.setenv("OOS_APP_STORE", str(store))
-    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
+    store = sign_in_env(db, ROLE_FILE)
     actions.create(
         {"title": "Chase placement for KC100001", "owner": "Ann", "due_date": "2020-01-01"},
         store=store,

@@ -34,7 +34,7 @@ from figures.casework import act, worklist
 from figures.protect import Audience
 from queries.filters import CohortFilter
 from tests.published_values import published, record_keys
-from tests.test_trust_pages import AUTH, ISSUER, ROOT, TIMEOUT
+from tests.signed_in_app import ISSUER, signed_in_app
 
 PERIOD, BEFORE = "2026-10", "2026-09"
 TODAY = dt.date(2026, 11, 20)
@@ -156,7 +156,6 @@ def test_page_one_says_what_needs_deciding_and_which_threshold_was_crossed(pdf, 
 
 def test_every_value_on_page_one_is_what_a_senior_leaders_pages_show(pdf, db, store, tmp_path,
                                                                      monkeypatch):  # fmt: skip
-    from streamlit.testing.v1 import AppTest
 
     roles = tmp_path / "roles.toml"
     roles.write_text(ROLE_FILE, encoding="utf-8")
@@ -166,10 +165,7 @@ def test_every_value_on_page_one_is_what_a_senior_leaders_pages_show(pdf, db, st
     monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
     page1 = flat(pdf[0])
     try:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-        at.secrets["auth"] = AUTH
-        at.user = SENIOR
-        at.query_params["period"] = PERIOD
+        at = signed_in_app(SENIOR, period=PERIOD)
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         cards = {m.label: (m.value, m.proto.delta) for m in at.metric}

@@ -21,10 +21,9 @@ import pandas as pd
 import pytest
 from streamlit.util import calc_hash
 
-from appstore import audit
 from data.load import load_batch
 from pages.common.exports import csv_bytes, info_lines
-from tests.test_trust_pages import AUTH, ISSUER, ROOT, TIMEOUT
+from tests.signed_in_app import ISSUER, signed_in_app
 
 SIGNED = {"iss": ISSUER, "email_verified": True}
 
@@ -57,25 +56,13 @@ def db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def env(monkeypatch, db, tmp_path):
-    roles = tmp_path / "roles.toml"
-    roles.write_text(ROLE_FILE, encoding="utf-8")
-    monkeypatch.setenv("OOS_DB", str(db))
-    monkeypatch.setenv("OOS_ROLES", str(roles))
-    monkeypatch.setenv("OOS_APP_STORE", str(tmp_path / "app.sqlite"))
-    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
-    yield
-    audit.close_connections()
+def env(sign_in_env, db):
+    return sign_in_env(db, ROLE_FILE)
 
 
 def run(user: dict, script: str, **query):
-    from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, **user}
-    for key, value in query.items():
-        at.query_params[key] = value
+    at = signed_in_app(user, **query)
     # opened at the page's own path, as a shared link is (the page's URL-path hash)
     at._page_hash = calc_hash(Path(script).stem)
     at.run()

@@ -34,13 +34,11 @@ from appstore import audit
 from data.load import load_caseload, load_cohort
 from figures import quality
 from queries.pupil import AccessDenied
+from tests.signed_in_app import ISSUER, signed_in_app
 from trust.viewer import Viewer, acting_as
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-TIMEOUT = 60
 PAGE = "pages/data_quality.py"
-ISSUER = "https://idp.council.example/tenant-1"
 ROLE_FILE = f"""
 [identity]
 issuer = "{ISSUER}"
@@ -58,13 +56,6 @@ sen_teams = ["SEN South"]
 role = "senior_leader"
 accounts = ["sl@council.example"]
 """
-AUTH = {
-    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
-    "cookie_secret": "test-only-cookie-secret",
-    "client_id": "test",
-    "client_secret": "test",
-    "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration",
-}
 QA = "qa@council.example"
 LEADER = "sl@council.example"
 CASEWORKER = "cw@council.example"
@@ -79,24 +70,14 @@ def db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def env(monkeypatch, db, tmp_path):
-    roles = tmp_path / "roles.toml"
-    roles.write_text(ROLE_FILE, encoding="utf-8")
-    monkeypatch.setenv("OOS_DB", str(db))
-    monkeypatch.setenv("OOS_ROLES", str(roles))
-    monkeypatch.setenv("OOS_APP_STORE", str(tmp_path / "app.sqlite"))
-    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
-    yield tmp_path / "app.sqlite"
-    audit.close_connections()
+def env(sign_in_env, db):
+    return sign_in_env(db, ROLE_FILE)
 
 
 def run(email: str, page: str = PAGE, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "iss": ISSUER, "sub": email, "email": email,
-               "email_verified": True}  # fmt: skip
-    for key, value in query.items():
-        at.query_params[key] = value
+    at = signed_in_app(
+        {"iss": ISSUER, "sub": email, "email": email, "email_verified": True}, **query
+    )
     at.run()
     try:
         at.switch_page(page)

@@ -19,7 +19,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from appstore import audit
 from briefing.content import collect
 from data.load import load_cohort
 from figures.breakdowns import breakdown, crosstab, trend
@@ -28,7 +27,7 @@ from figures.links import CohortFilter
 from figures.periods import year_start
 from figures.protect import Audience
 from pages.common.exports import info_lines
-from tests.test_trust_pages import AUTH, ISSUER, ROOT, TIMEOUT
+from tests.signed_in_app import ISSUER, signed_in_app
 
 SIGNED = {"iss": ISSUER, "email_verified": True}
 
@@ -57,15 +56,8 @@ def db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def env(monkeypatch, db, tmp_path):
-    roles = tmp_path / "roles.toml"
-    roles.write_text(ROLE_FILE, encoding="utf-8")
-    monkeypatch.setenv("OOS_DB", str(db))
-    monkeypatch.setenv("OOS_ROLES", str(roles))
-    monkeypatch.setenv("OOS_APP_STORE", str(tmp_path / "app.sqlite"))
-    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
-    yield
-    audit.close_connections()
+def env(sign_in_env, db):
+    return sign_in_env(db, ROLE_FILE)
 
 
 @pytest.fixture
@@ -87,13 +79,8 @@ def served(monkeypatch) -> dict[str, bytes]:
 
 
 def run(user: dict, script: str, **query):
-    from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, **user}
-    for key, value in query.items():
-        at.query_params[key] = value
+    at = signed_in_app(user, **query)
     at.run()
     if script != "pages/overview.py":
         at.switch_page(script)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from appstore import audit
 from data.load import load_cohort
 from figures.breakdowns import breakdown, crosstab
 from figures.cohort import headlines
@@ -24,7 +23,7 @@ from figures.frame import frame
 from figures.links import DAYS_FROM_CHOICES, DAYS_TO_CHOICES, CohortFilter
 from figures.protect import Audience
 from tests.published_values import published, record_keys
-from tests.test_trust_pages import AUTH, ISSUER, ROOT, TIMEOUT
+from tests.signed_in_app import AUTH, ISSUER, ROOT, TIMEOUT
 
 SIGNED = {"iss": ISSUER, "email_verified": True}
 
@@ -52,15 +51,8 @@ def db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def env(monkeypatch, db, tmp_path):
-    roles = tmp_path / "roles.toml"
-    roles.write_text(ROLE_FILE, encoding="utf-8")
-    monkeypatch.setenv("OOS_DB", str(db))
-    monkeypatch.setenv("OOS_ROLES", str(roles))
-    monkeypatch.setenv("OOS_APP_STORE", str(tmp_path / "app.sqlite"))
-    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
-    yield
-    audit.close_connections()
+def env(sign_in_env, db):
+    return sign_in_env(db, ROLE_FILE)
 
 
 def run(user: dict, *, preview: bool = False, **query):

@@ -8,22 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from appstore import audit
 from tests.test_queries_rates import db as rates_db  # noqa: F401  (the fixture, reused)
 from tests.test_trust_pages import run
 from tests.test_trust_suppression_pages import QA, ROLE_FILE, SENIOR
 
 
 @pytest.fixture(autouse=True)
-def env(monkeypatch, rates_db, tmp_path):  # noqa: F811
-    roles = tmp_path / "roles.toml"
-    roles.write_text(ROLE_FILE, encoding="utf-8")
-    monkeypatch.setenv("OOS_DB", str(rates_db))
-    monkeypatch.setenv("OOS_ROLES", str(roles))
-    monkeypatch.setenv("OOS_APP_STORE", str(tmp_path / "app.sqlite"))
-    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
-    yield
-    audit.close_connections()
+def env(sign_in_env, rates_db):  # noqa: F811
+    return sign_in_env(rates_db, ROLE_FILE)
 
 
 def ratio_columns(at) -> list[str]:

@@ -26,9 +26,8 @@ from pathlib import Path
 import pytest
 from streamlit.util import calc_hash
 
-from appstore import audit
 from data.load import load_batch
-from tests.test_trust_pages import AUTH, ISSUER, ROOT, TIMEOUT
+from tests.signed_in_app import ISSUER, signed_in_app
 
 DATA = Path(__file__).resolve().parent / "data"
 SIGNED = {"iss": ISSUER, "email_verified": True}
@@ -65,25 +64,13 @@ def db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def env(monkeypatch, db, tmp_path):
-    roles = tmp_path / "roles.toml"
-    roles.write_text(ROLE_FILE, encoding="utf-8")
-    monkeypatch.setenv("OOS_DB", str(db))
-    monkeypatch.setenv("OOS_ROLES", str(roles))
-    monkeypatch.setenv("OOS_APP_STORE", str(tmp_path / "app.sqlite"))
-    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
-    yield
-    audit.close_connections()
+def env(sign_in_env, db):
+    return sign_in_env(db, ROLE_FILE)
 
 
 def run(user: dict, **query):
-    from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, **user}
-    for key, value in query.items():
-        at.query_params[key] = value
+    at = signed_in_app(user, **query)
     at._page_hash = calc_hash("today")  # a shared /today link, opened
     at.run()
     assert not at.exception, [e.value for e in at.exception]

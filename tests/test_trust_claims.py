@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 # the page tests' fixture database, role file and app store (fixtures `db` and `env`)
-from tests.test_trust_pages import ROOT, TIMEOUT, db, env, text, title  # noqa: F401
+from tests.test_trust_pages import db, env, text, title  # noqa: F401
 from trust import roles
 
 ISSUER = "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0"
@@ -130,13 +130,10 @@ def test_entra_ids_object_id_is_the_subject_when_the_file_says_so():
 
 
 def run_as(claims: dict, page: str = "pages/explorer.py"):
-    from streamlit.testing.v1 import AppTest
+    from tests.signed_in_app import signed_in_app
+    from tests.test_trust_pages import goto
 
-    from tests.test_trust_pages import AUTH, goto
-
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, **claims}
+    at = signed_in_app(claims)
     at.run()
     goto(at, page)
     assert not at.exception, [e.value for e in at.exception]
@@ -145,7 +142,7 @@ def run_as(claims: dict, page: str = "pages/explorer.py"):
 
 @pytest.mark.usefixtures("env")
 def test_the_findings_account_sees_nothing():
-    from tests.test_trust_pages import ISSUER as PAGES_ISSUER
+    from tests.signed_in_app import ISSUER as PAGES_ISSUER
 
     lead = {"iss": PAGES_ISSUER, "sub": "x-1", "email_verified": True, "name": "Mallory"}
     assert title(run_as({**lead, "email": "lead@council.example"})) == "Cohort explorer"

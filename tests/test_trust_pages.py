@@ -19,11 +19,9 @@ from streamlit.util import calc_hash
 
 from appstore import audit
 from data.load import load_cohort
+from tests.signed_in_app import ISSUER, ROOT, TIMEOUT, signed_in_app
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-TIMEOUT = 60
-ISSUER = "https://idp.council.example/tenant-1"
 ROLE_FILE = f"""
 ask = "Ivy Governance (ig@council.example)"
 [identity]
@@ -42,13 +40,6 @@ sen_teams = ["SEN South"]
 role = "senior_leader"
 accounts = ["sl@council.example"]
 """
-AUTH = {
-    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
-    "cookie_secret": "test-only-cookie-secret",
-    "client_id": "test",
-    "client_secret": "test",
-    "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration",
-}
 # page -> the heading it draws
 ALL_PAGES = {
     "pages/overview.py": "Overview",
@@ -82,36 +73,26 @@ def db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def env(monkeypatch, db, tmp_path):
-    roles = tmp_path / "roles.toml"
-    roles.write_text(ROLE_FILE, encoding="utf-8")
-    monkeypatch.setenv("OOS_DB", str(db))
-    monkeypatch.setenv("OOS_ROLES", str(roles))
-    monkeypatch.setenv("OOS_APP_STORE", str(tmp_path / "app.sqlite"))
-    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
-    yield tmp_path / "app.sqlite"
-    audit.close_connections()
+def env(sign_in_env, db):
+    return sign_in_env(db, ROLE_FILE)
 
 
 def signed_in(user: dict) -> dict:
     """The claims of a sign-in: the role file's issuer, the e-mail as the permanent ID and
     marked verified, unless `user` gives its own."""
-    claims = {"is_logged_in": True, "iss": ISSUER}
+    claims = {"iss": ISSUER}
     if "email" in user:
         claims |= {"sub": user["email"], "email_verified": True}
     return claims | user
 
 
 def run(user: dict | None, page: str | None = None, *, signin: bool = True, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     if signin:
-        at.secrets["auth"] = AUTH
-    if user is not None:
-        at.user = signed_in(user)
-    elif signin:
-        at.user = {"is_logged_in": False}
-    for key, value in query.items():
-        at.query_params[key] = value
+        at = signed_in_app(None if user is None else signed_in(user), **query)
+    else:  # no [auth] section: the demo or the single-user mode
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+        for key, value in query.items():
+            at.query_params[key] = value
     at.run()
     if page:
         goto(at, page)
@@ -300,15 +281,8 @@ def demo_db(tmp_path_factory) -> Path:
     return db
 
 
-def test_demo_database_runs_without_sign_in_with_a_marker_and_role_switcher(
-    monkeypatch, demo_db, tmp_path
-):
-    roles = tmp_path / "roles.toml"
-    roles.write_text('[demo]\ncaseworker_sen_teams = ["SEN North Kent"]\n', encoding="utf-8")
-    monkeypatch.setenv("OOS_DB", str(demo_db))
-    monkeypatch.setenv("OOS_ROLES", str(roles))
-    monkeypatch.setenv("OOS_APP_STORE", str(tmp_path / "app.sqlite"))
-    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
+def test_demo_database_runs_without_sign_in_with_a_marker_and_role_switcher(sign_in_env, demo_db):
+    sign_in_env(demo_db, '[demo]\ncaseworker_sen_teams = ["SEN North Kent"]\n')
     at = run(None, "pages/explorer.py", signin=False)
     assert title(at) == "Cohort explorer"
     assert "Demo: no sign-in" in text(at)

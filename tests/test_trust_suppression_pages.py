@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from appstore import audit
 from data.load import load_cohort
 from tests.published_values import published, record_keys
 from tests.test_trust_pages import run
@@ -52,15 +51,8 @@ def db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def env(monkeypatch, db, tmp_path):
-    roles = tmp_path / "roles.toml"
-    roles.write_text(ROLE_FILE, encoding="utf-8")
-    monkeypatch.setenv("OOS_DB", str(db))
-    monkeypatch.setenv("OOS_ROLES", str(roles))
-    monkeypatch.setenv("OOS_APP_STORE", str(tmp_path / "app.sqlite"))
-    monkeypatch.delenv("OOS_SINGLE_USER", raising=False)
-    yield
-    audit.close_connections()
+def env(sign_in_env, db):
+    return sign_in_env(db, ROLE_FILE)
 
 
 def table_of(at, first_column: str):

@@ -219,6 +219,14 @@ def heading(page) -> str:
     return page.locator("h1").first.inner_text().strip()
 
 
+def signed_in(page, where) -> None:
+    """The "Sign out" button is on the page; else the failure says which page showed what."""
+    try:
+        page.get_by_role("button", name="Sign out").wait_for()
+    except Exception as error:  # noqa: BLE001 - re-raised with what the page showed
+        raise AssertionError((where, page.url, page.locator("body").inner_text()[:600])) from error
+
+
 def sign_in(browser, deployment, account: str):
     base, provider = deployment["base"], deployment["provider"]
     # the certificate is the test's own, made minutes ago (TLS itself is checked with
@@ -278,7 +286,7 @@ def test_each_role_signs_in_through_the_proxy_and_reaches_only_its_pages(
                 assert not shown.startswith(title), (account, path, shown)
                 if path:  # (the bare address is no request for a page)
                     assert "which your role cannot open" in text, (account, path)
-            page.get_by_role("button", name="Sign out").wait_for()
+            signed_in(page, (account, path, shown))
             if account == "sl-0004":
                 assert not re.search(r"P-00\d\d", text), (path, "a child ID shown to a leader")
         if account == "sl-0004":
