@@ -320,7 +320,8 @@ def trend(
     def counts(p: CohortFilter, dim: str | None = dimension) -> pd.DataFrame:
         return aggregates.trend(p, dim, start, end, db=db)
 
-    early = protect.Ahead(g, audience, counts)
+    # a total month by month seldom holds a 0 (a breakdown nearly always does)
+    early = protect.Ahead(g, audience, counts, likely=dimension is not None)
     data = counts(g)
     parents = breakdown_parents(
         g,

@@ -139,12 +139,17 @@ _AHEAD = ThreadPoolExecutor(max_workers=2, thread_name_prefix="oos-wider")
 class Ahead:
     """`fetch(p)` for each filter `p` in `wider(f, audience)`, started now; calling the
     instance with a filter gives its table (waiting for it), or fetches any other filter then.
-    Nothing is started for an exact audience."""
+    Nothing is started for an exact audience, nor when `likely` is False (a figure that seldom
+    holds a 0, such as a total month by month: its wider tables are then fetched only when a
+    0 asks for them)."""
 
-    def __init__(self, f: CohortFilter, audience: Audience, fetch: Callable) -> None:
+    def __init__(
+        self, f: CohortFilter, audience: Audience, fetch: Callable, *, likely: bool = True
+    ) -> None:
         self._fetch = fetch
         self._started = {
-            p: _AHEAD.submit(contextvars.copy_context().run, fetch, p) for p in wider(f, audience)
+            p: _AHEAD.submit(contextvars.copy_context().run, fetch, p)
+            for p in (wider(f, audience) if likely else [])
         }
 
     def __call__(self, p: CohortFilter):

@@ -96,4 +96,9 @@ def test_the_wider_filters_tables_are_started_at_once_and_handed_back(db):
     # a filter not started is fetched when asked for; an exact audience starts nothing
     assert sum(early(APRIL)["children"]) == 13 and len(started) == 3
     none = protect.Ahead(f, protect.Audience.exact(), fetch)
-    assert len(started) == 3 and sum(none(APRIL)["children"]) == 13
+    assert len(started) == 3
+    assert sum(none(APRIL)["children"]) == 13 and len(started) == 4
+    # not likely to be needed: nothing started, fetched only when asked for
+    later = protect.Ahead(f, protect.Audience.published(), fetch, likely=False)
+    assert len(started) == 4
+    assert sum(later(wider[0])["children"]) == 4 and len(started) == 5
