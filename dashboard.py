@@ -32,7 +32,7 @@ from trust.access import (
     page_kind,
     script_of,
 )
-from trust.viewer import set_current
+from trust.viewer import DEMO, set_current
 
 LOG = logging.getLogger(__name__)
 
@@ -97,6 +97,8 @@ status = check_database(db_path, build_demo_database_if_missing(db_path))
 # Synthetic only when every load in the database was (queries/dataset_info.sql), and the gate
 # says what it found.
 found = what_it_holds(status) if status.ok else ""
+# the role a demo link asks for, read before the role switcher reads (and drops) an unknown one
+asked_roles = link_check.url_values(signin.DEMO_ROLE_KEY)
 access = signin.decide(bool(status.ok and status.info.get("synthetic")), found)
 if access.blocked_page is not None:
     gate_page = st.Page(access.blocked_page, title=access.blocked_title, url_path="access")
@@ -122,6 +124,8 @@ a11y.apply()  # caption contrast, print stylesheet
 st.set_page_config(page_title=f"{page.title} · Children out of school with an EHC plan")
 share.start_run(page.url_path)
 link_check.unknown_page(st.context.url, page, PAGES)
+if viewer.mode == DEMO:
+    link_check.unknown_demo_role(asked_roles, viewer.role_label)
 # Less empty space above the page title, so a 1280x800 screen shows more figures. Static CSS
 # written here, never data.
 st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 4.5rem; }</style>")
@@ -163,7 +167,7 @@ if status.periods:
 st.session_state[CONTEXT_KEY] = context
 # Figures as published: always for senior leaders; a switch, off by default, for other roles.
 published.sidebar_switch(viewer)
-# Keyed once (st-key-view-link): the copy fallback in share.py finds the link box by it.
+# Keyed once (st-key-view-link): the copy script in share.py finds the link box by it.
 link_slot = st.sidebar.container(key="view-link").empty()
 notice_slot = st.empty()
 

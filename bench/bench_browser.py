@@ -17,7 +17,11 @@ folder unless --db names one):
    each making `--changes` filter changes one after another, all sessions at the same time;
    for every change the time to the end of the script run it started and to the chart
    redrawn (a change that leaves the figure as it was is not redrawn: its run's end is
-   taken), p50 and p95 over all of them, with the server's CPU time and memory. All ten
+   taken), p50 and p95 over all of them, with the server's CPU time and memory; and for
+   every change whether the server ran with the typed value (the page's "Filters: ..." line,
+   written by the server from its run's values, shows it): a change the server never got
+   would still end a run, with the old value, and look like a change that redraws nothing.
+   All ten
    browsers run on the same machine as the server, so on a small machine their own drawing
    (about 0.3 s of a core per change, measured with chromium's Performance metrics) is most
    of the wait. `--baseline` runs the same first with Streamlit's default runner settings
@@ -33,6 +37,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -49,6 +54,8 @@ PAGES = [
 ]  # fmt: skip
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# the server's summary of the filters a run used (pages/common/page.py), under the heading
+FILTERS = '[data-testid="stMain"] [data-testid="stCaptionContainer"]:has-text("Filters:")'
 TIMEOUT = 120_000
 
 
@@ -164,6 +171,7 @@ async def one_session(
     server: list[float],
     unchanged: list[int],
     missed: list[int],
+    lost: list[int],
 ):
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     context.set_default_timeout(TIMEOUT)  # ten sessions on a small machine: slow first runs
@@ -185,7 +193,8 @@ async def one_session(
     for change in range(changes):
         # a value no other session uses, so every change misses the query cache; small, so
         # every value leaves children to draw
-        await box.fill(str(1 + number * changes + change))
+        value = 1 + number * changes + change
+        await box.fill(str(value))
         await page.wait_for_timeout(100)  # (not timed) the box takes the typed value first
         start = await page.evaluate(ARM)  # watches for new chart elements too
         seen = watch.seen()
@@ -211,6 +220,16 @@ async def one_session(
         times.append((max(ended, redrawn) - start) / 1000)
         server.append((ended - start) / 1000)
         await page.wait_for_selector(IDLE)
+        # (not timed) the server ran with the typed value: its own summary of the filters,
+        # written from the values of the run, says so. A change whose value never reached
+        # the server would end a run all the same (a rerun with the old value), leave the
+        # chart as it was and be counted above as "not redrawn": this tells the two apart.
+        words = f"Days out of school: {value} or more"
+        try:
+            await page.locator(FILTERS).filter(has_text=words).first.wait_for(timeout=20_000)
+        except PlaywrightTimeout:
+            print(f"   (session {number}, change {change}: the page never showed {words!r})")
+            lost[0] += 1
     await context.close()
 
 
@@ -219,17 +238,17 @@ async def concurrent(base: str, sessions: int, changes: int) -> tuple[list, list
 
     times: list[float] = []
     server: list[float] = []
-    unchanged, missed = [0], [0]
+    unchanged, missed, lost = [0], [0], [0]
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         await asyncio.gather(
             *(
-                one_session(browser, base, n, changes, times, server, unchanged, missed)
+                one_session(browser, base, n, changes, times, server, unchanged, missed, lost)
                 for n in range(sessions)
             )
         )
         await browser.close()
-    return times, server, unchanged[0], missed[0]
+    return times, server, unchanged[0], missed[0], lost[0]
 
 
 # Streamlit's own defaults for the two runner settings .streamlit/config.toml changes (the
@@ -256,7 +275,7 @@ def many_sessions(db: Path, folder: Path, sessions: int, changes: int, env: dict
                 os.environ[key] = value
     try:
         cpu_before, rss_before = cpu_seconds(process.pid), rss_mb(process.pid)
-        times, server, unchanged, missed = asyncio.run(concurrent(base, sessions, changes))
+        times, server, unchanged, missed, lost = asyncio.run(concurrent(base, sessions, changes))
         cpu = cpu_seconds(process.pid) - cpu_before
         rss_after = rss_mb(process.pid)
     finally:
@@ -269,6 +288,7 @@ def many_sessions(db: Path, folder: Path, sessions: int, changes: int, env: dict
         )
     print(f"     ({unchanged} changes left the chart's figure as it was: not redrawn)")
     print(f"     ({missed} changes whose run did not end within 60 s)")
+    print(f"     ({lost} changes whose typed value the page's filter summary never showed: lost)")
     print(
         f"     the server's CPU {cpu:.1f} s ({cpu / max(1, len(times) + sessions):.2f} s per "
         f"run, page opens included); memory {rss_before:.0f} MB before, {rss_after:.0f} MB after"
@@ -289,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         "--before",
         type=Path,
         help="part 1 also on a checkout of the code before a change (e.g. `git archive main | "
-        "tar -x -C /tmp/before`), run as a second server on the same database, cold opens "
+        "tar -x -C /tmp/before`), run as a second server on a copy of the database, cold opens "
         "interleaved with this code's: before and after in one run",
     )
     parser.add_argument("--repeat", type=int, default=1, help="rounds of part 1 (medians)")
@@ -321,21 +341,34 @@ def main(argv: list[str] | None = None) -> int:
         before = None
         try:
             if 1 in args.parts and (args.before or args.repeat > 1):
-                if args.prime:
-                    # every page opened once, so the server remembers the views pages open on
-                    # (queries/warm.py, kept beside the database); then a restart, as after
-                    # a deployment or a publish
-                    print("   (priming: every page opened once, then the server restarted)")
-                    cold_opens(base, args.pages)
-                    stop_server(process)
-                    process, base = start_server(db, Path(folder) / "streamlit2.log")
                 servers = {"after": base}
                 if args.before:
+                    # its own copy of the database: each code keeps its own warm-up list
+                    # beside the file (queries/warm.py), and neither reads the other's
+                    before_db = Path(folder) / f"before-{Path(db).name}"
+                    shutil.copy(db, before_db)
                     before, servers["before"] = start_server(
-                        db, Path(folder) / "before.log", root=args.before
+                        before_db, Path(folder) / "before.log", root=args.before
                     )
+                if args.prime:
+                    # every page opened once on each server, so each remembers the views
+                    # pages open on (queries/warm.py, kept beside its database); then both
+                    # restarted, as after a deployment or a publish
+                    print("   (priming: every page opened once, then the servers restarted)")
+                    for address in list(servers.values()):
+                        cold_opens(address, args.pages)
+                    stop_server(process)
+                    process, servers["after"] = start_server(db, Path(folder) / "streamlit2.log")
+                    if before is not None:
+                        stop_server(before)
+                        before, servers["before"] = start_server(
+                            before_db, Path(folder) / "before2.log", root=args.before
+                        )
                 idle_after = wait_idle(process.pid)
                 print(f"   (after start-up: this code's server idle in {idle_after:.0f} s)")
+                if before is not None:
+                    idle_before = wait_idle(before.pid)
+                    print(f"   (the code before: its server idle in {idle_before:.0f} s more)")
                 print(
                     f"\n1. Cold open (new browser context), seconds: script idle / last chart, "
                     f"median of {args.repeat}"

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
-from queries import life_table, runner
+from queries import life_table, runner, warm
 from queries.dimensions import ALL_SPEC, spec
 from queries.filters import CohortFilter
 from queries.pupil import run_for_aggregation, run_pupil_query
@@ -189,6 +189,13 @@ class Survival:
 
 
 _store_lock = threading.Lock()
+
+
+def _db_key(db) -> str:
+    """The database as the caches below key it: its absolute path, so a call naming the file
+    (the warm-up, queries/warm.py) and a page's call naming none (the configured database)
+    share one build of the episodes."""
+    return str(runner.database_path(db))
 
 
 @lru_cache(maxsize=1)
@@ -359,7 +366,9 @@ def survival(f: CohortFilter, dimension: str | None = None, *, db=None) -> Survi
     """Curves, medians and the test by `dimension` (None: everyone), cached per filter and
     data version."""
     _template(dimension)  # refuses a dimension that is not offered
-    return _survival(f, dimension, None if db is None else str(db), runner.data_version(db))
+    # the page's default view is worked out again after a restart or a publish (queries/warm.py)
+    warm.record_call("survival", f, {"dimension": dimension}, db)
+    return _survival(f, dimension, _db_key(db), runner.data_version(db))
 
 
 def _logrank(samples: dict[str, life_table.Sample]) -> dict:
@@ -409,7 +418,8 @@ def hazard_by_time_out(f: CohortFilter, *, dimension: str | None = None, db=None
     episodes once).
     """
     _template(dimension)
-    hazard = _hazard(f, dimension, None if db is None else str(db), runner.data_version(db))
+    warm.record_call("hazard", f, {"dimension": dimension}, db)
+    hazard = _hazard(f, dimension, _db_key(db), runner.data_version(db))
     return hazard.copy()  # the cached frame is never handed out to be changed
 
 

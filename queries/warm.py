@@ -18,6 +18,11 @@ restart) that second person.
 - `start`: the frame calls it on every run; the first run on a data version (a publish, a
   restart) starts one background thread that works the remembered queries out again on that
   version, filling the runner's cache. A query that fails (a page changed) is dropped.
+- `record_call`: a few functions of the query layer keep answers of their own beside the
+  runner's (Time to return's episodes of every child-month, built once per data version and
+  the longest first visit of all: `CALLS`, an allow-list). Each records its call for the view
+  a page opens on (the latest month, no filter) and `start` makes the call again, so the
+  first visitor after a restart or a publish finds the episodes built and the curves fitted.
 - The list is kept beside the database (`<database>.warm.json`, at most `MAX_QUERIES`,
   written atomically) so that a restarted server warms at once. It holds query names,
   period offsets and code-chosen values (dimension expressions, category lists), never a
@@ -28,6 +33,7 @@ Nothing here imports streamlit: the pages, the tests and the benchmarks share it
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -51,6 +57,14 @@ _FILTER_KEYS = frozenset(CohortFilter(period="2000-01").params()) - {
 }
 # Parameters that would name a person: a query setting one is never remembered.
 _PERSONAL_KEYS = frozenset({"caseworker", "child_id", "child_ids"})
+
+# Functions that keep their own cache beside the runner's, by the name a remembered call uses:
+# (module, function), each called as function(filter, db=..., **arguments). An allow-list, so
+# a list beside the database can name nothing else.
+CALLS = {
+    "survival": ("queries.survival", "survival"),
+    "hazard": ("queries.survival", "hazard_by_time_out"),
+}
 
 _lock = threading.Lock()
 _queries: dict[str, OrderedDict[str, dict]] = {}  # database path -> key -> entry
@@ -112,14 +126,20 @@ def _load(path: str) -> OrderedDict[str, dict]:
     if path not in _loaded:
         _loaded.add(path)
         try:
-            for entry in json.loads(_file(path).read_text(encoding="utf-8")):
+            listed = json.loads(_file(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            listed = []  # no file yet, or one this version cannot read: start afresh
+        for entry in listed if isinstance(listed, list) else []:
+            try:
                 queries.setdefault(_key(entry), entry)
-        except (OSError, ValueError, TypeError):
-            pass  # no file yet, or one this version cannot read: start afresh
+            except (KeyError, TypeError):
+                continue  # an entry this version does not know (another version's): skipped
     return queries
 
 
 def _key(entry: dict) -> str:
+    if "call" in entry:
+        return json.dumps(["call", entry["call"], entry["params"]], sort_keys=True)
     return json.dumps([entry["name"], entry["params"], entry["template"]], sort_keys=True)
 
 
@@ -157,6 +177,26 @@ def record(name: str, params: dict, template: dict | None, path: str, db) -> Non
         "params": {k: _encode(v, latest) for k, v in sorted(params.items())},
         "template": dict(sorted((template or {}).items())),
     }
+    _remember(path, entry)
+
+
+def record_call(name: str, f: CohortFilter, arguments: dict, db) -> None:
+    """Remember a call of one of `CALLS` made for the view a page opens on: the latest month
+    and no filter. `arguments` are code-chosen values (a dimension from the page's list)."""
+    if name not in CALLS or getattr(_local, "inside", False):
+        return
+    if f != CohortFilter(period=f.period):
+        return  # a filter is set: not a view pages open on
+    latest = _latest(db)
+    if latest is None or _months(f.period) != latest:
+        return
+    from queries import runner
+
+    entry = {"call": name, "params": {"period": {"months": 0}, **dict(sorted(arguments.items()))}}
+    _remember(str(runner.database_path(db)), entry)
+
+
+def _remember(path: str, entry: dict) -> None:
     key = _key(entry)
     with _lock:
         queries = _load(path)
@@ -201,15 +241,27 @@ def _replay(path: str, entries: list[dict], db) -> None:
     if latest is None:
         return
     done = 0
-    for entry in entries:
+    # the runner's queries first: the calls' own work reads some of them
+    for entry in sorted(entries, key=lambda e: "call" in e):
         params = {k: _decode(v, latest) for k, v in entry["params"].items()}
         try:
-            runner.run(entry["name"], params, db=db, template=entry["template"] or None)
+            if "call" in entry:
+                _call(entry["call"], params, db)
+            else:
+                runner.run(entry["name"], params, db=db, template=entry["template"] or None)
             done += 1
         except Exception:  # noqa: BLE001 - a query a page no longer runs: forget it
             with _lock:
                 _load(path).pop(_key(entry), None)
     LOG.info("warm-up: %d of %d views worked out for %s", done, len(entries), path)
+
+
+def _call(name: str, params: dict, db) -> None:
+    """Make a remembered call again (only a function `CALLS` lists)."""
+    module, function = CALLS[name]
+    arguments = dict(params)
+    f = CohortFilter(period=arguments.pop("period"))
+    getattr(importlib.import_module(module), function)(f, db=db, **arguments)
 
 
 def forget(path: str | None = None) -> None:

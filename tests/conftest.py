@@ -31,6 +31,17 @@ def query(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
         con.close()
 
 
+def view_link(at) -> str:
+    """The sidebar's "Link to this view" as AppTest holds it: the text of its code box (an
+    st.html element, pages/common/share.py), HTML entities read back."""
+    import html
+    import re
+
+    boxes = [e.proto.body for e in at.sidebar.get("html") if "oos-view-link" in e.proto.body]
+    assert len(boxes) == 1, boxes
+    return html.unescape(re.search(r"<code>(.*?)</code>", boxes[0], re.S).group(1))
+
+
 # --- who the tests are -----------------------------------------------------------------------
 # The dashboard shows a database holding real loads only to a signed-in role, or to the single
 # analyst named by OOS_SINGLE_USER. Tests that are not about sign-in run as that single analyst

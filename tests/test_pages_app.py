@@ -38,6 +38,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.load import load_cohort
 from data.store import create_empty
+from tests.conftest import view_link
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -411,7 +412,7 @@ def test_link_to_this_view_carries_period_filters_and_choices(monkeypatch, fixtu
     at.multiselect(key="need").set_value(["ASD"]).run()
     at.selectbox(key="cin").set_value("Yes").run()
     at.button_group(key="dim").set_value("year_group").run()
-    link = at.sidebar.code[0].value
+    link = view_link(at)
     # Written as the bound widgets read them back (the need by its label, the breakdown by its
     # name); AppTest has no browser address, so the link starts at the page's path.
     assert link == (

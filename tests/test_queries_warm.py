@@ -101,3 +101,60 @@ def test_a_query_no_page_runs_any_more_is_dropped(db):
     aggregates.breakdown(CohortFilter(period="2023-06"), "gender", db=db)
     names = [e["name"] for e in remembered(db)]
     assert "no_such_query" not in names and "children_by_category" in names
+
+
+def test_time_to_returns_own_caches_are_worked_out_again_after_a_publish_and_a_restart(
+    db, tmp_path
+):
+    """Time to return keeps the episodes and the fitted curves in caches of its own (beside
+    the runner's): its opening view (every child, the latest month, no filter) is remembered
+    as a call and made again, so the page's own call is a hit in both of them."""
+    from queries import survival
+
+    survival.survival(CohortFilter(period="2023-06"), db=db)
+    survival.hazard_by_time_out(CohortFilter(period="2023-06"), db=db)
+    survival.survival(CohortFilter(period="2023-06", districts=("Thanet",)), db=db)  # filtered
+    calls = [e for e in remembered(db) if "call" in e]
+    assert sorted(e["call"] for e in calls) == ["hazard", "survival"]  # not the filtered one
+    assert all(e["params"] == {"dimension": None, "period": {"months": 0}} for e in calls)
+    july = tmp_path / "july.csv"
+    shutil.copy(DATA / "p_cohort_2023_06.csv", july)
+    load_cohort(july, "2023-07", db)
+    warm.forget()
+    runner.close_all()
+    runner.clear_cache()
+    thread = warm.start(db)
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    curves, hazards = survival._survival.cache_info(), survival._hazard.cache_info()
+    # the page names no database (the configured one); the warm-up named the file: one key
+    f = CohortFilter(period="2023-07")
+    found = survival.survival(f, db=Path(str(db)))
+    survival.hazard_by_time_out(f, db=str(db))
+    assert survival._survival.cache_info().misses == curves.misses
+    assert survival._survival.cache_info().hits == curves.hits + 1
+    assert survival._hazard.cache_info().misses == hazards.misses
+    assert found.groups == survival.survival(f, db=db).groups
+
+
+def test_a_remembered_call_outside_the_allow_list_is_never_made(db):
+    """The list beside the database can name only the calls warm.CALLS allows: a file
+    naming another function (os.system, say) makes nothing and is forgotten; an entry this
+    version cannot read is skipped, and the rest is still worked out."""
+    aggregates.breakdown(CohortFilter(period="2023-06"), "district", db=db)
+    listed = remembered(db)
+    marker = db.parent / "ran"
+    listed.append(
+        {"call": "os.system", "params": {"period": {"months": 0}, "command": f"touch {marker}"}}
+    )
+    listed.append({"kind": "an entry of another version"})  # skipped, not a failure
+    Path(f"{db}{warm.SUFFIX}").write_text(json.dumps(listed), encoding="utf-8")
+    warm.forget()
+    runner.clear_cache()
+    warm.start(db).join(timeout=120)
+    assert not marker.exists()
+    before = runner.cache_info()
+    aggregates.breakdown(CohortFilter(period="2023-06"), "district", db=db)
+    assert runner.cache_info()["misses"] == before["misses"]  # the rest was worked out
+    aggregates.breakdown(CohortFilter(period="2023-06"), "gender", db=db)
+    assert all(e.get("call") != "os.system" for e in remembered(db))

@@ -380,12 +380,12 @@ def test_the_proxy_serves_the_app_with_security_headers(proxy):
 @pytest.mark.parametrize(
     "where",
     [
-        "pages.common.share:COPY_FALLBACK",
+        "pages.common.share:COPY_SCRIPT",
         "pages.common.a11y:PRINT_SCRIPT",
     ],
 )
 def test_the_policy_allows_the_dashboards_scripts_by_their_hashes(where):
-    # The inline scripts the dashboard itself adds (the copy fallback, the print layout) must
+    # The inline scripts the dashboard itself adds (the link copy script, the print layout) must
     # be allowed by the hash of their exact text, or the proxy's policy blocks them; a change
     # to a script needs a new hash in deploy/nginx/oos-dashboard.conf.
     import base64

@@ -22,6 +22,7 @@ from data.load import load_batch
 from figures.flag_words import reasons, worklist_reason_text
 from queries import casework
 from queries.filters import CohortFilter
+from tests.conftest import view_link
 
 D = dt.date
 CENSUS = D(2026, 10, 31)
@@ -179,7 +180,7 @@ def test_today_reopens_on_the_tier_and_page_a_chronology_came_from(monkeypatch, 
     assert any(c.value.startswith("Children 51 to 60 of 60") for c in at.caption)
     assert listed(at)["Child ID"].iloc[0] == "T-0051"
     # the copied link names the page, so it reopens the same view
-    assert "today_page=2" in at.sidebar.code[0].value
+    assert "today_page=2" in view_link(at)
 
 
 def test_the_chronology_offers_back_to_the_same_tier_and_page(monkeypatch, flags_db):

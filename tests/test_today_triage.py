@@ -27,6 +27,7 @@ import pytest
 from streamlit.util import calc_hash
 
 from data.load import load_batch
+from tests.conftest import view_link
 from tests.signed_in_app import ISSUER, signed_in_app
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -177,7 +178,7 @@ def test_a_view_that_does_not_exist_is_explained():
 def test_the_view_goes_into_the_link():
     at = run(LEAD)
     at.button_group(key="today_view").set_value("mine").run()
-    assert at.sidebar.code[0].value == "/today?period=2024-03&today_view=Mine"
+    assert view_link(at) == "/today?period=2024-03&today_view=Mine"
 
 
 def test_the_teams_figures_as_published_hide_small_counts():
@@ -207,4 +208,4 @@ def test_a_shared_today_link_opens_today_for_a_caseworker():
     at = run(BEN, period="2024-03", today_tier="Act now")
     assert at.title[0].value.startswith("Today: flags at 31 March 2024")
     assert not [n for n in notices(at) if "does not exist" in n or "cannot open" in n]
-    assert at.sidebar.code[0].value.startswith("/today?period=2024-03")
+    assert view_link(at).startswith("/today?period=2024-03")

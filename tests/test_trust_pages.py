@@ -19,6 +19,7 @@ from streamlit.util import calc_hash
 
 from appstore import audit
 from data.load import load_cohort
+from tests.conftest import view_link
 from tests.signed_in_app import ISSUER, ROOT, TIMEOUT, signed_in_app
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -303,8 +304,8 @@ def test_demo_database_runs_without_sign_in_with_a_marker_and_role_switcher(sign
     assert not shown_ids(at)
     assert "Demo: no sign-in" in text(at)
     # the link to this view carries the role tried, so it reopens as a senior leader
-    links = [c.value for c in at.sidebar.code]
-    assert len(links) == 1 and "role=Senior+leader" in links[0], links
+    link = view_link(at)  # (one box: view_link checks)
+    assert "role=Senior+leader" in link, link
     audit.close_connections()
 
 
@@ -319,6 +320,20 @@ def test_a_demo_link_with_a_role_opens_as_that_role(monkeypatch, demo_db, tmp_pa
     assert title(at) != "Cohort explorer"
     assert not shown_ids(at)
     audit.close_connections()
+
+
+@pytest.mark.parametrize("asked", ["caseworker", "Head teacher"])
+def test_a_demo_link_with_a_role_that_is_not_one_says_so(sign_in_env, demo_db, asked):
+    # the switcher cannot show an unknown role and drops it: the link's reader is told, and the
+    # view is the first role's (a role's key, "caseworker", is not its label either)
+    sign_in_env(demo_db, "")
+    at = run(None, signin=False, role=asked)  # a link to the Overview
+    assert at.sidebar.selectbox(key="role").value == "safeguarding_lead"
+    notices = [w.value.replace("\\", "") for w in at.warning]
+    assert [n for n in notices if f"asked for the role “{asked}”" in n] == [
+        f"This link asked for the role “{asked}”, which is not one of the demo's roles "
+        "(Safeguarding lead, QA officer, Caseworker, Senior leader); viewing as Safeguarding lead."
+    ]
 
 
 def test_a_role_in_the_url_is_ignored_when_sign_in_is_configured(env):

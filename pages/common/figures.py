@@ -133,7 +133,9 @@ def show_figure(
             show_table(table, key=f"table-{key}")
         # the same table for paper, printed under the chart (hidden on screen)
         st.html(print_table_html(table))
-        left, png, svg, right = st.columns([1, 1, 1, 3], vertical_alignment="center")
+        # "Download CSV" with its icon needs about 150 px: a sixth of a 1280-px screen's main
+        # column cut it to "Downloa..."
+        left, png, svg, right = st.columns([3, 2, 2, 5], vertical_alignment="center")
         with png:
             image_buttons(fig, stem, key, only="png")
         with svg:

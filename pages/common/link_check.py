@@ -13,6 +13,7 @@ import streamlit as st
 
 from pages.common import state as page_state
 from pages.common.markup import escape_md
+from trust.roles import ROLES
 
 
 def requested_path(url: str | None, base_path: str = "") -> str:
@@ -43,6 +44,21 @@ def unknown_page(url: str | None, page, pages: dict) -> None:
     page_state.notice(
         f"This link asked for a page called “{shown}”, which does not exist; showing {page.title}."
     )
+
+
+def url_values(key: str) -> list[str]:
+    """What the address bar holds for `key` before a widget has read (and cleaned) it."""
+    return page_state.raw_values(key)
+
+
+def unknown_demo_role(asked: list[str], showing: str) -> None:
+    """Note a demo link's role that is not one of the roles (the switcher ignores it)."""
+    for value in asked:
+        if value not in ROLES.values():
+            page_state.notice(
+                f"This link asked for the role {page_state.quoted(value)}, which is not one of "
+                f"the demo's roles ({', '.join(ROLES.values())}); viewing as {showing}."
+            )
 
 
 def show_notices(slot) -> None:

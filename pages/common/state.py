@@ -268,7 +268,7 @@ def raw_values(key: str) -> list[str]:
         return []
 
 
-def _quoted(value: str, limit: int = 40) -> str:
+def quoted(value: str, limit: int = 40) -> str:
     value = " ".join(str(value).split())
     return "“" + (value if len(value) <= limit else value[: limit - 1] + "…") + "”"
 
@@ -282,7 +282,7 @@ def check_url(control: Control, valid: Sequence[str], showing: str | None) -> No
     for value in bad:
         instead = f"showing {showing}" if showing else "it is left out"
         notice(
-            f"This link asked for {control.label.lower()} {_quoted(value)}, which is not one of "
+            f"This link asked for {control.label.lower()} {quoted(value)}, which is not one of "
             f"the choices here; {instead}."
         )
 
@@ -300,7 +300,7 @@ def check_numbers(control: Control, low: int = 0, high: int | None = None) -> No
         if not is_whole(value, low, high):
             limits = f"a whole number from {low}" + (f" to {high}" if high is not None else "")
             notice(
-                f"This link asked for {control.label.lower()} {_quoted(value)}, which is not "
+                f"This link asked for {control.label.lower()} {quoted(value)}, which is not "
                 f"{limits}; that filter is left off."
             )
 
@@ -312,7 +312,7 @@ def check_period(raw: str | None, periods: Sequence[str], showing: str) -> None:
     try:
         asked = period_label(raw)
     except (ValueError, IndexError):
-        asked = _quoted(raw)
+        asked = quoted(raw)
     notice(f"This link asked for {asked}, which is not loaded; showing {period_label(showing)}.")
 
 
@@ -384,7 +384,7 @@ def draw_pages(
     pages = paging(total, size, 1).pages
     for value in raw_values(key):
         if not is_whole(value, 1):
-            notice(f"This link asked for page {_quoted(value)}, which is not a page number.")
+            notice(f"This link asked for page {quoted(value)}, which is not a page number.")
         elif int(value) > pages:
             notice(paging(total, size, int(value)).notice)
             # the widget would drop a page it does not have and show page 1: show the last
@@ -401,7 +401,7 @@ def tab_key(figure_key: str) -> str:
     st.session_state.setdefault(DRAWN_KEY, {})[key] = TAB_LABELS[0]
     for value in raw_values(key):
         if value not in TAB_LABELS:
-            notice(f"This link asked for a view {_quoted(value)}; showing the chart.")
+            notice(f"This link asked for a view {quoted(value)}; showing the chart.")
     return key
 
 
@@ -453,7 +453,7 @@ def back_to_today() -> dict[str, str]:
                 back[key] = value
             else:
                 notice(
-                    f"This link asked to go back to Today's {c.label.lower()} {_quoted(value)}, "
+                    f"This link asked to go back to Today's {c.label.lower()} {quoted(value)}, "
                     "which is not one of its choices; Back leaves it out."
                 )
     return back

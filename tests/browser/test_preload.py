@@ -40,3 +40,18 @@ def test_the_hidden_chart_is_gone_from_the_next_run_on(dash):
     chart = page.locator('[class*="st-key-chart-"]').first
     chart.locator(".js-plotly-plot .main-svg").first.wait_for()
     assert page.locator(".js-plotly-plot").count() == 1
+
+
+def test_a_first_visit_fetches_no_syntax_highlighter(dash):
+    """ "Link to this view" is plain text in a code box (pages/common/share.py), not st.code,
+    whose element needs a 1.5 MB syntax highlighter the first visit would fetch and run
+    before the page's charts are drawn."""
+    page = dash.open("breakdowns")
+    page.locator(".st-key-view-link code").wait_for()
+    chart = page.locator('[class*="st-key-chart-"]').first
+    chart.locator(".js-plotly-plot .main-svg").first.wait_for()
+    fetched = page.evaluate(
+        "() => performance.getEntriesByType('resource').map(e => e.name.split('/').pop())"
+    )
+    assert any(name.startswith("PlotlyChart.") for name in fetched)  # the list is complete
+    assert not [name for name in fetched if "SyntaxHighlighter" in name]
