@@ -33,7 +33,7 @@ from queries import aggregates
 from queries.dimensions import SPECS
 from queries.filters import CohortFilter
 from queries.published import district_population
-from queries.rates import RATE_DIMENSIONS, has_caseload, rates
+from queries.rates import RATE_DIMENSIONS, has_caseload, plan_counts
 
 TOTAL = aggregates.TOTAL
 COUNT, SHARE = "Number of children", "Share of the cohort"
@@ -58,15 +58,20 @@ def breakdown_parents(
     counts=("children", "children_out", "flagged", "children_with_terms"),
 ) -> list[pd.DataFrame]:
     """What hides a 0 of a table by `dimension` as published (protect.long's `parents`): the
-    same table under each wider filter, and the coarser dimension's (an age band over ages).
-    `fetch(filter, dimension)` runs the table's query; nothing for an exact audience, nor for
-    a table with no 0 among its `counts` (the parents only ever hide a 0: no query then)."""
+    same table under each wider filter, and the coarser dimension's (an age band over ages,
+    added up from `data`'s children when it has them: protect.coarse_counts). `fetch(filter,
+    dimension)` runs the table's query; nothing for an exact audience, nor for a table with no
+    0 among its `counts` (the parents only ever hide a 0: no query then)."""
     if not audience.safe or not _has_zero(data, counts):
         return []
     parents = [fetch(p, dimension) for p in protect.wider(g, audience)]
     if dimension in protect.COARSER and not data.empty:
         others = [c for c in ("period",) if c in data.columns]
-        coarse = fetch(g, protect.COARSER[dimension])
+        coarse = (
+            protect.coarse_counts(data, dimension, others=others)
+            if "children" in data.columns  # the children by category: added up, no query
+            else fetch(g, protect.COARSER[dimension])
+        )
         parents.append(protect.coarse_parent(data, dimension, coarse, others=others))
     return parents
 
@@ -82,7 +87,9 @@ def _rate_columns(
     period has no caseload; counts protected, the rate worked out from what is shown."""
     if dimension not in RATE_DIMENSIONS or not has_caseload(f.period, db):
         return None, False
-    planned = rates(f, dimension, db=db)
+    # the counts only: the rates' tests and their family's correction (two more queries over
+    # every breakdown) are the Rates page's, not this table's
+    planned = plan_counts(f, dimension, db=db)
     planned = planned[["category", "children_out", "children_with_plan",
                        "children_out_ckey", "children_with_plan_ckey"]]  # fmt: skip
     # the children out are the breakdown's own cells: their zeros hidden the same way
@@ -123,10 +130,11 @@ def breakdown(
     # Imports by council count imports only: a "Not an import" bar would dwarf the councils,
     # and percentages are more useful as shares of the imports.
     counted_on = dataclasses.replace(g, is_import=True) if dimension == "imported_from" else g
+    early = protect.Ahead(counted_on, audience, lambda p: aggregates.breakdown(p, dimension, db=db))
     data = aggregates.breakdown(counted_on, dimension, by_size=by_size, db=db)
     parents = breakdown_parents(
         counted_on, dimension, audience, data,
-        lambda p, dim: aggregates.breakdown(p, dim, db=db),
+        lambda p, dim: early(p) if dim == dimension else aggregates.breakdown(p, dim, db=db),
     )  # fmt: skip
     shown = protect.long(data, audience, parents=parents)
     label = dimension_label(dimension)
@@ -179,13 +187,14 @@ def breakdown(
 
 
 def _crosstab_parents(
-    g: CohortFilter, rows: str, cols: str, audience: Audience, data: pd.DataFrame, db
+    g: CohortFilter, rows: str, cols: str, audience: Audience, data: pd.DataFrame, early
 ) -> list[pd.DataFrame]:
     """protect.matrix's `parents` of a cross-tab (see `breakdown_parents`): the cross-tab under each
-    wider filter, and the coarser cross-tab over a row or column dimension that has one."""
+    wider filter (`early`: protect.Ahead), and the coarser cross-tab over a row or column
+    dimension that has one."""
     if not audience.safe or not _has_zero(data, ("children",)):
         return []
-    parents = [aggregates.crosstab(p, rows, cols, db=db) for p in protect.wider(g, audience)]
+    parents = [early(p) for p in protect.wider(g, audience)]
     for fine, other, column, rest in (
         (rows, cols, "row_category", "col_category"),
         (cols, rows, "col_category", "row_category"),
@@ -193,8 +202,8 @@ def _crosstab_parents(
         coarse = protect.COARSER.get(fine)
         if coarse is None or coarse == other:
             continue
-        pair = (coarse, other) if column == "row_category" else (other, coarse)
-        wide = aggregates.crosstab(g, *pair, db=db)
+        # the coarser cross-tab, added up from this one (protect.coarse_counts)
+        wide = protect.coarse_counts(data, fine, column, (rest,))
         parents.append(protect.coarse_parent(data, fine, wide, column, (rest,)))
     return parents
 
@@ -209,11 +218,12 @@ def crosstab(
     audience = resolve(audience)
     fr = frame(f, audience, db=db)
     g = narrow(f, audience)
+    early = protect.Ahead(g, audience, lambda p: aggregates.crosstab(p, rows, cols, db=db))
     data = aggregates.crosstab(g, rows, cols, db=db)
     row_label, col_label = dimension_label(rows), dimension_label(cols)
     table, chart, hidden = pd.DataFrame(), data, False
     if not data.empty:
-        parents = _crosstab_parents(g, rows, cols, audience, data, db)
+        parents = _crosstab_parents(g, rows, cols, audience, data, early)
         wide, chart, hidden = protect.matrix(data, audience, total_label=TOTAL, parents=parents)
         table = wide.assign(
             row_category=[
@@ -306,9 +316,20 @@ def trend(
     audience = resolve(audience)
     fr = frame(f, audience, db=db)
     g = narrow(f, audience)
-    data = aggregates.trend(g, dimension, start, end, db=db)
-    parents = breakdown_parents(g, dimension, audience, data,
-                       lambda p, dim: aggregates.trend(p, dim, start, end, db=db))  # fmt: skip
+
+    def counts(p: CohortFilter, dim: str | None = dimension) -> pd.DataFrame:
+        return aggregates.trend(p, dim, start, end, db=db)
+
+    # a total month by month seldom holds a 0 (a breakdown nearly always does)
+    early = protect.Ahead(g, audience, counts, likely=dimension is not None)
+    data = counts(g)
+    parents = breakdown_parents(
+        g,
+        dimension,
+        audience,
+        data,
+        lambda p, dim: early(p) if dim == dimension else counts(p, dim),
+    )
     # within each period the categories add up to its total (the headline)
     shown = protect.long(
         data, audience, group_cols=("period",), total_known=dimension is not None, parents=parents
@@ -380,12 +401,13 @@ def district_map(
             "with a plan this month: the map shows the number of children instead."
         )
         shade = COUNT
+    early = protect.Ahead(g, audience, lambda p: aggregates.breakdown(p, "district", db=db))
     data = aggregates.breakdown(g, "district", db=db)
     parents = breakdown_parents(g, "district", audience, data,
-                       lambda p, dim: aggregates.breakdown(p, dim, db=db))  # fmt: skip
+                       lambda p, dim: early(p))  # fmt: skip
     counts, derived = ["children"], ["percent"]
     if shade == PER_PLANS:
-        planned = rates(g, "district", db=db)[
+        planned = plan_counts(g, "district", db=db)[
             ["category", "children_with_plan", "children_with_plan_ckey"]
         ]
         data = data.merge(planned, on="category", how="left")

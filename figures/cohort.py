@@ -124,14 +124,19 @@ def is_small(value) -> bool:
 
 
 def _shown_values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
+    # the wider filters' measures, started beside this filter's (protect.Ahead)
+    early = protect.Ahead(f, audience, lambda p: aggregates.headline(p, db=db, with_total=False))
     frame = aggregates.headline(f, db=db).set_index("measure")
     # a 0 inside a small group is hidden too: the cohort's total, or the same measure under a
     # filter with one condition fewer (protect.wider)
     # (only ever a 0 is hidden so: no query for them when no count is 0)
     counts = frame.drop(index=MEDIAN, errors="ignore")
-    zero = any((counts[c] == 0).any() for c in ("value", "previous") if c in counts.columns)
+    columns = [c for c in ("value", "previous") if c in counts.columns]
+    zero = any((counts[c] == 0).any() for c in columns)
+    # a wider filter's total is read only for a 0 total (two queries fewer otherwise)
+    zero_total = any(counts.loc["total", c] == 0 for c in columns)
     wider = [
-        aggregates.headline(p, db=db).set_index("measure")
+        (aggregates.headline(p, db=db) if zero_total else early(p)).set_index("measure")
         for p in (protect.wider(f, audience) if zero else [])
     ]
     shown: dict = {"value": {}, "previous": {}}
@@ -145,8 +150,10 @@ def _shown_values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
             if measure == MEDIAN:
                 continue
             key = None if ckeys is None else ckeys.get(measure)
-            within = is_small(frame.loc["total", column]) or any(
-                is_small(source.loc[measure, column]) for source in wider
+            # (read for a 0 only: only a 0 is hidden for the company it keeps)
+            within = value == 0 and (
+                is_small(frame.loc["total", column])
+                or any(is_small(source.loc[measure, column]) for source in wider)
             )
             out[measure] = protect.count(
                 None if is_missing(value) else int(value), audience, key, within_small=within

@@ -178,10 +178,24 @@ def _parent_small(parents: Sequence[pd.DataFrame], keys: Sequence[str], count: s
     for parent in parents:
         if count not in parent.columns:
             continue
-        for row in parent[[*keys, count]].itertuples(index=False):
-            if is_small(row[-1]):
-                small.add(tuple(row[:-1]))
+        # plain lists: pandas indexing cost more than the rest of a cross-tab's protection
+        names = list(zip(*(parent[k].tolist() for k in keys), strict=True))
+        small.update(key for key, n in zip(names, parent[count].tolist(), strict=True)
+                     if is_small(n))  # fmt: skip
     return small
+
+
+def _parent_margins(parents: Sequence[pd.DataFrame], key: str, count: str) -> list[pd.DataFrame]:
+    """Each parent table's totals by `key` (a cross-tab's row or column totals there)."""
+    out = []
+    for parent in parents:
+        if count not in parent.columns:
+            continue
+        totals: dict = {}
+        for k, n in zip(parent[key], parent[count], strict=True):
+            totals[k] = totals.get(k, 0) + int(n)
+        out.append(pd.DataFrame({key: list(totals), count: list(totals.values())}))
+    return out
 
 
 def _group_name(group: tuple):
@@ -331,10 +345,8 @@ def protect_matrix(
     all_n, all_k = int(n.to_numpy().sum()), int(k.to_numpy().sum()) % KEYS
     small_parent = _parent_small(parents, [rows, cols], count)
     # a row (column) total's own parents: that row (column) in the parent tables
-    small_rows = _parent_small([p.groupby(rows, as_index=False)[count].sum() for p in parents],
-                               [rows], count)  # fmt: skip
-    small_cols = _parent_small([p.groupby(cols, as_index=False)[count].sum() for p in parents],
-                               [cols], count)  # fmt: skip
+    small_rows = _parent_small(_parent_margins(parents, rows, count), [rows], count)
+    small_cols = _parent_small(_parent_margins(parents, cols, count), [cols], count)
     grand_small = is_small(all_n) or any(
         is_small(int(p[count].sum())) for p in parents if count in p.columns
     )

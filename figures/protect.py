@@ -27,8 +27,10 @@ it meets).
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,6 +127,36 @@ def wider(f: CohortFilter, audience: Audience) -> list[CohortFilter]:
     return out
 
 
+# The zero rule's tables under the wider filters, worked out beside the figure's own: a figure
+# as published under a filter nearly always holds a 0 (a district and a need leave most cells
+# empty), and then needs them all. Two threads: DuckDB lets go of Python's lock while a query
+# runs, so the page waits for the slower query, not for both one after the other. Only query
+# functions run here (no Streamlit call); a table that turns out not to be needed is left in
+# the query cache.
+_AHEAD = ThreadPoolExecutor(max_workers=2, thread_name_prefix="oos-wider")
+
+
+class Ahead:
+    """`fetch(p)` for each filter `p` in `wider(f, audience)`, started now; calling the
+    instance with a filter gives its table (waiting for it), or fetches any other filter then.
+    Nothing is started for an exact audience, nor when `likely` is False (a figure that seldom
+    holds a 0, such as a total month by month: its wider tables are then fetched only when a
+    0 asks for them)."""
+
+    def __init__(
+        self, f: CohortFilter, audience: Audience, fetch: Callable, *, likely: bool = True
+    ) -> None:
+        self._fetch = fetch
+        self._started = {
+            p: _AHEAD.submit(contextvars.copy_context().run, fetch, p)
+            for p in (wider(f, audience) if likely else [])
+        }
+
+    def __call__(self, p: CohortFilter):
+        started = self._started.get(p)
+        return started.result() if started is not None else self._fetch(p)
+
+
 # A dimension whose categories split a coarser dimension's, which a viewer can see beside it
 # (an age band over single ages, an area of need over needs): a 0 in a fine category whose
 # coarse category holds 1 to 5 is hidden too, else the zeros around five single children in
@@ -143,6 +175,26 @@ def coarse_category(dimension: str, category):
             return None
         return next((label for label, low, high in vocab.AGE_BANDS if low <= age <= high), None)
     return vocab.NEED_AREAS.get(category)
+
+
+def coarse_counts(
+    fine: pd.DataFrame,
+    dimension: str,
+    column: str = "category",
+    others: Sequence[str] = (),
+    count: str = "children",
+) -> pd.DataFrame:
+    """The same table by COARSER[dimension], added up from `fine` (rows named by `column` and
+    `others`; `count` of each): every child has one fine category, so a coarse cell is the sum
+    of its fine cells, and no second query is needed. A fine category outside every coarse
+    one is counted as Not recorded, as the coarse dimension's SQL counts it."""
+    coarse = [coarse_category(dimension, v) or vocab.NOT_RECORDED for v in fine[column]]
+    totals: dict = {}
+    for key, *rest, n in zip(coarse, *(fine[c] for c in others), fine[count], strict=True):
+        totals[(key, *rest)] = totals.get((key, *rest), 0) + int(n)
+    names = [column, *others]
+    frame = pd.DataFrame(list(totals), columns=names) if totals else pd.DataFrame(columns=names)
+    return frame.assign(**{count: list(totals.values())})
 
 
 def coarse_parent(

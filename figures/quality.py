@@ -9,7 +9,9 @@ quarantined rows themselves are pupil-level (queries/pupil.py decides who may re
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -44,8 +46,10 @@ def json_text(value) -> str:
     return str(parsed)
 
 
+@figure_cache
 def load_history(*, db=None) -> Table:
-    """Every accepted load, newest first, as the page shows it."""
+    """Every accepted load, newest first, as the page shows it (made once per data
+    version: a new load is a new version)."""
     history = aggregates.load_history(db=db)
     if history.empty:
         return Table()
@@ -172,9 +176,14 @@ class Source:
         return self.name + (f", {period_label(self.period)}" if self.period else "")
 
 
-def _file_columns(db) -> dict[tuple[int, str], str]:
+@figure_cache
+def _file_columns(db) -> Mapping[tuple[int, str], str]:
+    """{(load, column): the column as its file named it}, once per data version (read on
+    every run of the Data quality page, for each extract's rows)."""
     found = aggregates.load_file_columns(db)
-    return {(int(r.load_id), r.column_name): r.file_column for r in found.itertuples(index=False)}
+    return MappingProxyType(
+        {(int(r.load_id), r.column_name): r.file_column for r in found.itertuples(index=False)}
+    )
 
 
 @figure_cache

@@ -138,8 +138,12 @@ def rates(f: CohortFilter, dimension: str, *, db=None) -> pd.DataFrame:
     return frame
 
 
-def _rates(f: CohortFilter, dimension: str, db) -> pd.DataFrame:
-    """rates() without the family's correction."""
+def plan_counts(f: CohortFilter, dimension: str, *, db=None) -> pd.DataFrame:
+    """The two counts of rates() by `dimension` and nothing worked out from them: category,
+    children_out, children_with_plan and their cell keys, in natural order (empty when the
+    period has no caseload). For a table that shows the counts and works out its own rate
+    (the Breakdowns page, the map), without the tests and the family's correction."""
+    _check(dimension)
     if not has_caseload(f.period, db):
         return pd.DataFrame(columns=["category", *COUNT_COLUMNS, *CKEY_COLUMNS])
     out = aggregates.breakdown(f, dimension, db=db)[["category", "children", "children_ckey"]]
@@ -147,7 +151,15 @@ def _rates(f: CohortFilter, dimension: str, db) -> pd.DataFrame:
     frame = out.merge(plans, on="category", how="outer").rename(columns=_RENAMED)
     columns = [*COUNT_COLUMNS, *CKEY_COLUMNS]
     frame[columns] = frame[columns].fillna(0).astype("int64")
-    return statistics(_order(frame, dimension))
+    return _order(frame, dimension).reset_index(drop=True)
+
+
+def _rates(f: CohortFilter, dimension: str, db) -> pd.DataFrame:
+    """rates() without the family's correction."""
+    frame = plan_counts(f, dimension, db=db)
+    if frame.empty:
+        return frame
+    return statistics(frame)
 
 
 def statistics(frame: pd.DataFrame, totals: tuple | None = None) -> pd.DataFrame:

@@ -11,7 +11,9 @@
   registered for that slot with `allow_template_values` (the modules owning an allow-list register
   it at import), so no user text can become SQL. Anything else raises ValueError.
 - User values travel only as bound parameters (`$name`). A query is given just the parameters it
-  names, so the shared filter can offer all of its parameters to every query.
+  names, so the shared filter can offer all of its parameters to every query. A fragment's
+  optional condition (`AND ($name IS NULL OR ...)`) is left out of the text when $name is NULL
+  (it holds for every row): DuckDB otherwise plans and binds all sixteen on every call.
 - One read-only DuckDB connection per database path, a new cursor per call (Streamlit runs
   sessions in threads). DuckDB hands back the already-open database for a path in the same
   process, so when the loader has replaced the file (os.replace) the runner waits for running
@@ -172,20 +174,66 @@ def _strip(sql: str, *, keep_text: bool) -> str:
     return "".join(out)
 
 
-def render(name: str, template: dict | None = None) -> str:
-    """The SQL of query `name` with the shared fragments and allow-listed template values in."""
+def render(name: str, template: dict | None = None, unset: frozenset[str] = frozenset()) -> str:
+    """The SQL of query `name` with the shared fragments and allow-listed template values in.
+
+    `unset`: parameters that are NULL in this call; a fragment's optional conditions on them
+    (`_optional_condition`) are left out, as they hold for every row."""
     template = dict(template or {})
     for slot, value in template.items():
         if slot in _FRAGMENTS:
             raise ValueError(f"{slot!r} is a shared fragment, not a template slot")
         _check_template(slot, value)
-    return _render(name, tuple(sorted(template.items())))
+    return _render(name, tuple(sorted(template.items())), frozenset(unset))
+
+
+# A fragment's line `AND ($name IS NULL OR ...)`: a condition that holds for every row when
+# $name is NULL (the shared filter's "no restriction"). DuckDB plans and binds every one of
+# the filter's sixteen conditions on each call, which cost a filtered count most of its time
+# (7 ms against 2 ms with only the conditions set, on the demo data); a condition that always
+# holds can be left out of the text without changing any result. Only the shape of the
+# filter (which conditions are set) changes the SQL text: values are still bound parameters.
+_OPTIONAL = re.compile(r"^\s*AND \(\$([A-Za-z_][A-Za-z0-9_]*) IS NULL OR (.*)\)\s*$")
+
+
+def _optional_condition(line: str) -> str | None:
+    """The parameter guarding `line` when it is a whole optional condition, else None."""
+    match = _OPTIONAL.match(line)
+    if match is None:
+        return None
+    depth = 0
+    for ch in match.group(2):  # the condition's own brackets must balance (a whole condition)
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            return None
+    return match.group(1) if depth == 0 else None
+
+
+@cache
+def optional_parameters() -> frozenset[str]:
+    """Parameters guarding an optional condition in any shared fragment."""
+    found = set()
+    for path in FRAGMENT_DIR.glob("*.sql"):
+        for line in _sql_file(path).splitlines():
+            name = _optional_condition(line)
+            if name is not None:
+                found.add(name)
+    return frozenset(found)
+
+
+def _fragment_text(slot: str, unset: frozenset[str]) -> str:
+    text = _sql_file(FRAGMENT_DIR / f"{slot}.sql").strip()
+    if not unset:
+        return text
+    return "\n".join(line for line in text.splitlines() if _optional_condition(line) not in unset)
 
 
 # Rendering is pure (a query file and allow-listed values), and only successful renders are
 # cached, so memoising it keeps the per-call cost of the layer in microseconds.
 @lru_cache(maxsize=1024)
-def _render(name: str, template_items: tuple[tuple[str, str], ...]) -> str:
+def _render(
+    name: str, template_items: tuple[tuple[str, str], ...], unset: frozenset[str] = frozenset()
+) -> str:
     template = dict(template_items)
     used: set[str] = set()
 
@@ -193,7 +241,7 @@ def _render(name: str, template_items: tuple[tuple[str, str], ...]) -> str:
         slot = match.group(1)
         if slot in _FRAGMENTS:
             # a fragment may use another (the worklist uses the cohort filter)
-            text = _PLACEHOLDER.sub(fill, _sql_file(FRAGMENT_DIR / f"{slot}.sql").strip())
+            text = _PLACEHOLDER.sub(fill, _fragment_text(slot, unset))
             return f"({text})" if slot in _BRACKETED_FRAGMENTS else text
         if slot not in template:
             raise ValueError(f"query {name!r} needs template slot {slot!r}")
@@ -233,9 +281,16 @@ def bound_parameters(sql: str, params: dict | None) -> dict:
     return {key: _bindable(params[key]) for key in sorted(wanted)}
 
 
+def unset_parameters(params: dict | None) -> frozenset[str]:
+    """The fragments' optional-condition parameters given as NULL in `params` (a parameter
+    not given at all is not unset: the query then asks for it, and says it is missing)."""
+    params = params or {}
+    return frozenset(n for n in optional_parameters() if n in params and params[n] is None)
+
+
 def prepare(name: str, params: dict | None = None, template: dict | None = None):
     """(sql, bound parameters) exactly as `run` would execute them (used by the benchmark)."""
-    sql = render(name, template)
+    sql = render(name, template, unset_parameters(params))
     return sql, bound_parameters(sql, params)
 
 
@@ -429,7 +484,10 @@ def run(
         # a view worth working out before the next person asks (queries/warm.py)
         from queries import warm
 
-        if warm.remembered(bound, is_pupil_level(name)):
-            warm.record(name, bound, template, str(path), db)
+        # (with the filter's unset parameters, which the SQL run no longer names)
+        named = _parameter_names(render(name, template))
+        asked = {**dict.fromkeys(unset_parameters(params) & named), **bound}
+        if warm.remembered(asked, is_pupil_level(name)):
+            warm.record(name, asked, template, str(path), db)
         return _copy(frame)
     return frame

@@ -429,6 +429,20 @@ def test_headline_without_a_previous_period(db):
     assert result["change"].isna().all()
 
 
+def test_headline_without_its_total_runs_no_count_and_keeps_every_other_measure(db, monkeypatch):
+    ran = []
+    real = runner.run
+    monkeypatch.setattr(runner, "run", lambda name, *a, **k: ran.append(name) or
+                        real(name, *a, **k))  # fmt: skip
+    result = aggregates.headline(APRIL, db=db, with_total=False)
+    assert "cohort_count" not in ran
+    assert result["measure"].tolist() == list(aggregates.HEADLINE_MEASURES)[1:]
+    # the same April values as above: no placement 7 vs 5, CP 2 vs 2, CIN 3 vs 3
+    got = dict(zip(result["measure"], zip(result["value"], result["previous"], strict=True),
+                   strict=True))  # fmt: skip
+    assert got["no_placement"] == (7, 5) and got["cp"] == (2, 2) and got["cin"] == (3, 3)
+
+
 def test_headline_of_a_cohort_empty_now_counts_zero(db):
     # Sevenoaks: nobody in 2024-04; 14 in 2024-02 (provision unknown, import, 177 days)
     result = aggregates.headline(CohortFilter("2024-04", districts=("Sevenoaks",)), db=db)

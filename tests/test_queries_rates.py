@@ -116,6 +116,26 @@ def test_rates_by_district(db):
     assert "for all 4 groups the page compares" in words[0]
 
 
+def test_plan_counts_are_the_rates_counts_without_the_tests(db, monkeypatch):
+    f = CohortFilter(period="2024-01", genders=("Female",))
+    ran = []
+    real = rates.runner.run
+    monkeypatch.setattr(rates.runner, "run", lambda name, *a, **k: ran.append(name) or
+                        real(name, *a, **k))  # fmt: skip
+    counts = rates.plan_counts(f, "district", db=db).set_index("category")
+    # the counts alone: no family of tests (no scan of every breakdown), nothing worked out
+    assert "children_by_each_dimension" not in ran and "plans_by_each_dimension" not in ran
+    assert "rate_per_100" not in counts.columns and "p_holm" not in counts.columns
+    assert (counts.loc["Dover"].children_out, counts.loc["Dover"].children_with_plan) == (5, 20)
+    assert (counts.loc["Thanet"].children_out, counts.loc["Thanet"].children_with_plan) == (0, 0)
+    full = rates.rates(f, "district", db=db).set_index("category")
+    columns = ["children_out", "children_with_plan", "children_out_ckey",
+               "children_with_plan_ckey"]  # fmt: skip
+    assert list(counts.index) == list(full.index)
+    assert counts[columns].equals(full[columns])
+    assert rates.plan_counts(CohortFilter(period="2024-02"), "district", db=db).empty
+
+
 def test_filters_apply_to_both_and_placement_to_the_numerator_only(db):
     girls = rates.rates(CohortFilter(period="2024-01", genders=("Female",)), "district", db=db)
     dover = girls.set_index("category").loc["Dover"]

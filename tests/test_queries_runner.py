@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from queries import aggregates, pupil, runner
@@ -293,6 +294,48 @@ def test_sort_template_injection_is_refused(live):
 def test_missing_parameter_is_refused(live):
     with pytest.raises(ValueError, match="missing query parameter"):
         runner.run("cohort_count", {"period_from": "2024-04"}, db=live)
+
+
+def test_a_filter_parameter_not_given_at_all_is_still_refused(live):
+    # NULL means "no restriction"; a parameter left out is a mistake, said as before
+    with pytest.raises(ValueError, match="missing query parameter"):
+        runner.run("cohort_count", {"period_from": "2024-04", "period_to": "2024-04"}, db=live)
+
+
+def test_an_unset_filter_condition_is_left_out_of_the_sql():
+    sql, bound = runner.prepare("cohort_count", CohortFilter(period="2024-04").params())
+    assert "district" not in sql and "IS NULL" not in sql
+    assert set(bound) == {"period_from", "period_to"}
+    some = CohortFilter(period="2024-04", districts=("Thanet",), age_min=10)
+    sql, bound = runner.prepare("cohort_count", some.params())
+    assert "district = ANY($districts)" in sql and "age >= $age_min" in sql
+    assert "primary_need" not in sql and "age_max" not in sql
+    assert bound == {"age_min": 10, "districts": ["Thanet"], "period_from": "2024-04",
+                     "period_to": "2024-04"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("f", "expected"),
+    [  # worked out from the fixture's table (tests/test_queries_filters.py's docstring)
+        (CohortFilter(period="2024-04"), 13),
+        (CohortFilter(period="2024-04", districts=("Thanet",)), 5),  # 01 02 09 10 15
+        (CohortFilter(period="2024-04", districts=("Thanet",), needs=("SEMH",)), 2),  # 02 10
+        (CohortFilter(period="2024-04", age_min=10), 8),  # 01 02 04 06 07 08 09 12
+        (CohortFilter(period="2024-04", days_out_max=30), 4),  # 01 05 10 15 (04 has none)
+        (CohortFilter(period="2024-04", cp=True, is_import=True), 1),  # 03
+    ],
+)
+def test_leaving_out_unset_conditions_changes_no_count(live, f, expected):
+    # the SQL run (unset conditions left out) and the whole filter give the same count
+    assert int(runner.run("cohort_count", f.params(), db=live)["children"].iloc[0]) == expected
+    whole = runner.render("cohort_count", None)
+    assert "$sen_teams" in whole  # every condition there
+    con = duckdb.connect(str(live), read_only=True)
+    try:
+        row = con.execute(whole, runner.bound_parameters(whole, f.params())).fetchone()
+    finally:
+        con.close()
+    assert row[0] == expected
 
 
 def test_only_the_parameters_a_query_names_are_bound():

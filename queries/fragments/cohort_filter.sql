@@ -2,6 +2,8 @@
 -- a query writes {{cohort_filter}} in a WHERE clause over `cohort` (columns unqualified, so
 -- use it on a single `cohort` scan or a subquery of one) and the runner inserts this text.
 -- Every parameter is optional: NULL means "no restriction" (filters.CohortFilter.params()).
+-- Each optional condition is one line `AND ($name IS NULL OR ...)`: the runner leaves a line
+-- out of the SQL it sends when $name is NULL (it holds for every row; queries/runner.py).
 -- Parameters:
 --   $period_from, $period_to  VARCHAR 'YYYY-MM', inclusive range (both = the period viewed)
 --   $districts, $needs, $year_groups, $genders, $care_statuses, $placement_statuses,
