@@ -122,6 +122,9 @@ def pdf_text(pdf: bytes) -> tuple[str, list]:
 def test_every_page_prints_its_charts_laid_out_for_a4_and_every_table_value(
     browser, server, demo_db, monkeypatch, path
 ):
+    # the tables the page's figures show (AppTest): the page is printed once it has drawn
+    # them all
+    tables = screen_tables(demo_db, PAGES[path], monkeypatch)
     context = browser.new_context(viewport={"width": 1366, "height": 800})
     context.add_init_script(AFTERPRINT)
     try:
@@ -134,6 +137,12 @@ def test_every_page_prints_its_charts_laid_out_for_a4_and_every_table_value(
         # first run of a link reruns through it; tests/browser/test_fresh_server.py)
         page.locator(".st-key-view-link code").wait_for()
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+        # ... and every figure's printed table is there: the state above can read "notRunning"
+        # while a busy page is still drawing the run (seen in CI: the cross-tab printed with
+        # its title and no controls, chart or table)
+        page.wait_for_function(
+            "n => document.querySelectorAll('.oos-print-table').length >= n", arg=len(tables)
+        )
         # every chart drawn (plotly's SVG in place) before printing, as a person would wait
         page.wait_for_function(
             "() => [...document.querySelectorAll('[class*=\"st-key-chart-\"] .js-plotly-plot')]"
@@ -167,7 +176,6 @@ def test_every_page_prints_its_charts_laid_out_for_a4_and_every_table_value(
         assert drawn == column, (index, drawn, column)
 
     # every value of every figure's table, at least as often as the tables hold it
-    tables = screen_tables(demo_db, PAGES[path], monkeypatch)
     if charts:
         assert tables, "a page with charts has their tables"
     expected: Counter = Counter()
