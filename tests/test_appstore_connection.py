@@ -22,7 +22,7 @@ def test_threads_opening_a_new_store_together_all_get_a_wal_connection(tmp_path)
         path = tmp_path / f"store-{round_}.sqlite"
         start = threading.Barrier(8)
 
-        def open_it() -> None:
+        def open_it(path=path, start=start) -> None:
             start.wait()
             try:
                 con = open_connection(path)
