@@ -63,14 +63,13 @@ def test_the_latest_month_with_no_filter_is_remembered_and_nothing_else(db):
     assert "P-00" not in text  # no child
 
 
-def test_after_a_publish_and_a_restart_the_new_month_is_worked_out_before_anyone_asks(db, tmp_path):
-    f = CohortFilter(period="2023-06")
-    first = aggregates.breakdown(f, "district", db=db)
-    # next month: June's children again as July (a copy of the file), published
+def publish_july_and_restart(db, tmp_path) -> None:
+    """Next month published (June's children again as July, a copy of the file), then a
+    restart: the process forgets everything, the list beside the database stays, and the
+    start-up warm-up runs to its end."""
     july = tmp_path / "july.csv"
     shutil.copy(DATA / "p_cohort_2023_06.csv", july)
     load_cohort(july, "2023-07", db)
-    # a restart: the process forgets everything, the list beside the database stays
     warm.forget()
     runner.close_all()
     runner.clear_cache()
@@ -78,6 +77,12 @@ def test_after_a_publish_and_a_restart_the_new_month_is_worked_out_before_anyone
     assert thread is not None
     thread.join(timeout=120)
     assert not thread.is_alive()
+
+
+def test_after_a_publish_and_a_restart_the_new_month_is_worked_out_before_anyone_asks(db, tmp_path):
+    f = CohortFilter(period="2023-06")
+    first = aggregates.breakdown(f, "district", db=db)
+    publish_july_and_restart(db, tmp_path)
     assert warm.start(db) is None  # this version is warm: no second thread
     before = runner.cache_info()
     again = aggregates.breakdown(CohortFilter(period="2023-07"), "district", db=db)
@@ -117,15 +122,7 @@ def test_time_to_returns_own_caches_are_worked_out_again_after_a_publish_and_a_r
     calls = [e for e in remembered(db) if "call" in e]
     assert sorted(e["call"] for e in calls) == ["hazard", "survival"]  # not the filtered one
     assert all(e["params"] == {"dimension": None, "period": {"months": 0}} for e in calls)
-    july = tmp_path / "july.csv"
-    shutil.copy(DATA / "p_cohort_2023_06.csv", july)
-    load_cohort(july, "2023-07", db)
-    warm.forget()
-    runner.close_all()
-    runner.clear_cache()
-    thread = warm.start(db)
-    thread.join(timeout=120)
-    assert not thread.is_alive()
+    publish_july_and_restart(db, tmp_path)
     curves, hazards = survival._survival.cache_info(), survival._hazard.cache_info()
     # the page names no database (the configured one); the warm-up named the file: one key
     f = CohortFilter(period="2023-07")
