@@ -17,6 +17,7 @@ from core.paths import resolve_db_path
 from figures.cache import warm_views
 from figures.protect import AccessDenied
 from pages.common import a11y, link_check, preload, published, share
+from pages.common import state as page_state
 from pages.common.database import check_database, what_it_holds
 from pages.common.filters import render_sidebar
 from pages.common.markup import escape_text
@@ -98,7 +99,7 @@ status = check_database(db_path, build_demo_database_if_missing(db_path))
 # says what it found.
 found = what_it_holds(status) if status.ok else ""
 # the role a demo link asks for, read before the role switcher reads (and drops) an unknown one
-asked_roles = link_check.url_values(signin.DEMO_ROLE_KEY)
+asked_roles = page_state.raw_values(signin.DEMO_ROLE_KEY)
 access = signin.decide(bool(status.ok and status.info.get("synthetic")), found)
 if access.blocked_page is not None:
     gate_page = st.Page(access.blocked_page, title=access.blocked_title, url_path="access")

@@ -46,11 +46,6 @@ def unknown_page(url: str | None, page, pages: dict) -> None:
     )
 
 
-def url_values(key: str) -> list[str]:
-    """What the address bar holds for `key` before a widget has read (and cleaned) it."""
-    return page_state.raw_values(key)
-
-
 def unknown_demo_role(asked: list[str], showing: str) -> None:
     """Note a demo link's role that is not one of the roles (the switcher ignores it)."""
     for value in asked:
