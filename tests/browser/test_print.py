@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -54,6 +55,8 @@ PAGES = {
 }
 A4_COLUMN = 702  # CSS pixels across A4 (210 mm) less 12 mm margins each side, at 96 dpi
 A4_POINTS = (595, 842)  # A4 in PDF points, portrait
+# Streamlit's placeholder for an element whose code is still loading (React's Suspense fallback)
+SKELETON = '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]'
 TIMEOUT = 120_000  # a busy 2-core machine: first runs of a page can take many seconds
 
 # Records, while printing, the width each chart was last drawn at and its container's width.
@@ -83,15 +86,17 @@ def server(tmp_path_factory, demo_db) -> str:
         stop_server(process)
 
 
-def screen_tables(db: Path, name: str, monkeypatch) -> list[pd.DataFrame]:
-    """The tables in the page's figures' "Table" tabs, as the page shows them."""
+def screen_figures(db: Path, name: str, monkeypatch) -> tuple[list[pd.DataFrame], int]:
+    """The tables in the page's figures' "Table" tabs, as the page shows them, and how many
+    charts the page draws."""
     monkeypatch.setenv("OOS_DB", str(db))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT / 1000)
     at.run()
     at.switch_page(f"pages/{name}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    return [tab.dataframe[0].value for tab in at.tabs if tab.label == "Table" and tab.dataframe]
+    tables = [tab.dataframe[0].value for tab in at.tabs if tab.label == "Table" and tab.dataframe]
+    return tables, len(at.get("plotly_chart"))
 
 
 def as_shown(value, column) -> str:
@@ -109,6 +114,9 @@ def as_shown(value, column) -> str:
 
 
 def words(text: str) -> list[str]:
+    # a ligature chromium's font printed is read back as one character ("Suﬀolk" for
+    # "Suffolk"): NFKC writes it as its letters again
+    text = unicodedata.normalize("NFKC", text)
     # a line broken after a hyphen ("Year-on-" / "year") is one word
     return re.sub(r"-\s*\n\s*", "-", text).split()
 
@@ -124,7 +132,7 @@ def test_every_page_prints_its_charts_laid_out_for_a4_and_every_table_value(
 ):
     # the tables the page's figures show (AppTest): the page is printed once it has drawn
     # them all
-    tables = screen_tables(demo_db, PAGES[path], monkeypatch)
+    tables, chart_count = screen_figures(demo_db, PAGES[path], monkeypatch)
     context = browser.new_context(viewport={"width": 1366, "height": 800})
     context.add_init_script(AFTERPRINT)
     try:
@@ -143,10 +151,17 @@ def test_every_page_prints_its_charts_laid_out_for_a4_and_every_table_value(
         page.wait_for_function(
             "n => document.querySelectorAll('.oos-print-table').length >= n", arg=len(tables)
         )
-        # every chart drawn (plotly's SVG in place) before printing, as a person would wait
+        # ... and every element whose code Streamlit loads on first use (charts, metrics) is
+        # drawn, not its grey placeholder (seen in CI: the England page printed with placeholders
+        # for its metrics and charts, before their code had arrived) ...
+        page.wait_for_function(f"() => !document.querySelector('{SKELETON}')")
+        # ... and every chart drawn (plotly's SVG in place) before printing, as a person would
+        # wait: as many as the page has (none drawn yet is not "every one drawn")
         page.wait_for_function(
-            "() => [...document.querySelectorAll('[class*=\"st-key-chart-\"] .js-plotly-plot')]"
-            ".every(gd => gd.querySelector('.main-svg') && gd._fullLayout)"
+            "n => { const charts = [...document.querySelectorAll('.js-plotly-plot')];"
+            " return charts.length >= n"
+            " && charts.every(gd => gd.querySelector('.main-svg') && gd._fullLayout); }",
+            arg=chart_count,
         )
         heading = title.inner_text()
         charts = page.evaluate(WATCH_PRINT)
@@ -170,6 +185,7 @@ def test_every_page_prints_its_charts_laid_out_for_a4_and_every_table_value(
     assert not [f for f in furniture if f in flat_text]
 
     # every chart laid out at its printed width, inside the A4 column
+    assert charts == chart_count, (charts, chart_count)
     assert len(printed) == charts, printed
     for index, (drawn, column) in printed.items():
         assert column <= A4_COLUMN, (index, column)
