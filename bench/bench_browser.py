@@ -57,6 +57,8 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # the server's summary of the filters a run used (pages/common/page.py), under the heading
 FILTERS = '[data-testid="stMain"] [data-testid="stCaptionContainer"]:has-text("Filters:")'
 TIMEOUT = 120_000
+# what part 1's browser has seen before (--returning)
+KIND = {False: "new browser context", True: "a browser that has used the dashboard, new tab"}
 
 
 # the same redraw watcher as the filter-change bench; runs read from the server's messages
@@ -101,10 +103,20 @@ def pct(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def cold_open(browser, base: str, path: str) -> tuple[float, float, int]:
-    """One cold open: (seconds to script idle, seconds to last chart drawn, charts)."""
+def cold_open(browser, base: str, path: str, returning: bool = False) -> tuple[float, float, int]:
+    """One cold open: (seconds to script idle, seconds to last chart drawn, charts).
+
+    `returning`: a person who has used the dashboard before in this browser: the context
+    first opens another page (the Glossary) and closes it, so the browser's cache holds the
+    app's code; the page is then opened in a new tab, a new session on the server (as a
+    bookmark opened the next morning)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     try:
+        if returning:
+            earlier = context.new_page()
+            earlier.goto(f"{base}/glossary", timeout=TIMEOUT)
+            earlier.wait_for_selector(IDLE, timeout=TIMEOUT)
+            earlier.close()
         page = context.new_page()
         start = time.perf_counter()
         page.goto(f"{base}/{path}", timeout=TIMEOUT)
@@ -126,7 +138,9 @@ def cold_open(browser, base: str, path: str) -> tuple[float, float, int]:
         context.close()
 
 
-def cold_opens(base: str, pages: list[str]) -> list[tuple[str, float, float, int]]:
+def cold_opens(
+    base: str, pages: list[str], returning: bool = False
+) -> list[tuple[str, float, float, int]]:
     """(page, seconds to script idle, seconds to last chart drawn, charts) per page."""
     from playwright.sync_api import sync_playwright
 
@@ -134,13 +148,13 @@ def cold_opens(base: str, pages: list[str]) -> list[tuple[str, float, float, int
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for path in pages:
-            rows.append((path or "overview", *cold_open(browser, base, path)))
+            rows.append((path or "overview", *cold_open(browser, base, path, returning)))
         browser.close()
     return rows
 
 
 def cold_opens_compared(
-    servers: dict[str, str], pages: list[str], repeat: int
+    servers: dict[str, str], pages: list[str], repeat: int, returning: bool = False
 ) -> dict[tuple[str, str], list[tuple[float, float, int]]]:
     """Cold opens of every page on each server ({label: base URL}), interleaved (page by
     page, server by server, `repeat` rounds), so both meet the same load on the machine:
@@ -157,7 +171,9 @@ def cold_opens_compared(
                 if round_ % 2:
                     order.reverse()
                 for label, base in order:
-                    found.setdefault((label, path), []).append(cold_open(browser, base, path))
+                    found.setdefault((label, path), []).append(
+                        cold_open(browser, base, path, returning)
+                    )
         browser.close()
     return found
 
@@ -320,6 +336,12 @@ def main(argv: list[str] | None = None) -> int:
         "start-up warm-up (queries/warm.py) has the views to work out",
     )
     parser.add_argument(
+        "--returning",
+        action="store_true",
+        help="part 1: each page opened in a browser that has opened the dashboard before (its "
+        "cache holds the app's code), in a new tab: a new session, as a bookmark next morning",
+    )
+    parser.add_argument(
         "--baseline",
         action="store_true",
         help="part 3 also with Streamlit's default runner settings (full garbage collection "
@@ -370,10 +392,10 @@ def main(argv: list[str] | None = None) -> int:
                     idle_before = wait_idle(before.pid)
                     print(f"   (the code before: its server idle in {idle_before:.0f} s more)")
                 print(
-                    f"\n1. Cold open (new browser context), seconds: script idle / last chart, "
+                    f"\n1. Cold open ({KIND[args.returning]}), seconds: script idle / last chart, "
                     f"median of {args.repeat}"
                 )
-                found = cold_opens_compared(servers, args.pages, args.repeat)
+                found = cold_opens_compared(servers, args.pages, args.repeat, args.returning)
                 for path in args.pages:
                     line = f"   {path or 'overview':16s}"
                     for label in servers:
@@ -383,8 +405,8 @@ def main(argv: list[str] | None = None) -> int:
                         line += f"  {label} {idle:6.2f} / {last:6.2f}"
                     print(f"{line}   ({runs[0][2]} charts)")
             elif 1 in args.parts:
-                print("\n1. Cold open (new browser context), seconds: script idle / last chart")
-                for name, idle, last, drawn in cold_opens(base, args.pages):
+                print(f"\n1. Cold open ({KIND[args.returning]}), seconds: script idle / last chart")
+                for name, idle, last, drawn in cold_opens(base, args.pages, args.returning):
                     print(f"   {name:16s} {idle:6.2f} / {last:6.2f}   ({drawn} charts)")
         finally:
             stop_server(process)
