@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_browser import ARGS, IDLE, TIMEOUT, wait_idle  # noqa: E402
+from bench_browser import ARGS, IDLE, TIMEOUT, draw_charts, wait_idle  # noqa: E402
 
 SAMPLE_MICROSECONDS = 500
 
@@ -42,12 +42,7 @@ def open_profiled(context, url: str) -> tuple[float, dict]:
     start = time.perf_counter()
     page.goto(url, timeout=TIMEOUT)
     page.wait_for_selector(IDLE, timeout=TIMEOUT)
-    charts = page.locator('[class*="st-key-chart-"]')
-    for i in range(charts.count()):
-        chart = charts.nth(i)
-        if chart.is_visible():  # a chart in a tab not shown is not drawn
-            chart.scroll_into_view_if_needed()  # Streamlit draws a chart once it is in view
-            chart.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
+    draw_charts(page)
     last_chart = time.perf_counter() - start
     profile = cdp.send("Profiler.stop")["profile"]
     page.close()

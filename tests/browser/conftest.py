@@ -84,6 +84,14 @@ def start_server(
     raise RuntimeError(f"streamlit did not become healthy in {STARTUP_SECONDS}s; see {log_path}")
 
 
+def wait_no_placeholders(page: Page) -> None:
+    """Wait until no element shows Streamlit's grey placeholder (`stSkeleton`: React's
+    stand-in while the code for a chart, a metric or a table is still loading)."""
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0"
+    )
+
+
 def stop_server(process: subprocess.Popen) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)  # the server's own process group only
@@ -214,9 +222,7 @@ class Dashboard:
         """
         self.page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
         if settled:
-            self.page.wait_for_function(
-                "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0"
-            )
+            wait_no_placeholders(self.page)
 
     WATCH_RUNS = """() => {
       const app = document.querySelector('[data-testid="stApp"]');

@@ -31,7 +31,7 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from tests.browser.conftest import start_server, stop_server
+from tests.browser.conftest import start_server, stop_server, wait_no_placeholders
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {
@@ -55,8 +55,6 @@ PAGES = {
 }
 A4_COLUMN = 702  # CSS pixels across A4 (210 mm) less 12 mm margins each side, at 96 dpi
 A4_POINTS = (595, 842)  # A4 in PDF points, portrait
-# Streamlit's placeholder for an element whose code is still loading (React's Suspense fallback)
-SKELETON = '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]'
 TIMEOUT = 120_000  # a busy 2-core machine: first runs of a page can take many seconds
 
 # Records, while printing, the width each chart was last drawn at and its container's width.
@@ -154,7 +152,7 @@ def test_every_page_prints_its_charts_laid_out_for_a4_and_every_table_value(
         # ... and every element whose code Streamlit loads on first use (charts, metrics) is
         # drawn, not its grey placeholder (seen in CI: the England page printed with placeholders
         # for its metrics and charts, before their code had arrived) ...
-        page.wait_for_function(f"() => !document.querySelector('{SKELETON}')")
+        wait_no_placeholders(page)
         # ... and every chart drawn (plotly's SVG in place) before printing, as a person would
         # wait: as many as the page has (none drawn yet is not "every one drawn")
         page.wait_for_function(
