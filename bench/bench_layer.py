@@ -10,9 +10,12 @@ checkout gets its own demo database built by its own generator (same seed, so th
 children; the later versions add disclosure keys), then:
 
 - page re-runs: bench/bench_pages.py's measurement (AppTest, the whole dashboard script re-run
-  after a filter change that misses the query cache: a district, and for a senior leader one
-  district and one need, not used before), for each page a senior leader and a QA officer
-  see, as each role;
+  after a filter change that misses the query cache: one to three districts, and for a
+  senior leader one district and one need, not used before), for each page a senior leader
+  and a QA officer see, as each role. The changes are drawn from every district (and
+  every district with every need) in an order fixed by a seed, the same for both checkouts:
+  a senior leader's figures also count their wider filters (one district, one need), and
+  changes within one district would find its tables already counted;
 - the pack: each checkout's own bench/bench_briefing.py (figures, charts, PDF).
 
 Each measurement runs in a fresh Python process inside its checkout (two versions of the same
@@ -40,16 +43,23 @@ ROLES = ["Senior leader", "QA officer"]
 
 # Run inside a checkout (its folder first on sys.path): bench_pages.py's script-run timing.
 WORKER = r"""
-import itertools, json, os, statistics, sys, time
+import itertools, json, os, random, statistics, sys, time
 root, db, role, pages, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 sys.path.insert(0, root)
 os.chdir(root)
 os.environ["OOS_DB"] = db
 from streamlit.testing.v1 import AppTest
 from core import vocab
-pairs = iter(itertools.product(vocab.DISTRICT_VALUES, vocab.NEED_CODES + [vocab.NOT_RECORDED]))
-singles = iter([[d] for d in vocab.DISTRICT_NAMES]
-               + [list(p) for p in itertools.combinations(vocab.DISTRICT_NAMES, 2)])
+# every district with every need (one district's pairs alone share its wider tables), in an
+# order fixed by a seed, so that both checkouts are timed on the same filter changes
+pairs = list(itertools.product(vocab.DISTRICT_VALUES, vocab.NEED_CODES + [vocab.NOT_RECORDED]))
+singles = [list(c) for k in (1, 2, 3) for c in itertools.combinations(vocab.DISTRICT_NAMES, k)]
+random.Random(18).shuffle(pairs)
+random.Random(18).shuffle(singles)
+wanted = len(pages.split(",")) * (runs + 1)
+if wanted > min(len(pairs), len(singles)):  # a change seen before would find its tables
+    raise SystemExit(f"--runs {runs}: more changes ({wanted}) than filters never used before")
+pairs, singles = iter(pairs), iter(singles)
 def change(at):
     if role == "Senior leader":
         district, need = next(pairs)
@@ -129,7 +139,9 @@ def main() -> int:
     parser.add_argument("--before", type=Path, required=True, help="the earlier checkout")
     parser.add_argument("--after", type=Path, default=NOW, help="the later (default: this one)")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--runs", type=int, default=6, help="filter changes timed per page")
+    parser.add_argument(
+        "--runs", type=int, default=25, help="filter changes timed per page (at most 31)"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-layer-"))
     versions = {"before": args.before.resolve(), "after": args.after.resolve()}

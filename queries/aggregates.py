@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from core import vocab
@@ -237,6 +238,8 @@ def trend(
     """
     d = ALL_SPEC if dimension is None else spec(dimension)
     low, high = sorted((check_period(period_from), check_period(period_to)))
+    if dimension is None:
+        return _total_by_period(f, low, high, db)
     params = {
         **f.params(),
         "period_from": low,
@@ -247,6 +250,27 @@ def trend(
     return runner.run("children_by_period", params, db=db, template={"dimension": d.sql})
 
 
+def _total_by_period(f: CohortFilter, low: str, high: str, db) -> pd.DataFrame:
+    """`trend` in total: what children_by_period.sql gives for the 'All' category (every
+    loaded period of the range, 0 with key 0 where no child matches; the share 100, or
+    missing for 0), from a plain count by period."""
+    params = {**f.params(), "period_from": low, "period_to": high}
+    counted = runner.run("children_by_period_total", params, db=db)
+    found = {p: (n, k) for p, n, k in counted.itertuples(index=False, name=None)}
+    periods = [p for p in list_periods(db) if low <= p <= high]
+    children = [int(found.get(p, (0, 0))[0]) for p in periods]
+    text = "str" if periods else "object"  # as DuckDB gives an empty result's text columns
+    return pd.DataFrame(
+        {
+            "period": pd.array(periods, dtype=text),
+            "category": pd.array(list(ALL_SPEC.categories) * len(periods), dtype=text),
+            "children": pd.array(children, dtype="int64"),
+            "children_ckey": pd.array([found.get(p, (0, 0))[1] for p in periods], dtype="int32"),
+            "percent": pd.array([100.0 if n else np.nan for n in children], dtype="float64"),
+        }
+    )
+
+
 # --- overview ------------------------------------------------------------------------------
 
 
@@ -255,6 +279,48 @@ def cohort_cell(f: CohortFilter, *, db=None) -> tuple[int, int]:
     key that disclosure control needs (figures/disclosure.py)."""
     row = runner.run("cohort_count", f.params(), db=db).iloc[0]
     return int(row["children"]), int(row["children_ckey"])
+
+
+def _measures_by_row(counted: pd.DataFrame, period: str, before: str | None) -> pd.DataFrame:
+    """headline_measures.sql's row per period as one row per measure (every measure but the
+    total, in HEADLINE_MEASURES' order): value and previous (NULL with no previous period),
+    change, value_ckey and previous_ckey (NULL for the median), and the median's group. A
+    period with no child has no row: its counts are 0 with key 0, its median NULL, group 0."""
+    # plain tuples: pandas' own record and type conversions took longer than the query
+    names = list(counted.columns)
+    rows = {row[0]: dict(zip(names, row, strict=True)) for row in counted.itertuples(False, None)}
+
+    def read(p: str | None, measure: str):
+        """(value, cell key, group) of `measure` in period `p` (all None without a period)."""
+        if p is None:
+            return None, None, None
+        row = rows.get(p)
+        if measure == "median_days_out":
+            median = None if row is None or pd.isna(row[measure]) else float(row[measure])
+            return median, None, 0 if row is None else int(row["with_days_out"])
+        if row is None:
+            return 0.0, 0, None
+        return float(row[measure]), int(row[f"{measure}_ckey"]), None
+
+    measures = [m for m in HEADLINE_MEASURES if m != "total"]
+    now = [read(period, m) for m in measures]
+    then = [read(before, m) for m in measures]
+    value, previous = [v for v, _, _ in now], [v for v, _, _ in then]
+    change = [
+        None if a is None or b is None else a - b for a, b in zip(value, previous, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "measure": pd.array(measures, dtype="str"),
+            "value": pd.array(value, dtype="float64"),
+            "previous": pd.array(previous, dtype="float64"),
+            "change": pd.array(change, dtype="float64"),
+            "value_ckey": pd.array([k for _, k, _ in now], dtype="Int32"),
+            "previous_ckey": pd.array([k for _, k, _ in then], dtype="Int32"),
+            "group_children": pd.array([g for _, _, g in now], dtype="Int64"),
+            "previous_group_children": pd.array([g for _, _, g in then], dtype="Int64"),
+        }
+    )
 
 
 def headline(f: CohortFilter, *, db=None, with_total: bool = True) -> pd.DataFrame:
@@ -272,13 +338,11 @@ def headline(f: CohortFilter, *, db=None, with_total: bool = True) -> pd.DataFra
     params = {
         **f.params(),
         "period_from": before or f.period,
-        "previous_period": before,
         "no_placement": vocab.PLACEMENT_STATUSES[0],
         "provision_unknown": vocab.PLACEMENT_STATUSES[1],
         "over_a_term_days": OVER_A_TERM_DAYS,
-        "measures": [m for m in HEADLINE_MEASURES if m != "total"],
     }
-    measures = runner.run("headline_measures", params, db=db)
+    measures = _measures_by_row(runner.run("headline_measures", params, db=db), f.period, before)
     if not with_total:
         frame = measures.copy()
         frame.insert(1, "label", frame["measure"].map(HEADLINE_MEASURES))

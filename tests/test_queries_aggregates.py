@@ -352,6 +352,25 @@ def test_trend_applies_the_other_filters_and_keeps_zero_periods(db):
     assert result.groupby("period")["children"].sum().tolist() == [1, 1, 0]
 
 
+def test_the_total_trend_keeps_a_loaded_period_with_nobody_as_zero(db):
+    # Sevenoaks in total: one child in 2024-01 and 2024-02, nobody in 2024-04 (loaded), and
+    # 2024-03 not loaded at all (absent)
+    f = CohortFilter("2024-04", districts=("Sevenoaks",))
+    total = aggregates.trend(f, None, "2024-01", "2024-04", db=db)
+    assert pairs(total, "period", "category", "children") == [
+        ("2024-01", "All", 1),
+        ("2024-02", "All", 1),
+        ("2024-04", "All", 0),
+    ]
+    # the share of its own period's total: all of it, and none of nothing (missing)
+    assert total["percent"].tolist()[:2] == [100.0, 100.0]
+    assert pd.isna(total["percent"].iloc[2])
+    # nobody, no key: 0
+    assert total["children_ckey"].iloc[2] == 0
+    # a range with no loaded period: nothing
+    assert aggregates.trend(f, None, "2023-01", "2023-06", db=db).empty
+
+
 def test_trend_of_a_free_text_dimension_fills_missing_categories_with_zero(db):
     result = aggregates.trend(APRIL, "sen_team", "2024-01", "2024-02", db=db)
     # 2024-01: East Kent 01 02 13, West Kent 06 14, none 04 (no South Kent child);
