@@ -124,8 +124,13 @@ def is_small(value) -> bool:
 
 
 def _shown_values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
-    # the wider filters' measures, started beside this filter's (protect.Ahead)
-    early = protect.Ahead(f, audience, lambda p: aggregates.headline(p, db=db, with_total=False))
+    # the wider filters' measures, read only when a 0 asks for them: not started ahead
+    # (protect.Ahead), because the Overview's other figures already fill both cores' threads
+    # beside the headlines, and started ahead they made a senior leader's Overview re-run
+    # slower, not faster (bench/bench_layer.py, and 6 of 6 fresh processes: README)
+    early = protect.Ahead(
+        f, audience, lambda p: aggregates.headline(p, db=db, with_total=False), likely=False
+    )
     frame = aggregates.headline(f, db=db).set_index("measure")
     # a 0 inside a small group is hidden too: the cohort's total, or the same measure under a
     # filter with one condition fewer (protect.wider)
