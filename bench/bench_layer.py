@@ -21,8 +21,8 @@ children; the later versions add disclosure keys), then:
 Each measurement runs in a fresh Python process inside its checkout (two versions of the same
 modules cannot share one). A run that ends in an error (13ea258's Trends page fails for a
 senior leader whose every count is hidden) is not timed; the failures are counted and printed.
-Prints each round's medians, then after/before ratios of the medians over the rounds. A
-script, not a test.
+Prints each round's medians, then after/before: the ratio of the medians over the rounds,
+and the median of the rounds' own ratios. A script, not a test.
 """
 
 from __future__ import annotations
@@ -168,11 +168,19 @@ def main() -> int:
                 + "  ".join(f"{k} {v:.0f}" for k, v in measured.items()),
                 flush=True,
             )
-    print(f"\nmedian over {args.rounds} rounds (ms), after / before:")
+    # two summaries: the ratio of the medians over the rounds, and the median of each round's
+    # own ratio (before and after of one round ran minutes apart, so a round that the
+    # machine's other work slowed down counts once, not in one checkout's median only)
+    print(f"\nmedian over {args.rounds} rounds (ms), after / before, and the median of the rounds'"
+          " own after / before:")  # fmt: skip
     for key in results["after"]:
-        before = statistics.median(results["before"][key])
-        after = statistics.median(results["after"][key])
-        print(f"  {key:32s} before {before:7.0f}  after {after:7.0f}  ratio {after / before:5.2f}")
+        before, after = results["before"][key], results["after"][key]
+        paired = statistics.median(a / b for a, b in zip(after, before, strict=True))
+        print(
+            f"  {key:32s} before {statistics.median(before):7.0f}  after "
+            f"{statistics.median(after):7.0f}  ratio "
+            f"{statistics.median(after) / statistics.median(before):5.2f}  by round {paired:5.2f}"
+        )
     return 0
 
 
