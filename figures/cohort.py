@@ -124,13 +124,6 @@ def is_small(value) -> bool:
 
 
 def _shown_values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
-    # the wider filters' measures, read only when a 0 asks for them: not started ahead
-    # (protect.Ahead), because the Overview's other figures already fill both cores' threads
-    # beside the headlines, and started ahead they made a senior leader's Overview re-run
-    # slower, not faster (bench/bench_layer.py, and 6 of 6 fresh processes: README)
-    early = protect.Ahead(
-        f, audience, lambda p: aggregates.headline(p, db=db, with_total=False), likely=False
-    )
     frame = aggregates.headline(f, db=db).set_index("measure")
     # a 0 inside a small group is hidden too: the cohort's total, or the same measure under a
     # filter with one condition fewer (protect.wider)
@@ -138,10 +131,13 @@ def _shown_values(f: CohortFilter, audience: Audience, db) -> tuple[dict, dict]:
     counts = frame.drop(index=MEDIAN, errors="ignore")
     columns = [c for c in ("value", "previous") if c in counts.columns]
     zero = any((counts[c] == 0).any() for c in columns)
-    # a wider filter's total is read only for a 0 total (two queries fewer otherwise)
+    # a wider filter's total is read only for a 0 total (two queries fewer otherwise). Not
+    # started ahead in threads (protect.Ahead): the Overview's other figures already keep
+    # both cores busy beside the headlines, and started ahead they made a senior leader's
+    # Overview re-run slower, not faster (6 of 6 fresh processes: README, the fourth run)
     zero_total = any(counts.loc["total", c] == 0 for c in columns)
     wider = [
-        (aggregates.headline(p, db=db) if zero_total else early(p)).set_index("measure")
+        aggregates.headline(p, db=db, with_total=zero_total).set_index("measure")
         for p in (protect.wider(f, audience) if zero else [])
     ]
     shown: dict = {"value": {}, "previous": {}}

@@ -236,10 +236,10 @@ def trend(
     when dimension is None. f.period is ignored: the range replaces it. Months with no extract
     loaded are absent.
     """
-    d = ALL_SPEC if dimension is None else spec(dimension)
     low, high = sorted((check_period(period_from), check_period(period_to)))
     if dimension is None:
         return _total_by_period(f, low, high, db)
+    d = spec(dimension)
     params = {
         **f.params(),
         "period_from": low,
@@ -258,15 +258,15 @@ def _total_by_period(f: CohortFilter, low: str, high: str, db) -> pd.DataFrame:
     counted = runner.run("children_by_period_total", params, db=db)
     found = {p: (n, k) for p, n, k in counted.itertuples(index=False, name=None)}
     periods = [p for p in list_periods(db) if low <= p <= high]
-    children = [int(found.get(p, (0, 0))[0]) for p in periods]
+    cells = [found.get(p, (0, 0)) for p in periods]
     text = "str" if periods else "object"  # as DuckDB gives an empty result's text columns
     return pd.DataFrame(
         {
             "period": pd.array(periods, dtype=text),
             "category": pd.array(list(ALL_SPEC.categories) * len(periods), dtype=text),
-            "children": pd.array(children, dtype="int64"),
-            "children_ckey": pd.array([found.get(p, (0, 0))[1] for p in periods], dtype="int32"),
-            "percent": pd.array([100.0 if n else np.nan for n in children], dtype="float64"),
+            "children": pd.array([n for n, _ in cells], dtype="int64"),
+            "children_ckey": pd.array([k for _, k in cells], dtype="int32"),
+            "percent": pd.array([100.0 if n else np.nan for n, _ in cells], dtype="float64"),
         }
     )
 
