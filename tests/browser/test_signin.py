@@ -221,10 +221,15 @@ def heading(page) -> str:
 
 def signed_in(page, where) -> None:
     """The "Sign out" button is on the page; else the failure says which page showed what."""
+    button_shown(page, "Sign out", where)
+
+
+def button_shown(page, name: str, where) -> None:
+    """The button `name` is on the page; else the failure says what the page showed."""
     try:
-        page.get_by_role("button", name="Sign out").wait_for()
+        page.get_by_role("button", name=name).first.wait_for(timeout=60_000)
     except Exception as error:  # noqa: BLE001 - re-raised with what the page showed
-        raise AssertionError((where, page.url, page.locator("body").inner_text()[:600])) from error
+        raise AssertionError((where, page.url, page.locator("body").inner_text()[:1500])) from error
 
 
 def sign_in(browser, deployment, account: str):
@@ -299,6 +304,8 @@ def test_each_role_signs_in_through_the_proxy_and_reaches_only_its_pages(
             # audited as an export, and handed to this session (trust/media_guard.py)
             page.goto(f"{base}/explorer?placement=Provision+unknown")
             heading(page)
+            # (a CI run once found no button here in 60 s: the failure now says what was shown)
+            button_shown(page, "Download CSV", (account, "explorer"))
             with page.expect_download(timeout=60_000) as info:
                 page.get_by_role("button", name="Download CSV").first.click()
             text = Path(info.value.path()).read_text(encoding="utf-8-sig")
